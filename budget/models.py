@@ -1,0 +1,167 @@
+"""Money: budget lines and their adjustments, cumulative execution, revenue and the expenditure summary.
+
+Every amount is whole won. Only base figures are stored; 예산현액, 집행잔액, rates, totals and changes
+are derived by civicbureau.figures in the selectors.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from staffing.models import Division
+
+
+class BudgetLine(models.Model):
+    """세부사업: a detailed budget line of a division for one fiscal year (기본경비 is a line of its own)."""
+
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("과"))
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    code = models.SlugField(_("사업 코드"), max_length=30, help_text=_("연도 안에서 바뀌지 않는 코드 (내려받기·올리기에 쓰임)"))
+    name = models.CharField(_("세부사업명"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    is_basic_expense = models.BooleanField(_("기본경비"), default=False)
+    original_budget = models.BigIntegerField(_("당초예산(원)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("세부사업")
+        verbose_name_plural = _("세부사업")
+        ordering = ["fiscal_year", "division", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "code"], name="budget_line_unique_code", violation_error_message=_("같은 연도에 같은 사업 코드가 있습니다.")
+            ),
+            models.UniqueConstraint(fields=["fiscal_year", "division", "name"], name="budget_line_unique_name"),
+            models.CheckConstraint(condition=Q(original_budget__gte=0), name="budget_line_original_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.name}"
+
+
+class BudgetAdjustment(models.Model):
+    """A dated change to a line's budget authority; 예산현액 = 당초예산 + the sum of these up to a date."""
+
+    class Kind(models.TextChoices):
+        SUPPLEMENTARY = "supplementary", _("추경")
+        CARRYOVER = "carryover", _("이월")
+        TRANSFER = "transfer", _("전용")
+        RESERVE = "reserve", _("예비비")
+        UNSPECIFIED = "unspecified", _("구분 미기재")
+
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("세부사업"))
+    kind = models.CharField(_("구분"), max_length=20, choices=Kind.choices)
+    amount = models.BigIntegerField(_("금액(원, 감액은 음수)"))
+    effective_on = models.DateField(_("적용일"))
+    reason = models.CharField(_("사유"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("예산 변경")
+        verbose_name_plural = _("예산 변경")
+        ordering = ["effective_on", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="budget_adjustment_not_zero")]
+
+    def __str__(self):
+        return f"{self.budget_line} {self.get_kind_display()} {self.amount}"
+
+
+class ExecutionSnapshot(models.Model):
+    """A line's execution, cumulative from the start of the fiscal year to `as_of`.
+
+    The 2022 report gives execution only cumulatively as of 2022-07-01, so that is what is stored; a month's
+    own amounts are the difference between two snapshots. Obligations are empty where the report gives only
+    the disbursement (its summary table prints 집행액 alone).
+    """
+
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("세부사업"))
+    as_of = models.DateField(_("기준일"))
+    obligations = models.BigIntegerField(_("원인행위 누계(원)"), null=True, blank=True)
+    disbursements = models.BigIntegerField(_("지출액 누계(원)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("집행 실적")
+        verbose_name_plural = _("집행 실적")
+        ordering = ["as_of", "budget_line"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_line", "as_of"], name="snapshot_unique_date", violation_error_message=_("같은 기준일의 집행 실적이 이미 있습니다.")
+            ),
+            models.CheckConstraint(condition=Q(disbursements__gte=0), name="snapshot_disbursements_not_negative"),
+            models.CheckConstraint(
+                condition=Q(obligations__isnull=True) | Q(obligations__gte=F("disbursements")),
+                name="snapshot_disbursed_within_obligated",
+                violation_error_message=_("지출액 누계가 원인행위 누계를 넘을 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.budget_line} @ {self.as_of}"
+
+
+class RevenueCategory(models.Model):
+    """세입 구분: a node of the revenue tree (세외수입 → 경상적 세외수입 → 재산임대수입 …)."""
+
+    code = models.SlugField(_("코드"), max_length=40, unique=True)
+    name = models.CharField(_("구분"), max_length=100)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    class Meta:
+        verbose_name = _("세입 구분")
+        verbose_name_plural = _("세입 구분")
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class RevenueAmount(models.Model):
+    """The revenue of a leaf category in a fiscal year, as of a date; parents' amounts are sums."""
+
+    category = models.ForeignKey(RevenueCategory, on_delete=models.PROTECT, related_name="amounts", verbose_name=_("구분"))
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    as_of = models.DateField(_("기준일"))
+    amount = models.BigIntegerField(_("금액(원)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("세입액")
+        verbose_name_plural = _("세입액")
+        ordering = ["fiscal_year", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "fiscal_year", "as_of"], name="revenue_unique_cell"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="revenue_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.category} {self.fiscal_year}"
+
+
+class DivisionBudget(models.Model):
+    """A division's whole-year expenditure budget for a year whose lines the portal does not hold
+    (세출총괄's comparison year: 본예산 and 최종예산)."""
+
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="year_budgets", verbose_name=_("과"))
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    as_of = models.DateField(_("기준일"))
+    original_budget = models.BigIntegerField(_("본예산(원)"))
+    final_budget = models.BigIntegerField(_("최종예산(원)"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("과별 세출예산")
+        verbose_name_plural = _("과별 세출예산")
+        ordering = ["fiscal_year", "division"]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "fiscal_year"], name="division_budget_unique_year"),
+            models.CheckConstraint(
+                condition=Q(original_budget__gte=0) & (Q(final_budget__isnull=True) | Q(final_budget__gte=0)),
+                name="division_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.division} {self.fiscal_year}"

@@ -1,0 +1,62 @@
+"""How figures are written for people, in one place: thousands separators, △ for negatives, '-' for
+a figure that cannot be computed, the unit and the as-of line as the report writes them."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from civicbureau import figures
+
+MINUS = "△"
+NOT_AVAILABLE = "-"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A display unit: its label in the report and how many won it holds (None for non-money units)."""
+
+    label: str
+    won: int | None = None
+
+
+WON = Unit(_("원"), 1)
+THOUSAND_WON = Unit(_("천원"), 1_000)
+MILLION_WON = Unit(_("백만원"), 1_000_000)
+HUNDRED_MILLION_WON = Unit(_("억원"), 100_000_000)
+PERCENT = Unit("%")
+PERSONS = Unit(_("명"))
+
+
+def number(value: int | Decimal | None, places: int | None = None) -> str:
+    """1234567 → '1,234,567'; −720390 → '△720,390'; Decimal('-99.7') → '△99.7'; None → '-'."""
+    if value is None:
+        return NOT_AVAILABLE
+    if places is not None:
+        value = figures.quantize(Decimal(value), places)
+    sign = MINUS if value < 0 else ""
+    return f"{sign}{abs(value):,}"
+
+
+def amount(won: int | None, unit: Unit = THOUSAND_WON) -> str:
+    """A won amount shown in `unit`, rounded half up to a whole unit (500 won shows as 1 thousand)."""
+    return number(figures.in_unit(won, unit.won))
+
+
+def rate(value: Decimal | None) -> str:
+    """A rate with its one decimal: Decimal('45.6') → '45.6', None → '-'."""
+    return number(value, figures.RATE_PLACES)
+
+
+def report_date(day: datetime.date) -> str:
+    """2022-07-01 → '’22. 7. 1.', the way the report writes a date."""
+    return f"’{day:%y}. {day.month}. {day.day}."
+
+
+def as_of_line(day: datetime.date, *units: Unit) -> str:
+    """'(’22. 7. 1.기준, 단위 : 천원, %)', the line above every table of the report."""
+    unit_text = ", ".join(str(u.label) for u in units)
+    if unit_text:
+        return str(_("(%(date)s기준, 단위 : %(units)s)") % {"date": report_date(day), "units": unit_text})
+    return str(_("(%(date)s기준)") % {"date": report_date(day)})

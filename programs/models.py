@@ -1,0 +1,276 @@
+"""What the bureau promised: vision, directions, core tasks, major programs with their achievements,
+execution tables and schedule, consigned centres, and indicators (chapter II and III of the report)."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from budget.models import BudgetLine
+from staffing.models import Bureau, Division
+
+
+class Vision(models.Model):
+    """비전: the bureau's vision for a fiscal year."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="visions", verbose_name=_("국"))
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    text = models.CharField(_("비전"), max_length=200)
+
+    class Meta:
+        verbose_name = _("비전")
+        verbose_name_plural = _("비전")
+        constraints = [models.UniqueConstraint(fields=["bureau", "fiscal_year"], name="vision_unique_year")]
+
+    def __str__(self):
+        return self.text
+
+
+class Direction(models.Model):
+    """추진방향: one of the bureau's directions for a year."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="directions", verbose_name=_("국"))
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    number = models.PositiveSmallIntegerField(_("번호"))
+    title = models.CharField(_("추진방향"), max_length=200)
+
+    class Meta:
+        verbose_name = _("추진방향")
+        verbose_name_plural = _("추진방향")
+        ordering = ["fiscal_year", "number"]
+        constraints = [models.UniqueConstraint(fields=["bureau", "fiscal_year", "number"], name="direction_unique_number")]
+
+    def __str__(self):
+        return self.title
+
+
+class CoreTask(models.Model):
+    """핵심과제: a core task under a direction; it groups the major programs of chapter III."""
+
+    direction = models.ForeignKey(Direction, on_delete=models.PROTECT, related_name="core_tasks", verbose_name=_("추진방향"))
+    number = models.PositiveSmallIntegerField(_("번호"))
+    title = models.CharField(_("핵심과제"), max_length=200)
+
+    class Meta:
+        verbose_name = _("핵심과제")
+        verbose_name_plural = _("핵심과제")
+        ordering = ["direction", "number"]
+        constraints = [models.UniqueConstraint(fields=["direction", "number"], name="core_task_unique_number")]
+
+    def __str__(self):
+        return self.title
+
+
+class Program(models.Model):
+    """주요 추진 사업: a major program as reported to the council (one section of chapter III)."""
+
+    core_task = models.ForeignKey(CoreTask, on_delete=models.PROTECT, related_name="programs", verbose_name=_("핵심과제"))
+    number = models.PositiveSmallIntegerField(_("번호"))
+    slug = models.SlugField(_("주소 이름"), max_length=60, unique=True)
+    title = models.CharField(_("사업명"), max_length=200)
+    in_overview = models.BooleanField(_("정책비전 표에 실림"), default=True)
+    summary = models.TextField(_("개요"), blank=True)
+    legal_basis = models.TextField(_("추진근거"), blank=True)
+    content = models.TextField(_("사업내용"), blank=True)
+    budget_text = models.CharField(_("사업예산 (보고서 표기)"), max_length=200, blank=True)
+    stated_budget = models.BigIntegerField(_("사업예산(원)"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("주요사업")
+        verbose_name_plural = _("주요사업")
+        ordering = ["core_task", "number"]
+        constraints = [models.UniqueConstraint(fields=["core_task", "number"], name="program_unique_number")]
+
+    def __str__(self):
+        return self.title
+
+
+class Achievement(models.Model):
+    """추진실적 / 추진경과: one thing done, with the report's date text where it gives one."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("주요사업"))
+    order = models.PositiveSmallIntegerField(_("순서"))
+    text = models.TextField(_("내용"))
+    date_text = models.CharField(_("일자 (보고서 표기)"), max_length=60, blank=True)
+    as_of = models.DateField(_("기준일"))
+
+    class Meta:
+        verbose_name = _("추진실적")
+        verbose_name_plural = _("추진실적")
+        ordering = ["program", "order"]
+        constraints = [models.UniqueConstraint(fields=["program", "order"], name="achievement_unique_order")]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ProgramExecutionRow(models.Model):
+    """A row of a program's own 예산집행 현황 table, as the program section reports it.
+
+    It draws on one budget line, or on part of one (시민제안 발굴 및 실행 is split between two programs),
+    so it keeps its own base figures; `check_consistency` compares them with the line's.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="execution_rows", verbose_name=_("주요사업"))
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="program_rows", verbose_name=_("세부사업"))
+    order = models.PositiveSmallIntegerField(_("순서"))
+    label = models.CharField(_("사업명 (보고서 표기)"), max_length=200)
+    as_of = models.DateField(_("기준일"))
+    budget_authority = models.BigIntegerField(_("예산현액(원)"))
+    obligations = models.BigIntegerField(_("원인행위(원)"))
+    disbursements = models.BigIntegerField(_("지출액(원)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("사업별 예산집행")
+        verbose_name_plural = _("사업별 예산집행")
+        ordering = ["program", "as_of", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "as_of", "order"], name="program_row_unique_order"),
+            models.CheckConstraint(
+                condition=Q(budget_authority__gte=0) & Q(disbursements__gte=0) & Q(obligations__gte=F("disbursements")),
+                name="program_row_figures_valid",
+                violation_error_message=_("금액은 0 이상이고 지출액은 원인행위를 넘을 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program}: {self.label}"
+
+
+class ScheduleItem(models.Model):
+    """향후계획 / 향후 추진일정: a promised step, with the report's date text and its parsed month span.
+
+    `end_month` empty means open-ended (`’22. 7월~`): ongoing from `start_month`.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("예정")
+        IN_PROGRESS = "in_progress", _("추진 중")
+        DONE = "done", _("완료")
+        DELAYED = "delayed", _("지연")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="schedule_items", verbose_name=_("주요사업"))
+    order = models.PositiveSmallIntegerField(_("순서"))
+    text = models.CharField(_("내용"), max_length=300)
+    detail = models.TextField(_("세부 내용"), blank=True)
+    date_text = models.CharField(_("일정 (보고서 표기)"), max_length=60)
+    start_month = models.DateField(_("시작 월"))
+    end_month = models.DateField(_("종료 월"), null=True, blank=True)
+    status = models.CharField(_("진행 상태"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("추진일정")
+        verbose_name_plural = _("추진일정")
+        ordering = ["start_month", "program", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "order"], name="schedule_item_unique_order"),
+            models.CheckConstraint(
+                condition=Q(end_month__isnull=True) | Q(end_month__gte=F("start_month")),
+                name="schedule_item_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.text} : {self.date_text}"
+
+
+class ConsignedCentre(models.Model):
+    """민간위탁: a centre the city contracts an outside body to run."""
+
+    code = models.SlugField(_("코드"), max_length=40, unique=True)
+    name = models.CharField(_("센터명"), max_length=100, unique=True)
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="consigned_centres", verbose_name=_("소관 과")
+    )
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    class Meta:
+        verbose_name = _("민간위탁 센터")
+        verbose_name_plural = _("민간위탁 센터")
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class CentreBudget(models.Model):
+    """A consigned centre's operating budget (운영예산) for a fiscal year."""
+
+    centre = models.ForeignKey(ConsignedCentre, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("센터"))
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    as_of = models.DateField(_("기준일"))
+    amount = models.BigIntegerField(_("운영예산(원)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("민간위탁 운영예산")
+        verbose_name_plural = _("민간위탁 운영예산")
+        ordering = ["centre", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "fiscal_year"], name="centre_budget_unique_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="centre_budget_not_negative"),
+        ]
+
+
+class CentreStaffing(models.Model):
+    """A consigned centre's staff (인력) as of a month."""
+
+    centre = models.ForeignKey(ConsignedCentre, on_delete=models.PROTECT, related_name="staffing", verbose_name=_("센터"))
+    as_of = models.DateField(_("기준월"))
+    headcount = models.PositiveIntegerField(_("인력(명)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("민간위탁 인력")
+        verbose_name_plural = _("민간위탁 인력")
+        ordering = ["centre", "as_of"]
+        constraints = [models.UniqueConstraint(fields=["centre", "as_of"], name="centre_staffing_unique_date")]
+
+
+class Indicator(models.Model):
+    """A named figure the bureau reports (시간은행 회원 수, 시민제안 건수 …) with its unit.
+
+    Its values may be broken down by category (지점, 유형, 연도 …); when `additive`, the total is the sum
+    of the categories and is derived, never stored.
+    """
+
+    code = models.SlugField(_("코드"), max_length=60, unique=True)
+    name = models.CharField(_("지표명"), max_length=200)
+    unit = models.CharField(_("단위"), max_length=20)
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators", verbose_name=_("주요사업")
+    )
+    breakdown_label = models.CharField(_("세부 구분"), max_length=60, blank=True)
+    additive = models.BooleanField(_("합계를 구함"), default=False)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    class Meta:
+        verbose_name = _("지표")
+        verbose_name_plural = _("지표")
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    """One value of an indicator as of a date; `category` empty is the indicator's own (headline) value."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("지표"))
+    as_of = models.DateField(_("기준일"))
+    category = models.CharField(_("세부 구분"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    value = models.DecimalField(_("값"), max_digits=18, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("지표 값")
+        verbose_name_plural = _("지표 값")
+        ordering = ["indicator", "as_of", "order"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "as_of", "category"], name="indicator_value_unique")]
+
+    def __str__(self):
+        return f"{self.indicator} {self.category} {self.value}"

@@ -1,0 +1,174 @@
+"""The bureau's organisation and people: bureau, divisions, duties, grades, headcount, who works where."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Bureau(models.Model):
+    """국: the unit whose performance the portal tracks (시민협력국 in the demo)."""
+
+    name = models.CharField(_("국명"), max_length=100, unique=True)
+    established_on = models.DateField(_("조직 신설일"))
+    team_count = models.PositiveSmallIntegerField(
+        _("팀 수"), null=True, blank=True, help_text=_("보고서에 적힌 팀 수 (팀 이름은 보고서에 없음)")
+    )
+
+    class Meta:
+        verbose_name = _("국")
+        verbose_name_plural = _("국")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Division(models.Model):
+    """과: a division of the bureau; budget lines, headcount and staff belong to one."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="divisions", verbose_name=_("국"))
+    code = models.SlugField(_("부서 코드"), max_length=20, unique=True)
+    name = models.CharField(_("부서명"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    class Meta:
+        verbose_name = _("과")
+        verbose_name_plural = _("과")
+        ordering = ["bureau", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "name"], name="division_unique_name", violation_error_message=_("같은 국에 같은 이름의 과가 있습니다.")
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DivisionDuty(models.Model):
+    """부서별 주요업무: one line of a division's duties."""
+
+    division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="duties", verbose_name=_("과"))
+    order = models.PositiveSmallIntegerField(_("순서"))
+    text = models.CharField(_("주요업무"), max_length=300)
+
+    class Meta:
+        verbose_name = _("주요업무")
+        verbose_name_plural = _("주요업무")
+        ordering = ["division", "order"]
+        constraints = [models.UniqueConstraint(fields=["division", "order"], name="duty_unique_order")]
+
+    def __str__(self):
+        return self.text
+
+
+class Grade(models.Model):
+    """A grade counted inside the quota (일반직 2급 … 8·9급, 사무운영, 임기제), in the report's column order."""
+
+    class Track(models.TextChoices):
+        GENERAL = "general", _("일반직")
+        OFFICE = "office", _("사무운영")
+        FIXED_TERM = "fixed_term", _("임기제")
+
+    code = models.SlugField(_("직급 코드"), max_length=20, unique=True)
+    name = models.CharField(_("직급"), max_length=30, unique=True)
+    track = models.CharField(_("직렬"), max_length=20, choices=Track.choices)
+    order = models.PositiveSmallIntegerField(_("순서"), unique=True)
+
+    class Meta:
+        verbose_name = _("직급")
+        verbose_name_plural = _("직급")
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class HeadcountEntry(models.Model):
+    """정원/현원 of one division in one grade as of a date. Totals by division or grade are derived."""
+
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="headcount", verbose_name=_("과"))
+    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="headcount", verbose_name=_("직급"))
+    as_of = models.DateField(_("기준일"))
+    quota = models.PositiveSmallIntegerField(_("정원"))
+    current = models.PositiveSmallIntegerField(_("현원"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("정원·현원")
+        verbose_name_plural = _("정원·현원")
+        ordering = ["as_of", "division", "grade"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "grade", "as_of"],
+                name="headcount_unique_cell",
+                violation_error_message=_("같은 기준일에 같은 과·직급의 인원이 이미 있습니다."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.division} {self.grade} {self.quota}/{self.current} ({self.as_of})"
+
+
+class PartTimeStaff(models.Model):
+    """시간선택제 임기제 (정원 외): part-time fixed-term officials outside the quota, by grade."""
+
+    class Grade(models.TextChoices):
+        GA = "ga", _("가급")
+        NA = "na", _("나급")
+        DA = "da", _("다급")
+
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="part_time_staff", verbose_name=_("과"))
+    grade = models.CharField(_("등급"), max_length=2, choices=Grade.choices)
+    as_of = models.DateField(_("기준일"))
+    count = models.PositiveSmallIntegerField(_("인원"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("시간선택제 임기제 (정원 외)")
+        verbose_name_plural = _("시간선택제 임기제 (정원 외)")
+        ordering = ["as_of", "division", "grade"]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "grade", "as_of"], name="part_time_unique_cell"),
+            models.CheckConstraint(condition=Q(count__gt=0), name="part_time_count_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.division} {self.get_grade_display()} {self.count}"
+
+
+class Membership(models.Model):
+    """Who a portal user is in the bureau: their role and, for division roles, their division."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("주무관")
+        DIRECTOR = "director", _("과장")
+        PLANNING = "planning", _("국 기획 담당")
+        BUREAU_DIRECTOR = "bureau_director", _("국장")
+
+    DIVISION_ROLES = (Role.STAFF, Role.DIRECTOR)
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="members", verbose_name=_("국"))
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("과")
+    )
+    role = models.CharField(_("역할"), max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("소속")
+        verbose_name_plural = _("소속")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role__in=["staff", "director"]) & Q(division__isnull=False))
+                | (Q(role__in=["planning", "bureau_director"]) & Q(division__isnull=True)),
+                name="membership_division_matches_role",
+                violation_error_message=_("주무관과 과장은 과에, 국장과 기획 담당은 국에 소속됩니다."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
