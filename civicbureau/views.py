@@ -1,5 +1,18 @@
 from django.shortcuts import render
 
+from budget.selectors import execution_table, fiscal_year_latest
+from staffing.selectors import bureau_default, division_list, headcount_table
+
 
 def home(request):
-    return render(request, "home.html", {})
+    """The bureau as of its latest figures: divisions, headcount and the execution table."""
+    bureau = bureau_default()
+    context = {"bureau": bureau}
+    fiscal_year = bureau and fiscal_year_latest(bureau=bureau)
+    if fiscal_year:
+        context.update(
+            divisions=division_list(bureau=bureau),
+            headcount=headcount_table(bureau=bureau),
+            execution=execution_table(bureau=bureau, fiscal_year=fiscal_year),
+        )
+    return render(request, "home.html", context)

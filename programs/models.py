@@ -1,6 +1,7 @@
 """What the bureau promised: vision, directions, core tasks, major programs with their achievements,
 execution tables and schedule, consigned centres, and indicators (chapter II and III of the report)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -175,6 +176,16 @@ class ScheduleItem(models.Model):
 
     def __str__(self):
         return f"{self.text} : {self.date_text}"
+
+    def clean(self):
+        """The month span always follows the date text; a text the parser does not know is refused."""
+        from programs.schedule_dates import ScheduleDateError, parse_schedule_date
+
+        try:
+            span = parse_schedule_date(self.date_text, self.program.core_task.direction.fiscal_year)
+        except ScheduleDateError as exc:
+            raise ValidationError({"date_text": str(exc)}) from None
+        self.start_month, self.end_month = span.start, span.end
 
 
 class ConsignedCentre(models.Model):

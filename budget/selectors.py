@@ -1,0 +1,208 @@
+"""Reads of money figures for pages, exports and checks. Sums of base figures run here; every derived
+figure (예산현액, balance, rates, changes) comes from civicbureau.figures."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import BigIntegerField, Max, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, ExecutionSnapshot, RevenueAmount, RevenueCategory
+from civicbureau import figures
+from staffing.models import Bureau
+
+
+@dataclass
+class ExecutionRow:
+    """A row of the execution table: the bureau total, a division or a budget line."""
+
+    level: str  # "total", "division" or "line"
+    name: str
+    original: int
+    authority: int
+    obligations: int | None
+    disbursements: int
+    code: str = ""
+    division_code: str = ""
+
+    @property
+    def balance(self) -> int:
+        return figures.balance(self.authority, self.disbursements)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """집행률 on disbursements (the report's summary table)."""
+        return figures.execution_rate(self.disbursements, self.authority)
+
+    @property
+    def obligation_rate(self) -> Decimal | None:
+        return figures.execution_rate(self.obligations, self.authority)
+
+
+@dataclass
+class ExecutionTable:
+    as_of: datetime.date | None
+    fiscal_year: int
+    rows: list[ExecutionRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> ExecutionRow | None:
+        return self.rows[0] if self.rows else None
+
+
+def _sum_rows(level: str, name: str, rows: list[ExecutionRow], **extra) -> ExecutionRow:
+    return ExecutionRow(
+        level=level,
+        name=name,
+        original=figures.total(r.original for r in rows),
+        authority=figures.total(r.authority for r in rows),
+        obligations=figures.total(r.obligations for r in rows),
+        disbursements=figures.total(r.disbursements for r in rows),
+        **extra,
+    )
+
+
+def execution_latest_date(*, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None) -> datetime.date | None:
+    """The latest date with execution figures for the bureau's lines of the year."""
+    snapshots = ExecutionSnapshot.objects.filter(budget_line__division__bureau=bureau, budget_line__fiscal_year=fiscal_year)
+    if on_or_before:
+        snapshots = snapshots.filter(as_of__lte=on_or_before)
+    return snapshots.aggregate(latest=Max("as_of"))["latest"]
+
+
+def budget_line_figures(*, lines, as_of: datetime.date):
+    """Annotate budget lines with their adjustments up to `as_of` and their latest snapshot at or before it."""
+    adjustments = (
+        BudgetAdjustment.objects.filter(budget_line=OuterRef("pk"), effective_on__lte=as_of)
+        .values("budget_line")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    latest = ExecutionSnapshot.objects.filter(budget_line=OuterRef("pk"), as_of__lte=as_of).order_by("-as_of")
+    return lines.annotate(
+        adjustment_total=Coalesce(Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()),
+        obligations_to_date=Subquery(latest.values("obligations")[:1], output_field=BigIntegerField()),
+        disbursements_to_date=Coalesce(
+            Subquery(latest.values("disbursements")[:1], output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
+        ),
+    )
+
+
+def execution_table(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date | None = None) -> ExecutionTable:
+    """예산 집행 현황: bureau total, then each division followed by its lines, as of a date (default: latest)."""
+    as_of = as_of or execution_latest_date(bureau=bureau, fiscal_year=fiscal_year)
+    table = ExecutionTable(as_of=as_of, fiscal_year=fiscal_year)
+    if as_of is None:
+        return table
+    lines = budget_line_figures(
+        lines=BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year).select_related("division"),
+        as_of=as_of,
+    ).order_by("division__order", "order")
+    by_division: dict = {}
+    for line in lines:
+        row = ExecutionRow(
+            level="line",
+            name=line.name,
+            code=line.code,
+            division_code=line.division.code,
+            original=line.original_budget,
+            authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
+            obligations=line.obligations_to_date,
+            disbursements=line.disbursements_to_date,
+        )
+        by_division.setdefault(line.division, []).append(row)
+    division_rows = []
+    for division, line_rows in by_division.items():
+        division_rows.append(_sum_rows("division", division.name, line_rows, code=division.code, division_code=division.code))
+        division_rows.extend(line_rows)
+    table.rows = [_sum_rows("total", "합계", [r for r in division_rows if r.level == "division"]), *division_rows]
+    return table
+
+
+@dataclass
+class ComparisonRow:
+    """A row of a year-on-year table (세입총괄, 세출총괄): this year (A) against a comparison year (B)."""
+
+    name: str
+    depth: int
+    current: int | None
+    base: int | None
+    base_original: int | None = None
+
+    @property
+    def change(self) -> int | None:
+        return figures.change(self.current, self.base)
+
+    @property
+    def change_rate(self) -> Decimal | None:
+        return figures.change_rate(self.current, self.base)
+
+
+def revenue_summary(*, fiscal_year: int, base_year: int, as_of: datetime.date) -> list[ComparisonRow]:
+    """세입총괄: the revenue tree with each node's amount (leaves stored, parents summed) for both years."""
+    categories = list(RevenueCategory.objects.order_by("order"))
+    amounts = {
+        (a.category_id, a.fiscal_year): a.amount
+        for a in RevenueAmount.objects.filter(fiscal_year__in=[fiscal_year, base_year], as_of=as_of)
+    }
+    children: dict = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+
+    def amount(category, year):
+        if category.pk in children:
+            return figures.total(amount(child, year) for child in children[category.pk])
+        return amounts.get((category.pk, year))
+
+    rows = []
+
+    def walk(parent_id, depth):
+        for category in children.get(parent_id, []):
+            rows.append(ComparisonRow(category.name, depth, amount(category, fiscal_year), amount(category, base_year)))
+            walk(category.pk, depth + 1)
+
+    walk(None, 1)
+    roots = children.get(None, [])
+    total = ComparisonRow(
+        "계", 0, figures.total(amount(c, fiscal_year) for c in roots), figures.total(amount(c, base_year) for c in roots)
+    )
+    return [total, *rows] if rows else []
+
+
+def expenditure_summary(*, bureau: Bureau, fiscal_year: int, base_year: int) -> list[ComparisonRow]:
+    """세출총괄: each division's budget this year (sum of its lines' 당초예산) against the comparison
+    year's 최종예산 (B), with that year's 본예산 beside it."""
+    this_year = dict(
+        BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year)
+        .values_list("division")
+        .annotate(total=Sum("original_budget"))
+    )
+    base = {b.division_id: b for b in DivisionBudget.objects.filter(division__bureau=bureau, fiscal_year=base_year)}
+    rows = []
+    for division in bureau.divisions.order_by("order"):
+        prior = base.get(division.pk)
+        rows.append(
+            ComparisonRow(
+                division.name,
+                1,
+                this_year.get(division.pk),
+                prior and prior.final_budget,
+                base_original=prior and prior.original_budget,
+            )
+        )
+    if not rows:
+        return []
+    total = ComparisonRow(
+        "계",
+        0,
+        figures.total(r.current for r in rows),
+        figures.total(r.base for r in rows),
+        base_original=figures.total(r.base_original for r in rows),
+    )
+    return [total, *rows]
+
+
+def fiscal_year_latest(*, bureau: Bureau) -> int | None:
+    """The latest fiscal year for which the bureau has budget lines."""
+    return BudgetLine.objects.filter(division__bureau=bureau).aggregate(latest=Max("fiscal_year"))["latest"]

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from civicbureau.demo import demo_users_ensure
+
+
+class Command(BaseCommand):
+    help = "Create the demo logins (one per role) and print them. Run load_demo first."
+
+    def handle(self, *args, **options):
+        self.stdout.write("Demo logins (username / password):")
+        for login in demo_users_ensure():
+            self.stdout.write(f"  {login.username:<10} / {login.password:<20} {login.description}")

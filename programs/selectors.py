@@ -1,0 +1,183 @@
+"""Reads of programs, their execution tables, schedules, consigned centres and indicators; and the
+consistency check between the program sections and the budget summary."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from budget.models import BudgetLine
+from budget.selectors import budget_line_figures
+from civicbureau import figures
+from programs.models import CentreBudget, CentreStaffing, ConsignedCentre, Program, ProgramExecutionRow
+from staffing.models import Bureau
+
+
+@dataclass
+class ProgramExecutionLine:
+    """A row of a program's 예산집행 현황 table, with both rates (on obligations and on disbursements)."""
+
+    label: str
+    authority: int | None
+    obligations: int | None
+    disbursements: int | None
+
+    @property
+    def obligation_rate(self) -> Decimal | None:
+        return figures.execution_rate(self.obligations, self.authority)
+
+    @property
+    def disbursement_rate(self) -> Decimal | None:
+        return figures.execution_rate(self.disbursements, self.authority)
+
+
+@dataclass
+class ProgramExecutionTable:
+    program: Program
+    as_of: datetime.date | None
+    rows: list[ProgramExecutionLine]
+
+    @property
+    def total(self) -> ProgramExecutionLine | None:
+        """The 계 row, shown when the table has more than one row."""
+        if len(self.rows) < 2:
+            return None
+        return ProgramExecutionLine(
+            "계",
+            figures.total(r.authority for r in self.rows),
+            figures.total(r.obligations for r in self.rows),
+            figures.total(r.disbursements for r in self.rows),
+        )
+
+
+def program_execution_tables(*, bureau: Bureau, as_of: datetime.date) -> list[ProgramExecutionTable]:
+    """Every program's own execution table as of a date, in the report's order (programs without one are left out)."""
+    programs = (
+        Program.objects.filter(core_task__direction__bureau=bureau)
+        .select_related("core_task__direction")
+        .prefetch_related(Prefetch("execution_rows", ProgramExecutionRow.objects.filter(as_of=as_of).order_by("order")))
+        .order_by("core_task__direction__number", "core_task__number", "number")
+    )
+    tables = []
+    for program in programs:
+        rows = [
+            ProgramExecutionLine(r.label, r.budget_authority, r.obligations, r.disbursements) for r in program.execution_rows.all()
+        ]
+        if rows:
+            tables.append(ProgramExecutionTable(program, as_of, rows))
+    return tables
+
+
+@dataclass
+class CentreRow:
+    name: str
+    budget_base: int | None
+    budget_current: int | None
+    staff_base: int | None
+    staff_current: int | None
+
+    @property
+    def budget_change(self) -> int | None:
+        return figures.change(self.budget_current, self.budget_base)
+
+    @property
+    def staff_change(self) -> int | None:
+        return figures.change(self.staff_current, self.staff_base)
+
+
+def consigned_centre_table(
+    *, fiscal_year: int, base_year: int, staff_as_of: datetime.date, staff_base_as_of: datetime.date
+) -> list[CentreRow]:
+    """민간위탁 운영 현황: each centre's budget for two years and staff at two dates, with the 합계 row first."""
+    budgets = {(b.centre_id, b.fiscal_year): b.amount for b in CentreBudget.objects.filter(fiscal_year__in=[fiscal_year, base_year])}
+    staff = {
+        (s.centre_id, s.as_of): s.headcount for s in CentreStaffing.objects.filter(as_of__in=[staff_as_of, staff_base_as_of])
+    }
+    rows = [
+        CentreRow(
+            c.name,
+            budgets.get((c.pk, base_year)),
+            budgets.get((c.pk, fiscal_year)),
+            staff.get((c.pk, staff_base_as_of)),
+            staff.get((c.pk, staff_as_of)),
+        )
+        for c in ConsignedCentre.objects.order_by("order")
+    ]
+    if not rows:
+        return []
+    total = CentreRow(
+        "합계",
+        figures.total(r.budget_base for r in rows),
+        figures.total(r.budget_current for r in rows),
+        figures.total(r.staff_base for r in rows),
+        figures.total(r.staff_current for r in rows),
+    )
+    return [total, *rows]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Two tables of the report giving different base figures for the same thing."""
+
+    table: str
+    row: str
+    field: str
+    value: int
+    other_table: str
+    other_value: int
+    unit: str = "원"
+
+
+STATED_BUDGET_TOLERANCE = 1_000_000  # a 사업예산 is written in 백만원, so a gap under one million won is rounding
+
+
+def consistency_disagreement_list(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> list[Disagreement]:
+    """Where a program section's figures disagree with the budget summary (예산 집행 현황) or with the
+    program's stated budget (사업예산). The portal shows both values and picks neither."""
+    summary = "2022 예산 집행 현황" if fiscal_year == 2022 else f"{fiscal_year} 예산 집행 현황"
+    lines = {
+        line.pk: line
+        for line in budget_line_figures(lines=BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year), as_of=as_of)
+    }
+    rows = list(
+        ProgramExecutionRow.objects.filter(budget_line__in=lines.keys(), as_of=as_of)
+        .select_related("program")
+        .order_by("program__core_task__direction__number", "program__core_task__number", "program__number", "order")
+    )
+    issues = []
+    by_line: dict = {}
+    for row in rows:
+        by_line.setdefault(row.budget_line_id, []).append(row)
+    for line_id, line_rows in by_line.items():
+        line = lines[line_id]
+        where = " + ".join(f"{r.program.title}: {r.label}" for r in line_rows)
+        line_figures = {
+            "예산현액": figures.budget_authority(line.original_budget, [line.adjustment_total]),
+            "원인행위": line.obligations_to_date,
+            "지출액": line.disbursements_to_date,
+        }
+        program_figures = {
+            "예산현액": figures.total(r.budget_authority for r in line_rows),
+            "원인행위": figures.total(r.obligations for r in line_rows),
+            "지출액": figures.total(r.disbursements for r in line_rows),
+        }
+        for name, line_value in line_figures.items():
+            program_value = program_figures[name]
+            if line_value is not None and program_value is not None and line_value != program_value:
+                issues.append(Disagreement(f"사업별 예산집행 현황 ({where})", line.name, name, program_value, summary, line_value))
+    programs = Program.objects.filter(core_task__direction__bureau=bureau, stated_budget__isnull=False).prefetch_related(
+        Prefetch("execution_rows", ProgramExecutionRow.objects.filter(as_of=as_of))
+    )
+    for program in programs.order_by("core_task__direction__number", "core_task__number", "number"):
+        program_rows = list(program.execution_rows.all())
+        if not program_rows:
+            continue
+        authority = figures.total(r.budget_authority for r in program_rows)
+        if abs(authority - program.stated_budget) >= STATED_BUDGET_TOLERANCE:
+            issues.append(
+                Disagreement(
+                    f"사업개요 사업예산 ({program.budget_text})", program.title, "사업예산", program.stated_budget, "사업별 예산집행 현황 예산현액", authority
+                )
+            )
+    return issues

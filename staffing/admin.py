@@ -1,0 +1,42 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, Membership, PartTimeStaff
+
+
+class DivisionDutyInline(admin.TabularInline):
+    model = DivisionDuty
+    extra = 0
+
+
+@admin.register(Bureau)
+class BureauAdmin(admin.ModelAdmin):
+    list_display = ["name", "established_on", "team_count"]
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "bureau", "order"]
+    inlines = [DivisionDutyInline]
+
+
+@admin.register(Grade)
+class GradeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "track", "order"]
+
+
+@admin.register(HeadcountEntry)
+class HeadcountEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["division", "grade", "as_of", "quota", "current"]
+    list_filter = ["as_of", "division"]
+
+
+@admin.register(PartTimeStaff)
+class PartTimeStaffAdmin(SimpleHistoryAdmin):
+    list_display = ["division", "grade", "as_of", "count"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "division", "bureau"]
+    list_filter = ["role", "division"]
