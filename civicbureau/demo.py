@@ -426,6 +426,7 @@ class Loader:
                 "content": row.text("content", required=False),
                 "budget_text": row.text("budget_text", required=False),
                 "stated_budget": None if stated is None else stated * UNIT_WON["million_won"],
+                "execution_total_shown": bool(row.values.get("execution_total", False)),
             },
         )
         self.programs_by_slug[slug] = program
@@ -525,6 +526,7 @@ class Loader:
                     "program": row.ref("program", self.programs_by_slug, required=False),
                     "breakdown_label": row.text("breakdown_label", required=False),
                     "additive": bool(row.values.get("additive", False)),
+                    "source": row.text("source", required=False),
                     "order": order,
                 },
             )

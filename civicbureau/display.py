@@ -60,3 +60,13 @@ def as_of_line(day: datetime.date, *units: Unit) -> str:
     if unit_text:
         return str(_("(%(date)s기준, 단위 : %(units)s)") % {"date": report_date(day), "units": unit_text})
     return str(_("(%(date)s기준)") % {"date": report_date(day)})
+
+
+def quantity(value: Decimal | int | None) -> str:
+    """An indicator's value with only the decimals it has: Decimal('79.60') → '79.6', Decimal('4600.00') → '4,600'."""
+    if value is None:
+        return NOT_AVAILABLE
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return number(int(value))
+    return number(value.normalize())

@@ -75,6 +75,7 @@ class Program(models.Model):
     content = models.TextField(_("사업내용"), blank=True)
     budget_text = models.CharField(_("사업예산 (보고서 표기)"), max_length=200, blank=True)
     stated_budget = models.BigIntegerField(_("사업예산(원)"), null=True, blank=True)
+    execution_total_shown = models.BooleanField(_("집행현황에 계 행 표시"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -256,6 +257,7 @@ class Indicator(models.Model):
     )
     breakdown_label = models.CharField(_("세부 구분"), max_length=60, blank=True)
     additive = models.BooleanField(_("합계를 구함"), default=False)
+    source = models.CharField(_("출처"), max_length=200, blank=True, help_text=_("보고서의 어느 곳에 있는 수치인지"))
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:

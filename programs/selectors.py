@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from budget.models import BudgetLine
 from budget.selectors import budget_line_figures
 from civicbureau import figures
-from programs.models import CentreBudget, CentreStaffing, ConsignedCentre, Program, ProgramExecutionRow
+from programs.models import CentreBudget, CentreStaffing, ConsignedCentre, Indicator, IndicatorValue, Program, ProgramExecutionRow
 from staffing.models import Bureau
 
 
@@ -40,8 +40,8 @@ class ProgramExecutionTable:
 
     @property
     def total(self) -> ProgramExecutionLine | None:
-        """The 계 row, shown when the table has more than one row."""
-        if len(self.rows) < 2:
+        """The 계 row, where the program's table shows one (as the report does for some programs)."""
+        if not self.program.execution_total_shown:
             return None
         return ProgramExecutionLine(
             "계",
@@ -181,3 +181,34 @@ def consistency_disagreement_list(*, bureau: Bureau, fiscal_year: int, as_of: da
                 )
             )
     return issues
+
+
+@dataclass
+class IndicatorReading:
+    """An indicator's values as of one date; the total of an additive breakdown is derived here."""
+
+    indicator: Indicator
+    as_of: datetime.date
+    values: list  # [(category, value)], category '' for the headline value
+
+    @property
+    def total(self) -> Decimal | None:
+        if not self.indicator.additive:
+            return None
+        return sum((value for _, value in self.values), Decimal(0))
+
+
+def indicator_reading_list(*, program: Program | None = None) -> list[IndicatorReading]:
+    """Every indicator's values, grouped by as-of date, in the report's order."""
+    indicators = Indicator.objects.order_by("order").prefetch_related(
+        Prefetch("values", IndicatorValue.objects.order_by("as_of", "order"))
+    )
+    if program is not None:
+        indicators = indicators.filter(program=program)
+    readings = []
+    for indicator in indicators:
+        by_date: dict = {}
+        for value in indicator.values.all():
+            by_date.setdefault(value.as_of, []).append((value.category, value.value))
+        readings.extend(IndicatorReading(indicator, as_of, values) for as_of, values in by_date.items())
+    return readings

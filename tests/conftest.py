@@ -1,0 +1,35 @@
+import pytest
+from django.test import Client
+
+from civicbureau.demo import DEMO_LOGINS, demo_users_ensure, load_demo
+from staffing.models import Bureau
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every database test starts from the 2022 report as load_demo leaves it (rolled back after each test)."""
+    with django_db_blocker.unblock():
+        load_demo()
+        demo_users_ensure()
+
+
+@pytest.fixture
+def bureau(db):
+    return Bureau.objects.get(name="시민협력국")
+
+
+def _client_for(username):
+    login = next(x for x in DEMO_LOGINS if x.username == username)
+    client = Client()
+    assert client.login(username=login.username, password=login.password)
+    return client
+
+
+@pytest.fixture
+def staff_client(db):
+    return _client_for("staff")
+
+
+@pytest.fixture
+def director_client(db):
+    return _client_for("director")

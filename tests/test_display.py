@@ -1,0 +1,41 @@
+"""Display rules: separators, △ for negatives, '-' for what cannot be computed, the as-of line."""
+
+import datetime
+from decimal import Decimal
+
+from civicbureau import display
+
+
+def test_numbers_are_written_as_the_report_writes_them():
+    assert display.number(48_912_754) == "48,912,754"
+    assert display.number(-28_916_456) == "△28,916,456"
+    assert display.number(0) == "0"
+    assert display.number(None) == "-"
+
+
+def test_rates_keep_their_decimal_and_use_the_triangle():
+    assert display.rate(Decimal("64.1")) == "64.1"
+    assert display.rate(Decimal("0.0")) == "0.0"
+    assert display.rate(Decimal("-37.2")) == "△37.2"
+    assert display.rate(None) == "-"
+
+
+def test_amounts_are_shown_in_thousand_won_by_default():
+    assert display.amount(31_734_467_000) == "31,734,467"
+    assert display.amount(1_500) == "2"
+    assert display.amount(-720_390_000) == "△720,390"
+    assert display.amount(16_630_000_000, display.MILLION_WON) == "16,630"
+
+
+def test_as_of_line_matches_the_report():
+    day = datetime.date(2022, 7, 1)
+    assert display.report_date(day) == "’22. 7. 1."
+    assert display.as_of_line(day, display.THOUSAND_WON, display.PERCENT) == "(’22. 7. 1.기준, 단위 : 천원, %)"
+    assert display.as_of_line(day) == "(’22. 7. 1.기준)"
+
+
+def test_quantities_show_only_their_own_decimals():
+    assert display.quantity(Decimal("79.60")) == "79.6"
+    assert display.quantity(Decimal("4600.00")) == "4,600"
+    assert display.quantity(Decimal("-2.50")) == "△2.5"
+    assert display.quantity(None) == "-"
