@@ -135,7 +135,7 @@ STATED_BUDGET_TOLERANCE = 1_000_000  # a 사업예산 is written in 백만원, s
 def consistency_disagreement_list(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> list[Disagreement]:
     """Where a program section's figures disagree with the budget summary (예산 집행 현황) or with the
     program's stated budget (사업예산). The portal shows both values and picks neither."""
-    summary = "2022 예산 집행 현황" if fiscal_year == 2022 else f"{fiscal_year} 예산 집행 현황"
+    summary = f"{fiscal_year} 예산 집행 현황"
     lines = {
         line.pk: line
         for line in budget_line_figures(lines=BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year), as_of=as_of)

@@ -18,7 +18,7 @@ from django.conf import settings
 
 from budget.selectors import execution_table, expenditure_summary, revenue_summary
 from civicbureau import display, figures
-from programs.models import IndicatorValue, ScheduleItem
+from programs.models import IndicatorValue, Program, ScheduleItem
 from programs.selectors import consigned_centre_table, indicator_reading_list, program_execution_tables
 from staffing.selectors import headcount_table
 
@@ -254,7 +254,8 @@ def test_every_indicator_value_is_printed_in_the_report():
 
 
 def test_indicator_tables_with_derived_totals():
-    readings = {r.indicator.code: r for r in indicator_reading_list()}
+    readings_all = indicator_reading_list()
+    readings = {r.indicator.code: r for r in readings_all}
     members = readings["timebank-members"]
     assert_in_report(squash("회원현황(명) " + " ".join(str(int(v)) for v in [members.total, *(v for _, v in members.values)])))
     by_type = readings["pb-2022-projects-by-type"]
@@ -262,9 +263,17 @@ def test_indicator_tables_with_derived_totals():
     amounts = readings["pb-2022-amount-by-type"]
     amount_cells = " ".join(f"{display.quantity(v)}억원" for _, v in amounts.values)
     assert_in_report(squash(f"금  액 {display.quantity(amounts.total)}억원 {amount_cells} -"))
-    # 비영리민간단체 지원실적: 계 (derived over the years) then 2021, 2020, 2019
-    grants = {code: [r for r in indicator_reading_list() if r.indicator.code == code] for code in ("npo-grants-budget", "npo-grants-count", "npo-grants-amount")}
+    # 비영리민간단체 지원실적 (’19~’21): 계, derived over the years, then 2021, 2020, 2019
     for label, code in (("예산액", "npo-grants-budget"), ("지원건수", "npo-grants-count"), ("지원액(교부액)", "npo-grants-amount")):
-        yearly = sorted(grants[code], key=lambda r: r.as_of, reverse=True)
+        yearly = sorted((r for r in readings_all if r.indicator.code == code), key=lambda r: r.as_of, reverse=True)
         values = [int(r.values[0][1]) for r in yearly]
         assert_in_report(squash(f"{label} {display.number(sum(values))} " + " ".join(display.number(v) for v in values)))
+
+
+def test_every_program_budget_is_printed_as_stated():
+    programs = list(Program.objects.exclude(budget_text=""))
+    assert len(programs) >= 10
+    for program in programs:
+        assert_in_report(squash(f"(사업예산) {program.budget_text}"))
+        stated = int(re.match(r"[\d,]+", program.budget_text).group(0).replace(",", ""))
+        assert program.stated_budget == stated * 1_000_000, program.slug

@@ -1,0 +1,53 @@
+"""The administrator's pages open for every model, and an edit there is recorded with its user."""
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+from budget.models import ExecutionSnapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_demo():
+    client = Client()
+    assert client.login(username="admin", password="admin-demo-2022")
+    return client
+
+
+PROJECT_MODELS = [m for m in admin.site._registry if m._meta.app_label in ("staffing", "budget", "programs")]
+
+
+@pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m._meta.label)
+def test_changelist_and_change_page_open(admin_client_demo, model):
+    info = (model._meta.app_label, model._meta.model_name)
+    assert admin_client_demo.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+    obj = model.objects.first()
+    assert obj is not None, f"the demo holds no {model._meta.label}"
+    assert admin_client_demo.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+
+
+def test_an_admin_edit_is_recorded_with_who_and_the_old_value(admin_client_demo):
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
+    url = reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk])
+    response = admin_client_demo.post(
+        url, {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "obligations": "", "disbursements": "90000000"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    latest, previous = snapshot.history.order_by("-history_id")[:2]
+    assert latest.history_user.username == "admin"
+    assert (previous.disbursements, latest.disbursements) == (83_765_000, 90_000_000)
+
+
+def test_the_admin_refuses_disbursements_above_obligations(admin_client_demo):
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="CO-03", as_of="2022-07-01")
+    url = reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk])
+    response = admin_client_demo.post(
+        url, {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "obligations": "100", "disbursements": "200"}
+    )
+    assert response.status_code == 200
+    assert "지출액 누계가 원인행위 누계를 넘을 수 없습니다." in response.content.decode()
+    snapshot.refresh_from_db()
+    assert snapshot.disbursements == 982_628_000
