@@ -4,11 +4,13 @@ Every amount is whole won. Only base figures are stored; 예산현액, 집행잔
 are derived by civicbureau.figures in the selectors.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from civicbureau import figures
 from staffing.models import Division
 
 
@@ -39,6 +41,11 @@ class BudgetLine(models.Model):
     def __str__(self):
         return f"{self.fiscal_year} {self.name}"
 
+    def budget_authority_on(self, day) -> int:
+        """예산현액 on a date: the original budget with the adjustments effective by then."""
+        amounts = self.adjustments.filter(effective_on__lte=day).values_list("amount", flat=True)
+        return figures.budget_authority(self.original_budget, amounts)
+
 
 class BudgetAdjustment(models.Model):
     """A dated change to a line's budget authority; 예산현액 = 당초예산 + the sum of these up to a date."""
@@ -65,6 +72,10 @@ class BudgetAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.budget_line} {self.get_kind_display()} {self.amount}"
+
+    def clean(self):
+        if self.effective_on and self.budget_line_id and self.effective_on.year != self.budget_line.fiscal_year:
+            raise ValidationError({"effective_on": _("적용일이 회계연도(%(year)s) 밖입니다.") % {"year": self.budget_line.fiscal_year}})
 
 
 class ExecutionSnapshot(models.Model):
@@ -99,6 +110,23 @@ class ExecutionSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.budget_line} @ {self.as_of}"
+
+    def clean(self):
+        """The rules no single column can state: the date falls in the line's fiscal year, disbursements
+        stay within obligations, and what is committed stays within the budget authority on that date."""
+        if not (self.budget_line_id and self.as_of and self.disbursements is not None):
+            return
+        line = self.budget_line
+        if self.as_of.year != line.fiscal_year:
+            raise ValidationError({"as_of": _("기준일이 회계연도(%(year)s) 밖입니다.") % {"year": line.fiscal_year}})
+        if self.obligations is not None and self.disbursements > self.obligations:
+            raise ValidationError({"disbursements": _("지출액 누계가 원인행위 누계를 넘을 수 없습니다.")})
+        authority = line.budget_authority_on(self.as_of)
+        committed, field = (self.obligations, "obligations") if self.obligations is not None else (self.disbursements, "disbursements")
+        if committed > authority:
+            raise ValidationError(
+                {field: _("%(line)s의 예산현액(%(authority)s원)을 넘습니다.") % {"line": line.name, "authority": f"{authority:,}"}}
+            )
 
 
 class RevenueCategory(models.Model):

@@ -51,3 +51,15 @@ def test_the_admin_refuses_disbursements_above_obligations(admin_client_demo):
     assert "지출액 누계가 원인행위 누계를 넘을 수 없습니다." in response.content.decode()
     snapshot.refresh_from_db()
     assert snapshot.disbursements == 982_628_000
+
+
+def test_the_admin_refuses_obligations_above_the_budget_authority(admin_client_demo):
+    # 커뮤니티 공간 운영지원: 당초 3,214,758천원 + 560,747천원 adjustment = 예산현액 3,775,505천원
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="CO-01", as_of="2022-07-01")
+    url = reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk])
+    data = {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "disbursements": "400444000"}
+    refused = admin_client_demo.post(url, {**data, "obligations": "3775505001"})
+    assert refused.status_code == 200
+    assert "예산현액(3,775,505,000원)을 넘습니다" in refused.content.decode()
+    accepted = admin_client_demo.post(url, {**data, "obligations": "3775505000"})
+    assert accepted.status_code == 302
