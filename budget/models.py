@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from civicbureau import figures
@@ -28,7 +29,7 @@ class BudgetLine(models.Model):
 
     class Meta:
         verbose_name = _("세부사업")
-        verbose_name_plural = _("세부사업")
+        verbose_name_plural = pgettext_lazy("plural", "세부사업")
         ordering = ["fiscal_year", "division", "order"]
         constraints = [
             models.UniqueConstraint(
@@ -66,7 +67,7 @@ class BudgetAdjustment(models.Model):
 
     class Meta:
         verbose_name = _("예산 변경")
-        verbose_name_plural = _("예산 변경")
+        verbose_name_plural = pgettext_lazy("plural", "예산 변경")
         ordering = ["effective_on", "pk"]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="budget_adjustment_not_zero")]
 
@@ -94,7 +95,7 @@ class ExecutionSnapshot(models.Model):
 
     class Meta:
         verbose_name = _("집행 실적")
-        verbose_name_plural = _("집행 실적")
+        verbose_name_plural = pgettext_lazy("plural", "집행 실적")
         ordering = ["as_of", "budget_line"]
         constraints = [
             models.UniqueConstraint(
@@ -139,7 +140,7 @@ class RevenueCategory(models.Model):
 
     class Meta:
         verbose_name = _("세입 구분")
-        verbose_name_plural = _("세입 구분")
+        verbose_name_plural = pgettext_lazy("plural", "세입 구분")
         ordering = ["order"]
 
     def __str__(self):
@@ -157,7 +158,7 @@ class RevenueAmount(models.Model):
 
     class Meta:
         verbose_name = _("세입액")
-        verbose_name_plural = _("세입액")
+        verbose_name_plural = pgettext_lazy("plural", "세입액")
         ordering = ["fiscal_year", "category"]
         constraints = [
             models.UniqueConstraint(fields=["category", "fiscal_year", "as_of"], name="revenue_unique_cell"),
@@ -181,7 +182,7 @@ class DivisionBudget(models.Model):
 
     class Meta:
         verbose_name = _("과별 세출예산")
-        verbose_name_plural = _("과별 세출예산")
+        verbose_name_plural = pgettext_lazy("plural", "과별 세출예산")
         ordering = ["fiscal_year", "division"]
         constraints = [
             models.UniqueConstraint(fields=["division", "fiscal_year"], name="division_budget_unique_year"),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budget.models import BudgetLine
@@ -20,7 +21,7 @@ class Vision(models.Model):
 
     class Meta:
         verbose_name = _("비전")
-        verbose_name_plural = _("비전")
+        verbose_name_plural = pgettext_lazy("plural", "비전")
         constraints = [models.UniqueConstraint(fields=["bureau", "fiscal_year"], name="vision_unique_year")]
 
     def __str__(self):
@@ -37,7 +38,7 @@ class Direction(models.Model):
 
     class Meta:
         verbose_name = _("추진방향")
-        verbose_name_plural = _("추진방향")
+        verbose_name_plural = pgettext_lazy("plural", "추진방향")
         ordering = ["fiscal_year", "number"]
         constraints = [models.UniqueConstraint(fields=["bureau", "fiscal_year", "number"], name="direction_unique_number")]
 
@@ -54,7 +55,7 @@ class CoreTask(models.Model):
 
     class Meta:
         verbose_name = _("핵심과제")
-        verbose_name_plural = _("핵심과제")
+        verbose_name_plural = pgettext_lazy("plural", "핵심과제")
         ordering = ["direction", "number"]
         constraints = [models.UniqueConstraint(fields=["direction", "number"], name="core_task_unique_number")]
 
@@ -80,7 +81,7 @@ class Program(models.Model):
 
     class Meta:
         verbose_name = _("주요사업")
-        verbose_name_plural = _("주요사업")
+        verbose_name_plural = pgettext_lazy("plural", "주요사업")
         ordering = ["core_task", "number"]
         constraints = [models.UniqueConstraint(fields=["core_task", "number"], name="program_unique_number")]
 
@@ -99,7 +100,7 @@ class Achievement(models.Model):
 
     class Meta:
         verbose_name = _("추진실적")
-        verbose_name_plural = _("추진실적")
+        verbose_name_plural = pgettext_lazy("plural", "추진실적")
         ordering = ["program", "order"]
         constraints = [models.UniqueConstraint(fields=["program", "order"], name="achievement_unique_order")]
 
@@ -126,7 +127,7 @@ class ProgramExecutionRow(models.Model):
 
     class Meta:
         verbose_name = _("사업별 예산집행")
-        verbose_name_plural = _("사업별 예산집행")
+        verbose_name_plural = pgettext_lazy("plural", "사업별 예산집행")
         ordering = ["program", "as_of", "order"]
         constraints = [
             models.UniqueConstraint(fields=["program", "as_of", "order"], name="program_row_unique_order"),
@@ -165,7 +166,7 @@ class ScheduleItem(models.Model):
 
     class Meta:
         verbose_name = _("추진일정")
-        verbose_name_plural = _("추진일정")
+        verbose_name_plural = pgettext_lazy("plural", "추진일정")
         ordering = ["start_month", "program", "order"]
         constraints = [
             models.UniqueConstraint(fields=["program", "order"], name="schedule_item_unique_order"),
@@ -201,7 +202,7 @@ class ConsignedCentre(models.Model):
 
     class Meta:
         verbose_name = _("민간위탁 센터")
-        verbose_name_plural = _("민간위탁 센터")
+        verbose_name_plural = pgettext_lazy("plural", "민간위탁 센터")
         ordering = ["order"]
 
     def __str__(self):
@@ -219,7 +220,7 @@ class CentreBudget(models.Model):
 
     class Meta:
         verbose_name = _("민간위탁 운영예산")
-        verbose_name_plural = _("민간위탁 운영예산")
+        verbose_name_plural = pgettext_lazy("plural", "민간위탁 운영예산")
         ordering = ["centre", "fiscal_year"]
         constraints = [
             models.UniqueConstraint(fields=["centre", "fiscal_year"], name="centre_budget_unique_year"),
@@ -237,7 +238,7 @@ class CentreStaffing(models.Model):
 
     class Meta:
         verbose_name = _("민간위탁 인력")
-        verbose_name_plural = _("민간위탁 인력")
+        verbose_name_plural = pgettext_lazy("plural", "민간위탁 인력")
         ordering = ["centre", "as_of"]
         constraints = [models.UniqueConstraint(fields=["centre", "as_of"], name="centre_staffing_unique_date")]
 
@@ -262,7 +263,7 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = _("지표")
-        verbose_name_plural = _("지표")
+        verbose_name_plural = pgettext_lazy("plural", "지표")
         ordering = ["order"]
 
     def __str__(self):
@@ -281,7 +282,7 @@ class IndicatorValue(models.Model):
 
     class Meta:
         verbose_name = _("지표 값")
-        verbose_name_plural = _("지표 값")
+        verbose_name_plural = pgettext_lazy("plural", "지표 값")
         ordering = ["indicator", "as_of", "order"]
         constraints = [models.UniqueConstraint(fields=["indicator", "as_of", "category"], name="indicator_value_unique")]
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -18,7 +19,7 @@ class Bureau(models.Model):
 
     class Meta:
         verbose_name = _("국")
-        verbose_name_plural = _("국")
+        verbose_name_plural = pgettext_lazy("plural", "국")
         ordering = ["name"]
 
     def __str__(self):
@@ -35,7 +36,7 @@ class Division(models.Model):
 
     class Meta:
         verbose_name = _("과")
-        verbose_name_plural = _("과")
+        verbose_name_plural = pgettext_lazy("plural", "과")
         ordering = ["bureau", "order", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -56,7 +57,7 @@ class DivisionDuty(models.Model):
 
     class Meta:
         verbose_name = _("주요업무")
-        verbose_name_plural = _("주요업무")
+        verbose_name_plural = pgettext_lazy("plural", "주요업무")
         ordering = ["division", "order"]
         constraints = [models.UniqueConstraint(fields=["division", "order"], name="duty_unique_order")]
 
@@ -79,7 +80,7 @@ class Grade(models.Model):
 
     class Meta:
         verbose_name = _("직급")
-        verbose_name_plural = _("직급")
+        verbose_name_plural = pgettext_lazy("plural", "직급")
         ordering = ["order"]
 
     def __str__(self):
@@ -98,7 +99,7 @@ class HeadcountEntry(models.Model):
 
     class Meta:
         verbose_name = _("정원·현원")
-        verbose_name_plural = _("정원·현원")
+        verbose_name_plural = pgettext_lazy("plural", "정원·현원")
         ordering = ["as_of", "division", "grade"]
         constraints = [
             models.UniqueConstraint(
@@ -128,7 +129,7 @@ class PartTimeStaff(models.Model):
 
     class Meta:
         verbose_name = _("시간선택제 임기제 (정원 외)")
-        verbose_name_plural = _("시간선택제 임기제 (정원 외)")
+        verbose_name_plural = pgettext_lazy("plural", "시간선택제 임기제 (정원 외)")
         ordering = ["as_of", "division", "grade"]
         constraints = [
             models.UniqueConstraint(fields=["division", "grade", "as_of"], name="part_time_unique_cell"),
@@ -160,7 +161,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("소속")
-        verbose_name_plural = _("소속")
+        verbose_name_plural = pgettext_lazy("plural", "소속")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(role__in=["staff", "director"]) & Q(division__isnull=False))
