@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from django.db.models import BigIntegerField, Max, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -116,7 +117,7 @@ def execution_table(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date | 
     for division, line_rows in by_division.items():
         division_rows.append(_sum_rows("division", division.name, line_rows, code=division.code, division_code=division.code))
         division_rows.extend(line_rows)
-    table.rows = [_sum_rows("total", "합계", [r for r in division_rows if r.level == "division"]), *division_rows]
+    table.rows = [_sum_rows("total", _("합계"), [r for r in division_rows if r.level == "division"]), *division_rows]
     return table
 
 
@@ -165,7 +166,7 @@ def revenue_summary(*, fiscal_year: int, base_year: int, as_of: datetime.date) -
     walk(None, 1)
     roots = children.get(None, [])
     total = ComparisonRow(
-        "계", 0, figures.total(amount(c, fiscal_year) for c in roots), figures.total(amount(c, base_year) for c in roots)
+        _("계"), 0, figures.total(amount(c, fiscal_year) for c in roots), figures.total(amount(c, base_year) for c in roots)
     )
     return [total, *rows] if rows else []
 
@@ -194,7 +195,7 @@ def expenditure_summary(*, bureau: Bureau, fiscal_year: int, base_year: int) -> 
     if not rows:
         return []
     total = ComparisonRow(
-        "계",
+        _("계"),
         0,
         figures.total(r.current for r in rows),
         figures.total(r.base for r in rows),

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Prefetch
 
 from budget.models import BudgetLine
@@ -44,7 +45,7 @@ class ProgramExecutionTable:
         if not self.program.execution_total_shown:
             return None
         return ProgramExecutionLine(
-            "계",
+            _("계"),
             figures.total(r.authority for r in self.rows),
             figures.total(r.obligations for r in self.rows),
             figures.total(r.disbursements for r in self.rows),
@@ -107,7 +108,7 @@ def consigned_centre_table(
     if not rows:
         return []
     total = CentreRow(
-        "합계",
+        _("합계"),
         figures.total(r.budget_base for r in rows),
         figures.total(r.budget_current for r in rows),
         figures.total(r.staff_base for r in rows),

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Max, Prefetch
 
 from civicbureau import figures
@@ -65,7 +66,7 @@ def headcount_table(*, bureau: Bureau, as_of: datetime.date | None = None) -> He
     division_rows = [
         HeadcountRow(d.name, [entries.get((d.pk, g.pk), empty) for g in grades]) for d in bureau.divisions.order_by("order")
     ]
-    total = HeadcountRow("계", [_total(row.cells[i] for row in division_rows) for i in range(len(grades))])
+    total = HeadcountRow(_("계"), [_total(row.cells[i] for row in division_rows) for i in range(len(grades))])
     part_time = list(
         PartTimeStaff.objects.filter(division__bureau=bureau, as_of=as_of).select_related("division").order_by("division__order", "grade")
     )

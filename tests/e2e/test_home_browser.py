@@ -33,3 +33,14 @@ def test_staff_logs_in_and_sees_the_disagreements(demo_server, page):
     assert page.locator("#disagreements tbody tr").count() == 3
     assert "3,775,505" in page.locator("#disagreements").inner_text()
     page.screenshot(path=ARTIFACTS / "consistency.png", full_page=True)
+
+
+def test_the_language_switch_shows_english(demo_server, page):
+    page.goto(demo_server.url + "/")
+    page.select_option("#language", "en")
+    page.click("header form[action*='i18n'] button")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#execution caption").inner_text() == "(as of ’22. 7. 1., unit: thousand won, %)"
+    assert row_cells(page, "execution", "Grand total")[-1] == "64.1"
+    page.screenshot(path=ARTIFACTS / "home-en.png")
