@@ -140,6 +140,14 @@ class ComparisonRow:
         return figures.change_rate(self.current, self.base)
 
 
+def revenue_latest_date(*, fiscal_year: int, on_or_before: datetime.date | None = None) -> datetime.date | None:
+    """The latest date with revenue figures for the fiscal year."""
+    amounts = RevenueAmount.objects.filter(fiscal_year=fiscal_year)
+    if on_or_before:
+        amounts = amounts.filter(as_of__lte=on_or_before)
+    return amounts.aggregate(latest=Max("as_of"))["latest"]
+
+
 def revenue_summary(*, fiscal_year: int, base_year: int, as_of: datetime.date) -> list[ComparisonRow]:
     """세입총괄: the revenue tree with each node's amount (leaves stored, parents summed) for both years."""
     categories = list(RevenueCategory.objects.order_by("order"))

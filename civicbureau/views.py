@@ -1,13 +1,14 @@
 from django.shortcuts import render
 
 from budget.selectors import execution_table, fiscal_year_latest
+from budget.views import can_export_briefing
 from staffing.selectors import bureau_default, division_list, headcount_table
 
 
 def home(request):
     """The bureau as of its latest figures: divisions, headcount and the execution table."""
     bureau = bureau_default()
-    context = {"bureau": bureau}
+    context = {"bureau": bureau, "can_export_briefing": can_export_briefing(request.user)}
     fiscal_year = bureau and fiscal_year_latest(bureau=bureau)
     if fiscal_year:
         context.update(

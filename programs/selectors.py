@@ -6,12 +6,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 
 from budget.models import BudgetLine
 from budget.selectors import budget_line_figures
 from civicbureau import figures
-from programs.models import CentreBudget, CentreStaffing, ConsignedCentre, Indicator, IndicatorValue, Program, ProgramExecutionRow
+from programs.models import (
+    CentreBudget,
+    CentreStaffing,
+    ConsignedCentre,
+    Indicator,
+    IndicatorValue,
+    Program,
+    ProgramExecutionRow,
+    ScheduleItem,
+)
 from staffing.models import Bureau
 
 
@@ -52,6 +61,14 @@ class ProgramExecutionTable:
         )
 
 
+def program_rows_latest_date(*, bureau: Bureau, on_or_before: datetime.date | None = None) -> datetime.date | None:
+    """The latest date for which the program sections report their execution tables."""
+    rows = ProgramExecutionRow.objects.filter(program__core_task__direction__bureau=bureau)
+    if on_or_before:
+        rows = rows.filter(as_of__lte=on_or_before)
+    return rows.aggregate(latest=Max("as_of"))["latest"]
+
+
 def program_execution_tables(*, bureau: Bureau, as_of: datetime.date) -> list[ProgramExecutionTable]:
     """Every program's own execution table as of a date, in the report's order (programs without one are left out)."""
     programs = (
@@ -85,6 +102,15 @@ class CentreRow:
     @property
     def staff_change(self) -> int | None:
         return figures.change(self.staff_current, self.staff_base)
+
+
+def centre_staffing_dates(*, on_or_before: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
+    """The two latest dates with centre staff figures at or before a date: (comparison, current)."""
+    dates = list(
+        CentreStaffing.objects.filter(as_of__lte=on_or_before).values_list("as_of", flat=True).distinct().order_by("-as_of")[:2]
+    )
+    dates += [None] * (2 - len(dates))
+    return dates[1], dates[0]
 
 
 def consigned_centre_table(
@@ -199,11 +225,12 @@ class IndicatorReading:
         return sum((value for _, value in self.values), Decimal(0))
 
 
-def indicator_reading_list(*, program: Program | None = None) -> list[IndicatorReading]:
+def indicator_reading_list(*, program: Program | None = None, on_or_before: datetime.date | None = None) -> list[IndicatorReading]:
     """Every indicator's values, grouped by as-of date, in the report's order."""
-    indicators = Indicator.objects.order_by("order").prefetch_related(
-        Prefetch("values", IndicatorValue.objects.order_by("as_of", "order"))
-    )
+    values = IndicatorValue.objects.order_by("as_of", "order")
+    if on_or_before:
+        values = values.filter(as_of__lte=on_or_before)
+    indicators = Indicator.objects.order_by("order").prefetch_related(Prefetch("values", values))
     if program is not None:
         indicators = indicators.filter(program=program)
     readings = []
@@ -213,3 +240,12 @@ def indicator_reading_list(*, program: Program | None = None) -> list[IndicatorR
             by_date.setdefault(value.as_of, []).append((value.category, value.value))
         readings.extend(IndicatorReading(indicator, as_of, values) for as_of, values in by_date.items())
     return readings
+
+
+def schedule_item_list(*, bureau: Bureau, fiscal_year: int) -> list[ScheduleItem]:
+    """The programs' 향후계획 in the report's order (direction, program, item)."""
+    return list(
+        ScheduleItem.objects.filter(program__core_task__direction__bureau=bureau, program__core_task__direction__fiscal_year=fiscal_year)
+        .select_related("program__core_task__direction")
+        .order_by("program__core_task__direction__number", "program__core_task__number", "program__number", "order")
+    )

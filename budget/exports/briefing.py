@@ -1,0 +1,372 @@
+"""The council briefing: the report's tables as plain sheets of cells, built from the selectors.
+
+Nothing here knows about xlsx: `budget.exports.xlsx` writes these sheets. Every figure comes from the
+selectors and civicbureau.figures, in the unit the sheet shows (천원, 백만원, 명, %), so the workbook
+equals the pages. Each sheet carries the report's title, its as-of and unit line, and its header rows
+with the report's merges.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budget.selectors import (
+    execution_latest_date,
+    execution_table,
+    expenditure_summary,
+    revenue_latest_date,
+    revenue_summary,
+)
+from civicbureau import display, figures
+from programs.selectors import (
+    centre_staffing_dates,
+    consigned_centre_table,
+    indicator_reading_list,
+    program_execution_tables,
+    program_rows_latest_date,
+    schedule_item_list,
+)
+from staffing.models import Bureau
+from staffing.selectors import division_list, headcount_latest_date, headcount_table
+
+
+class BriefingError(Exception):
+    """The briefing cannot be built (no figures at or before the date asked for)."""
+
+
+# Cell kinds: the writer gives each its style and number format.
+TEXT, LABEL, HEADER, AMOUNT, RATE, COUNT, QUANTITY, MONTH, NOTE, TITLE, UNIT_LINE = (
+    "text", "label", "header", "amount", "rate", "count", "quantity", "month", "note", "title", "unit_line",
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object
+    kind: str = TEXT
+    bold: bool = False
+    indent: int = 0
+
+
+@dataclass
+class Sheet:
+    """One table of the report as rows of cells (None = empty), with merges and print settings."""
+
+    name: str
+    title: str
+    as_of: datetime.date
+    columns: int
+    landscape: bool = False
+    rows: list[list[Cell | None]] = field(default_factory=list)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, first col, last row, last col), 1-based
+    header_end: int = 0  # the last row repeated at the top of every printed page
+
+    def add(self, cells: list[Cell | None]) -> int:
+        self.rows.append(cells + [None] * (self.columns - len(cells)))
+        return len(self.rows)
+
+    def merge(self, row: int, col: int, last_row: int, last_col: int):
+        if (row, col) != (last_row, last_col):
+            self.merges.append((row, col, last_row, last_col))
+
+    def add_heading(self, unit_line: str):
+        row = self.add([Cell(self.title, TITLE)])
+        self.merge(row, 1, row, self.columns)
+        row = self.add([Cell(unit_line, UNIT_LINE)])
+        self.merge(row, 1, row, self.columns)
+
+    def add_header(self, spec: list[list[tuple[str, int, int] | None]]):
+        """Header rows: each entry (text, rows spanned, columns spanned), None where a span covers it."""
+        first = len(self.rows) + 1
+        for offset, row_spec in enumerate(spec):
+            cells, col = [], 1
+            for entry in row_spec:
+                if entry is None:
+                    cells.append(Cell("", HEADER))
+                    col += 1
+                    continue
+                text, row_span, col_span = entry
+                cells.append(Cell(text, HEADER))
+                cells.extend(Cell("", HEADER) for _ in range(col_span - 1))
+                self.merge(first + offset, col, first + offset + row_span - 1, col + col_span - 1)
+                col += col_span
+            self.add(cells)
+        self.header_end = len(self.rows)
+
+
+@dataclass
+class Briefing:
+    bureau: Bureau
+    fiscal_year: int
+    as_of: datetime.date
+    sheets: list[Sheet]
+
+
+def _amount(won: int | None, unit: display.Unit = display.THOUSAND_WON, bold=False) -> Cell:
+    value = figures.in_unit(won, unit.won)
+    return Cell(None if value is None else int(value), AMOUNT, bold)
+
+
+def _rate(value: Decimal | None, bold=False) -> Cell:
+    return Cell(value, RATE, bold)
+
+
+def _count(value: int | None, bold=False) -> Cell:
+    return Cell(value, COUNT, bold)
+
+
+def briefing_build(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Briefing:
+    """The whole briefing with the latest figures at or before `as_of`."""
+    execution_as_of = execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=as_of)
+    if execution_as_of is None:
+        raise BriefingError(f"{bureau.name}: {as_of}까지 기록된 {fiscal_year}년 예산 집행 실적이 없습니다.")
+    sheets = [
+        organisation_sheet(bureau=bureau, as_of=as_of),
+        revenue_sheet(fiscal_year=fiscal_year, as_of=as_of),
+        expenditure_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=execution_as_of),
+        execution_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=execution_as_of),
+        *program_sheets(bureau=bureau, as_of=as_of),
+        centre_sheet(fiscal_year=fiscal_year, as_of=as_of),
+        schedule_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=execution_as_of),
+        indicator_sheet(as_of=as_of),
+    ]
+    return Briefing(bureau, fiscal_year, execution_as_of, [s for s in sheets if s is not None])
+
+
+def organisation_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
+    day = headcount_latest_date(bureau=bureau, on_or_before=as_of)
+    if day is None:
+        return None
+    table = headcount_table(bureau=bureau, as_of=day)
+    general = [g for g in table.grades if g.track != "fixed_term"]
+    columns = 1 + 2 * (1 + len(table.grades))
+    sheet = Sheet("조직 및 인력", "조직 및 인력", day, columns, landscape=True)
+    divisions = division_list(bureau=bureau)
+    total = table.rows[0].total
+    sheet.add_heading(f"({display.report_date(day)} 기준, 단위 : 명)")
+    line = sheet.add([Cell(f"조 직 : {len(divisions)}과 {bureau.team_count or '-'}팀 (조직 신설 : {display.report_date(bureau.established_on)})", NOTE)])
+    sheet.merge(line, 1, line, columns)
+    line = sheet.add([Cell(f"인 력 : {total.quota}명 / {total.current}명(정원/현원)", NOTE)])
+    sheet.merge(line, 1, line, columns)
+    top: list = [("구 분", 3, 1), ("계", 2, 2), ("일 반 직", 1, 2 * len(general))]
+    top += [(g.name, 2, 2) for g in table.grades if g.track == "fixed_term"]
+    middle: list = [None, None, None] + [(g.name, 1, 2) for g in general]
+    bottom: list = [None] + [("정원", 1, 1), ("현원", 1, 1)] * (1 + len(table.grades))
+    sheet.add_header([top, _expand(middle, columns), bottom])
+    for index, row in enumerate(table.rows):
+        bold = index == 0
+        cells = [Cell(row.name, LABEL, bold), _count(row.total.quota, bold), _count(row.total.current, bold)]
+        for cell in row.cells:
+            cells += [_count(cell.quota, bold), _count(cell.current, bold)] if not cell.is_empty else [Cell("-", TEXT), Cell("-", TEXT)]
+        sheet.add(cells)
+    if table.part_time:
+        note = ", ".join(f"{p.division.name} {p.get_grade_display()} {p.count}명" for p in table.part_time)
+        row = sheet.add([Cell(f"※ 시간선택제 임기제(정원 외) : {note}", NOTE)])
+        sheet.merge(row, 1, row, columns)
+    sheet.add([])
+    row = sheet.add([Cell("부서별 주요업무", TITLE)])
+    sheet.merge(row, 1, row, columns)
+    first = sheet.add([Cell("부 서", HEADER), Cell("주 요 업 무", HEADER)] + [Cell("", HEADER)] * (columns - 2))
+    sheet.merge(first, 2, first, columns)
+    for division in divisions:
+        duties = list(division.duties.all())
+        start = len(sheet.rows) + 1
+        for duty in duties:
+            row = sheet.add([Cell(division.name, LABEL), Cell(f"○ {duty.text}", TEXT)] + [Cell("", TEXT)] * (columns - 2))
+            sheet.merge(row, 2, row, columns)
+        sheet.merge(start, 1, start + len(duties) - 1, 1)
+    return sheet
+
+
+def _expand(spec: list, columns: int) -> list:
+    """A header row given with spans, padded with None for the columns a span above covers."""
+    used = sum(1 if e is None else e[2] for e in spec)
+    return spec + [None] * (columns - used)
+
+
+def revenue_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
+    day = revenue_latest_date(fiscal_year=fiscal_year, on_or_before=as_of)
+    if day is None:
+        return None
+    base = fiscal_year - 1
+    sheet = Sheet("세입총괄", "세입총괄", day, 5)
+    sheet.add_heading(display.as_of_line(day, display.THOUSAND_WON, display.PERCENT))
+    sheet.add_header([[("구 분", 1, 1), (f"{fiscal_year}년(A)", 1, 1), (f"{base}년(B)", 1, 1), ("증 감\n(A-B)", 1, 1), ("증감률\n(A-B)×100/B", 1, 1)]])
+    for row in revenue_summary(fiscal_year=fiscal_year, base_year=base, as_of=day):
+        bold = row.depth <= 1
+        sheet.add(
+            [
+                Cell(str(row.name), LABEL, bold, indent=max(row.depth - 1, 0)),
+                _amount(row.current, bold=bold),
+                _amount(row.base, bold=bold),
+                _amount(row.change, bold=bold),
+                _rate(row.change_rate, bold),
+            ]
+        )
+    return sheet
+
+
+def expenditure_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Sheet:
+    base = fiscal_year - 1
+    sheet = Sheet("세출총괄", "세출총괄", as_of, 6)
+    sheet.add_heading(display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT))
+    sheet.add_header(
+        [
+            [("구 분", 2, 1), (f"{fiscal_year}년(A)", 2, 1), (f"{base}년", 1, 2), (f"{base}년 대비", 1, 2)],
+            [None, None, ("본예산", 1, 1), ("최종예산(B)", 1, 1), ("증 감\n(A-B)", 1, 1), ("증감률\n(A-B)×100/B", 1, 1)],
+        ]
+    )
+    for index, row in enumerate(expenditure_summary(bureau=bureau, fiscal_year=fiscal_year, base_year=base)):
+        bold = index == 0
+        sheet.add(
+            [
+                Cell(str(row.name), LABEL, bold),
+                _amount(row.current, bold=bold),
+                _amount(row.base_original, bold=bold),
+                _amount(row.base, bold=bold),
+                _amount(row.change, bold=bold),
+                _rate(row.change_rate, bold),
+            ]
+        )
+    return sheet
+
+
+def execution_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Sheet:
+    table = execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of)
+    sheet = Sheet("예산 집행 현황", f"{fiscal_year} 예산 집행 현황", as_of, 6)
+    sheet.add_heading(display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT))
+    sheet.add_header(
+        [[("구    분", 1, 1), ("예산편성액\n(당초예산)", 1, 1), ("예산현액\n(A)", 1, 1), ("집행액\n(B)", 1, 1), ("집행잔액\n(A-B)", 1, 1), ("집행률\n(B/A)", 1, 1)]]
+    )
+    for row in table.rows:
+        bold = row.level != "line"
+        sheet.add(
+            [
+                Cell(str(row.name), LABEL, bold, indent=1 if row.level == "line" else 0),
+                _amount(row.original, bold=bold),
+                _amount(row.authority, bold=bold),
+                _amount(row.disbursements, bold=bold),
+                _amount(row.balance, bold=bold),
+                _rate(row.rate, bold),
+            ]
+        )
+    return sheet
+
+
+def program_sheets(*, bureau: Bureau, as_of: datetime.date) -> list[Sheet]:
+    day = program_rows_latest_date(bureau=bureau, on_or_before=as_of)
+    if day is None:
+        return []
+    sheets = []
+    for table in program_execution_tables(bureau=bureau, as_of=day):
+        program = table.program
+        number = f"{program.core_task.direction.number}-{program.number}"
+        sheet = Sheet(f"{number} {program.title}"[:31], f"{number}. {program.title} ‣ 예산집행 현황", day, 6)
+        sheet.add_heading(f"(단위: 천원, {display.report_date(day)}기준)")
+        sheet.add_header(
+            [
+                [("사업명", 2, 1), ("예산현액", 2, 1), ("집행액", 1, 2), ("집행률(%)", 1, 2)],
+                [None, None, ("원인행위", 1, 1), ("지출액", 1, 1), ("원인행위", 1, 1), ("지출액", 1, 1)],
+            ]
+        )
+        rows = [(table.total, True)] if table.total else []
+        rows += [(row, False) for row in table.rows]
+        for row, bold in rows:
+            sheet.add(
+                [
+                    Cell(str(row.label), LABEL, bold),
+                    _amount(row.authority, bold=bold),
+                    _amount(row.obligations, bold=bold),
+                    _amount(row.disbursements, bold=bold),
+                    _rate(row.obligation_rate, bold),
+                    _rate(row.disbursement_rate, bold),
+                ]
+            )
+        sheets.append(sheet)
+    return sheets
+
+
+def centre_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
+    staff_base, staff_current = centre_staffing_dates(on_or_before=as_of)
+    if staff_current is None:
+        return None
+    rows = consigned_centre_table(fiscal_year=fiscal_year, base_year=fiscal_year - 1, staff_as_of=staff_current, staff_base_as_of=staff_base)
+    sheet = Sheet("민간위탁 운영 현황", "시민협력국 주요 민간위탁 사업 운영 현황", as_of, 7)
+    sheet.add_heading(f"({display.report_date(as_of)} 기준, 운영예산 단위 : 백만 원, 인력 단위 : 명)")
+
+    def month(day):
+        return f"’{day:%y}.{day.month}월" if day else "-"
+
+    sheet.add_header(
+        [
+            [("센 터 명", 2, 1), ("운영예산(단위 : 백만 원)", 1, 3), ("인 력(단위 : 명)", 1, 3)],
+            [None, (f"’{(fiscal_year - 1) % 100:02d}년", 1, 1), (f"’{fiscal_year % 100:02d}년", 1, 1), ("증감액", 1, 1), (month(staff_base), 1, 1), (month(staff_current), 1, 1), ("조정인원", 1, 1)],
+        ]
+    )
+    for index, row in enumerate(rows):
+        bold = index == 0
+        sheet.add(
+            [
+                Cell(str(row.name), LABEL, bold),
+                _amount(row.budget_base, display.MILLION_WON, bold),
+                _amount(row.budget_current, display.MILLION_WON, bold),
+                _amount(row.budget_change, display.MILLION_WON, bold),
+                _count(row.staff_base, bold),
+                _count(row.staff_current, bold),
+                _count(row.staff_change, bold),
+            ]
+        )
+    return sheet
+
+
+def schedule_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Sheet:
+    sheet = Sheet("향후 추진일정", "향후 추진일정", as_of, 6, landscape=True)
+    sheet.add_heading(f"({display.report_date(as_of)} 기준)")
+    sheet.add_header([[("추진방향", 1, 1), ("주요 추진 사업", 1, 1), ("추진 내용", 1, 1), ("일정", 1, 1), ("시작 월", 1, 1), ("종료 월", 1, 1)]])
+    runs: dict[int, tuple[object, int]] = {}  # column → (value, first row) of the run being merged
+    for item in schedule_item_list(bureau=bureau, fiscal_year=fiscal_year):
+        program = item.program
+        direction = program.core_task.direction
+        grouped = [f"{direction.number}. {program.core_task.title}", f"{direction.number}-{program.number}. {program.title}"]
+        row = sheet.add(
+            [
+                *(Cell(text, TEXT) for text in grouped),
+                Cell(item.text + (f"\n{item.detail}" if item.detail else ""), TEXT),
+                Cell(item.date_text, TEXT),
+                Cell(item.start_month, MONTH),
+                Cell(item.end_month if item.end_month else "계속", MONTH),
+            ]
+        )
+        for column, text in enumerate(grouped, start=1):
+            value, first = runs.get(column, (None, row))
+            if value != text:
+                if value is not None:
+                    sheet.merge(first, column, row - 1, column)
+                runs[column] = (text, row)
+    for column, (value, first) in runs.items():
+        sheet.merge(first, column, len(sheet.rows), column)
+    return sheet
+
+
+def indicator_sheet(*, as_of: datetime.date) -> Sheet:
+    sheet = Sheet("지표", "주요 지표", as_of, 6)
+    sheet.add_heading(f"({display.report_date(as_of)} 이전 기준일별)")
+    sheet.add_header([[("지표", 1, 1), ("세부 구분", 1, 1), ("기준일", 1, 1), ("값", 1, 1), ("단위", 1, 1), ("주요 추진 사업", 1, 1)]])
+    for reading in indicator_reading_list(on_or_before=as_of):
+        indicator = reading.indicator
+        program = indicator.program.title if indicator.program else "-"
+        values = list(reading.values)
+        if reading.total is not None and len(values) > 1:
+            values = [("계", reading.total)] + values
+        for category, value in values:
+            sheet.add(
+                [
+                    Cell(indicator.name, TEXT),
+                    Cell(category or "-", TEXT, bold=category == "계"),
+                    Cell(reading.as_of, "date"),
+                    Cell(value, QUANTITY, bold=category == "계"),
+                    Cell(indicator.unit, TEXT),
+                    Cell(program, TEXT),
+                ]
+            )
+    return sheet

@@ -1,0 +1,211 @@
+"""The council briefing workbook, read back cell by cell and held against the report."""
+
+import datetime
+import re
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from budget.exports.briefing import AMOUNT, RATE, briefing_build
+from budget.models import BudgetLine, ExecutionSnapshot
+from civicbureau import display
+from tests.test_report import REPORT, assert_in_report, printed_row, squash
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2022, 7, 1)
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    path = tmp_path / "briefing.xlsx"
+    call_command("export_briefing", year=2022, as_of=AS_OF, output=path)
+    return load_workbook(path)
+
+
+def data_rows(ws, header_end, key_column=1):
+    """The table body: rows after the header until the first row with nothing in `key_column`."""
+    for row in ws.iter_rows(min_row=header_end + 1):
+        if row[key_column].value in (None, ""):
+            return
+        yield row
+
+
+def header_end(ws):
+    return int(ws.print_title_rows.split(":")[1].lstrip("$"))
+
+
+def number_text(cell):
+    if cell.value == "-":
+        return "-"
+    assert isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool), f"{cell.coordinate}: {cell.value!r} is not a number"
+    if cell.number_format.startswith("0.0"):
+        return display.rate(Decimal(str(cell.value)))
+    return display.number(cell.value)
+
+
+def check_table(ws, table, columns, suffixes=None):
+    checked = 0
+    for row in data_rows(ws, header_end(ws)):
+        cells = [(column, number_text(cell)) for column, cell in zip(columns, row[1:])]
+        assert_in_report(printed_row(table, str(row[0].value).strip(), cells, suffixes=suffixes))
+        checked += 1
+    return checked
+
+
+def test_sheets_follow_the_report(workbook):
+    names = workbook.sheetnames
+    assert names[:4] == ["조직 및 인력", "세입총괄", "세출총괄", "예산 집행 현황"]
+    assert names[-3:] == ["민간위탁 운영 현황", "향후 추진일정", "지표"]
+    assert len(names) == 4 + 11 + 3  # 11 programs print an execution table
+
+
+def test_every_sheet_has_title_as_of_line_and_repeated_headers(workbook):
+    for ws in workbook.worksheets:
+        assert ws["A1"].value, ws.title
+        assert "’22. 7. 1." in ws["A2"].value, ws.title
+        assert ws.print_title_rows.startswith("$1:$"), ws.title
+    assert workbook["세출총괄"]["A2"].value == "(’22. 7. 1.기준, 단위 : 천원, %)"
+    assert workbook["예산 집행 현황"]["A1"].value == "2022 예산 집행 현황"
+
+
+def test_execution_sheet_equals_the_report(workbook):
+    columns = ["예산편성액(당초예산)", "예산현액(A)", "집행액(B)", "집행잔액(A-B)", "집행률(B/A)"]
+    assert check_table(workbook["예산 집행 현황"], "2022 예산 집행 현황", columns) == 40
+
+
+def test_revenue_and_expenditure_sheets_equal_the_report(workbook):
+    assert check_table(workbook["세입총괄"], "세입총괄", ["2022년(A)", "2021년(B)", "증감(A-B)", "증감률"]) == 12
+    columns = ["2022년(A)", "2021년 본예산", "2021년 최종예산(B)", "증감(A-B)", "증감률"]
+    assert check_table(workbook["세출총괄"], "세출총괄", columns) == 6
+    assert workbook["세출총괄"]["E5"].value == -28_916_456  # a real negative number, △ from the format
+
+
+def test_program_sheets_equal_the_report(workbook):
+    columns = ["예산현액", "원인행위", "지출액", "집행률 원인행위", "집행률 지출액"]
+    suffixes = {"집행률 원인행위": "%", "집행률 지출액": "%"}
+    rows = 0
+    for ws in workbook.worksheets[4:-3]:
+        title = re.match(r"\d-\d\. (.*) ‣ 예산집행 현황", ws["A1"].value).group(1)
+        rows += check_table(ws, f"예산집행 현황: {title}", columns, suffixes)
+    assert rows == 16
+
+
+def test_centre_sheet_equals_the_report(workbook):
+    columns = ["’21년", "’22년", "운영예산 증감액", "’21.4월", "’22.6월", "조정인원"]
+    assert check_table(workbook["민간위탁 운영 현황"], "민간위탁 운영 현황", columns) == 6
+
+
+def test_headcount_sheet_equals_the_report(workbook):
+    ws = workbook["조직 및 인력"]
+    assert ws["A3"].value == "조 직 : 5과 22팀 (조직 신설 : ’21. 7. 25.)"
+    rows = 0
+    for row in data_rows(ws, header_end(ws)):
+        values = [c.value for c in row[1:]]
+        pairs = ["-" if q == "-" else f"{q}/{c}" for q, c in zip(values[::2], values[1::2])]
+        assert all(isinstance(v, int) or v == "-" for v in values)
+        assert_in_report(squash(str(row[0].value) + "".join(pairs)))
+        rows += 1
+    assert rows == 6
+    notes = [c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("※")]
+    assert_in_report(squash(notes[0]))
+
+
+def test_schedule_and_indicator_sheets_hold_the_report_text(workbook):
+    ws = workbook["향후 추진일정"]
+    items = list(data_rows(ws, header_end(ws), key_column=2))
+    assert len(items) == 23
+    for row in items:
+        text = row[2].value.split("\n")[0]
+        assert_in_report(squash(f"{text} : {row[3].value}"))
+        assert isinstance(row[4].value, datetime.datetime)
+    ws = workbook["지표"]
+    values = [row[3].value for row in data_rows(ws, header_end(ws))]
+    assert len(values) >= 115
+    assert all(isinstance(v, (int, float)) for v in values)
+
+
+def test_print_setup(workbook):
+    for ws in workbook.worksheets:
+        setup = ws.page_setup
+        assert int(setup.paperSize) == 9, ws.title  # A4
+        assert setup.fitToWidth == 1 and setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert setup.orientation == ("landscape" if ws.title in ("조직 및 인력", "향후 추진일정") else "portrait"), ws.title
+        footer = ws.oddFooter
+        assert footer.left.text == "시민협력국"
+        assert footer.center.text == "’22. 7. 1. 기준"
+        assert footer.right.text == "&P / &N"
+        assert ws["A1"].font.name == "맑은 고딕"
+
+
+def test_numbers_use_formats_and_fit_their_columns(workbook):
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    assert "△" in cell.number_format or cell.number_format.startswith("yyyy"), (ws.title, cell.coordinate)
+                    shown = display.number(cell.value) if not cell.number_format.startswith("0.0") else f"{cell.value:.1f}"
+                    width = ws.column_dimensions[cell.column_letter].width
+                    assert len(shown) + 1 <= width, (ws.title, cell.coordinate, shown, width)
+                if isinstance(cell.value, str):
+                    assert not re.fullmatch(r"[△-]?[\d,]+(\.\d+)?", cell.value), f"{ws.title} {cell.coordinate}: number as text"
+
+
+def test_merged_headers_as_in_the_report(workbook):
+    merged = {str(r) for r in workbook["세출총괄"].merged_cells.ranges}
+    assert {"A3:A4", "B3:B4", "C3:D3", "E3:F3"} <= merged
+    merged = {str(r) for r in workbook["1-5 시민공익활동 지원시설 내실화"].merged_cells.ranges}
+    assert {"A3:A4", "B3:B4", "C3:D3", "E3:F3"} <= merged
+
+
+def test_the_latest_figures_at_or_before_the_date(tmp_path, bureau):
+    line = BudgetLine.objects.get(code="PA-01", fiscal_year=2022)
+    ExecutionSnapshot.objects.create(budget_line=line, as_of=datetime.date(2022, 8, 31), obligations=None, disbursements=100_000_000)
+    july = briefing_build(bureau=bureau, fiscal_year=2022, as_of=datetime.date(2022, 8, 30))
+    august = briefing_build(bureau=bureau, fiscal_year=2022, as_of=datetime.date(2022, 9, 15))
+    assert (july.as_of, august.as_of) == (AS_OF, datetime.date(2022, 8, 31))
+
+    def disbursed(briefing):
+        sheet = next(s for s in briefing.sheets if s.name == "예산 집행 현황")
+        row = next(r for r in sheet.rows if r[0] and r[0].value == "시민참여 활성화 추진")
+        assert row[3].kind == AMOUNT and row[5].kind == RATE
+        return row[3].value
+
+    assert (disbursed(july), disbursed(august)) == (83_765, 100_000)
+
+
+def test_a_date_without_figures_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="2021-12-31까지 기록된 2022년 예산 집행 실적이 없습니다"):
+        call_command("export_briefing", year=2022, as_of=datetime.date(2021, 12, 31), output=tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_directors_download_it_from_the_portal(director_client):
+    response = director_client.get(reverse("budget:briefing_export"), {"year": 2022, "as_of": "2022-07-01"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    workbook = load_workbook(BytesIO(response.content))
+    assert workbook["예산 집행 현황"]["B4"].value == 48_912_754
+
+
+def test_division_staff_and_anonymous_visitors_cannot(staff_client, client):
+    assert staff_client.get(reverse("budget:briefing_export")).status_code == 403
+    response = client.get(reverse("budget:briefing_export"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_bad_date_gives_a_page_with_the_reason(director_client):
+    response = director_client.get(reverse("budget:briefing_export"), {"year": 2022, "as_of": "2021-01-01"})
+    assert response.status_code == 400
+    assert "2021-01-01까지 기록된 2022년 예산 집행 실적이 없습니다" in response.content.decode()
+    assert director_client.get(reverse("budget:briefing_export"), {"as_of": "not-a-date"}).status_code == 400
+
+
+def test_home_offers_the_download_to_directors_only(director_client, staff_client):
+    assert "briefing-download" in director_client.get(reverse("home")).content.decode()
+    assert "briefing-download" not in staff_client.get(reverse("home")).content.decode()
