@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 
 from budget.models import BudgetLine
 from budget.selectors import budget_line_figures
@@ -225,12 +225,17 @@ class IndicatorReading:
         return sum((value for _, value in self.values), Decimal(0))
 
 
-def indicator_reading_list(*, program: Program | None = None, on_or_before: datetime.date | None = None) -> list[IndicatorReading]:
-    """Every indicator's values, grouped by as-of date, in the report's order."""
+def indicator_reading_list(
+    *, bureau: Bureau | None = None, program: Program | None = None, on_or_before: datetime.date | None = None
+) -> list[IndicatorReading]:
+    """Indicators' values grouped by as-of date, in the report's order: a bureau's (with those tied to no
+    program), one program's, or all."""
     values = IndicatorValue.objects.order_by("as_of", "order")
     if on_or_before:
         values = values.filter(as_of__lte=on_or_before)
-    indicators = Indicator.objects.order_by("order").prefetch_related(Prefetch("values", values))
+    indicators = Indicator.objects.order_by("order").select_related("program").prefetch_related(Prefetch("values", values))
+    if bureau is not None:
+        indicators = indicators.filter(Q(program__core_task__direction__bureau=bureau) | Q(program__isnull=True))
     if program is not None:
         indicators = indicators.filter(program=program)
     readings = []

@@ -128,7 +128,7 @@ def briefing_build(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) ->
         *program_sheets(bureau=bureau, as_of=as_of),
         centre_sheet(fiscal_year=fiscal_year, as_of=as_of),
         schedule_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=execution_as_of),
-        indicator_sheet(as_of=as_of),
+        indicator_sheet(bureau=bureau, as_of=as_of),
     ]
     return Briefing(bureau, fiscal_year, execution_as_of, [s for s in sheets if s is not None])
 
@@ -169,10 +169,10 @@ def organisation_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
     first = sheet.add([Cell("부 서", HEADER), Cell("주 요 업 무", HEADER)] + [Cell("", HEADER)] * (columns - 2))
     sheet.merge(first, 2, first, columns)
     for division in divisions:
-        duties = list(division.duties.all())
+        duties = [f"○ {duty.text}" for duty in division.duties.all()] or ["-"]
         start = len(sheet.rows) + 1
         for duty in duties:
-            row = sheet.add([Cell(division.name, LABEL), Cell(f"○ {duty.text}", TEXT)] + [Cell("", TEXT)] * (columns - 2))
+            row = sheet.add([Cell(division.name, LABEL), Cell(duty, TEXT)] + [Cell("", TEXT)] * (columns - 2))
             sheet.merge(row, 2, row, columns)
         sheet.merge(start, 1, start + len(duties) - 1, 1)
     return sheet
@@ -348,11 +348,11 @@ def schedule_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) ->
     return sheet
 
 
-def indicator_sheet(*, as_of: datetime.date) -> Sheet:
+def indicator_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet:
     sheet = Sheet("지표", "주요 지표", as_of, 6)
     sheet.add_heading(f"({display.report_date(as_of)} 이전 기준일별)")
     sheet.add_header([[("지표", 1, 1), ("세부 구분", 1, 1), ("기준일", 1, 1), ("값", 1, 1), ("단위", 1, 1), ("주요 추진 사업", 1, 1)]])
-    for reading in indicator_reading_list(on_or_before=as_of):
+    for reading in indicator_reading_list(bureau=bureau, on_or_before=as_of):
         indicator = reading.indicator
         program = indicator.program.title if indicator.program else "-"
         values = list(reading.values)

@@ -1,0 +1,149 @@
+"""A synthetic city with a fixed seed, written through the same models and database constraints as
+real data, by bulk paths (COPY on PostgreSQL, bulk_create elsewhere). Generated rows carry no history:
+history records changes people make, and nobody made these."""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from budget.models import BudgetLine, ExecutionSnapshot
+from programs.models import CoreTask, Direction, Program, ScheduleItem
+from staffing.models import Bureau, Division, Grade, HeadcountEntry
+
+SEED = 2022
+LAST_YEAR = 2022
+
+
+@dataclass(frozen=True)
+class Scale:
+    bureaus: int = 30
+    divisions_per_bureau: int = 6
+    lines_per_division: int = 30
+    years: int = 10
+    programs_per_year: int = 12
+    items_per_program: int = 10
+
+    @property
+    def lines(self) -> int:
+        return self.bureaus * self.divisions_per_bureau * self.lines_per_division
+
+    @property
+    def monthly_rows(self) -> int:
+        return self.lines * self.years * 12
+
+
+DEFAULT = Scale()
+QUICK = Scale(bureaus=3, divisions_per_bureau=6, lines_per_division=10, years=2, programs_per_year=12, items_per_program=5)
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    first_next = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return first_next - datetime.timedelta(days=1)
+
+
+def _copy(model, fields: list[str], rows):
+    """COPY on PostgreSQL (the fastest bulk path), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        columns = ", ".join(model._meta.get_field(f).column for f in fields)
+        with connection.cursor() as cursor, cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        batch = []
+        for row in rows:
+            batch.append(model(**dict(zip(fields, row))))
+            if len(batch) >= 5000:
+                model.objects.bulk_create(batch)
+                batch = []
+        model.objects.bulk_create(batch)
+
+
+@transaction.atomic
+def city_generate(scale: Scale = DEFAULT) -> dict:
+    """Add `scale.bureaus` synthetic bureaus to the database; returns what was written."""
+    rng = random.Random(SEED)
+    grades = list(Grade.objects.order_by("order"))
+    years = list(range(LAST_YEAR - scale.years + 1, LAST_YEAR + 1))
+    counts = {"bureaus": 0, "divisions": 0, "budget_lines": 0, "monthly_rows": 0, "schedule_items": 0, "headcount_rows": 0}
+    for b in range(1, scale.bureaus + 1):
+        bureau = Bureau.objects.create(name=f"합성국 {b:02d}", established_on=datetime.date(2012, 1, 1), team_count=scale.divisions_per_bureau * 4)
+        divisions = Division.objects.bulk_create(
+            Division(bureau=bureau, code=f"b{b:02d}-d{d}", name=f"합성{b:02d} {d}과", order=d) for d in range(1, scale.divisions_per_bureau + 1)
+        )
+        lines = BudgetLine.objects.bulk_create(
+            BudgetLine(
+                division=division,
+                fiscal_year=year,
+                code=f"B{b:02d}D{division.order}L{n:02d}",
+                name=f"합성 세부사업 {division.order}-{n}",
+                order=n,
+                is_basic_expense=n == scale.lines_per_division,
+                original_budget=rng.randrange(10, 5_000) * 1_000_000,
+            )
+            for year in years
+            for division in divisions
+            for n in range(1, scale.lines_per_division + 1)
+        )
+        _copy(ExecutionSnapshot, ["budget_line_id", "as_of", "obligations", "disbursements"], _snapshots(rng, lines))
+        _copy(HeadcountEntry, ["division_id", "grade_id", "as_of", "quota", "current"], _headcount(rng, divisions, grades, years))
+        items = _programs(rng, bureau, years, scale)
+        counts["bureaus"] += 1
+        counts["divisions"] += len(divisions)
+        counts["budget_lines"] += len(lines)
+        counts["monthly_rows"] += len(lines) * 12
+        counts["schedule_items"] += items
+        counts["headcount_rows"] += len(divisions) * len(grades) * 12 * len(years)
+    return counts
+
+
+def _snapshots(rng, lines):
+    for line in lines:
+        final_share = rng.uniform(0.55, 0.98)
+        obligated_share = min(1.0, final_share + rng.uniform(0.0, 0.1))
+        for month in range(1, 13):
+            progress = month / 12
+            disbursed = int(line.original_budget * final_share * progress)
+            obligated = max(disbursed, int(line.original_budget * obligated_share * min(1.0, progress * 1.3)))
+            yield (line.pk, month_end(line.fiscal_year, month), obligated, disbursed)
+
+
+def _headcount(rng, divisions, grades, years):
+    for division in divisions:
+        quotas = {g.pk: rng.randrange(0, 12) for g in grades}
+        for year in years:
+            for month in range(1, 13):
+                for grade in grades:
+                    quota = quotas[grade.pk]
+                    yield (division.pk, grade.pk, month_end(year, month), quota, max(0, quota + rng.randrange(-2, 2)))
+
+
+def _programs(rng, bureau, years, scale) -> int:
+    items = []
+    per_direction = scale.programs_per_year // 3
+    for year in years:
+        for number in range(1, 4):
+            direction = Direction.objects.create(bureau=bureau, fiscal_year=year, number=number, title=f"합성 추진방향 {number}")
+            task = CoreTask.objects.create(direction=direction, number=1, title=f"합성 핵심과제 {number}")
+            programs = Program.objects.bulk_create(
+                Program(core_task=task, number=p, slug=f"b{bureau.pk}-{year}-{number}-{p}", title=f"합성 주요사업 {number}-{p}")
+                for p in range(1, per_direction + 1)
+            )
+            for program in programs:
+                for order in range(1, scale.items_per_program + 1):
+                    start = rng.randrange(1, 13)
+                    end = rng.choice([None, min(12, start + rng.randrange(0, 4))])
+                    text = f"’{year % 100:02d}. {start}월~" + (f"{end}월" if end else "")
+                    items.append(
+                        ScheduleItem(
+                            program=program,
+                            order=order,
+                            text=f"합성 추진일정 {order}",
+                            date_text=text,
+                            start_month=datetime.date(year, start, 1),
+                            end_month=datetime.date(year, end, 1) if end else None,
+                        )
+                    )
+    ScheduleItem.objects.bulk_create(items, batch_size=5000)
+    return len(items)
