@@ -1,6 +1,7 @@
 """The administrator's pages open for every model, and an edit there is recorded with its user."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client_demo():
     client = Client()
-    assert client.login(username="admin", password="admin-demo-2022")
+    client.force_login(get_user_model().objects.get(username="admin"))
     return client
 
 

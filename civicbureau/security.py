@@ -1,0 +1,50 @@
+"""Security events for the log: login success and failure, lockout, logout, 403, CSRF failure,
+rejected import. Each is one line (see civicbureau.logs): time in UTC, request id, user, client
+address, event and details; no secrets (passwords are never passed in)."""
+
+import logging
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from civicbureau.logs import current_request
+
+logger = logging.getLogger("security")
+SECRET_KEYS = {"password", "password1", "password2", "csrfmiddlewaretoken", "token", "secret"}
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+
+
+def log(event: str, request=None, **details):
+    request = request or current_request.get()
+    user = details.pop("user", None)
+    if user is None and request is not None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        user = request.user.get_username()
+    fields = {k: v for k, v in details.items() if k not in SECRET_KEYS}
+    logger.info(
+        "%s",
+        {"event": event, "user": user or "-", "ip": client_address(request), "request_id": getattr(request, "id", "-"), **fields},
+    )
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    log("login_succeeded", request, user=user.get_username())
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    log("logout", request, user=user.get_username() if user else "-")
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    log("login_failed", request, user=credentials.get("username", "-"))
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    log("locked_out", request, user=username or "-")
