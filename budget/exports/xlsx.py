@@ -6,6 +6,7 @@ date and page / pages, cell borders as the report draws its tables, and a Korean
 """
 
 import datetime
+from copy import copy
 from decimal import Decimal
 from io import BytesIO
 
@@ -59,18 +60,9 @@ def _column_widths(sheet: Sheet, merged_starts: set) -> list[float]:
     return [min(w, 48) for w in widths]
 
 
-def _styled(ws, cell: Cell | None):
-    if cell is None:
-        return None
-    value = cell.value
-    if isinstance(value, Promise):  # a translated label such as 계
-        value = str(value)
-    if isinstance(value, Decimal):
-        value = float(value)  # a rate already rounded half up to one decimal by civicbureau.figures
-    if value is None:
-        value = display.NOT_AVAILABLE
-    out = WriteOnlyCell(ws, value=value)
-    kind = cell.kind
+def _style(ws, kind: str, bold: bool, indent: int, has_value: bool, centred: bool) -> WriteOnlyCell:
+    """A cell carrying the style for its kind; styles are built once per kind and copied (fast)."""
+    out = WriteOnlyCell(ws)
     if kind == TITLE:
         out.font = Font(name=FONT_NAME, size=14, bold=True)
         return out
@@ -81,23 +73,37 @@ def _styled(ws, cell: Cell | None):
     if kind == NOTE:
         out.font = Font(name=FONT_NAME, size=10)
         return out
-    out.font = Font(name=FONT_NAME, size=10, bold=cell.bold or kind == HEADER)
+    out.font = Font(name=FONT_NAME, size=10, bold=bold or kind == HEADER)
     out.border = BORDER
     if kind == HEADER:
         out.fill = HEADER_FILL
         out.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    elif kind in NUMBER_FORMATS and cell.value is not None:
+    elif kind in NUMBER_FORMATS and has_value:
         out.number_format = NUMBER_FORMATS[kind]
         out.alignment = Alignment(horizontal="right" if kind in NUMERIC else "center", vertical="center")
-    elif kind in NUMERIC:  # a figure that cannot be computed: '-'
+    elif kind in NUMERIC or centred:  # a figure that cannot be computed, or a lone '-'
         out.alignment = Alignment(horizontal="center", vertical="center")
     else:
-        out.alignment = Alignment(
-            horizontal="left" if kind in (LABEL, "text") and value != "-" else "center",
-            vertical="center",
-            wrap_text=True,
-            indent=cell.indent,
-        )
+        out.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=indent)
+    return out
+
+
+def _styled(ws, cell: Cell | None, styles: dict):
+    if cell is None:
+        return None
+    value = cell.value
+    if isinstance(value, Promise):  # a translated label such as 계
+        value = str(value)
+    if isinstance(value, Decimal):
+        value = float(value)  # a rate already rounded half up to one decimal by civicbureau.figures
+    has_value = value is not None
+    if value is None:
+        value = display.NOT_AVAILABLE
+    key = (cell.kind, cell.bold, cell.indent, has_value, value == display.NOT_AVAILABLE)
+    if key not in styles:
+        styles[key] = _style(ws, *key)
+    out = WriteOnlyCell(ws, value=value)
+    out._style = copy(styles[key]._style)
     return out
 
 
@@ -123,11 +129,12 @@ def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing):
         part.size = 9
     for r, c, r2, c2 in sheet.merges:
         ws.merged_cells.add(f"{get_column_letter(c)}{r}:{get_column_letter(c2)}{r2}")
+    styles: dict = {}
     for index, row in enumerate(sheet.rows, start=1):
         lines = max((str(c.value).count("\n") + 1 for c in row if c is not None and isinstance(c.value, str)), default=1)
         if lines > 1:  # wrapped header text: a row only grows by itself in a spreadsheet program, not in print
             ws.row_dimensions[index].height = 14 * lines
-        ws.append([_styled(ws, cell) for cell in row])
+        ws.append([_styled(ws, cell, styles) for cell in row])
 
 
 def briefing_workbook(briefing: Briefing) -> bytes:
