@@ -209,3 +209,15 @@ def test_a_bad_date_gives_a_page_with_the_reason(director_client):
 def test_home_offers_the_download_to_directors_only(director_client, staff_client):
     assert "briefing-download" in director_client.get(reverse("home")).content.decode()
     assert "briefing-download" not in staff_client.get(reverse("home")).content.decode()
+
+
+def test_user_text_never_becomes_a_formula(tmp_path, bureau):
+    from programs.models import Program
+
+    Program.objects.filter(slug="seoul-timebank").update(title='=HYPERLINK("http://evil.example","click")')
+    path = tmp_path / "b.xlsx"
+    call_command("export_briefing", year=2022, as_of=AS_OF, output=path)
+    workbook = load_workbook(path)
+    cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert cells, "the title should stand alone in some cell (the indicator sheet's program column)"
+    assert all(c.data_type == "s" for c in cells)

@@ -103,6 +103,8 @@ def _styled(ws, cell: Cell | None, styles: dict):
     if key not in styles:
         styles[key] = _style(ws, *key)
     out = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        out.data_type = "s"  # text stays text: a name starting with = + - @ never becomes a live formula
     out._style = copy(styles[key]._style)
     return out
 
