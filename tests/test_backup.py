@@ -1,0 +1,35 @@
+"""Backup and restore keep every figure and every history row."""
+
+import pytest
+from django.core.management import call_command
+
+from budget.models import ExecutionSnapshot
+from civicbureau.demo import load_demo
+from tests.test_demo_loader import fingerprint
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_round_trip_keeps_every_figure_and_every_history_row(tmp_path):
+    load_demo()
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01")
+    snapshot.disbursements = 90_000_000
+    snapshot.save()  # a change with its history row
+    before = fingerprint()
+    assert len(before["budget.HistoricalExecutionSnapshot"]) == 35
+    path = tmp_path / "civicbureau.backup"
+    call_command("backup_db", path)
+    assert path.stat().st_size > 10_000
+
+    ExecutionSnapshot.objects.filter(budget_line__code__startswith="CG").delete()
+    ExecutionSnapshot.objects.filter(budget_line__code="PA-02").update(disbursements=1)
+    assert fingerprint() != before
+
+    call_command("restore_db", path)
+    assert fingerprint() == before
+
+
+def test_restoring_a_missing_file_is_an_error(tmp_path):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("restore_db", tmp_path / "nothing")
