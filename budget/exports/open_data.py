@@ -107,7 +107,10 @@ def fiscal_data_package(lines: Dataset, *, resource_path: str) -> dict:
     classification and the fiscal year and as-of date to the fiscal period (Fiscal Data Package)."""
     fiscal_year = lines.meta["fiscal_year"]
     return {
-        "profile": "fiscal-data-package",
+        # A Tabular Data Package (validated offline) carrying the Fiscal Data Package's `model`; the FDP
+        # profile name would make validators fetch its schema from the network.
+        "profile": "tabular-data-package",
+        "fiscalDataPackage": "1.0",
         "name": f"civicbureau-budget-execution-{fiscal_year}",
         "title": f"시민협력국 {fiscal_year} 예산 집행 현황 (budget execution)",
         "description": "Expenditure budget and its execution by budget line (세부사업), cumulative to the as-of date. "

@@ -18,13 +18,9 @@ PROGRAM_EXECUTION_COLUMNS = [
 ]
 
 
-def program_execution_rows(table: ProgramExecutionTable) -> list:
-    """The rows as the page shows them: the 계 row first where the program prints one."""
-    return [table.total, *table.rows] if table.total else list(table.rows)
-
-
 def program_execution_dataset(table: ProgramExecutionTable) -> Dataset:
-    total = table.total
+    """The rows as the page shows them: the 계 row first where the program prints one."""
+    total = table.total  # a property that builds a new row: taken once, so that `row is total` holds
     rows = [
         {
             "program": table.program.slug,
@@ -37,7 +33,7 @@ def program_execution_dataset(table: ProgramExecutionTable) -> Dataset:
             "obligation_rate": row.obligation_rate,
             "disbursement_rate": row.disbursement_rate,
         }
-        for row in program_execution_rows(table)
+        for row in ([total, *table.rows] if total else table.rows)
     ]
     return Dataset(table.program.slug, f"{table.program.title}: 예산집행 현황", PROGRAM_EXECUTION_COLUMNS, rows, table.as_of, {"program": table.program.slug})
 
