@@ -45,7 +45,7 @@ class ScheduleTable(FiguresTable):
         item = record.item
         start = display.month_label(item.start_month)
         if record.ongoing:
-            text = _("%(start)s부터 계속 (종료 시점 없음)") % {"start": start}
+            text = _("%(start)s부터 (종료 시점 없음)") % {"start": start}
             return format_html('<span class="badge">{}</span> {}', _("계속"), text)
         if item.end_month == item.start_month:
             text = start

@@ -48,7 +48,7 @@ def test_schedule_page_shows_dates_programs_divisions_and_ongoing(client):
     assert [t["caption"] for t in tables] == ["’22. 7월 추진일정", "’22. 8월 추진일정", "’22. 9월 추진일정", "’22. 12월 추진일정", "’23. 1월 추진일정"]
     assert "(’22. 7. 1.기준)" in html
     rows = {r[0]: r for t in tables for r in t["rows"]}
-    assert rows["서울시 NPO지원센터 재위탁 절차 추진"][1:] == ["’22. 7월~", "계속 ’22. 7월부터 계속 (종료 시점 없음)", "시민공익활동 지원시설 내실화", "갈등관리협치과"]
+    assert rows["서울시 NPO지원센터 재위탁 절차 추진"][1:] == ["’22. 7월~", "계속 ’22. 7월부터 (종료 시점 없음)", "시민공익활동 지원시설 내실화", "갈등관리협치과"]
     assert rows["사업 진행상황 중간점검"][2] == "’22. 7월 ~ ’22. 10월"
     assert rows["서울시간은행 전용 플랫폼 전환 추진"][4] == "-"  # the program draws on no budget line
 
