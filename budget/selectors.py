@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, ExecutionSnapshot, RevenueAmount, RevenueCategory
 from civicbureau import figures
+from civicbureau.publication import approved_through
 from staffing.models import Bureau
 
 
@@ -215,3 +216,55 @@ def expenditure_summary(*, bureau: Bureau, fiscal_year: int, base_year: int) -> 
 def fiscal_year_latest(*, bureau: Bureau) -> int | None:
     """The latest fiscal year for which the bureau has budget lines."""
     return BudgetLine.objects.filter(division__bureau=bureau).aggregate(latest=Max("fiscal_year"))["latest"]
+
+
+# -- public reads: approved figures only (civicbureau.publication.approved_through) ------------------
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    """The last day of the month `month` falls in."""
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def public_execution_date(*, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None) -> datetime.date | None:
+    """The as-of date the public sees for a fiscal year and an as-of month: the latest approved snapshot at or
+    before that month's end (default: the latest approved snapshot of the year). None: no figures yet."""
+    limit = approved_through(bureau=bureau)
+    if month is not None:
+        limit = min(limit, month_end(month))
+    return execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=limit)
+
+
+def public_execution_table(*, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None) -> ExecutionTable | None:
+    """예산 집행 현황 as the public sees it for a year and as-of month; None when no approved figures exist by then."""
+    as_of = public_execution_date(bureau=bureau, fiscal_year=fiscal_year, month=month)
+    if as_of is None:
+        return None
+    return execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of)
+
+
+def public_fiscal_years(*, bureau: Bureau) -> list[int]:
+    """The fiscal years with budget lines, latest first."""
+    years = BudgetLine.objects.filter(division__bureau=bureau).values_list("fiscal_year", flat=True).distinct()
+    return sorted(years, reverse=True)
+
+
+def public_revenue_summary(*, bureau: Bureau, fiscal_year: int) -> tuple[datetime.date | None, list[ComparisonRow]]:
+    """세입총괄 against the previous year, as of the latest approved date of the revenue figures."""
+    as_of = (
+        RevenueAmount.objects.filter(fiscal_year=fiscal_year, as_of__lte=approved_through(bureau=bureau))
+        .aggregate(latest=Max("as_of"))["latest"]
+    )
+    if as_of is None:
+        return None, []
+    return as_of, revenue_summary(fiscal_year=fiscal_year, base_year=fiscal_year - 1, as_of=as_of)
+
+
+def public_expenditure_summary(*, bureau: Bureau, fiscal_year: int) -> tuple[datetime.date | None, list[ComparisonRow]]:
+    """세출총괄 against the previous year's final budget, dated like the comparison figures it reads."""
+    as_of = (
+        DivisionBudget.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year - 1, as_of__lte=approved_through(bureau=bureau))
+        .aggregate(latest=Max("as_of"))["latest"]
+    )
+    return as_of, expenditure_summary(bureau=bureau, fiscal_year=fiscal_year, base_year=fiscal_year - 1)

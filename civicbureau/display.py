@@ -54,12 +54,24 @@ def report_date(day: datetime.date) -> str:
     return f"’{day:%y}. {day.month}. {day.day}."
 
 
+def month_label(month: datetime.date) -> str:
+    """2022-07-01 → '’22. 7월', the way the report writes a month."""
+    return str(_("’%(yy)s. %(month)s월") % {"yy": f"{month:%y}", "month": month.month})
+
+
 def as_of_line(day: datetime.date, *units: Unit) -> str:
     """'(’22. 7. 1.기준, 단위 : 천원, %)', the line above every table of the report."""
     unit_text = ", ".join(str(u.label) for u in units)
     if unit_text:
         return str(_("(%(date)s기준, 단위 : %(units)s)") % {"date": report_date(day), "units": unit_text})
     return str(_("(%(date)s기준)") % {"date": report_date(day)})
+
+
+def headcount(quota: int | None, current: int | None, *, empty: bool = False) -> str:
+    """정원/현원 as the report writes it: '104/102'; a cell with nobody in either is '-'."""
+    if empty or quota is None or current is None:
+        return NOT_AVAILABLE
+    return f"{number(quota)}/{number(current)}"
 
 
 def quantity(value: Decimal | int | None) -> str:

@@ -5,8 +5,10 @@ from civicbureau import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("", include("programs.urls")),
     path("", include("budget.urls")),
+    path("", include("programs.urls")),
+    path("", include("staffing.urls")),
+    path("i18n/switch/", views.language_switch, name="language_switch"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,4 +1,9 @@
+from django.conf import settings
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.views.decorators.cache import never_cache
 
 from civicbureau import security
 
@@ -30,3 +35,26 @@ def permission_denied(request, exception=None):
 def csrf_failure(request, reason=""):
     security.log("csrf_failed", request, path=request.path, reason=reason)
     return render(request, "403.html", {"csrf": True}, status=403)
+
+
+@never_cache
+def language_switch(request):
+    """Sets the language cookie and goes back to the page. A GET, so that public pages need no CSRF token;
+    changing someone's language is harmless, and the target page is checked to be on this site."""
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if check_for_language(language) and language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

@@ -88,6 +88,11 @@ class Program(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("programs:program_detail", args=[self.slug])
+
 
 class Achievement(models.Model):
     """추진실적 / 추진경과: one thing done, with the report's date text where it gives one."""

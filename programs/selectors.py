@@ -11,7 +11,9 @@ from django.db.models import Max, Prefetch, Q
 from budget.models import BudgetLine
 from budget.selectors import budget_line_figures
 from civicbureau import figures
+from civicbureau.publication import approved_through
 from programs.models import (
+    Achievement,
     CentreBudget,
     CentreStaffing,
     ConsignedCentre,
@@ -21,7 +23,7 @@ from programs.models import (
     ProgramExecutionRow,
     ScheduleItem,
 )
-from staffing.models import Bureau
+from staffing.models import Bureau, Division
 
 
 @dataclass
@@ -254,3 +256,132 @@ def schedule_item_list(*, bureau: Bureau, fiscal_year: int) -> list[ScheduleItem
         .select_related("program__core_task__direction")
         .order_by("program__core_task__direction__number", "program__core_task__number", "program__number", "order")
     )
+
+
+# -- public reads: approved figures only (civicbureau.publication.approved_through) ------------------
+
+
+def program_divisions(*, programs) -> dict[int, list[Division]]:
+    """Each program's divisions, derived from the budget lines its execution rows draw on (one query);
+    a program without execution rows has none."""
+    rows = (
+        ProgramExecutionRow.objects.filter(program__in=programs)
+        .select_related("budget_line__division")
+        .order_by("budget_line__division__order")
+    )
+    found: dict[int, list[Division]] = {}
+    for row in rows:
+        divisions = found.setdefault(row.program_id, [])
+        if row.budget_line.division not in divisions:
+            divisions.append(row.budget_line.division)
+    return found
+
+
+@dataclass
+class ProgramSummary:
+    program: Program
+    divisions: list
+
+
+def public_program_list(*, bureau: Bureau) -> list[ProgramSummary]:
+    """The major programs in the report's order, each with its core task, direction and divisions."""
+    programs = list(
+        Program.objects.filter(core_task__direction__bureau=bureau)
+        .select_related("core_task__direction")
+        .order_by("core_task__direction__fiscal_year", "core_task__direction__number", "core_task__number", "number")
+    )
+    divisions = program_divisions(programs=programs)
+    return [ProgramSummary(p, divisions.get(p.pk, [])) for p in programs]
+
+
+def public_program_as_of(*, bureau: Bureau) -> datetime.date | None:
+    """The date of the latest approved program figures (the program sections' as-of date)."""
+    return (
+        ProgramExecutionRow.objects.filter(program__core_task__direction__bureau=bureau, as_of__lte=approved_through(bureau=bureau))
+        .aggregate(latest=Max("as_of"))["latest"]
+    )
+
+
+@dataclass
+class ProgramDetail:
+    """A major program laid out like its section of the report."""
+
+    program: Program
+    divisions: list
+    as_of: datetime.date | None
+    achievements: list
+    execution: ProgramExecutionTable | None
+    schedule: list
+    indicators: list
+
+
+def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
+    program = (
+        Program.objects.filter(core_task__direction__bureau=bureau, slug=slug)
+        .select_related("core_task__direction")
+        .prefetch_related(Prefetch("achievements", Achievement.objects.order_by("order")), Prefetch("schedule_items", ScheduleItem.objects.order_by("order")))
+        .first()
+    )
+    if program is None:
+        return None
+    as_of = (
+        program.execution_rows.filter(as_of__lte=approved_through(bureau=bureau)).aggregate(latest=Max("as_of"))["latest"]
+    )
+    execution = None
+    if as_of is not None:
+        execution = next((t for t in program_execution_tables(bureau=bureau, as_of=as_of) if t.program.pk == program.pk), None)
+    return ProgramDetail(
+        program=program,
+        divisions=program_divisions(programs=[program]).get(program.pk, []),
+        as_of=as_of,
+        achievements=list(program.achievements.all()),
+        execution=execution,
+        schedule=list(program.schedule_items.all()),
+        indicators=indicator_reading_list(program=program),
+    )
+
+
+@dataclass
+class ScheduleEntry:
+    """An item of the upcoming schedule, with its program's divisions."""
+
+    item: ScheduleItem
+    divisions: list
+    started_before: bool  # it began before the chosen month and is still running
+
+    @property
+    def ongoing(self) -> bool:
+        """Open-ended in the report (`’22. 7월~`): no end month."""
+        return self.item.end_month is None
+
+
+@dataclass
+class ScheduleMonth:
+    month: datetime.date
+    entries: list
+
+
+def schedule_default_date(*, bureau: Bureau, today: datetime.date) -> datetime.date:
+    """Today, or the date of the latest approved program figures when those are older (the demo's
+    ’22. 7. 1.: the schedule was promised as of then, and every item would be past today)."""
+    latest = public_program_as_of(bureau=bureau)
+    return min(today, latest) if latest else today
+
+
+def public_schedule(*, bureau: Bureau, items, from_day: datetime.date) -> list[ScheduleMonth]:
+    """The upcoming schedule from `from_day`'s month on, grouped by month: an item still running then is
+    listed under that month, a later one under its start month. `items` is a ScheduleItem queryset
+    (already filtered, e.g. by division)."""
+    first = from_day.replace(day=1)
+    items = list(
+        items.filter(program__core_task__direction__bureau=bureau)
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=first))
+        .select_related("program")
+        .order_by("start_month", "program__core_task__direction__number", "program__core_task__number", "program__number", "order")
+    )
+    divisions = program_divisions(programs={i.program_id for i in items})
+    months: dict[datetime.date, list[ScheduleEntry]] = {}
+    for item in items:
+        month = max(item.start_month, first)
+        months.setdefault(month, []).append(ScheduleEntry(item, divisions.get(item.program_id, []), item.start_month < first))
+    return [ScheduleMonth(month, entries) for month, entries in sorted(months.items())]

@@ -5,4 +5,11 @@ from programs import views
 app_name = "programs"
 urlpatterns = [
     path("staff/consistency/", views.consistency, name="consistency"),
+    path("schedule/", views.schedule, name="schedule"),
+    path("schedule.csv", views.schedule_csv, name="schedule_csv"),
+    path("schedule.json", views.schedule_json, name="schedule_json"),
+    path("programs/", views.program_list, name="program_list"),
+    path("programs/<slug:slug>/", views.program_detail, name="program_detail"),
+    path("programs/<slug:slug>.csv", views.program_csv, name="program_csv"),
+    path("programs/<slug:slug>.json", views.program_json, name="program_json"),
 ]

@@ -1,8 +1,26 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from budget.selectors import execution_latest_date, fiscal_year_latest
-from programs.selectors import consistency_disagreement_list
+from civicbureau import display, open_data
+from civicbureau.publication import public_cacheable
+from programs.exports.open_data import program_execution_dataset, schedule_dataset
+from programs.filters import ScheduleItemFilterSet
+from programs.models import ScheduleItem
+from programs.selectors import (
+    consistency_disagreement_list,
+    public_program_as_of,
+    public_program_detail,
+    public_program_list,
+    public_schedule,
+    schedule_default_date,
+)
+from programs.tables import ProgramExecutionLineTable, ScheduleTable
 from staffing.selectors import bureau_default
 
 
@@ -14,3 +32,95 @@ def consistency(request):
     as_of = fiscal_year and execution_latest_date(bureau=bureau, fiscal_year=fiscal_year)
     issues = consistency_disagreement_list(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of) if as_of else []
     return render(request, "programs/consistency.html", {"issues": issues, "as_of": as_of, "fiscal_year": fiscal_year})
+
+
+def _bureau():
+    bureau = bureau_default()
+    if bureau is None:
+        raise Http404(_("아직 자료가 없습니다."))
+    return bureau
+
+
+def _schedule(request):
+    bureau = _bureau()
+    filterset = ScheduleItemFilterSet(request.GET or None, queryset=ScheduleItem.objects.all(), bureau=bureau)
+    if filterset.is_bound and not filterset.is_valid():
+        return bureau, filterset, None, None
+    from_day = (filterset.form.cleaned_data.get("date") if filterset.is_bound else None) or schedule_default_date(
+        bureau=bureau, today=timezone.localdate()
+    )
+    return bureau, filterset, from_day, public_schedule(bureau=bureau, items=filterset.qs, from_day=from_day)
+
+
+@public_cacheable
+def schedule(request):
+    """향후 추진일정: what the bureau promised to do, month by month from a date on, by division."""
+    bureau, filterset, from_day, months = _schedule(request)
+    context = {"bureau": bureau, "filterset": filterset, "from_day": from_day, "as_of": public_program_as_of(bureau=bureau)}
+    if months is not None:
+        context["months"] = [
+            (month, ScheduleTable(month.entries, caption=_("%(month)s 추진일정") % {"month": display.month_label(month.month)}))
+            for month in months
+        ]
+        context["query"] = urlencode([(k, request.GET[k]) for k in ("division", "date") if request.GET.get(k)])
+    return render(request, "programs/schedule.html", context, status=400 if months is None else 200)
+
+
+def _schedule_file(request, fmt):
+    bureau, filterset, from_day, months = _schedule(request)
+    if months is None:
+        return HttpResponseBadRequest(str(filterset.errors.as_text()), content_type="text/plain; charset=utf-8")
+    return open_data.response(schedule_dataset(months, from_day=from_day, as_of=public_program_as_of(bureau=bureau)), fmt)
+
+
+@public_cacheable
+def schedule_csv(request):
+    return _schedule_file(request, "csv")
+
+
+@public_cacheable
+def schedule_json(request):
+    return _schedule_file(request, "json")
+
+
+@public_cacheable
+def program_list(request):
+    """주요 추진 사업: every major program under its direction, with its divisions."""
+    bureau = _bureau()
+    return render(
+        request, "programs/program_list.html", {"programs": public_program_list(bureau=bureau), "as_of": public_program_as_of(bureau=bureau)}
+    )
+
+
+def _detail(slug):
+    detail = public_program_detail(bureau=_bureau(), slug=slug)
+    if detail is None:
+        raise Http404(_("그런 주요사업이 없습니다."))
+    return detail
+
+
+@public_cacheable
+def program_detail(request, slug):
+    """A major program laid out like its section of the report."""
+    detail = _detail(slug)
+    table = None
+    if detail.execution:
+        table = ProgramExecutionLineTable(detail.execution, caption=_("예산집행 현황 %(line)s") % {"line": display.as_of_line(detail.as_of, display.THOUSAND_WON, display.PERCENT)})
+    return render(request, "programs/program_detail.html", {"detail": detail, "program": detail.program, "table": table})
+
+
+def _program_file(slug, fmt):
+    detail = _detail(slug)
+    if detail.execution is None:
+        raise Http404(_("이 주요사업에는 예산집행 현황 표가 없습니다."))
+    return open_data.response(program_execution_dataset(detail.execution), fmt)
+
+
+@public_cacheable
+def program_csv(request, slug):
+    return _program_file(slug, "csv")
+
+
+@public_cacheable
+def program_json(request, slug):
+    return _program_file(slug, "json")

@@ -81,3 +81,11 @@ def division_list(*, bureau: Bureau) -> list[Division]:
 def bureau_default() -> Bureau | None:
     """The bureau the portal shows when none is chosen (the demo has one)."""
     return Bureau.objects.order_by("pk").first()
+
+
+def public_headcount_table(*, bureau: Bureau) -> HeadcountTable:
+    """정원/현원 as of the latest approved date (civicbureau.publication.approved_through)."""
+    from civicbureau.publication import approved_through
+
+    as_of = headcount_latest_date(bureau=bureau, on_or_before=approved_through(bureau=bureau))
+    return headcount_table(bureau=bureau, as_of=as_of)

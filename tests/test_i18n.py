@@ -48,3 +48,18 @@ def test_home_in_korean_by_default(client):
     html = client.get(reverse("home")).content.decode()
     assert '<html lang="ko">' in html
     assert "(’22. 7. 1.기준, 단위 : 천원, %)" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/execution/", "/schedule/", "/programs/", "/programs/civic-activity-facilities/", "/organisation/"])
+def test_public_pages_in_english(client, url):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(url).content.decode()
+    assert '<html lang="en">' in html
+    # every label is translated: the only Korean left is data (names as the report writes them)
+    headings = "" if url.startswith("/programs/") else "h1|h2|"  # program pages' headings are program titles (data)
+    labels = re.findall(rf"<(?:{headings}label|caption|button|dt)[^>]*>(.*?)</", html, re.S)
+    labels += re.findall(r'<th scope="col"[^>]*>\s*(?:<a[^>]*>)?([^<]*)', html)
+    data_names = ("과", "시민협력국", "예산", "사업", "센터", "서울", "추진", "운영", "급", "사무운영", "임기제")  # names and grades: data
+    korean = [t.strip() for t in labels if re.search(r"[가-힣]", t) and not t.strip().endswith(data_names)]
+    assert korean == [], korean

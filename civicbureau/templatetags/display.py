@@ -30,6 +30,16 @@ def report_date(day):
     return display.report_date(day) if day else display.NOT_AVAILABLE
 
 
+@register.filter
+def month_label(day):
+    return display.month_label(day) if day else display.NOT_AVAILABLE
+
+
+@register.filter
+def quantity(value):
+    return display.quantity(value)
+
+
 @register.simple_tag
 def as_of_line(day, *units):
     """{% as_of_line table.as_of "천원" "%" %} → '(’22. 7. 1.기준, 단위 : 천원, %)'."""

@@ -1,0 +1,75 @@
+"""The public budget tables (django-tables2): 예산 집행 현황, 세입총괄, 세출총괄."""
+
+import django_tables2 as tables
+from django_tables2.data import TableListData
+from django.utils.translation import gettext_lazy as _
+
+from civicbureau.tables import FiguresTable, MoneyColumn, RateColumn
+
+
+class GroupedRows(list):
+    """Execution rows that sort within their group: the total stays first, divisions sort among
+    themselves and each division's lines sort under it (django-tables2 sorts list data with `.sort`)."""
+
+    def sort(self, *, key=None, reverse=False):
+        total = [r for r in self if r.level == "total"]
+        divisions = sorted((r for r in self if r.level == "division"), key=key, reverse=reverse)
+        lines: dict = {}
+        for row in self:
+            if row.level == "line":
+                lines.setdefault(row.division_code, []).append(row)
+        ordered = list(total)
+        for division in divisions:
+            ordered.append(division)
+            ordered.extend(sorted(lines.get(division.division_code, []), key=key, reverse=reverse))
+        self[:] = ordered
+
+
+class ExecutionStatusTable(FiguresTable):
+    """예산 집행 현황: the bureau total, each division and each of its budget lines."""
+
+    name = tables.Column(verbose_name=_("구분"), attrs={"td": {"class": "text"}})
+    original = MoneyColumn(verbose_name=_("예산편성액(당초예산)"))
+    authority = MoneyColumn(verbose_name=_("예산현액(A)"))
+    disbursements = MoneyColumn(verbose_name=_("집행액(B)"))
+    balance = MoneyColumn(verbose_name=_("집행잔액(A-B)"))
+    rate = RateColumn(verbose_name=_("집행률(B/A)"))
+
+    class Meta(FiguresTable.Meta):
+        orderable = True
+        row_attrs = {"class": lambda record: f"level-{record.level}", "data-code": lambda record: record.code}
+
+    def __init__(self, rows, **kwargs):
+        # A TableData instance is used as it is (a plain list would be copied into a list and lose `sort`).
+        super().__init__(TableListData(GroupedRows(rows)), **kwargs)
+
+
+class ComparisonTable(FiguresTable):
+    """A year-on-year table (세입총괄, 세출총괄): this year (A), the comparison year (B), change and rate."""
+
+    name = tables.Column(verbose_name=_("구분"), attrs={"td": {"class": "text"}})
+    current = MoneyColumn(verbose_name=_("당해연도(A)"))
+    base = MoneyColumn(verbose_name=_("비교연도(B)"))
+    change = MoneyColumn(verbose_name=_("증감(A-B)"))
+    change_rate = RateColumn(verbose_name=_("증감률"))
+
+    class Meta(FiguresTable.Meta):
+        row_attrs = {"class": lambda record: f"depth-{record.depth}"}
+
+    def __init__(self, rows, *, current_label, base_label, **kwargs):
+        super().__init__(rows, **kwargs)
+        self.columns["current"].column.verbose_name = current_label
+        self.columns["base"].column.verbose_name = base_label
+
+
+class ExpenditureTable(ComparisonTable):
+    """세출총괄: this year's budget (A) against the comparison year's 본예산 and 최종예산 (B)."""
+
+    base_original = MoneyColumn(verbose_name=_("본예산"))
+
+    class Meta(ComparisonTable.Meta):
+        sequence = ("name", "current", "base_original", "base", "change", "change_rate")
+
+    def __init__(self, rows, *, base_year, current_label, **kwargs):
+        super().__init__(rows, current_label=current_label, base_label=_("%(year)s년 최종예산(B)") % {"year": base_year}, **kwargs)
+        self.columns["base_original"].column.verbose_name = _("%(year)s년 본예산") % {"year": base_year}

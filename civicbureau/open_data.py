@@ -1,0 +1,121 @@
+"""Open data: a public table as plain records, and the writers for CSV and JSON.
+
+Each app's `exports/open_data.py` builds a `Dataset` from its selectors (a pure row builder); these
+writers turn any Dataset into a file. Column names are stable English identifiers documented in
+docs/open-data.md; amounts are whole won and rates numbers, never formatted text; every row carries the
+as-of date of its figures.
+"""
+
+import csv
+import datetime
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import HttpResponse
+
+CSV_BOM = "\ufeff"  # so that spreadsheet programs read the file as UTF-8 (Korean names)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an open-data file: its stable name, its Table Schema type, what it means, its unit."""
+
+    name: str
+    type: str  # "string", "integer", "number", "date", "boolean"
+    description: str
+    unit: str = ""  # "KRW" (whole won), "percent", "persons"
+    nullable: bool = False
+
+
+@dataclass
+class Dataset:
+    name: str  # file name without extension: "execution"
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+    as_of: datetime.date | None = None
+    meta: dict = field(default_factory=dict)  # parameters the rows were built for (fiscal_year …)
+
+    def values(self, row: dict) -> list:
+        return [row.get(column.name) for column in self.columns]
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def csv_text(dataset: Dataset) -> str:
+    """The dataset as CSV text, with the BOM first; an empty cell is a figure that was not reported."""
+    buffer = io.StringIO()
+    buffer.write(CSV_BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in dataset.columns])
+    for row in dataset.rows:
+        writer.writerow([_csv_cell(v) for v in dataset.values(row)])
+    return buffer.getvalue()
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def json_document(dataset: Dataset) -> dict:
+    """The dataset as one JSON object: what it is, as of when, its columns, and its rows as objects."""
+    return {
+        "name": dataset.name,
+        "title": dataset.title,
+        "as_of": _json_value(dataset.as_of),
+        **{k: _json_value(v) for k, v in dataset.meta.items()},
+        "columns": [
+            {"name": c.name, "type": c.type, "description": c.description, **({"unit": c.unit} if c.unit else {})}
+            for c in dataset.columns
+        ],
+        "rows": [{c.name: _json_value(row.get(c.name)) for c in dataset.columns} for row in dataset.rows],
+    }
+
+
+def json_text(dataset: Dataset) -> str:
+    return json.dumps(json_document(dataset), ensure_ascii=False, indent=1)
+
+
+def table_schema(dataset: Dataset) -> dict:
+    """The Frictionless Table Schema of the dataset's CSV."""
+    fields = []
+    for c in dataset.columns:
+        spec = {"name": c.name, "type": c.type, "description": c.description}
+        if c.type == "number":
+            spec["decimalChar"] = "."
+        if not c.nullable:
+            spec["constraints"] = {"required": True}
+        fields.append(spec)
+    return {"fields": fields, "missingValues": [""]}
+
+
+def response(dataset: Dataset, fmt: str) -> HttpResponse:
+    """The dataset as a download: `fmt` is 'csv' or 'json'."""
+    if fmt == "csv":
+        result = HttpResponse(csv_text(dataset).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    else:
+        result = HttpResponse(json_text(dataset).encode("utf-8"), content_type="application/json; charset=utf-8")
+    result["Content-Disposition"] = f'inline; filename="{dataset.name}.{fmt}"'
+    return result

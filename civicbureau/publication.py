@@ -1,0 +1,131 @@
+"""What the public may see, and how long a public page may be kept.
+
+Public pages show approved figures only. Approval of a month (issue 4) is not built yet: until it is,
+every stored figure counts as approved, since the demo's figures as of 2022-07-01 were reported to the
+council. `approved_through` is the one place where approval plugs in: every `public_*` selector asks it
+for the last day whose figures the public may see.
+
+Public pages are cacheable: each response carries an ETag and Last-Modified derived from the figures'
+version, and `Cache-Control: no-cache` so that a browser or a shared cache revalidates before each use and
+gets a 304 while nothing changed. The version is the latest change recorded by django-simple-history on
+the models the public pages read (every change to money and people figures is recorded there, from the
+admin, the loader or a service), so a change, a deletion or, later, an approval invalidates at once.
+"""
+
+import datetime
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
+from django.views.decorators.http import condition
+
+from staffing.models import Bureau
+
+
+def approved_through(*, bureau: Bureau | None) -> datetime.date:
+    """The last day whose figures the public may see.
+
+    Issue 4 (approval of a division's month) will return the end of the latest month approved here;
+    until then every stored figure is approved, so there is no limit.
+    """
+    return datetime.date.max
+
+
+# -- the figures' version: what a public page's validators are made of -------------------------------
+
+# Reference data without a history table (names, duties, achievements' texts): a save bumps this key.
+_REFERENCE_BUMP_KEY = "civicbureau:public-reference-bump"
+
+
+def _public_history_models():
+    from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, ExecutionSnapshot, RevenueAmount
+    from programs.models import CentreBudget, CentreStaffing, IndicatorValue, Program, ProgramExecutionRow, ScheduleItem
+    from staffing.models import HeadcountEntry, PartTimeStaff
+
+    models = [
+        BudgetLine, BudgetAdjustment, ExecutionSnapshot, RevenueAmount, DivisionBudget,
+        HeadcountEntry, PartTimeStaff,
+        Program, ProgramExecutionRow, ScheduleItem, CentreBudget, CentreStaffing, IndicatorValue,
+    ]  # fmt: skip
+    return [m.history.model for m in models]
+
+
+def _public_reference_models():
+    from programs.models import Achievement, CoreTask, Direction, Indicator, Vision
+    from staffing.models import Division, DivisionDuty, Grade
+
+    return [Bureau, Division, DivisionDuty, Grade, Vision, Direction, CoreTask, Achievement, Indicator]
+
+
+def figures_changed_at() -> datetime.datetime | None:
+    """When a figure the public pages show last changed: one query over the history tables."""
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(
+        f"SELECT MAX({quote('history_date')}) FROM {quote(model._meta.db_table)}" for model in _public_history_models()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        stamps = [_as_datetime(value) for (value,) in cursor.fetchall() if value is not None]
+    bump = cache.get(_REFERENCE_BUMP_KEY)
+    if bump:
+        stamps.append(bump)
+    return max(stamps) if stamps else None
+
+
+def _as_datetime(value) -> datetime.datetime:
+    """SQLite returns MAX() of a datetime column as text; PostgreSQL as an aware datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.timezone.utc)
+    return value
+
+
+def _bump_reference(sender, **kwargs):
+    cache.set(_REFERENCE_BUMP_KEY, timezone.now(), None)
+
+
+def connect_signals():
+    """Called from the app config: a change to reference data without history also invalidates."""
+    for model in _public_reference_models():
+        post_save.connect(_bump_reference, sender=model, dispatch_uid=f"public-bump-save-{model._meta.label}")
+        post_delete.connect(_bump_reference, sender=model, dispatch_uid=f"public-bump-delete-{model._meta.label}")
+
+
+def _etag(request, *args, **kwargs) -> str:
+    changed = figures_changed_at()
+    request._public_changed_at = changed
+    user = request.user.pk if getattr(request, "user", None) and request.user.is_authenticated else 0
+    key = "|".join([changed.isoformat() if changed else "-", get_language() or "", request.get_full_path(), str(user)])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _last_modified(request, *args, **kwargs):
+    return getattr(request, "_public_changed_at", None) or figures_changed_at()
+
+
+def public_cacheable(view):
+    """A public page or file: ETag and Last-Modified from the figures' version, revalidated on each use.
+
+    Anonymous pages may be kept by shared caches (they hold nothing personal: the language switch needs no
+    CSRF token); a signed-in user's page names the user, so it is private.
+    """
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = conditional(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, no_cache=True)
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
+        return response
+
+    return wrapped

@@ -1,0 +1,103 @@
+"""The public pages in Chromium: both languages, a desktop and a phone (390 px), axe-core on each, and the
+execution figures against the report (its slip corrected), read back from CSV and JSON."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from civicbureau import display
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+PAGES = {
+    "execution": "/execution/",
+    "schedule": "/schedule/",
+    "programs": "/programs/",
+    "program": "/programs/civic-activity-facilities/",
+    "organisation": "/organisation/",
+}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def axe_violations(page):
+    # loaded from the portal's own static files: an inline copy would be (rightly) refused by the CSP
+    assert AXE.exists()
+    page.add_script_tag(url=f"/{settings.STATIC_URL.strip('/')}/vendor/axe-core/axe.min.js")
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result]
+
+
+def test_every_public_page_passes_axe_in_both_languages_and_on_a_phone(demo_server, browser):
+    failures = {}
+    for language in ("ko", "en"):
+        for device, viewport in VIEWPORTS.items():
+            context = browser.new_context(viewport=viewport, locale="ko-KR", device_scale_factor=1)
+            host = demo_server.url.split("//")[1].split(":")[0]
+            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}])
+            page = context.new_page()
+            for name, url in PAGES.items():
+                response = page.goto(demo_server.url + url)
+                assert response.status == 200, url
+                assert page.locator("html").get_attribute("lang") == language
+                assert page.locator("table:not(:has(caption))").count() == 0, url  # every table has a caption
+                if device == "phone":  # nothing wider than the screen but the tables' own scroll areas
+                    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                    assert overflow <= 0, (url, overflow)
+                violations = axe_violations(page)
+                if violations:
+                    failures[(language, device, name)] = violations
+                page.screenshot(path=ARTIFACTS / f"public-{name}-{language}-{device}.png", full_page=device == "phone" or name != "schedule")
+            context.close()
+    assert failures == {}
+
+
+def row_cells(page, name):
+    row = page.locator("#execution tbody tr").filter(has=page.locator("th", has_text=name)).first
+    return [text.strip() for text in row.locator("td").all_inner_texts()]
+
+
+def test_execution_in_chromium_matches_the_report_and_its_open_data(demo_server, page):
+    page.goto(demo_server.url + "/execution/?year=2022&as_of=2022-07")
+    assert page.locator("#execution caption").inner_text() == "2022 예산 집행 현황 (’22. 7. 1.기준, 단위 : 천원, %)"
+    assert row_cells(page, "합계") == ["48,912,754", "49,535,101", "31,734,467", "17,800,634", "64.1"]
+    assert row_cells(page, "갈등관리협치과") == ["21,425,639", "21,447,639", "16,785,481", "4,662,158", "78.3"]  # report: 78.2
+    assert row_cells(page, "커뮤니티 공간 운영지원") == ["3,214,758", "3,775,505", "400,444", "3,375,061", "10.6"]
+    shown = [
+        [row.locator("th").inner_text().strip(), *[t.strip() for t in row.locator("td").all_inner_texts()]]
+        for row in page.locator("#execution tbody tr").all()
+    ]
+    assert len(shown) == 40
+    csv_text = page.request.get(demo_server.url + "/execution.csv?year=2022&as_of=2022-07").body().decode("utf-8")
+    assert csv_text.startswith("\ufeff")
+    records = list(csv.DictReader(io.StringIO(csv_text[1:])))
+    data = json.loads(page.request.get(demo_server.url + "/execution.json?year=2022&as_of=2022-07").body())
+    for rows in (records, data["rows"]):
+        rebuilt = [
+            [
+                str(r["name"]),
+                display.amount(int(r["original_budget"])),
+                display.amount(int(r["budget_authority"])),
+                display.amount(int(r["disbursements"])),
+                display.amount(int(r["balance"])),
+                display.rate(None if r["execution_rate"] in ("", None) else __import__("decimal").Decimal(str(r["execution_rate"]))),
+            ]
+            for r in rows
+        ]
+        assert rebuilt == shown
+    # sorting by a header keeps the total first
+    page.click("#execution thead th:last-child a")
+    page.wait_for_load_state()
+    assert page.locator("#execution tbody tr th").first.inner_text() == "합계"
+    assert page.locator("#execution thead th:last-child").get_attribute("aria-sort") == "ascending"
+    # a month without figures says so
+    page.select_option("#id_as_of", "2022-03")
+    page.click("form.period button")
+    page.wait_for_load_state()
+    assert "2022년 3월 말까지 승인된 집행 실적이 없습니다" in page.locator("main").inner_text()
+    page.screenshot(path=ARTIFACTS / "public-execution-no-data.png")

@@ -1,0 +1,87 @@
+"""The open-data writers (no database) and the Fiscal Data Package, validated by frictionless."""
+
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import frictionless
+import pytest
+from django.urls import reverse
+
+from budget.exports.open_data import execution_dataset
+from budget.selectors import ExecutionRow, ExecutionTable
+from civicbureau.open_data import Column, Dataset, csv_text, json_document, neutralise
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_cells_get_an_apostrophe(text):
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["시민참여과", "1-2", "", -5, Decimal("-1.5"), None])
+def test_other_cells_are_left_alone(value):
+    assert neutralise(value) == value
+
+
+def small_table():
+    rows = [
+        ExecutionRow("total", "합계", 3_000, 3_000, None, 1_500),
+        ExecutionRow("division", "가과", 3_000, 3_000, None, 1_500, code="ga", division_code="ga"),
+        ExecutionRow("line", "-음수 사업", 3_000, 0, 10, 0, code="GA-1", division_code="ga"),
+    ]
+    return ExecutionTable(as_of=datetime.date(2022, 7, 1), fiscal_year=2022, rows=rows)
+
+
+def test_execution_rows_are_won_and_numbers():
+    dataset = execution_dataset(small_table())
+    assert [r["level"] for r in dataset.rows] == ["total", "division", "line"]
+    line = dataset.rows[2]
+    assert line["division"] == "가과" and line["original_budget"] == 3_000 and line["execution_rate"] is None
+    assert dataset.rows[0]["execution_rate"] == Decimal("50.0")
+    assert [r["level"] for r in execution_dataset(small_table(), levels=("line",)).rows] == ["line"]
+
+
+def test_csv_has_a_bom_neutralised_text_and_plain_numbers():
+    text = csv_text(execution_dataset(small_table()))
+    assert text.startswith("\ufefffiscal_year,as_of,level")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[3][6] == "'-음수 사업"
+    assert rows[1][7:] == ["3000", "3000", "", "1500", "1500", "50.0"]
+    assert rows[3][-1] == ""  # a rate that cannot be computed is empty, not '-'
+
+
+def test_json_has_numbers_and_the_as_of_date():
+    document = json_document(execution_dataset(small_table()))
+    assert document["as_of"] == "2022-07-01" and document["fiscal_year"] == 2022
+    assert document["rows"][0]["execution_rate"] == 50.0 and document["rows"][0]["obligations"] is None
+    assert document["rows"][2]["name"] == "-음수 사업"  # JSON is not opened by spreadsheets: kept as is
+    assert json.loads(json.dumps(document)) == document
+
+
+def test_a_dataset_without_rows_still_has_its_header():
+    dataset = Dataset("x", "x", [Column("a", "integer", "A")], [], None)
+    assert csv_text(dataset) == "\ufeffa\r\n"
+
+
+@pytest.mark.django_db
+def test_the_fiscal_data_package_validates(client, tmp_path):
+    package = json.loads(client.get(reverse("budget:datapackage")).content)
+    assert package["resources"][0]["path"] == "execution-lines.csv"
+    measures = package["model"]["measures"]
+    assert {m["phase_detail"] for m in measures.values()} == {"original", "adjusted", "obligated", "executed"}
+    assert package["model"]["dimensions"]["administrative-classification"]["attributes"]["division_code"]["source"] == "division_code"
+    assert package["fiscalPeriod"] == {"start": "2022-01-01", "end": "2022-12-31"}
+    (tmp_path / "execution-lines.csv").write_bytes(client.get(reverse("budget:execution_lines_csv")).content)
+    (tmp_path / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.tasks[0].stats["rows"] == 34
+
+
+@pytest.mark.django_db
+def test_the_datapackage_follows_the_period(client):
+    package = json.loads(client.get(reverse("budget:datapackage"), {"year": 2022, "as_of": "2022-07"}).content)
+    assert package["resources"][0]["path"] == "execution-lines.csv?year=2022&as_of=2022-07"
+    assert client.get(reverse("budget:datapackage"), {"year": 2022, "as_of": "2022-02"}).status_code == 404

@@ -1,0 +1,87 @@
+"""Public pages are cacheable and revalidated: a change to the figures (or, later, an approval)
+changes their validators at once; the language and the user are part of them."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from budget.models import BudgetAdjustment, BudgetLine, ExecutionSnapshot
+from staffing.models import DivisionDuty, HeadcountEntry
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_URLS = [
+    ("budget:execution", []),
+    ("budget:execution_csv", []),
+    ("budget:execution_json", []),
+    ("budget:datapackage", []),
+    ("programs:schedule", []),
+    ("programs:schedule_json", []),
+    ("programs:program_list", []),
+    ("programs:program_detail", ["npo-grants"]),
+    ("programs:program_csv", ["npo-grants"]),
+    ("staffing:organisation", []),
+    ("staffing:organisation_file", ["headcount", "csv"]),
+]
+
+
+@pytest.mark.parametrize("name,args", PUBLIC_URLS)
+def test_public_responses_carry_validators_and_revalidate(client, name, args):
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    assert response["ETag"] and response["Last-Modified"]
+    assert set(response["Cache-Control"].replace(" ", "").split(",")) == {"public", "no-cache"}
+    assert "Accept-Language" in response["Vary"] and "Cookie" in response["Vary"]
+    assert "csrftoken" not in response.cookies  # nothing personal: a shared cache may keep it
+    again = client.get(reverse(name, args=args), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def etag(client, url="/execution/"):
+    return client.get(url)["ETag"]
+
+
+def _save_snapshot(**values):
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01")
+    for key, value in values.items():
+        setattr(snapshot, key, value)
+    snapshot.save()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: _save_snapshot(disbursements=1),
+        lambda: ExecutionSnapshot.objects.get(budget_line__code="PA-01").delete(),
+        lambda: BudgetAdjustment.objects.create(budget_line=BudgetLine.objects.get(code="PA-01"), kind="supplementary", amount=1_000, effective_on="2022-06-01", reason="추경"),
+        lambda: HeadcountEntry.objects.first().save(),
+        lambda: DivisionDuty.objects.first().save(),
+    ],
+    ids=["snapshot saved", "snapshot deleted", "adjustment added", "headcount saved", "duty saved"],
+)
+def test_a_change_to_the_figures_invalidates(client, change):
+    before = etag(client)
+    change()
+    response = client.get("/execution/", HTTP_IF_NONE_MATCH=before)
+    assert response.status_code == 200
+    assert response["ETag"] != before
+
+
+def test_language_and_user_are_part_of_the_validators(client, staff_client):
+    korean = etag(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert etag(client) != korean
+    response = staff_client.get("/execution/")
+    assert "private" in response["Cache-Control"]
+    assert response["ETag"] != korean
+
+
+def test_the_language_switch_sets_the_cookie_and_stays_on_the_site(client):
+    response = client.get(reverse("language_switch"), {"language": "en", "next": "/execution/?year=2022"})
+    assert response.status_code == 302 and response["Location"] == "/execution/?year=2022"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    away = client.get(reverse("language_switch"), {"language": "en", "next": "https://example.org/"})
+    assert away["Location"] == "/"
+    unknown = client.get(reverse("language_switch"), {"language": "xx", "next": "/"})
+    assert settings.LANGUAGE_COOKIE_NAME not in unknown.cookies
