@@ -3,9 +3,12 @@ rejected import. Each is one line (see civicbureau.logs): time in UTC, request i
 address, event and details; no secrets (passwords are never passed in)."""
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import connection, transaction
 from django.dispatch import receiver
 
 from civicbureau.logs import current_request
@@ -48,3 +51,24 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
     log("locked_out", request, user=username or "-")
+
+
+_local_locks: dict[str, threading.Lock] = {}
+_local_locks_guard = threading.Lock()
+
+
+@contextmanager
+def username_lock(username: str):
+    """Serialises login attempts for one username, so that django-axes counts each failure before the
+    next guess is checked (its known race lets parallel guesses through together). PostgreSQL: a
+    transaction-scoped advisory lock, across every server process; SQLite (one process): a thread lock."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"login:{username.lower()}"])
+            yield
+        return
+    with _local_locks_guard:
+        lock = _local_locks.setdefault(username.lower(), threading.Lock())
+    with lock:
+        yield

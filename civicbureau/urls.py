@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("staffing.urls")),
     path("i18n/switch/", views.language_switch, name="language_switch"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -58,3 +59,11 @@ def language_switch(request):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
     return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with attempts for one username taken one at a time (see security.username_lock)."""
+
+    def post(self, request, *args, **kwargs):
+        with security.username_lock(request.POST.get("username", "")[:150]):
+            return super().post(request, *args, **kwargs)
