@@ -355,3 +355,21 @@ def test_every_program_with_an_execution_table_belongs_to_the_division_of_its_li
         if divisions:
             assert divisions == {program.division_id}, program.title
     assert Program.objects.filter(division__isnull=True).count() == 1  # ‘서울시 바로세우기’, bureau-wide
+
+
+# -- language ----------------------------------------------------------------------------------------------
+
+
+def test_the_dashboards_in_english(bureau_client):
+    from django.conf import settings
+
+    bureau_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = bureau_client.get(reverse("budget:bureau_dashboard")).content.decode()
+    assert "시민협력국 dashboard" in html
+    assert "Budget authority" in html and "Rate on disbursements" in html
+    assert "Against pace (50.0%)" in html
+    assert "(as of ’22. 7. 1., unit: thousand won, %)" in html
+    assert "end of month 6" in html  # the chart's labels, in its JSON
+    html = bureau_client.get(reverse("budget:division_dashboard", args=["participation"])).content.decode()
+    assert "Lagging budget lines" in html
+    assert "Obligations are recorded for only 1 of 6 rows, so they have no total (-)." in html
