@@ -11,7 +11,7 @@ from civicbureau import figures
 class AsOfForm(forms.Form):
     """`?as_of=YYYY-MM-DD`: the figures shown are the latest recorded at or before it."""
 
-    as_of = forms.DateField(label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def requested(self) -> datetime.date | None:
         return self.cleaned_data.get("as_of") if self.is_valid() else None
@@ -22,8 +22,8 @@ class ExecutionChangeForm(forms.Form):
     `earlier`, the month before `later` (the first day of the month its figures close: ’22. 7. 1. covers
     June, so the month before is ’22. 6. 1., which covers May)."""
 
-    earlier = forms.DateField(label=_("비교 기준일 (이전)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    later = forms.DateField(label=_("기준일 (이후)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    earlier = forms.DateField(label=_("비교 기준일 (이전)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    later = forms.DateField(label=_("기준일 (이후)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):
         data = super().clean()

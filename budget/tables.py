@@ -60,7 +60,7 @@ class ExecutionLineTable(FiguresTable):
     balance = AmountColumn(_("잔액"))
     obligation_rate = RateColumn(_("집행률(원인행위)"))
     rate = RateColumn(_("집행률(지출)"))
-    pace_gap = RateColumn(_("목표 대비"), unit="%p")
+    pace_gap = RateColumn(_("목표 대비"), unit="%p", attrs={"td": {"class": "gap"}})
 
     class Meta(FiguresTable.Meta):
         attrs = {"class": "figures", "id": "lines"}
@@ -87,7 +87,7 @@ class DivisionExecutionTable(FiguresTable):
     balance = AmountColumn(_("잔액"))
     obligation_rate = RateColumn(_("집행률(원인행위)"))
     rate = RateColumn(_("집행률(지출)"))
-    pace_gap = RateColumn(_("목표 대비"), unit="%p")
+    pace_gap = RateColumn(_("목표 대비"), unit="%p", attrs={"td": {"class": "gap"}})
 
     class Meta(FiguresTable.Meta):
         attrs = {"class": "figures", "id": "divisions"}

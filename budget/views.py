@@ -125,6 +125,8 @@ def _changes(request, *, bureau, division, back_url):
     if change and change.rows:
         table = ExecutionChangeTable(change.rows, caption=_caption(change.later.as_of, display.THOUSAND_WON, display.PERCENT))
         RequestConfig(request, paginate=False).configure(table)
+    if form.is_valid() and later:
+        form = ExecutionChangeForm(initial={"earlier": earlier, "later": later})  # show the dates compared
     context = {"form": form, "change": change, "table": table, "division": division, "bureau": bureau, "back_url": back_url}
     return render(request, "budget/execution_changes.html", context)
 

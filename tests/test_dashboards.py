@@ -360,7 +360,16 @@ def test_every_program_with_an_execution_table_belongs_to_the_division_of_its_li
 # -- language ----------------------------------------------------------------------------------------------
 
 
-def test_the_dashboards_in_english(bureau_client):
+@pytest.fixture
+def back_to_korean():
+    """LocaleMiddleware leaves the language of the last request active in the thread; later tests expect Korean."""
+    from django.utils import translation
+
+    yield
+    translation.activate("ko")
+
+
+def test_the_dashboards_in_english(bureau_client, back_to_korean):
     from django.conf import settings
 
     bureau_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
