@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, ExecutionSnapshot, RevenueAmount, RevenueCategory
+from budget.models import (
+    BudgetAdjustment,
+    BudgetLine,
+    BudgetPaceTarget,
+    DivisionBudget,
+    ExecutionSnapshot,
+    RevenueAmount,
+    RevenueCategory,
+)
 
 
 @admin.register(BudgetLine)
@@ -36,3 +44,12 @@ class RevenueAmountAdmin(SimpleHistoryAdmin):
 @admin.register(DivisionBudget)
 class DivisionBudgetAdmin(SimpleHistoryAdmin):
     list_display = ["division", "fiscal_year", "original_budget", "final_budget"]
+
+
+@admin.register(BudgetPaceTarget)
+class BudgetPaceTargetAdmin(SimpleHistoryAdmin):
+    """The bureau's monthly execution targets; months left out follow a straight line between those set."""
+
+    list_display = ["bureau", "fiscal_year", "month", "target_rate"]
+    list_filter = ["fiscal_year", "bureau"]
+    ordering = ["bureau", "fiscal_year", "month"]

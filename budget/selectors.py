@@ -5,14 +5,30 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy as _
-from django.db.models import BigIntegerField, Max, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    Max,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
-from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, ExecutionSnapshot, RevenueAmount, RevenueCategory
+from budget.models import (
+    BudgetAdjustment,
+    BudgetLine,
+    BudgetPaceTarget,
+    DivisionBudget,
+    ExecutionSnapshot,
+    RevenueAmount,
+    RevenueCategory,
+)
 from civicbureau import figures
 from civicbureau.publication import approved_through
-from staffing.models import Bureau
+from staffing.models import Bureau, Division
 
 
 @dataclass
@@ -27,6 +43,12 @@ class ExecutionRow:
     disbursements: int
     code: str = ""
     division_code: str = ""
+    line_id: int | None = None
+    is_basic_expense: bool = False
+    snapshot_as_of: datetime.date | None = None  # the line's own latest snapshot at or before the table's date
+    pace: Decimal | None = None  # the expected rate at the table's date, where a page compares against it
+    programs: list[str] = field(default_factory=list)
+    division_order: int = 0
 
     @property
     def balance(self) -> int:
@@ -40,6 +62,15 @@ class ExecutionRow:
     @property
     def obligation_rate(self) -> Decimal | None:
         return figures.execution_rate(self.obligations, self.authority)
+
+    @property
+    def pace_gap(self) -> Decimal | None:
+        """Disbursement rate − pace, in percentage points (negative: behind)."""
+        return figures.percentage_points(self.rate, self.pace)
+
+    @property
+    def is_lagging(self) -> bool:
+        return self.pace is not None and figures.is_lagging(self.rate, self.pace)
 
 
 @dataclass
@@ -88,19 +119,24 @@ def budget_line_figures(*, lines, as_of: datetime.date):
         disbursements_to_date=Coalesce(
             Subquery(latest.values("disbursements")[:1], output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
         ),
+        snapshot_as_of=Subquery(latest.values("as_of")[:1], output_field=DateField()),
     )
 
 
-def execution_table(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date | None = None) -> ExecutionTable:
-    """예산 집행 현황: bureau total, then each division followed by its lines, as of a date (default: latest)."""
+def execution_table(
+    *, bureau: Bureau, fiscal_year: int, as_of: datetime.date | None = None, division: Division | None = None
+) -> ExecutionTable:
+    """예산 집행 현황: bureau total, then each division followed by its lines, as of a date (default: latest).
+
+    With `division`, only that division and its lines (the first row is then the division's total)."""
     as_of = as_of or execution_latest_date(bureau=bureau, fiscal_year=fiscal_year)
     table = ExecutionTable(as_of=as_of, fiscal_year=fiscal_year)
     if as_of is None:
         return table
-    lines = budget_line_figures(
-        lines=BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year).select_related("division"),
-        as_of=as_of,
-    ).order_by("division__order", "order")
+    lines = BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year).select_related("division")
+    if division is not None:
+        lines = lines.filter(division=division)
+    lines = budget_line_figures(lines=lines, as_of=as_of).order_by("division__order", "order")
     by_division: dict = {}
     for line in lines:
         row = ExecutionRow(
@@ -112,11 +148,24 @@ def execution_table(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date | 
             authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
             obligations=line.obligations_to_date,
             disbursements=line.disbursements_to_date,
+            line_id=line.pk,
+            is_basic_expense=line.is_basic_expense,
+            snapshot_as_of=line.snapshot_as_of,
+            division_order=line.division.order,
         )
         by_division.setdefault(line.division, []).append(row)
     division_rows = []
-    for division, line_rows in by_division.items():
-        division_rows.append(_sum_rows("division", division.name, line_rows, code=division.code, division_code=division.code))
+    for line_division, line_rows in by_division.items():
+        division_rows.append(
+            _sum_rows(
+                "division",
+                line_division.name,
+                line_rows,
+                code=line_division.code,
+                division_code=line_division.code,
+                division_order=line_division.order,
+            )
+        )
         division_rows.extend(line_rows)
     table.rows = [_sum_rows("total", _("합계"), [r for r in division_rows if r.level == "division"]), *division_rows]
     return table
@@ -268,3 +317,297 @@ def public_expenditure_summary(*, bureau: Bureau, fiscal_year: int) -> tuple[dat
         .aggregate(latest=Max("as_of"))["latest"]
     )
     return as_of, expenditure_summary(bureau=bureau, fiscal_year=fiscal_year, base_year=fiscal_year - 1)
+# -- dashboards: pace, the position at a date, the months so far, the change between two dates ---------
+
+
+@dataclass
+class PaceCurve:
+    """The cumulative disbursement rate the bureau expects at the end of each month of a fiscal year."""
+
+    fiscal_year: int
+    points: list[Decimal]  # months 1 … 12
+    set_months: list[int]  # the months the bureau set; the others lie on a straight line between them
+
+    @property
+    def is_straight_line(self) -> bool:
+        return not self.set_months
+
+    def at(self, months: int) -> Decimal:
+        return figures.pace_at(self.points, months)
+
+    @property
+    def months(self) -> list[tuple[int, Decimal, bool]]:
+        """(month, expected rate, set by the bureau) for each month, for the pace table."""
+        return [(m, rate, m in self.set_months) for m, rate in enumerate(self.points, start=1)]
+
+
+def pace_curve(*, bureau: Bureau, fiscal_year: int) -> PaceCurve:
+    """The bureau's pace for a year: its monthly targets (BudgetPaceTarget), else month × 100 ÷ 12."""
+    targets = dict(BudgetPaceTarget.objects.filter(bureau=bureau, fiscal_year=fiscal_year).values_list("month", "target_rate"))
+    return PaceCurve(fiscal_year, figures.pace_curve(targets), sorted(targets))
+
+
+@dataclass(frozen=True)
+class DashboardDate:
+    """The date a person asked for and the date of the figures shown: the latest recorded at or before it."""
+
+    fiscal_year: int | None
+    requested: datetime.date | None
+    as_of: datetime.date | None
+
+    @property
+    def months_elapsed(self) -> int | None:
+        return None if self.as_of is None else figures.months_elapsed(self.as_of)
+
+    @property
+    def is_earlier_than_requested(self) -> bool:
+        return self.requested is not None and self.as_of is not None and self.as_of != self.requested
+
+
+def dashboard_date(*, bureau: Bureau, requested: datetime.date | None = None) -> DashboardDate:
+    """With a date, its fiscal year (the calendar year) and the latest execution date at or before it;
+    without one, the latest fiscal year and its latest execution date."""
+    fiscal_year = requested.year if requested else fiscal_year_latest(bureau=bureau)
+    if fiscal_year is None:
+        return DashboardDate(None, requested, None)
+    return DashboardDate(fiscal_year, requested, execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=requested))
+
+
+@dataclass
+class SeriesPoint:
+    """The cumulative position at the end of a month, taken from a real snapshot (its date is `as_of`)."""
+
+    month: int
+    as_of: datetime.date
+    authority: int
+    disbursements: int
+    pace: Decimal
+
+    @property
+    def rate(self) -> Decimal | None:
+        return figures.execution_rate(self.disbursements, self.authority)
+
+    @property
+    def pace_gap(self) -> Decimal | None:
+        return figures.percentage_points(self.rate, self.pace)
+
+
+@dataclass
+class Series:
+    """One line of the pace chart: a division (or the bureau) month by month, only where snapshots exist."""
+
+    code: str
+    name: str
+    points: list[SeriesPoint]
+
+
+def execution_series(
+    *, bureau: Bureau, fiscal_year: int, until: datetime.date, pace: PaceCurve, division: Division | None = None
+) -> list[Series]:
+    """Cumulative disbursement rate by month for each division (or for `division` alone), from the snapshots.
+
+    A month has a point only when a snapshot is dated in the span it covers (figures.months_elapsed); the
+    point is the latest such snapshot, each line taken at its latest snapshot at or before that date, and
+    예산현액 at that date. No monthly split is ever made up: with one snapshot there is one point.
+    Three queries, whatever the number of lines and months.
+    """
+    lines = BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year)
+    if division is not None:
+        lines = lines.filter(division=division)
+    lines = list(lines.select_related("division").order_by("division__order", "order"))
+    snapshots: dict[int, list] = {}
+    for line_id, as_of, disbursements in (
+        ExecutionSnapshot.objects.filter(budget_line__in=[line.pk for line in lines], as_of__lte=until)
+        .order_by("as_of")
+        .values_list("budget_line_id", "as_of", "disbursements")
+    ):
+        snapshots.setdefault(line_id, []).append((as_of, disbursements))
+    adjustments: dict[int, list] = {}
+    for line_id, effective_on, amount in BudgetAdjustment.objects.filter(budget_line__in=[line.pk for line in lines]).values_list(
+        "budget_line_id", "effective_on", "amount"
+    ):
+        adjustments.setdefault(line_id, []).append((effective_on, amount))
+
+    groups: dict = {}
+    for line in lines:
+        groups.setdefault(line.division, []).append(line)
+    series = []
+    for group_division, group_lines in groups.items():
+        dates = sorted({as_of for line in group_lines for as_of, _ in snapshots.get(line.pk, [])})
+        month_dates: dict[int, datetime.date] = {}
+        for day in dates:  # the latest snapshot date within each month's span
+            month_dates[figures.months_elapsed(day)] = day
+        points = []
+        for month, day in sorted(month_dates.items()):
+            if month == 0:
+                continue  # January's first days: no month has closed yet
+            disbursed = [
+                next((amount for as_of, amount in reversed(snapshots.get(line.pk, [])) if as_of <= day), 0) for line in group_lines
+            ]
+            authority = [
+                figures.budget_authority(line.original_budget, [a for on, a in adjustments.get(line.pk, []) if on <= day])
+                for line in group_lines
+            ]
+            points.append(SeriesPoint(month, day, figures.total(authority), figures.total(disbursed), pace.at(month)))
+        series.append(Series(group_division.code, group_division.name, points))
+    return series
+
+
+@dataclass
+class ExecutionDashboard:
+    """What a manager sees of the money at a date: the headline row, the rows under it, the pace."""
+
+    date: DashboardDate
+    pace: PaceCurve | None
+    total: ExecutionRow | None
+    rows: list[ExecutionRow]  # lines (division dashboard) or divisions (bureau dashboard)
+    series: list[Series]
+
+    @property
+    def as_of(self) -> datetime.date | None:
+        return self.date.as_of
+
+    @property
+    def pace_now(self) -> Decimal | None:
+        return self.total.pace if self.total else None
+
+    @property
+    def lagging(self) -> list[ExecutionRow]:
+        """The rows behind the pace, the furthest behind first."""
+        return sorted((r for r in self.rows if r.is_lagging), key=lambda r: (r.pace_gap, r.division_order))
+
+    @property
+    def obligations_reported(self) -> int:
+        return sum(1 for r in self.rows if r.obligations is not None)
+
+    @property
+    def older_rows(self) -> list[ExecutionRow]:
+        """Lines whose latest figures are older than the dashboard's date (or missing)."""
+        return [r for r in self.rows if r.level == "line" and r.snapshot_as_of != self.as_of]
+
+
+def _dashboard(*, bureau: Bureau, requested: datetime.date | None, division: Division | None) -> ExecutionDashboard:
+    date = dashboard_date(bureau=bureau, requested=requested)
+    if date.as_of is None:
+        return ExecutionDashboard(date, None, None, [], [])
+    pace = pace_curve(bureau=bureau, fiscal_year=date.fiscal_year)
+    table = execution_table(bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, division=division)
+    expected = pace.at(date.months_elapsed)
+    for row in table.rows:
+        row.pace = expected
+    series = execution_series(bureau=bureau, fiscal_year=date.fiscal_year, until=date.as_of, pace=pace, division=division)
+    if division is None:
+        return ExecutionDashboard(date, pace, table.total, [r for r in table.rows if r.level == "division"], series)
+    names = {}
+    for line_id, title in (
+        BudgetLine.objects.filter(division=division, fiscal_year=date.fiscal_year, program_rows__isnull=False)
+        .order_by("program_rows__program__core_task__direction__number", "program_rows__program__number")
+        .values_list("pk", "program_rows__program__title")
+        .distinct()
+    ):
+        names.setdefault(line_id, []).append(title)
+    lines = [r for r in table.rows if r.level == "line"]
+    for row in lines:
+        row.programs = names.get(row.line_id, [])
+    total = next((r for r in table.rows if r.level == "division"), None)
+    return ExecutionDashboard(date, pace, total, lines, series)
+
+
+def division_dashboard(*, division: Division, as_of: datetime.date | None = None) -> ExecutionDashboard:
+    """A division's money at a date: its total, each of its lines with both rates and the gap to the pace,
+    and its cumulative disbursement rate month by month. Query count is flat in lines and months."""
+    return _dashboard(bureau=division.bureau, requested=as_of, division=division)
+
+
+def bureau_dashboard(*, bureau: Bureau, as_of: datetime.date | None = None) -> ExecutionDashboard:
+    """The bureau's money at a date: its total (the report's 합계), each division with the gap to the pace
+    (ranked, furthest behind first), and each division's cumulative rate month by month."""
+    dashboard = _dashboard(bureau=bureau, requested=as_of, division=None)
+    dashboard.rows.sort(key=lambda r: (r.pace_gap is None, r.pace_gap if r.pace_gap is not None else 0, r.division_order))
+    return dashboard
+
+
+@dataclass
+class ExecutionChangeRow:
+    """A line (or division, or total) at two dates; the change is None where the earlier date has no figure."""
+
+    later: ExecutionRow
+    earlier: ExecutionRow | None
+
+    @property
+    def name(self) -> str:
+        return self.later.name
+
+    @property
+    def level(self) -> str:
+        return self.later.level
+
+    def _earlier(self, attribute):
+        return None if self.earlier is None else getattr(self.earlier, attribute)
+
+    @property
+    def authority_change(self) -> int | None:
+        return figures.change(self.later.authority, self._earlier("authority"))
+
+    @property
+    def obligations_change(self) -> int | None:
+        return figures.change(self.later.obligations, self._earlier("obligations"))
+
+    @property
+    def disbursements_change(self) -> int | None:
+        return figures.change(self.later.disbursements, self._earlier("disbursements"))
+
+    @property
+    def obligation_rate_change(self) -> Decimal | None:
+        return figures.percentage_points(self.later.obligation_rate, self._earlier("obligation_rate"))
+
+    @property
+    def rate_change(self) -> Decimal | None:
+        return figures.percentage_points(self.later.rate, self._earlier("rate"))
+
+
+@dataclass
+class ExecutionChange:
+    """What changed between two dates of one fiscal year (each the latest recorded at or before it)."""
+
+    earlier: DashboardDate
+    later: DashboardDate
+    rows: list[ExecutionChangeRow]
+
+    @property
+    def earlier_missing(self) -> bool:
+        return self.earlier.as_of is None
+
+    @property
+    def same_snapshot(self) -> bool:
+        return self.earlier.as_of is not None and self.earlier.as_of == self.later.as_of
+
+
+def execution_change(
+    *, bureau: Bureau, earlier: datetime.date, later: datetime.date, division: Division | None = None
+) -> ExecutionChange:
+    """Per line (and division, and total): 예산현액, obligations, disbursements and both rates at two dates
+    of the same fiscal year, with the change in won and in percentage points. A line with no snapshot at
+    or before the earlier date has no change (not a change from zero): the snapshots are cumulative, so
+    the missing figure is unknown, not nil."""
+    later_date = dashboard_date(bureau=bureau, requested=later)
+    earlier_as_of = execution_latest_date(bureau=bureau, fiscal_year=later_date.fiscal_year, on_or_before=earlier)
+    earlier_date = DashboardDate(later_date.fiscal_year, earlier, earlier_as_of)
+    if later_date.as_of is None:
+        return ExecutionChange(earlier_date, later_date, [])
+    later_rows = execution_table(bureau=bureau, fiscal_year=later_date.fiscal_year, as_of=later_date.as_of, division=division).rows
+    earlier_rows = {}
+    if earlier_as_of is not None:
+        earlier_table = execution_table(bureau=bureau, fiscal_year=later_date.fiscal_year, as_of=earlier_as_of, division=division)
+        earlier_lines = [r for r in earlier_table.rows if r.level == "line"]
+        unknown = {r.division_code for r in earlier_lines if r.snapshot_as_of is None}
+        for row in earlier_table.rows:
+            if row.level == "line" and row.snapshot_as_of is None:
+                continue  # no figure yet at the earlier date: unknown, so no change is shown
+            if row.level == "division" and row.code in unknown or row.level == "total" and unknown:
+                continue  # a sum over an unknown figure would mislead
+            earlier_rows[(row.level, row.code)] = row
+    rows = [ExecutionChangeRow(row, earlier_rows.get((row.level, row.code))) for row in later_rows]
+    if division is not None:
+        rows = [r for r in rows if r.level != "total"]
+    return ExecutionChange(earlier_date, later_date, rows)

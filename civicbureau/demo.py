@@ -401,6 +401,7 @@ class Loader:
             {"slug": slug},
             {
                 "core_task": core_task,
+                "division": row.ref("division", self.divisions, required=False),
                 "number": row.integer("number", minimum=1),
                 "title": row.text("title"),
                 "in_overview": row.boolean("in_overview"),

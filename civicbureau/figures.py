@@ -6,6 +6,7 @@ functions, with Decimal and half-up rounding, and never stored. A rate or change
 is zero is None (the pages show it as '-'); a total over a figure that was not reported is None too.
 """
 
+import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -73,3 +74,62 @@ def in_unit(won: int | None, unit_won: int) -> Decimal | None:
     if won is None:
         return None
     return quantize(Decimal(won) / Decimal(unit_won), 0)
+
+
+# -- execution pace ---------------------------------------------------------------------------------
+
+MONTHS = 12
+
+
+def months_elapsed(day: datetime.date) -> int:
+    """Months of the fiscal year a cumulative figure as of `day` covers: the months fully past.
+
+    The report's `’22. 7. 1. 기준` is the position at the start of July, so it covers January to June (6);
+    a date on a month's last day covers that month too (2022-06-30 → 6, 2022-07-15 → 6, 2022-07-31 → 7).
+    """
+    if (day + datetime.timedelta(days=1)).month != day.month:
+        return day.month
+    return day.month - 1
+
+
+def pace_curve(targets: dict[int, Decimal]) -> list[Decimal]:
+    """The cumulative disbursement rate expected at the end of each month 1…12 (one decimal).
+
+    `targets` are the months the bureau set ({6: Decimal('60.0')} for a first-half target); months
+    between them follow a straight line from the previous set month to the next, starting from 0 at the
+    start of the year and ending at 100 at the end of December unless December is set. With no target
+    at all this is the straight line month × 100 ÷ 12.
+    """
+    known = {0: Decimal(0), **({MONTHS: Decimal(100)} if MONTHS not in targets else {}), **{m: Decimal(v) for m, v in targets.items()}}
+    months = sorted(known)
+    curve = []
+    for month in range(1, MONTHS + 1):
+        if month in known:
+            curve.append(quantize(known[month]))
+            continue
+        before = max(m for m in months if m < month)
+        after = min(m for m in months if m > month)
+        share = Decimal(month - before) / Decimal(after - before)
+        curve.append(quantize(known[before] + (known[after] - known[before]) * share))
+    return curve
+
+
+def pace_at(curve: list[Decimal], months: int) -> Decimal:
+    """The expected rate after `months` months (0 before the end of January)."""
+    if months <= 0:
+        return quantize(Decimal(0))
+    return curve[min(months, MONTHS) - 1]
+
+
+def percentage_points(current: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """The gap between two rates in percentage points (%p), from the rates as shown (one decimal):
+    a line at 29.7% against a pace of 50.0% is △20.3%p behind."""
+    if current is None or base is None:
+        return None
+    return quantize(Decimal(current) - Decimal(base))
+
+
+def is_lagging(rate: Decimal | None, pace: Decimal) -> bool:
+    """A line lags when its disbursement rate is below the pace; a line with no rate (no budget) does not."""
+    gap = percentage_points(rate, pace)
+    return gap is not None and gap < 0

@@ -38,14 +38,15 @@ class ScheduleItemInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "core_task", "number", "slug"]
+    list_display = ["title", "division", "core_task", "number", "slug"]
+    list_filter = ["division"]
     inlines = [AchievementInline, ProgramExecutionRowInline, ScheduleItemInline]
 
 
 @admin.register(ScheduleItem)
 class ScheduleItemAdmin(SimpleHistoryAdmin):
     list_display = ["text", "program", "date_text", "start_month", "end_month", "status"]
-    list_filter = ["status"]
+    list_filter = ["status", "program__division"]
     readonly_fields = ["start_month", "end_month"]
 
 

@@ -67,6 +67,15 @@ class Program(models.Model):
     """주요 추진 사업: a major program as reported to the council (one section of chapter III)."""
 
     core_task = models.ForeignKey(CoreTask, on_delete=models.PROTECT, related_name="programs", verbose_name=_("핵심과제"))
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programs",
+        verbose_name=_("소관 과"),
+        help_text=_("사업을 맡은 과; 여러 과에 걸친 사업은 비워 둠"),
+    )
     number = models.PositiveSmallIntegerField(_("번호"))
     slug = models.SlugField(_("주소 이름"), max_length=60, unique=True)
     title = models.CharField(_("사업명"), max_length=200)

@@ -105,23 +105,30 @@ class CentreRow:
     def staff_change(self) -> int | None:
         return figures.change(self.staff_current, self.staff_base)
 
-
-def centre_staffing_dates(*, on_or_before: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
-    """The two latest dates with centre staff figures at or before a date: (comparison, current)."""
-    dates = list(
-        CentreStaffing.objects.filter(as_of__lte=on_or_before).values_list("as_of", flat=True).distinct().order_by("-as_of")[:2]
-    )
-    dates += [None] * (2 - len(dates))
-    return dates[1], dates[0]
+    code: str = ""
+    division_code: str = ""
 
 
 def consigned_centre_table(
-    *, fiscal_year: int, base_year: int, staff_as_of: datetime.date, staff_base_as_of: datetime.date
+    *,
+    fiscal_year: int,
+    base_year: int,
+    staff_as_of: datetime.date,
+    staff_base_as_of: datetime.date,
+    division: Division | None = None,
 ) -> list[CentreRow]:
-    """민간위탁 운영 현황: each centre's budget for two years and staff at two dates, with the 합계 row first."""
-    budgets = {(b.centre_id, b.fiscal_year): b.amount for b in CentreBudget.objects.filter(fiscal_year__in=[fiscal_year, base_year])}
+    """민간위탁 운영 현황: each centre's budget for two years and staff at two dates, with the 합계 row first
+    (only the centres of `division` when given)."""
+    centres = ConsignedCentre.objects.select_related("division").order_by("order")
+    if division is not None:
+        centres = centres.filter(division=division)
+    budgets = {
+        (b.centre_id, b.fiscal_year): b.amount
+        for b in CentreBudget.objects.filter(fiscal_year__in=[fiscal_year, base_year], centre__in=centres)
+    }
     staff = {
-        (s.centre_id, s.as_of): s.headcount for s in CentreStaffing.objects.filter(as_of__in=[staff_as_of, staff_base_as_of])
+        (s.centre_id, s.as_of): s.headcount
+        for s in CentreStaffing.objects.filter(as_of__in=[staff_as_of, staff_base_as_of], centre__in=centres)
     }
     rows = [
         CentreRow(
@@ -130,8 +137,10 @@ def consigned_centre_table(
             budgets.get((c.pk, fiscal_year)),
             staff.get((c.pk, staff_base_as_of)),
             staff.get((c.pk, staff_as_of)),
+            code=c.code,
+            division_code=c.division.code if c.division else "",
         )
-        for c in ConsignedCentre.objects.order_by("order")
+        for c in centres
     ]
     if not rows:
         return []
@@ -385,3 +394,67 @@ def public_schedule(*, bureau: Bureau, items, from_day: datetime.date) -> list[S
         month = max(item.start_month, first)
         months.setdefault(month, []).append(ScheduleEntry(item, divisions.get(item.program_id, []), item.start_month < first))
     return [ScheduleMonth(month, entries) for month, entries in sorted(months.items())]
+def centre_staffing_dates(*, on_or_before: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
+    """The two latest dates with centre staff counts at or before a date: (latest, the one before it)."""
+    latest = CentreStaffing.objects.filter(as_of__lte=on_or_before).aggregate(latest=Max("as_of"))["latest"]
+    if latest is None:
+        return None, None
+    previous = CentreStaffing.objects.filter(as_of__lt=latest).aggregate(previous=Max("as_of"))["previous"]
+    return latest, previous
+
+
+@dataclass
+class ScheduleRow:
+    """A schedule item as it needs attention at a date: starting soon, ending soon, or overdue."""
+
+    item: ScheduleItem
+    starts_soon: bool
+    ends_soon: bool
+    overdue: bool
+
+    @property
+    def program(self) -> Program:
+        return self.item.program
+
+
+@dataclass
+class ScheduleAttention:
+    as_of: datetime.date
+    until: datetime.date
+    due: list[ScheduleRow]  # starting or ending between as_of and until
+    overdue: list[ScheduleRow]  # past their end month and not done
+
+
+SCHEDULE_HORIZON_DAYS = 60
+
+
+def schedule_attention(
+    *, bureau: Bureau, as_of: datetime.date, division: Division | None = None, days: int = SCHEDULE_HORIZON_DAYS
+) -> ScheduleAttention:
+    """What is due next and what is overdue at a date, for a division's programs (or the whole bureau's).
+
+    Schedule items are kept by month: an item starts on its start month and ends at the end of its end
+    month. Due: the start or end month falls between the date's month and the date + `days`. Overdue: the
+    end month is over before the date's month and the item is not marked done. One query.
+    """
+    this_month = as_of.replace(day=1)
+    until = as_of + datetime.timedelta(days=days)
+    items = ScheduleItem.objects.filter(program__core_task__direction__bureau=bureau)
+    if division is not None:
+        items = items.filter(program__division=division)
+    items = items.filter(
+        Q(start_month__gte=this_month, start_month__lte=until)
+        | Q(end_month__gte=this_month, end_month__lte=until)
+        | (Q(end_month__lt=this_month) & ~Q(status=ScheduleItem.Status.DONE))
+    ).select_related("program__division").order_by("end_month", "start_month", "program__number", "order")
+    due, overdue = [], []
+    for item in items:
+        row = ScheduleRow(
+            item,
+            starts_soon=this_month <= item.start_month <= until,
+            ends_soon=item.end_month is not None and this_month <= item.end_month <= until,
+            overdue=item.end_month is not None and item.end_month < this_month and item.status != ScheduleItem.Status.DONE,
+        )
+        (overdue if row.overdue else due).append(row)
+    due.sort(key=lambda r: (r.item.start_month if r.starts_soon else r.item.end_month, r.item.program.number, r.item.order))
+    return ScheduleAttention(as_of, until, due, overdue)

@@ -3,11 +3,18 @@
 import datetime
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
 from django.db.models import Max, Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
-from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff
+from staffing.models import (
+    Bureau,
+    Division,
+    DivisionDuty,
+    Grade,
+    HeadcountEntry,
+    PartTimeStaff,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ def _total(cells) -> Headcount:
 class HeadcountRow:
     name: str
     cells: list[Headcount]  # one per grade, in the grades' order
+    code: str = ""  # the division's code; empty for the 계 row
 
     @property
     def total(self) -> Headcount:
@@ -64,7 +72,7 @@ def headcount_table(*, bureau: Bureau, as_of: datetime.date | None = None) -> He
     }
     empty = Headcount(0, 0)
     division_rows = [
-        HeadcountRow(d.name, [entries.get((d.pk, g.pk), empty) for g in grades]) for d in bureau.divisions.order_by("order")
+        HeadcountRow(d.name, [entries.get((d.pk, g.pk), empty) for g in grades], d.code) for d in bureau.divisions.order_by("order")
     ]
     total = HeadcountRow(_("계"), [_total(row.cells[i] for row in division_rows) for i in range(len(grades))])
     part_time = list(
@@ -89,3 +97,44 @@ def public_headcount_table(*, bureau: Bureau) -> HeadcountTable:
 
     as_of = headcount_latest_date(bureau=bureau, on_or_before=approved_through(bureau=bureau))
     return headcount_table(bureau=bureau, as_of=as_of)
+@dataclass
+class GradeHeadcount:
+    grade: Grade
+    headcount: Headcount
+
+    @property
+    def vacancy(self) -> int:
+        return self.headcount.vacancy
+
+
+@dataclass
+class DivisionHeadcount:
+    """A division's people at a date: 정원/현원 by grade (grades it has neither in are left out), the
+    vacancies, and part-time staff outside the quota, apart."""
+
+    as_of: datetime.date | None
+    grades: list[GradeHeadcount]
+    total: Headcount | None
+    part_time: list[PartTimeStaff]
+
+    @property
+    def vacancies(self) -> list[GradeHeadcount]:
+        return [g for g in self.grades if g.vacancy > 0]
+
+    @property
+    def part_time_count(self) -> int:
+        return figures.total(p.count for p in self.part_time)
+
+
+def division_headcount(*, division: Division, on_or_before: datetime.date | None = None) -> DivisionHeadcount:
+    """The division's row of the headcount table, at the latest date at or before `on_or_before`."""
+    as_of = headcount_latest_date(bureau=division.bureau, on_or_before=on_or_before)
+    if as_of is None:
+        return DivisionHeadcount(None, [], None, [])
+    table = headcount_table(bureau=division.bureau, as_of=as_of)
+    row = next((r for r in table.rows if r.code == division.code), None)
+    if row is None:
+        return DivisionHeadcount(as_of, [], None, [])
+    grades = [GradeHeadcount(grade, cell) for grade, cell in zip(table.grades, row.cells) if not cell.is_empty]
+    part_time = [p for p in table.part_time if p.division_id == division.pk]
+    return DivisionHeadcount(as_of, grades, row.total, part_time)

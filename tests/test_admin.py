@@ -6,7 +6,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from budget.models import ExecutionSnapshot
+from budget.models import BudgetPaceTarget, ExecutionSnapshot
+from staffing.models import Bureau
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,8 @@ PROJECT_MODELS = [m for m in admin.site._registry if m._meta.app_label in ("staf
 @pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m._meta.label)
 def test_changelist_and_change_page_open(admin_client_demo, model):
     info = (model._meta.app_label, model._meta.model_name)
+    if model is BudgetPaceTarget:  # the report sets no target, so the demo holds none
+        BudgetPaceTarget.objects.create(bureau=Bureau.objects.get(), fiscal_year=2022, month=6, target_rate="60.0")
     assert admin_client_demo.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
     obj = model.objects.first()
     assert obj is not None, f"the demo holds no {model._meta.label}"
@@ -64,3 +67,16 @@ def test_the_admin_refuses_obligations_above_the_budget_authority(admin_client_d
     assert "예산현액(3,775,505,000원)을 넘습니다" in refused.content.decode()
     accepted = admin_client_demo.post(url, {**data, "obligations": "3775505000"})
     assert accepted.status_code == 302
+
+
+def test_the_admin_sets_a_pace_target_and_refuses_one_that_falls(admin_client_demo):
+    bureau = Bureau.objects.get()
+    url = reverse("admin:budget_budgetpacetarget_add")
+    data = {"bureau": bureau.pk, "fiscal_year": 2022, "month": 6, "target_rate": "60.0"}
+    assert admin_client_demo.post(url, data).status_code == 302
+    response = admin_client_demo.post(url, {**data, "month": 9, "target_rate": "55.0"})
+    assert response.status_code == 200
+    assert "누적 목표는 줄어들 수 없습니다: 6월 목표가 60.0%입니다." in response.content.decode()
+    response = admin_client_demo.post(url, {**data, "target_rate": "70.0"})
+    assert "같은 연도·월의 집행 목표가 이미 있습니다." in response.content.decode()
+    assert BudgetPaceTarget.objects.count() == 1

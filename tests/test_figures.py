@@ -51,3 +51,52 @@ def test_amount_in_a_display_unit_rounds_half_up():
     assert figures.in_unit(-1_500, 1_000) == Decimal(-2)
     assert figures.in_unit(2_810_000_000, 1_000_000) == Decimal(2_810)
     assert figures.in_unit(None, 1_000) is None
+
+
+def test_months_elapsed_counts_the_months_a_cumulative_figure_covers():
+    import datetime
+
+    assert figures.months_elapsed(datetime.date(2022, 7, 1)) == 6  # ’22. 7. 1. 기준: January to June
+    assert figures.months_elapsed(datetime.date(2022, 6, 30)) == 6
+    assert figures.months_elapsed(datetime.date(2022, 7, 15)) == 6
+    assert figures.months_elapsed(datetime.date(2022, 7, 31)) == 7
+    assert figures.months_elapsed(datetime.date(2022, 1, 1)) == 0
+    assert figures.months_elapsed(datetime.date(2022, 12, 31)) == 12
+    assert figures.months_elapsed(datetime.date(2024, 2, 29)) == 2  # a leap day is February's last
+
+
+def test_with_no_target_the_pace_is_a_straight_line():
+    curve = figures.pace_curve({})
+    assert len(curve) == 12
+    assert curve[0] == Decimal("8.3")  # 8.333…
+    assert curve[1] == Decimal("16.7")  # 16.666… rounds half up
+    assert curve[5] == Decimal("50.0")
+    assert curve[6] == Decimal("58.3")
+    assert curve[11] == Decimal("100.0")
+    assert curve == [figures.percent(m, 12) for m in range(1, 13)]
+
+
+def test_a_first_half_target_bends_the_curve_between_the_months_set():
+    curve = figures.pace_curve({6: Decimal("60")})
+    assert curve[5] == Decimal("60.0")
+    assert curve[2] == Decimal("30.0")  # 0 → 60 over six months
+    assert curve[8] == Decimal("80.0")  # 60 → 100 over the second half
+    assert curve[11] == Decimal("100.0")
+    full = figures.pace_curve({m: Decimal(m * 5) for m in range(1, 13)})
+    assert full[11] == Decimal("60.0")  # a December target set below 100 is kept
+
+
+def test_pace_at_a_number_of_months():
+    curve = figures.pace_curve({})
+    assert figures.pace_at(curve, 0) == Decimal("0.0")
+    assert figures.pace_at(curve, 6) == Decimal("50.0")
+    assert figures.pace_at(curve, 12) == Decimal("100.0")
+
+
+def test_gaps_in_percentage_points_and_lagging():
+    assert figures.percentage_points(Decimal("29.7"), Decimal("50.0")) == Decimal("-20.3")
+    assert figures.percentage_points(Decimal("96.2"), Decimal("50.0")) == Decimal("46.2")
+    assert figures.percentage_points(None, Decimal("50.0")) is None
+    assert figures.is_lagging(Decimal("49.9"), Decimal("50.0")) is True
+    assert figures.is_lagging(Decimal("50.0"), Decimal("50.0")) is False
+    assert figures.is_lagging(None, Decimal("50.0")) is False

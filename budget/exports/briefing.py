@@ -287,7 +287,7 @@ def program_sheets(*, bureau: Bureau, as_of: datetime.date) -> list[Sheet]:
 
 
 def centre_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
-    staff_base, staff_current = centre_staffing_dates(on_or_before=as_of)
+    staff_current, staff_base = centre_staffing_dates(on_or_before=as_of)
     if staff_current is None:
         return None
     rows = consigned_centre_table(fiscal_year=fiscal_year, base_year=fiscal_year - 1, staff_as_of=staff_current, staff_base_as_of=staff_base)

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from budget.exports.briefing import AMOUNT, COUNT, HEADER, LABEL, MONTH, NOTE, QUANTITY, RATE, TITLE, UNIT_LINE, Briefing, Cell, Sheet
+from budget.exports.briefing import AMOUNT, COUNT, HEADER, MONTH, NOTE, QUANTITY, RATE, TITLE, UNIT_LINE, Briefing, Cell, Sheet
 from civicbureau import display
 
 FONT_NAME = "맑은 고딕"  # Malgun Gothic: the Korean font every Office installation prints with

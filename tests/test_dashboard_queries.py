@@ -1,0 +1,85 @@
+"""The dashboards' query count does not grow with the number of lines, months, milestones or centres:
+each page is rendered on the demo, then on data ten times the demo, under the same maximum."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from budget.models import BudgetLine, ExecutionSnapshot
+from programs.models import CentreBudget, CentreStaffing, ConsignedCentre, Program, ProgramExecutionRow, ScheduleItem
+from staffing.models import Division
+
+pytestmark = pytest.mark.django_db
+
+MONTH_ENDS = [datetime.date(2022, m, 28) for m in range(1, 7)] + [datetime.date(2022, 6, 30)] + [datetime.date(2022, m, 1) for m in (3, 5)]
+
+
+def grow_tenfold():
+    """Ten times the demo: lines, snapshot dates (months), schedule items and consigned centres."""
+    new_lines = []
+    for division in Division.objects.all():
+        count = BudgetLine.objects.filter(division=division, fiscal_year=2022).count()
+        new_lines += [
+            BudgetLine(division=division, fiscal_year=2022, code=f"{division.code}-x{n}", name=f"{division.name} 추가 {n}", order=100 + n, original_budget=10_000_000)
+            for n in range(9 * count)
+        ]
+    BudgetLine.objects.bulk_create(new_lines)
+    lines = list(BudgetLine.objects.filter(fiscal_year=2022))
+    assert len(lines) == 340
+    ExecutionSnapshot.objects.bulk_create(
+        ExecutionSnapshot(budget_line=line, as_of=day, obligations=None, disbursements=(i + 1) * 100_000)
+        for line in lines
+        for i, day in enumerate(MONTH_ENDS)
+    )
+    assert ExecutionSnapshot.objects.values("as_of").distinct().count() == 11
+    programs = list(Program.objects.filter(division__isnull=False))
+    ProgramExecutionRow.objects.bulk_create(
+        ProgramExecutionRow(
+            program=programs[n % len(programs)], budget_line=line, order=100 + n, label=line.name, as_of=datetime.date(2022, 7, 1),
+            budget_authority=line.original_budget, obligations=0, disbursements=0,
+        )
+        for n, line in enumerate(new_lines[:60])
+    )
+    items = ScheduleItem.objects.count()
+    ScheduleItem.objects.bulk_create(
+        ScheduleItem(
+            program=programs[n % len(programs)], order=100 + n, text=f"추가 일정 {n}", date_text="’22. 7월~8월",
+            start_month=datetime.date(2022, 5 + n % 3, 1), end_month=datetime.date(2022, 6 + n % 3, 1),
+        )
+        for n in range(9 * items)
+    )
+    for n in range(45):
+        division = Division.objects.order_by("order")[n % 5]
+        centre = ConsignedCentre.objects.create(code=f"centre-{n}", name=f"추가 센터 {n}", division=division, order=10 + n)
+        CentreBudget.objects.create(centre=centre, fiscal_year=2021, as_of="2022-07-01", amount=1_000_000_000)
+        CentreBudget.objects.create(centre=centre, fiscal_year=2022, as_of="2022-07-01", amount=900_000_000)
+        CentreStaffing.objects.create(centre=centre, as_of="2021-04-01", headcount=10)
+        CentreStaffing.objects.create(centre=centre, as_of="2022-06-01", headcount=9)
+
+
+PAGES = [
+    ("director", "budget:division_dashboard", ["participation"], ""),
+    ("director", "budget:division_dashboard", ["participation"], "?pace=lagging&sort=-rate"),
+    ("director", "budget:division_changes", ["participation"], "?earlier=2022-06-01&later=2022-07-01"),
+    ("bureau", "budget:bureau_dashboard", [], ""),
+    ("bureau", "budget:bureau_changes", [], "?earlier=2022-06-01&later=2022-07-01"),
+]
+
+
+@pytest.mark.parametrize("username, name, args, query", PAGES, ids=[p[1] + p[3] for p in PAGES])
+def test_query_count_is_flat(client, django_assert_max_num_queries, username, name, args, query):
+    client.force_login(get_user_model().objects.get(username=username))
+    url = reverse(name, args=args) + query
+    # one earlier snapshot, so that the small run takes every path the large one takes
+    ExecutionSnapshot.objects.create(budget_line=BudgetLine.objects.get(code="PA-01"), as_of="2022-04-15", disbursements=1_000)
+    with django_assert_max_num_queries(40) as small:
+        assert client.get(url).status_code == 200
+    grow_tenfold()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        html = client.get(url).content.decode()
+    if name == "budget:division_dashboard" and not query:
+        assert "시민참여과 추가 53" in html
+        assert "추가 일정" in html
+        assert "추가 센터 0" in html
