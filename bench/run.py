@@ -7,6 +7,7 @@ import statistics
 import time
 import tracemalloc
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -16,7 +17,7 @@ from bench.city import DEFAULT, QUICK, city_generate
 from budget.exports.briefing import briefing_build, execution_sheet, Briefing
 from budget.exports.xlsx import briefing_workbook
 from budget.models import BudgetLine
-from civicbureau.demo import DEMO_LOGINS, demo_users_ensure, load_demo
+from civicbureau.demo import demo_users_ensure, load_demo
 from staffing.models import Bureau
 
 AS_OF = datetime.date(2022, 7, 1)
@@ -26,17 +27,22 @@ YEAR = 2022
 def _client(username=None) -> Client:
     client = Client()
     if username:
-        login = next(x for x in DEMO_LOGINS if x.username == username)
-        assert client.login(username=login.username, password=login.password)
+        client.force_login(get_user_model().objects.get(username=username))
     return client
 
 
 PAGES = [
-    # (name, user, url)
-    ("home (execution table, one bureau)", None, "/"),
-    ("staff consistency page", "staff", "/staff/consistency/"),
-    ("briefing export (demo bureau)", "director", f"/briefing.xlsx?year={YEAR}&as_of={AS_OF}"),
+    # (name, user, url, raw-SQL floor: None, "bureau" or "division", held to the page-count targets)
+    ("division dashboard", "director", f"/dashboards/division/participation/?as_of={AS_OF}", "division", True),
+    ("bureau dashboard", "bureau", f"/dashboards/bureau/?as_of={AS_OF}", "bureau", True),
+    ("public execution table (one bureau)", None, f"/execution/?year={YEAR}&as_of={AS_OF:%Y-%m}", "bureau", False),
+    ("schedule page", None, f"/schedule/?date={AS_OF}", None, True),
+    ("program page", None, "/programs/civic-activity-facilities/", None, True),
+    ("home (execution table, one bureau)", None, "/", "bureau", False),
+    ("staff consistency page", "staff", "/staff/consistency/", None, False),
+    ("briefing export (demo bureau)", "director", f"/briefing.xlsx?year={YEAR}&as_of={AS_OF}", None, False),
 ]
+TARGET_RATIO, TARGET_P95_MS, TARGET_QUERIES, TARGET_FLOOR = 1.5, 100, 15, 3
 
 
 def percentile(values, p):
@@ -71,12 +77,16 @@ SELECT d.id, l.original_budget,
 """
 
 
-def time_raw_execution(bureau_id, requests):
+def time_raw_execution(bureau_id, requests, division_id=None):
     """The floor: the same figures (per line, per division, the total) by the DB-API alone."""
     times = []
-    params = {"as_of": AS_OF, "bureau": bureau_id, "year": YEAR}
-    sql = EXECUTION_SQL if connection.vendor == "postgresql" else EXECUTION_SQL.replace("%(as_of)s", "%s").replace("%(bureau)s", "%s").replace("%(year)s", "%s")
-    args = params if connection.vendor == "postgresql" else [AS_OF, AS_OF, AS_OF, bureau_id, YEAR]
+    sql = EXECUTION_SQL
+    if division_id is not None:
+        sql = sql.replace("WHERE d.bureau_id = %(bureau)s", "WHERE d.bureau_id = %(bureau)s AND d.id = %(division)s")
+    params = {"as_of": AS_OF, "bureau": bureau_id, "year": YEAR, "division": division_id}
+    if connection.vendor != "postgresql":  # sqlite3 takes named parameters as :name
+        sql = sql.replace("%(as_of)s", ":as_of").replace("%(bureau)s", ":bureau").replace("%(year)s", ":year").replace("%(division)s", ":division")
+    args = params
     for _ in range(requests):
         start = time.perf_counter()
         with connection.cursor() as cursor:
@@ -118,10 +128,35 @@ def city_briefing():
 
 def measure_scale(label, requests, demo_bureau):
     pages = {}
-    for name, user, url in PAGES:
+    division = demo_bureau.divisions.get(code="participation")
+    for name, user, url, floor, _targets in PAGES:
         pages[name] = time_page(_client(user), url, requests)
-    pages["home (execution table, one bureau)"]["raw_sql"] = time_raw_execution(demo_bureau.pk, requests)
+        if floor:
+            pages[name]["raw_sql"] = time_raw_execution(demo_bureau.pk, requests, division.pk if floor == "division" else None)
     return pages
+
+
+def verdicts(results) -> list[str]:
+    """Each target of the benchmark issue, met or missed, in words."""
+    out = []
+    for name, user, url, floor, held in PAGES:
+        demo, city = results["pages"]["demo"][name], results["pages"]["city"][name]
+        if held:
+            ratio = city["p95_ms"] / demo["p95_ms"]
+            out.append(f"{'ok  ' if ratio <= TARGET_RATIO else 'MISS'} {name}: city/demo p95 {ratio:.2f} (≤ {TARGET_RATIO})")
+            same = demo["queries"] == city["queries"] <= TARGET_QUERIES
+            out.append(f"{'ok  ' if same else 'MISS'} {name}: queries {demo['queries']}/{city['queries']} (equal, ≤ {TARGET_QUERIES})")
+        if not name.startswith("briefing"):
+            out.append(f"{'ok  ' if city['p95_ms'] <= TARGET_P95_MS else 'MISS'} {name}: city p95 {city['p95_ms']} ms (≤ {TARGET_P95_MS})")
+        if floor and name == "bureau dashboard":
+            ratio = city["p95_ms"] / city["raw_sql"]["p95_ms"]
+            out.append(f"{'ok  ' if ratio <= TARGET_FLOOR else 'MISS'} {name}: page / raw SQL {ratio:.1f} (≤ {TARGET_FLOOR})")
+    limits = {"demo bureau": (1, None), "largest bureau": (2, None), "whole city (execution sheets)": (30, 300)}
+    for name, (seconds, megabytes) in limits.items():
+        e = results["export"][name]
+        ok = e["seconds"] <= seconds and (megabytes is None or e["peak_mb"] <= megabytes)
+        out.append(f"{'ok  ' if ok else 'MISS'} export {name}: {e['seconds']} s (≤ {seconds})" + (f", {e['peak_mb']} MB (≤ {megabytes})" if megabytes else ""))
+    return out
 
 
 def run(*, quick: bool, requests: int, database_url: str) -> dict:
@@ -185,5 +220,5 @@ def render(results: dict) -> str:
     lines += ["", f"{'export':<34} {'seconds':>8} {'peak MB':>8} {'sheets':>7} {'rows':>7}"]
     for name, e in results["export"].items():
         lines.append(f"{name:<34} {e['seconds']:>8} {e['peak_mb']:>8} {e['sheets']:>7} {e['rows']:>7}")
-    lines += ["", f"import: {results['import']}"]
+    lines += ["", f"import: {results['import']}", "", "targets (issue 8, meant for PostgreSQL at the default scale):", *verdicts(results)]
     return "\n".join(lines)
