@@ -64,16 +64,24 @@ def _sum_rows(level: str, name: str, rows: list[ExecutionRow], **extra) -> Execu
     )
 
 
-def execution_latest_date(*, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None) -> datetime.date | None:
-    """The latest date with execution figures for the bureau's lines of the year."""
+def execution_latest_date(
+    *, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None, approved_only: bool = False
+) -> datetime.date | None:
+    """The latest date with execution figures for the bureau's lines of the year (approved ones only when asked)."""
     snapshots = ExecutionSnapshot.objects.filter(budget_line__division__bureau=bureau, budget_line__fiscal_year=fiscal_year)
+    if approved_only:
+        snapshots = snapshots.filter(approved_disbursements__isnull=False)
     if on_or_before:
         snapshots = snapshots.filter(as_of__lte=on_or_before)
     return snapshots.aggregate(latest=Max("as_of"))["latest"]
 
 
-def budget_line_figures(*, lines, as_of: datetime.date):
-    """Annotate budget lines with their adjustments up to `as_of` and their latest snapshot at or before it."""
+def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = False):
+    """Annotate budget lines with their adjustments up to `as_of` and their latest snapshot at or before it.
+
+    With `approved_only`, the snapshot figures are those of the last approved revision of their
+    division-month (what public pages may show); a month never approved counts as not reported.
+    """
     adjustments = (
         BudgetAdjustment.objects.filter(budget_line=OuterRef("pk"), effective_on__lte=as_of)
         .values("budget_line")
@@ -81,24 +89,34 @@ def budget_line_figures(*, lines, as_of: datetime.date):
         .values("total")
     )
     latest = ExecutionSnapshot.objects.filter(budget_line=OuterRef("pk"), as_of__lte=as_of).order_by("-as_of")
+    obligations, disbursements = "obligations", "disbursements"
+    if approved_only:
+        latest = latest.filter(approved_disbursements__isnull=False)
+        obligations, disbursements = "approved_obligations", "approved_disbursements"
     return lines.annotate(
         adjustment_total=Coalesce(Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()),
-        obligations_to_date=Subquery(latest.values("obligations")[:1], output_field=BigIntegerField()),
+        obligations_to_date=Subquery(latest.values(obligations)[:1], output_field=BigIntegerField()),
         disbursements_to_date=Coalesce(
-            Subquery(latest.values("disbursements")[:1], output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
+            Subquery(latest.values(disbursements)[:1], output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
         ),
     )
 
 
-def execution_table(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date | None = None) -> ExecutionTable:
-    """예산 집행 현황: bureau total, then each division followed by its lines, as of a date (default: latest)."""
-    as_of = as_of or execution_latest_date(bureau=bureau, fiscal_year=fiscal_year)
+def execution_table(
+    *, bureau: Bureau, fiscal_year: int, as_of: datetime.date | None = None, approved_only: bool = False
+) -> ExecutionTable:
+    """예산 집행 현황: bureau total, then each division followed by its lines, as of a date (default: latest).
+
+    Public pages pass `approved_only=True`: only figures of approved division-months count.
+    """
+    as_of = as_of or execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, approved_only=approved_only)
     table = ExecutionTable(as_of=as_of, fiscal_year=fiscal_year)
     if as_of is None:
         return table
     lines = budget_line_figures(
         lines=BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year).select_related("division"),
         as_of=as_of,
+        approved_only=approved_only,
     ).order_by("division__order", "order")
     by_division: dict = {}
     for line in lines:

@@ -73,3 +73,14 @@ def in_unit(won: int | None, unit_won: int) -> Decimal | None:
     if won is None:
         return None
     return quantize(Decimal(won) / Decimal(unit_won), 0)
+
+
+def period_amount(cumulative: int | None, previous_cumulative: int | None) -> int | None:
+    """A month's own amount from two cumulative-to-date figures (staff enter the cumulative ones).
+
+    The first month of a fiscal year has no earlier figure: its amount is its cumulative figure.
+    A correction that lowers a cumulative figure gives a negative month (shown with △).
+    """
+    if cumulative is None:
+        return None
+    return cumulative - (previous_cumulative or 0)
