@@ -233,3 +233,255 @@ def expenditure_summary(*, bureau: Bureau, fiscal_year: int, base_year: int) -> 
 def fiscal_year_latest(*, bureau: Bureau) -> int | None:
     """The latest fiscal year for which the bureau has budget lines."""
     return BudgetLine.objects.filter(division__bureau=bureau).aggregate(latest=Max("fiscal_year"))["latest"]
+
+
+# -- staff entry: a division's month, the year's board, the trail --------------------------------------
+
+
+@dataclass
+class MonthGridRow:
+    """One budget line in a division's month: what was entered (cumulative to date) beside the budget
+    authority, the previous period's cumulative figures, and what follows from them."""
+
+    line: BudgetLine
+    authority: int
+    previous_obligations: int | None
+    previous_disbursements: int | None
+    obligations: int | None
+    disbursements: int | None
+    approved_obligations: int | None = None
+    approved_disbursements: int | None = None
+
+    @property
+    def month_obligations(self) -> int | None:
+        return figures.period_amount(self.obligations, self.previous_obligations)
+
+    @property
+    def month_disbursements(self) -> int | None:
+        return figures.period_amount(self.disbursements, self.previous_disbursements)
+
+    @property
+    def obligation_rate(self) -> Decimal | None:
+        return figures.execution_rate(self.obligations, self.authority)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return figures.execution_rate(self.disbursements, self.authority)
+
+    @property
+    def balance(self) -> int | None:
+        return figures.balance(self.authority, self.disbursements)
+
+
+@dataclass
+class MonthGrid:
+    division: object
+    as_of: datetime.date
+    month: object  # DivisionMonth or None (missing)
+    previous_as_of: datetime.date | None
+    rows: list[MonthGridRow]
+
+    @property
+    def status(self) -> str:
+        from budget.models import DivisionMonth
+
+        return self.month.status if self.month else DivisionMonth.Status.MISSING
+
+    @property
+    def status_label(self):
+        from budget.models import DivisionMonth
+
+        return DivisionMonth.Status(self.status).label
+
+    @property
+    def version(self) -> int:
+        return self.month.version if self.month else 0
+
+    @property
+    def total(self) -> MonthGridRow:
+        """The division's sums in won (rounded only when shown, so the shown total is the sum in won)."""
+        rows = self.rows
+        return MonthGridRow(
+            line=None,
+            authority=figures.total(r.authority for r in rows),
+            previous_obligations=figures.total(r.previous_obligations for r in rows),
+            previous_disbursements=figures.total(r.previous_disbursements for r in rows),
+            obligations=figures.total(r.obligations for r in rows),
+            disbursements=figures.total(r.disbursements for r in rows),
+        )
+
+
+def division_month_grid(*, division, as_of: datetime.date) -> MonthGrid:
+    """Every budget line of the division for the as-of date's year, with its figures at and before it."""
+    from budget.models import DivisionMonth
+
+    lines = list(
+        budget_line_figures(lines=BudgetLine.objects.filter(division=division, fiscal_year=as_of.year), as_of=as_of).order_by("order")
+    )
+    current, previous = {}, {}
+    previous_as_of = None
+    for snapshot in ExecutionSnapshot.objects.filter(budget_line__in=lines, as_of__lte=as_of).order_by("as_of"):
+        if snapshot.as_of == as_of:
+            current[snapshot.budget_line_id] = snapshot
+        else:
+            previous[snapshot.budget_line_id] = snapshot
+            previous_as_of = snapshot.as_of
+    rows = []
+    for line in lines:
+        now, before = current.get(line.pk), previous.get(line.pk)
+        rows.append(
+            MonthGridRow(
+                line=line,
+                authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
+                previous_obligations=before and before.obligations,
+                previous_disbursements=before and before.disbursements,
+                obligations=now and now.obligations,
+                disbursements=now and now.disbursements,
+                approved_obligations=now and now.approved_obligations,
+                approved_disbursements=now and now.approved_disbursements,
+            )
+        )
+    month = DivisionMonth.objects.filter(division=division, as_of=as_of).select_related("changed_by").first()
+    return MonthGrid(division=division, as_of=as_of, month=month, previous_as_of=previous_as_of, rows=rows)
+
+
+@dataclass
+class BoardCell:
+    division: object
+    as_of: datetime.date
+    status: str
+    label: str
+    revision: int | None = None
+
+
+@dataclass
+class Board:
+    fiscal_year: int
+    dates: list[datetime.date]
+    rows: list[tuple[object, list[BoardCell]]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for _division, cells in self.rows:
+            for cell in cells:
+                result[cell.status] = result.get(cell.status, 0) + 1
+        return result
+
+
+def entry_board(*, bureau: Bureau, fiscal_year: int) -> Board:
+    """Every division × every month end of the year (and any other date a month was opened for, such as
+    the report's 2022-07-01): missing, draft, submitted, returned or approved."""
+    import calendar
+
+    from budget.models import DivisionMonth
+
+    months = {
+        (m.division_id, m.as_of): m
+        for m in DivisionMonth.objects.filter(division__bureau=bureau, as_of__year=fiscal_year)
+    }
+    dates = {datetime.date(fiscal_year, m, calendar.monthrange(fiscal_year, m)[1]) for m in range(1, 13)}
+    dates |= {as_of for _d, as_of in months}
+    dates = sorted(dates)
+    rows = []
+    for division in bureau.divisions.order_by("order"):
+        cells = []
+        for as_of in dates:
+            month = months.get((division.pk, as_of))
+            status = month.status if month else DivisionMonth.Status.MISSING
+            cells.append(BoardCell(division, as_of, status, DivisionMonth.Status(status).label, month and month.revision))
+        rows.append((division, cells))
+    return Board(fiscal_year=fiscal_year, dates=dates, rows=rows)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One changed value: when, who, how (form, import, admin, load_demo, bulk), what, old → new."""
+
+    when: datetime.datetime
+    who: str
+    how: str
+    subject: str
+    field: str
+    old: str
+    new: str
+
+
+def _value_text(record, field: str) -> str:
+    from civicbureau import display
+
+    if record is None:
+        return display.NOT_AVAILABLE
+    value = getattr(record, field)
+    display_method = getattr(record, f"get_{field}_display", None)
+    if display_method is not None and value is not None:
+        return str(display_method())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return display.number(value)
+    return display.NOT_AVAILABLE if value in (None, "") else str(value)
+
+
+def _history_entries(records, fields: list[str], subject) -> list[HistoryEntry]:
+    entries = []
+    for record in records:
+        previous = record.prev_record if record.history_type != "+" else None
+        for field in fields:
+            old, new = _value_text(previous, field), _value_text(record, field)
+            if record.history_type == "-":
+                new = str(_("(삭제)"))
+            if old != new or (previous is None and new != "-"):
+                entries.append(
+                    HistoryEntry(
+                        when=record.history_date,
+                        who=record.history_user.username if record.history_user else "-",
+                        how=record.history_change_reason or "-",
+                        subject=subject(record),
+                        field=str(record._meta.get_field(field).verbose_name),
+                        old=old,
+                        new=new,
+                    )
+                )
+    return entries
+
+
+SNAPSHOT_FIELDS = ["obligations", "disbursements", "approved_obligations", "approved_disbursements"]
+
+
+def division_month_history(*, month) -> list[HistoryEntry]:
+    """The trail of a division-month: its status, revisions and reasons, and every line's figures."""
+    from budget.models import DivisionMonth
+
+    entries = _history_entries(
+        DivisionMonth.history.filter(id=month.pk).select_related("history_user").order_by("history_date", "history_id"),
+        ["status", "revision", "approved_revision", "reason"],
+        lambda r: str(_("과별 월 실적")),
+    )
+    snapshots = (
+        ExecutionSnapshot.history.filter(budget_line__division=month.division_id, as_of=month.as_of)
+        .select_related("history_user", "budget_line")
+        .order_by("history_date", "history_id")
+    )
+    entries += _history_entries(snapshots, SNAPSHOT_FIELDS, lambda r: f"{r.budget_line.code} {r.budget_line.name}")
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def budget_line_history(*, line) -> list[HistoryEntry]:
+    """The trail of a budget line: the line itself, its adjustments and its execution at every date."""
+    from civicbureau import display
+
+    entries = _history_entries(
+        BudgetLine.history.filter(id=line.pk).select_related("history_user").order_by("history_date", "history_id"),
+        ["name", "original_budget", "division"],
+        lambda r: str(_("세부사업")),
+    )
+    entries += _history_entries(
+        BudgetAdjustment.history.filter(budget_line=line.pk).select_related("history_user").order_by("history_date", "history_id"),
+        ["kind", "amount", "effective_on", "reason"],
+        lambda r: f"{_('예산 변경')} {display.report_date(r.effective_on)}",
+    )
+    entries += _history_entries(
+        ExecutionSnapshot.history.filter(budget_line=line.pk).select_related("history_user").order_by("history_date", "history_id"),
+        SNAPSHOT_FIELDS,
+        lambda r: f"{_('집행 실적')} {display.report_date(r.as_of)}",
+    )
+    return sorted(entries, key=lambda e: e.when, reverse=True)

@@ -76,13 +76,21 @@ def month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def _record(obj, user, how: str) -> None:
+    """Who and how, for the history row the next save writes (also outside a request: imports, commands)."""
+    obj._history_user = user
+    obj._change_reason = how
+
+
 def _month_for_update(division: Division, as_of: datetime.date) -> DivisionMonth | None:
     return DivisionMonth.objects.select_for_update().filter(division=division, as_of=as_of).first()
 
 
 def _changes_since(month: DivisionMonth, version: int) -> list[str]:
     """What was written to the division-month after `version`: who, when, which field, old → new."""
-    started = month.history.filter(version=version).order_by("history_date").values_list("history_date", flat=True).last()
+    # Each save writes the month's record (its new version) first, then its lines: the changes since
+    # `version` are those from the first record of the next version on.
+    since = month.history.filter(version=version + 1).order_by("history_date").values_list("history_date", flat=True).first()
     changes = []
     month_records = month.history.filter(version__gt=version).select_related("history_user").order_by("history_date")
     for record in month_records:
@@ -93,8 +101,8 @@ def _changes_since(month: DivisionMonth, version: int) -> list[str]:
                 % {"who": record.history_user or "-", "old": previous.get_status_display(), "new": record.get_status_display()}
             )
     snapshots = ExecutionSnapshot.history.filter(budget_line__division=month.division_id, as_of=month.as_of)
-    if started is not None:
-        snapshots = snapshots.filter(history_date__gt=started)
+    if since is not None:
+        snapshots = snapshots.filter(history_date__gte=since)
     for record in snapshots.select_related("history_user", "budget_line").order_by("history_date"):
         previous = record.prev_record
         for field in ("obligations", "disbursements"):
@@ -223,20 +231,22 @@ def execution_month_save(
             raise EntryError(problems)
         if month is None:
             month = DivisionMonth(division=division, as_of=as_of, status=DivisionMonth.Status.DRAFT, version=1, changed_by=user)
-            month._change_reason = how
+            _record(month, user, how)
             try:
                 with transaction.atomic():
                     month.save()
             except IntegrityError:
                 raise StaleVersion([Problem("", "version", _("다른 사람이 그 사이에 이 달을 열었습니다. 화면을 새로 불러오세요."))]) from None
+        elif not to_save and month.status == DivisionMonth.Status.DRAFT:
+            return month  # nothing changed: no new version, nothing in the history
         else:
             month.status = DivisionMonth.Status.DRAFT
             month.version += 1
             month.changed_by = user
-            month._change_reason = how
+            _record(month, user, how)
             month.save()
         for snapshot in to_save:
-            snapshot._change_reason = how
+            _record(snapshot, user, how)
             snapshot.save()
     return month
 
@@ -248,7 +258,7 @@ def _transition(*, month: DivisionMonth, version: int | None, allowed_from, user
         raise EntryError([Problem("", "status", _("%(status)s 상태에서는 할 수 없습니다.") % {"status": locked.get_status_display()})])
     locked.version += 1
     locked.changed_by = user
-    locked._change_reason = how
+    _record(locked, user, how)
     return locked
 
 
@@ -277,7 +287,7 @@ def division_month_approve(*, user, month: DivisionMonth, version: int | None, h
         for snapshot in ExecutionSnapshot.objects.select_for_update().filter(budget_line__division=month.division, as_of=month.as_of):
             if (snapshot.approved_obligations, snapshot.approved_disbursements) != (snapshot.obligations, snapshot.disbursements):
                 snapshot.approved_obligations, snapshot.approved_disbursements = snapshot.obligations, snapshot.disbursements
-                snapshot._change_reason = how
+                _record(snapshot, user, how)
                 snapshot.save()
         month.status = DivisionMonth.Status.APPROVED
         month.approved_revision = month.revision
