@@ -251,14 +251,15 @@ class MonthGridRow:
     disbursements: int | None
     approved_obligations: int | None = None
     approved_disbursements: int | None = None
+    first_of_year: bool = False  # no earlier figures this year: the month's amounts are the cumulative ones
 
     @property
     def month_obligations(self) -> int | None:
-        return figures.period_amount(self.obligations, self.previous_obligations)
+        return figures.period_amount(self.obligations, self.previous_obligations, first_of_year=self.first_of_year)
 
     @property
     def month_disbursements(self) -> int | None:
-        return figures.period_amount(self.disbursements, self.previous_disbursements)
+        return figures.period_amount(self.disbursements, self.previous_disbursements, first_of_year=self.first_of_year)
 
     @property
     def obligation_rate(self) -> Decimal | None:
@@ -308,6 +309,7 @@ class MonthGrid:
             previous_disbursements=figures.total(r.previous_disbursements for r in rows),
             obligations=figures.total(r.obligations for r in rows),
             disbursements=figures.total(r.disbursements for r in rows),
+            first_of_year=all(r.first_of_year for r in rows),
         )
 
 
@@ -339,6 +341,7 @@ def division_month_grid(*, division, as_of: datetime.date) -> MonthGrid:
                 disbursements=now and now.disbursements,
                 approved_obligations=now and now.approved_obligations,
                 approved_disbursements=now and now.approved_disbursements,
+                first_of_year=before is None,
             )
         )
     month = DivisionMonth.objects.filter(division=division, as_of=as_of).select_related("changed_by").first()

@@ -75,12 +75,17 @@ def in_unit(won: int | None, unit_won: int) -> Decimal | None:
     return quantize(Decimal(won) / Decimal(unit_won), 0)
 
 
-def period_amount(cumulative: int | None, previous_cumulative: int | None) -> int | None:
+def period_amount(cumulative: int | None, previous_cumulative: int | None, *, first_of_year: bool = False) -> int | None:
     """A month's own amount from two cumulative-to-date figures (staff enter the cumulative ones).
 
-    The first month of a fiscal year has no earlier figure: its amount is its cumulative figure.
-    A correction that lowers a cumulative figure gives a negative month (shown with △).
+    The first period of a fiscal year has no earlier figure: its amount is its cumulative figure. Otherwise
+    an earlier figure that was not reported (the 2022 report gives some lines no obligations) leaves the
+    month's amount unknown (None). A correction that lowers a cumulative figure gives a negative month.
     """
     if cumulative is None:
         return None
-    return cumulative - (previous_cumulative or 0)
+    if first_of_year:
+        return cumulative
+    if previous_cumulative is None:
+        return None
+    return cumulative - previous_cumulative

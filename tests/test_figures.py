@@ -51,3 +51,13 @@ def test_amount_in_a_display_unit_rounds_half_up():
     assert figures.in_unit(-1_500, 1_000) == Decimal(-2)
     assert figures.in_unit(2_810_000_000, 1_000_000) == Decimal(2_810)
     assert figures.in_unit(None, 1_000) is None
+
+
+def test_period_amount_is_the_difference_of_cumulative_figures():
+    from civicbureau.figures import period_amount
+
+    assert period_amount(100, 60) == 40
+    assert period_amount(50, 60) == -10  # a correction lowered the cumulative figure
+    assert period_amount(100, None, first_of_year=True) == 100
+    assert period_amount(100, None) is None  # the earlier figure was not reported
+    assert period_amount(None, 60) is None
