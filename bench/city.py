@@ -1,6 +1,6 @@
 """A synthetic city with a fixed seed, written through the same models and database constraints as
-real data, by bulk paths (COPY on PostgreSQL, bulk_create elsewhere). Generated rows carry no history:
-history records changes people make, and nobody made these."""
+real data, by bulk paths (COPY on PostgreSQL, bulk_create elsewhere). On PostgreSQL the COPY rows carry no
+history (nobody made these changes); audited bulk_create (SQLite) writes a history row per object."""
 
 import datetime
 import random

@@ -1,34 +1,53 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import (
     BudgetAdjustment,
     BudgetLine,
     BudgetPaceTarget,
     DivisionBudget,
+    DivisionMonth,
     ExecutionSnapshot,
     RevenueAmount,
     RevenueCategory,
 )
+from civicbureau.admin import AuditedAdmin, DivisionScopedAdmin
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(DivisionScopedAdmin):
     list_display = ["code", "name", "division", "fiscal_year", "original_budget"]
     list_filter = ["fiscal_year", "division"]
     search_fields = ["code", "name"]
 
 
 @admin.register(BudgetAdjustment)
-class BudgetAdjustmentAdmin(SimpleHistoryAdmin):
+class BudgetAdjustmentAdmin(DivisionScopedAdmin):
     list_display = ["budget_line", "kind", "amount", "effective_on", "reason"]
     list_filter = ["kind"]
 
 
 @admin.register(ExecutionSnapshot)
-class ExecutionSnapshotAdmin(SimpleHistoryAdmin):
-    list_display = ["budget_line", "as_of", "obligations", "disbursements"]
+class ExecutionSnapshotAdmin(DivisionScopedAdmin):
+    list_display = ["budget_line", "as_of", "obligations", "disbursements", "approved_obligations", "approved_disbursements"]
     list_filter = ["as_of", "budget_line__division"]
+    readonly_fields = ["approved_obligations", "approved_disbursements"]
+
+
+@admin.register(DivisionMonth)
+class DivisionMonthAdmin(DivisionScopedAdmin):
+    """Read only: a month's status changes only through submission, approval, return and correction."""
+
+    list_display = ["division", "as_of", "status", "revision", "approved_revision", "version", "changed_by"]
+    list_filter = ["status", "as_of", "division"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RevenueCategory)
@@ -37,17 +56,17 @@ class RevenueCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RevenueAmount)
-class RevenueAmountAdmin(SimpleHistoryAdmin):
+class RevenueAmountAdmin(AuditedAdmin):
     list_display = ["category", "fiscal_year", "as_of", "amount"]
 
 
 @admin.register(DivisionBudget)
-class DivisionBudgetAdmin(SimpleHistoryAdmin):
+class DivisionBudgetAdmin(AuditedAdmin):
     list_display = ["division", "fiscal_year", "original_budget", "final_budget"]
 
 
 @admin.register(BudgetPaceTarget)
-class BudgetPaceTargetAdmin(SimpleHistoryAdmin):
+class BudgetPaceTargetAdmin(AuditedAdmin):
     """The bureau's monthly execution targets; months left out follow a straight line between those set."""
 
     list_display = ["bureau", "fiscal_year", "month", "target_rate"]

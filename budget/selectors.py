@@ -96,16 +96,24 @@ def _sum_rows(level: str, name: str, rows: list[ExecutionRow], **extra) -> Execu
     )
 
 
-def execution_latest_date(*, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None) -> datetime.date | None:
-    """The latest date with execution figures for the bureau's lines of the year."""
+def execution_latest_date(
+    *, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None, approved_only: bool = False
+) -> datetime.date | None:
+    """The latest date with execution figures for the bureau's lines of the year (approved ones only when asked)."""
     snapshots = ExecutionSnapshot.objects.filter(budget_line__division__bureau=bureau, budget_line__fiscal_year=fiscal_year)
+    if approved_only:
+        snapshots = snapshots.filter(approved_disbursements__isnull=False)
     if on_or_before:
         snapshots = snapshots.filter(as_of__lte=on_or_before)
     return snapshots.aggregate(latest=Max("as_of"))["latest"]
 
 
-def budget_line_figures(*, lines, as_of: datetime.date):
-    """Annotate budget lines with their adjustments up to `as_of` and their latest snapshot at or before it."""
+def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = False):
+    """Annotate budget lines with their adjustments up to `as_of` and their latest snapshot at or before it.
+
+    With `approved_only`, the snapshot figures are those of the last approved revision of their
+    division-month (what public pages may show); a month never approved counts as not reported.
+    """
     adjustments = (
         BudgetAdjustment.objects.filter(budget_line=OuterRef("pk"), effective_on__lte=as_of)
         .values("budget_line")
@@ -113,30 +121,41 @@ def budget_line_figures(*, lines, as_of: datetime.date):
         .values("total")
     )
     latest = ExecutionSnapshot.objects.filter(budget_line=OuterRef("pk"), as_of__lte=as_of).order_by("-as_of")
+    obligations, disbursements = "obligations", "disbursements"
+    if approved_only:
+        latest = latest.filter(approved_disbursements__isnull=False)
+        obligations, disbursements = "approved_obligations", "approved_disbursements"
     return lines.annotate(
         adjustment_total=Coalesce(Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()),
-        obligations_to_date=Subquery(latest.values("obligations")[:1], output_field=BigIntegerField()),
+        obligations_to_date=Subquery(latest.values(obligations)[:1], output_field=BigIntegerField()),
         disbursements_to_date=Coalesce(
-            Subquery(latest.values("disbursements")[:1], output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
+            Subquery(latest.values(disbursements)[:1], output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
         ),
         snapshot_as_of=Subquery(latest.values("as_of")[:1], output_field=DateField()),
     )
 
 
 def execution_table(
-    *, bureau: Bureau, fiscal_year: int, as_of: datetime.date | None = None, division: Division | None = None
+    *,
+    bureau: Bureau,
+    fiscal_year: int,
+    as_of: datetime.date | None = None,
+    division: Division | None = None,
+    approved_only: bool = False,
 ) -> ExecutionTable:
     """예산 집행 현황: bureau total, then each division followed by its lines, as of a date (default: latest).
 
-    With `division`, only that division and its lines (the first row is then the division's total)."""
-    as_of = as_of or execution_latest_date(bureau=bureau, fiscal_year=fiscal_year)
+    With `division`, only that division and its lines (the first row is then the division's total).
+    Public pages pass `approved_only=True`: only figures of approved division-months count.
+    """
+    as_of = as_of or execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, approved_only=approved_only)
     table = ExecutionTable(as_of=as_of, fiscal_year=fiscal_year)
     if as_of is None:
         return table
     lines = BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year).select_related("division")
     if division is not None:
         lines = lines.filter(division=division)
-    lines = budget_line_figures(lines=lines, as_of=as_of).order_by("division__order", "order")
+    lines = budget_line_figures(lines=lines, as_of=as_of, approved_only=approved_only).order_by("division__order", "order")
     by_division: dict = {}
     for line in lines:
         row = ExecutionRow(
@@ -267,9 +286,6 @@ def fiscal_year_latest(*, bureau: Bureau) -> int | None:
     return BudgetLine.objects.filter(division__bureau=bureau).aggregate(latest=Max("fiscal_year"))["latest"]
 
 
-# -- public reads: approved figures only (civicbureau.publication.approved_through) ------------------
-
-
 def month_end(month: datetime.date) -> datetime.date:
     """The last day of the month `month` falls in."""
     following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
@@ -317,7 +333,6 @@ def public_expenditure_summary(*, bureau: Bureau, fiscal_year: int) -> tuple[dat
         .aggregate(latest=Max("as_of"))["latest"]
     )
     return as_of, expenditure_summary(bureau=bureau, fiscal_year=fiscal_year, base_year=fiscal_year - 1)
-# -- dashboards: pace, the position at a date, the months so far, the change between two dates ---------
 
 
 @dataclass
@@ -611,3 +626,255 @@ def execution_change(
     if division is not None:
         rows = [r for r in rows if r.level != "total"]
     return ExecutionChange(earlier_date, later_date, rows)
+
+
+@dataclass
+class MonthGridRow:
+    """One budget line in a division's month: what was entered (cumulative to date) beside the budget
+    authority, the previous period's cumulative figures, and what follows from them."""
+
+    line: BudgetLine
+    authority: int
+    previous_obligations: int | None
+    previous_disbursements: int | None
+    obligations: int | None
+    disbursements: int | None
+    approved_obligations: int | None = None
+    approved_disbursements: int | None = None
+    first_of_year: bool = False  # no earlier figures this year: the month's amounts are the cumulative ones
+
+    @property
+    def month_obligations(self) -> int | None:
+        return figures.period_amount(self.obligations, self.previous_obligations, first_of_year=self.first_of_year)
+
+    @property
+    def month_disbursements(self) -> int | None:
+        return figures.period_amount(self.disbursements, self.previous_disbursements, first_of_year=self.first_of_year)
+
+    @property
+    def obligation_rate(self) -> Decimal | None:
+        return figures.execution_rate(self.obligations, self.authority)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return figures.execution_rate(self.disbursements, self.authority)
+
+    @property
+    def balance(self) -> int | None:
+        return figures.balance(self.authority, self.disbursements)
+
+
+@dataclass
+class MonthGrid:
+    division: object
+    as_of: datetime.date
+    month: object  # DivisionMonth or None (missing)
+    previous_as_of: datetime.date | None
+    rows: list[MonthGridRow]
+
+    @property
+    def status(self) -> str:
+        from budget.models import DivisionMonth
+
+        return self.month.status if self.month else DivisionMonth.Status.MISSING
+
+    @property
+    def status_label(self):
+        from budget.models import DivisionMonth
+
+        return DivisionMonth.Status(self.status).label
+
+    @property
+    def version(self) -> int:
+        return self.month.version if self.month else 0
+
+    @property
+    def total(self) -> MonthGridRow:
+        """The division's sums in won (rounded only when shown, so the shown total is the sum in won)."""
+        rows = self.rows
+        return MonthGridRow(
+            line=None,
+            authority=figures.total(r.authority for r in rows),
+            previous_obligations=figures.total(r.previous_obligations for r in rows),
+            previous_disbursements=figures.total(r.previous_disbursements for r in rows),
+            obligations=figures.total(r.obligations for r in rows),
+            disbursements=figures.total(r.disbursements for r in rows),
+            first_of_year=all(r.first_of_year for r in rows),
+        )
+
+
+def division_month_grid(*, division, as_of: datetime.date) -> MonthGrid:
+    """Every budget line of the division for the as-of date's year, with its figures at and before it."""
+    from budget.models import DivisionMonth
+
+    lines = list(
+        budget_line_figures(lines=BudgetLine.objects.filter(division=division, fiscal_year=as_of.year), as_of=as_of).order_by("order")
+    )
+    current, previous = {}, {}
+    previous_as_of = None
+    for snapshot in ExecutionSnapshot.objects.filter(budget_line__in=lines, as_of__lte=as_of).order_by("as_of"):
+        if snapshot.as_of == as_of:
+            current[snapshot.budget_line_id] = snapshot
+        else:
+            previous[snapshot.budget_line_id] = snapshot
+            previous_as_of = snapshot.as_of
+    rows = []
+    for line in lines:
+        now, before = current.get(line.pk), previous.get(line.pk)
+        rows.append(
+            MonthGridRow(
+                line=line,
+                authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
+                previous_obligations=before and before.obligations,
+                previous_disbursements=before and before.disbursements,
+                obligations=now and now.obligations,
+                disbursements=now and now.disbursements,
+                approved_obligations=now and now.approved_obligations,
+                approved_disbursements=now and now.approved_disbursements,
+                first_of_year=before is None,
+            )
+        )
+    month = DivisionMonth.objects.filter(division=division, as_of=as_of).select_related("changed_by").first()
+    return MonthGrid(division=division, as_of=as_of, month=month, previous_as_of=previous_as_of, rows=rows)
+
+
+@dataclass
+class BoardCell:
+    division: object
+    as_of: datetime.date
+    status: str
+    label: str
+    revision: int | None = None
+
+
+@dataclass
+class Board:
+    fiscal_year: int
+    dates: list[datetime.date]
+    rows: list[tuple[object, list[BoardCell]]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for _division, cells in self.rows:
+            for cell in cells:
+                result[cell.status] = result.get(cell.status, 0) + 1
+        return result
+
+
+def entry_board(*, bureau: Bureau, fiscal_year: int) -> Board:
+    """Every division × every month end of the year (and any other date a month was opened for, such as
+    the report's 2022-07-01): missing, draft, submitted, returned or approved."""
+    import calendar
+
+    from budget.models import DivisionMonth
+
+    months = {
+        (m.division_id, m.as_of): m
+        for m in DivisionMonth.objects.filter(division__bureau=bureau, as_of__year=fiscal_year)
+    }
+    dates = {datetime.date(fiscal_year, m, calendar.monthrange(fiscal_year, m)[1]) for m in range(1, 13)}
+    dates |= {as_of for _d, as_of in months}
+    dates = sorted(dates)
+    rows = []
+    for division in bureau.divisions.order_by("order"):
+        cells = []
+        for as_of in dates:
+            month = months.get((division.pk, as_of))
+            status = month.status if month else DivisionMonth.Status.MISSING
+            cells.append(BoardCell(division, as_of, status, DivisionMonth.Status(status).label, month and month.revision))
+        rows.append((division, cells))
+    return Board(fiscal_year=fiscal_year, dates=dates, rows=rows)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One changed value: when, who, how (form, import, admin, load_demo, bulk), what, old → new."""
+
+    when: datetime.datetime
+    who: str
+    how: str
+    subject: str
+    field: str
+    old: str
+    new: str
+
+
+def _value_text(record, field: str) -> str:
+    from civicbureau import display
+
+    if record is None:
+        return display.NOT_AVAILABLE
+    value = getattr(record, field)
+    display_method = getattr(record, f"get_{field}_display", None)
+    if display_method is not None and value is not None:
+        return str(display_method())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return display.number(value)
+    return display.NOT_AVAILABLE if value in (None, "") else str(value)
+
+
+def _history_entries(records, fields: list[str], subject) -> list[HistoryEntry]:
+    entries = []
+    for record in records:
+        previous = record.prev_record if record.history_type != "+" else None
+        for name in fields:
+            old, new = _value_text(previous, name), _value_text(record, name)
+            if record.history_type == "-":
+                new = str(_("(삭제)"))
+            if old != new or (previous is None and new != "-"):
+                entries.append(
+                    HistoryEntry(
+                        when=record.history_date,
+                        who=record.history_user.username if record.history_user else "-",
+                        how=record.history_change_reason or "-",
+                        subject=subject(record),
+                        field=str(record._meta.get_field(name).verbose_name),
+                        old=old,
+                        new=new,
+                    )
+                )
+    return entries
+
+
+SNAPSHOT_FIELDS = ["obligations", "disbursements", "approved_obligations", "approved_disbursements"]
+
+
+def division_month_history(*, month) -> list[HistoryEntry]:
+    """The trail of a division-month: its status, revisions and reasons, and every line's figures."""
+    from budget.models import DivisionMonth
+
+    entries = _history_entries(
+        DivisionMonth.history.filter(id=month.pk).select_related("history_user").order_by("history_date", "history_id"),
+        ["status", "revision", "approved_revision", "reason"],
+        lambda r: str(_("과별 월 실적")),
+    )
+    snapshots = (
+        ExecutionSnapshot.history.filter(budget_line__division=month.division_id, as_of=month.as_of)
+        .select_related("history_user", "budget_line")
+        .order_by("history_date", "history_id")
+    )
+    entries += _history_entries(snapshots, SNAPSHOT_FIELDS, lambda r: f"{r.budget_line.code} {r.budget_line.name}")
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def budget_line_history(*, line) -> list[HistoryEntry]:
+    """The trail of a budget line: the line itself, its adjustments and its execution at every date."""
+    from civicbureau import display
+
+    entries = _history_entries(
+        BudgetLine.history.filter(id=line.pk).select_related("history_user").order_by("history_date", "history_id"),
+        ["name", "original_budget", "division"],
+        lambda r: str(_("세부사업")),
+    )
+    entries += _history_entries(
+        BudgetAdjustment.history.filter(budget_line=line.pk).select_related("history_user").order_by("history_date", "history_id"),
+        ["kind", "amount", "effective_on", "reason"],
+        lambda r: f"{_('예산 변경')} {display.report_date(r.effective_on)}",
+    )
+    entries += _history_entries(
+        ExecutionSnapshot.history.filter(budget_line=line.pk).select_related("history_user").order_by("history_date", "history_id"),
+        SNAPSHOT_FIELDS,
+        lambda r: f"{_('집행 실적')} {display.report_date(r.as_of)}",
+    )
+    return sorted(entries, key=lambda e: e.when, reverse=True)

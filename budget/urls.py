@@ -1,6 +1,21 @@
-from django.urls import path
+import datetime
+
+from django.urls import path, register_converter
 
 from budget import views
+
+
+class IsoDateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        return datetime.date.fromisoformat(value)
+
+    def to_url(self, value):
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+register_converter(IsoDateConverter, "isodate")
 
 app_name = "budget"
 urlpatterns = [
@@ -15,4 +30,17 @@ urlpatterns = [
     path("dashboards/bureau/changes/", views.bureau_changes, name="bureau_changes"),
     path("dashboards/division/<slug:code>/", views.division_dashboard, name="division_dashboard"),
     path("dashboards/division/<slug:code>/changes/", views.division_changes, name="division_changes"),
+
+
+    path("staff/entry/", views.entry_board, name="entry_board"),
+    path("staff/entry/import/", views.import_upload, name="import_upload"),
+    path("staff/entry/import/apply/", views.import_apply, name="import_apply"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/", views.month_detail, name="month_detail"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/submit/", views.month_submit, name="month_submit"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/approve/", views.month_approve, name="month_approve"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/return/", views.month_return, name="month_return"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/correct/", views.month_correct, name="month_correct"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/template.<str:fmt>", views.month_template, name="month_template"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/history/", views.month_history, name="month_history"),
+    path("staff/lines/<int:year>/<slug:code>/history/", views.line_history, name="line_history"),
 ]

@@ -4,9 +4,12 @@ Fiscal Data Package at /datapackage.json. Views read the period, call a selector
 The managers' dashboards. Each view checks the user's right (civicbureau.permissions), reads through
 selectors and hands the result to a table or a template; no figure is computed here."""
 
+import base64
 import datetime
+import uuid
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -14,32 +17,55 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from budget import charts, selectors
+from budget import charts, selectors, services
 from budget.exports.briefing import BriefingError, briefing_build
 from budget.exports.open_data import execution_dataset, fiscal_data_package
 from budget.exports.xlsx import briefing_workbook
 from budget.filters import BudgetLineFilterSet
-from budget.forms import AsOfForm, ExecutionChangeForm, ExecutionPeriodForm
-from budget.models import BudgetLine
+from budget.forms import (
+    AsOfForm,
+    ExecutionChangeForm,
+    ExecutionPeriodForm,
+    ExecutionRowFormSet,
+    ImportForm,
+    ReasonForm,
+    VersionForm,
+)
+from budget.importers.monthly import execution_import, template_csv, template_xlsx
+from budget.models import BudgetLine, DivisionMonth
 from budget.selectors import (
+    budget_line_history,
+    division_month_grid,
+    division_month_history,
     execution_latest_date,
     fiscal_year_latest,
     public_execution_table,
     public_fiscal_years,
+)
+from budget.selectors import (
+    entry_board as entry_board_build,
 )
 from budget.tables import (
     DivisionExecutionTable,
     ExecutionChangeTable,
     ExecutionLineTable,
     ExecutionStatusTable,
+    HistoryTable,
 )
 from civicbureau import display, open_data
 from civicbureau.permissions import (
+    VIEW,
+    can_approve,
+    can_edit_division,
+    can_export_briefing,
     can_view_bureau,
     can_view_division,
+    can_view_internal,
     home_dashboard,
+    membership_of,
     restrict,
 )
 from civicbureau.publication import public_cacheable
@@ -49,7 +75,7 @@ from programs.selectors import (
     consigned_centre_table,
     schedule_attention,
 )
-from staffing.models import Division, Membership
+from staffing.models import Division
 from staffing.selectors import bureau_default, division_headcount
 
 
@@ -128,18 +154,9 @@ def datapackage(request):
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
-# -- the council briefing (for directors and planning staff) ------------------------------------------
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BRIEFING_ROLES = (Membership.Role.DIRECTOR, Membership.Role.PLANNING, Membership.Role.BUREAU_DIRECTOR)
 
 
-def can_export_briefing(user) -> bool:
-    """Directors (division and bureau) and the bureau's planning staff download the council briefing."""
-    if user.is_superuser:
-        return True
-    membership = getattr(user, "membership", None)
-    return membership is not None and membership.role in BRIEFING_ROLES
 
 
 @login_required
@@ -288,3 +305,237 @@ def bureau_changes(request):
     """Month against month for the bureau: each division and line at two dates and the change."""
     bureau = _bureau_for(request)
     return _changes(request, bureau=bureau, division=None, back_url=reverse("budget:bureau_dashboard"))
+
+
+CSV = "text/csv; charset=utf-8"
+
+
+IMPORT_SESSION_KEY = "execution_import"
+
+
+def _internal(request):
+    if not can_view_internal(request.user):
+        raise PermissionDenied
+
+
+def _division(request, code) -> Division:
+    """The division named in the URL, among those the person may read (another bureau's is a 404)."""
+    return get_object_or_404(restrict(Division.objects.all(), request.user, VIEW), code=code)
+
+
+def _month_url(division, as_of) -> str:
+    return reverse("budget:month_detail", args=[division.code, as_of])
+
+
+@login_required
+def entry_board(request):
+    """The year's board: every division × month, missing → draft → submitted → returned/approved."""
+    _internal(request)
+    membership = membership_of(request.user)
+    bureau = membership.bureau if membership else bureau_default()
+    try:
+        year = int(request.GET.get("year") or fiscal_year_latest(bureau=bureau) or datetime.date.today().year)
+    except ValueError:
+        raise Http404 from None
+    board = entry_board_build(bureau=bureau, fiscal_year=year)
+    return render(request, "budget/board.html", {"board": board, "statuses": DivisionMonth.Status, "membership": membership})
+
+
+@login_required
+def month_detail(request, division, as_of):
+    """One division's month: every budget line as a grid; its staff save it here (all rows or none)."""
+    _internal(request)
+    division = _division(request, division)
+    grid = division_month_grid(division=division, as_of=as_of)
+    if not grid.rows:
+        raise Http404
+    may_edit = can_edit_division(request.user, division) and grid.status not in DivisionMonth.LOCKED
+    problems = []
+    if request.method == "POST":
+        if not can_edit_division(request.user, division):
+            raise PermissionDenied
+        formset, version_form = ExecutionRowFormSet(request.POST, prefix="rows"), VersionForm(request.POST)
+        if version_form.is_valid() and formset.is_valid():
+            names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
+            rows = [
+                services.ExecutionInput(code=f["code"], obligations=f["obligations"], disbursements=f["disbursements"], row=names.get(f["code"], ""))
+                for f in formset.cleaned_data
+            ]
+            try:
+                services.execution_month_save(
+                    user=request.user, division=division, as_of=as_of, rows=rows, version=version_form.cleaned_data["version"]
+                )
+            except services.EntryError as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, _("%(division)s %(date)s 실적을 저장했습니다.") % {"division": division.name, "date": as_of.isoformat()})
+                return redirect(_month_url(division, as_of))
+        else:
+            problems = _form_problems(formset, version_form, grid)
+    else:
+        formset = ExecutionRowFormSet(prefix="rows", initial=[_initial(row) for row in grid.rows])
+        version_form = VersionForm(initial={"version": grid.version})
+    return render(
+        request,
+        "budget/month.html",
+        {
+            "grid": grid,
+            "rows": list(zip(grid.rows, formset.forms)),
+            "formset": formset,
+            "version_form": version_form,
+            "problems": problems,
+            "may_edit": may_edit,
+            "may_submit": can_edit_division(request.user, division) and grid.status in DivisionMonth.EDITABLE,
+            "may_approve": can_approve(request.user, division) and grid.status == DivisionMonth.Status.SUBMITTED,
+            "may_correct": can_edit_division(request.user, division) and grid.status == DivisionMonth.Status.APPROVED,
+            "reason_form": ReasonForm(initial={"version": grid.version}),
+        },
+        status=400 if problems else 200,
+    )
+
+
+def _initial(row) -> dict:
+    """A month not yet entered starts from the previous period's cumulative figures."""
+    if row.disbursements is not None:
+        return {"code": row.line.code, "obligations": row.obligations, "disbursements": row.disbursements}
+    return {"code": row.line.code, "obligations": row.previous_obligations, "disbursements": row.previous_disbursements}
+
+
+def _form_problems(formset, version_form, grid) -> list:
+    names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
+    problems = []
+    if not version_form.is_valid():
+        problems.append(services.Problem("", "version", _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요.")))
+    for error in formset.non_form_errors():
+        problems.append(services.Problem("", "code", error))
+    for form in formset.forms:
+        code = form.data.get(f"{form.prefix}-code", "")
+        for field, errors in form.errors.items():
+            problems.extend(services.Problem(names.get(code, code), field, e) for e in errors)
+    return problems
+
+
+def _transition(request, division, as_of, action, success: str, *, with_reason=False):
+    """Submit, approve, return or correct: the service decides; the page shows its answer."""
+    _internal(request)
+    division = _division(request, division)
+    month = get_object_or_404(DivisionMonth, division=division, as_of=as_of)
+    form = (ReasonForm if with_reason else VersionForm)(request.POST)
+    form.is_valid()  # the service judges the values; an empty or bad version arrives as None
+    version = form.cleaned_data.get("version")
+    kwargs = {"reason": request.POST.get("reason", "")} if with_reason else {}
+    try:
+        action(user=request.user, month=month, version=version, **kwargs)
+    except services.EntryError as exc:
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+    else:
+        messages.success(request, success)
+    return redirect(_month_url(division, as_of))
+
+
+@login_required
+@require_POST
+def month_submit(request, division, as_of):
+    return _transition(request, division, as_of, services.division_month_submit, _("제출했습니다. 과장의 승인을 기다립니다."))
+
+
+@login_required
+@require_POST
+def month_approve(request, division, as_of):
+    return _transition(request, division, as_of, services.division_month_approve, _("승인했습니다. 이 달의 실적이 공개 화면에 반영됩니다."))
+
+
+@login_required
+@require_POST
+def month_return(request, division, as_of):
+    return _transition(request, division, as_of, services.division_month_return, _("반려했습니다."), with_reason=True)
+
+
+@login_required
+@require_POST
+def month_correct(request, division, as_of):
+    return _transition(
+        request,
+        division,
+        as_of,
+        services.division_month_correct,
+        _("정정을 열었습니다. 새 차수가 승인될 때까지 공개 화면에는 승인된 실적이 그대로 보입니다."),
+        with_reason=True,
+    )
+
+
+@login_required
+def month_template(request, division, as_of, fmt):
+    """The month's sheet to fill in and upload again (xlsx or csv): the template is the export."""
+    _internal(request)
+    division = _division(request, division)
+    grid = division_month_grid(division=division, as_of=as_of)
+    if not grid.rows or fmt not in ("xlsx", "csv"):
+        raise Http404
+    content, content_type = (template_xlsx(grid), XLSX) if fmt == "xlsx" else (template_csv(grid), CSV)
+    filename = f"{division.code}-{as_of.isoformat()}-실적.{fmt}"
+    return HttpResponse(content, content_type=content_type, headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)})
+
+
+@login_required
+def import_upload(request):
+    """Upload the sheet: the preview lists every change (old → new) and every problem by row and column."""
+    _internal(request)
+    membership = membership_of(request.user)
+    if membership is None or membership.division is None or not can_edit_division(request.user, membership.division):
+        raise PermissionDenied
+    result = token = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            result = execution_import(user=request.user, content=content, filename=upload.name, dry_run=True)
+            if result.ok:
+                token = uuid.uuid4().hex
+                request.session[IMPORT_SESSION_KEY] = {"token": token, "name": upload.name, "content": base64.b64encode(content).decode()}
+    else:
+        form = ImportForm()
+    return render(request, "budget/import.html", {"form": form, "result": result, "token": token, "division": membership.division},
+                  status=400 if result is not None and not result.ok else 200)
+
+
+@login_required
+@require_POST
+def import_apply(request):
+    """Apply the previewed file: the same import, not rolled back."""
+    _internal(request)
+    membership = membership_of(request.user)
+    if membership is None or membership.division is None or not can_edit_division(request.user, membership.division):
+        raise PermissionDenied
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored or stored.get("token") != request.POST.get("token"):
+        messages.error(request, _("미리보기가 만료되었습니다. 파일을 다시 올리세요."))
+        return redirect("budget:import_upload")
+    result = execution_import(user=request.user, content=base64.b64decode(stored["content"]), filename=stored["name"], dry_run=False)
+    del request.session[IMPORT_SESSION_KEY]
+    if not result.ok:
+        form = ImportForm()
+        return render(request, "budget/import.html", {"form": form, "result": result, "token": None, "division": membership.division}, status=400)
+    messages.success(request, _("%(count)s개 세부사업의 실적을 올렸습니다.") % {"count": result.changed_count})
+    return redirect(_month_url(result.division, result.as_of))
+
+
+@login_required
+def month_history(request, division, as_of):
+    """Who changed what in the division-month, when, and how (form, import, admin)."""
+    _internal(request)
+    division = _division(request, division)
+    month = get_object_or_404(DivisionMonth, division=division, as_of=as_of)
+    table = HistoryTable(division_month_history(month=month))
+    return render(request, "budget/history.html", {"table": table, "title": f"{division.name} {as_of.isoformat()}", "month": month})
+
+
+@login_required
+def line_history(request, year, code):
+    """Who changed what in the budget line: the line, its adjustments and its execution at every date."""
+    _internal(request)
+    line = get_object_or_404(restrict(BudgetLine.objects.select_related("division"), request.user, VIEW), fiscal_year=year, code=code)
+    table = HistoryTable(budget_line_history(line=line))
+    return render(request, "budget/history.html", {"table": table, "title": f"{line.code} {line.name}", "line": line})

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
-from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, ExecutionSnapshot, RevenueAmount, RevenueCategory
+from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, DivisionMonth, ExecutionSnapshot, RevenueAmount, RevenueCategory
 from programs.models import (
     Achievement,
     CentreBudget,
@@ -195,10 +195,13 @@ class Loader:
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def upsert(self, row: Row, model: type[models.Model], lookup: dict, values: dict, fields: dict | None = None):
+    def upsert(
+        self, row: Row, model: type[models.Model], lookup: dict, values: dict, fields: dict | None = None, *, lock_exempt: bool = False
+    ):
         """Create or update the record found by `lookup`; save only when a value differs.
 
         `fields` maps model fields to the file's columns, so that a model validation error names the column.
+        `lock_exempt`: the report's own figures may be reloaded into the month they approve.
         """
         obj = model.objects.filter(**lookup).first()
         if obj is None:
@@ -214,6 +217,7 @@ class Loader:
             if not changed:
                 self.unchanged += 1
                 return obj
+        obj.lock_exempt = lock_exempt
         try:
             obj.full_clean()
         except ValidationError as exc:
@@ -328,14 +332,35 @@ class Loader:
             )
 
     def execution(self):
+        """The report's cumulative execution; the report is the approved record, so each division's month
+        at each date is created approved (revision 1) and the figures are its approved figures."""
         columns = ["budget_line", "fiscal_year", "as_of", "obligations_thousand_won", "disbursements_thousand_won"]
+        months = {}
         for row in read_csv(self.directory, "execution.csv", columns):
+            line = self._line(row)
+            as_of = row.date("as_of")
+            obligations = row.won("obligations_thousand_won", required=False)
+            disbursements = row.won("disbursements_thousand_won")
             self.upsert(
                 row,
                 ExecutionSnapshot,
-                {"budget_line": self._line(row), "as_of": row.date("as_of")},
-                {"obligations": row.won("obligations_thousand_won", required=False), "disbursements": row.won("disbursements_thousand_won")},
+                {"budget_line": line, "as_of": as_of},
+                {
+                    "obligations": obligations,
+                    "disbursements": disbursements,
+                    "approved_obligations": obligations,
+                    "approved_disbursements": disbursements,
+                },
                 {"obligations": "obligations_thousand_won", "disbursements": "disbursements_thousand_won"},
+                lock_exempt=True,
+            )
+            months.setdefault((line.division, as_of), row)
+        for (division, as_of), row in months.items():
+            self.upsert(
+                row,
+                DivisionMonth,
+                {"division": division, "as_of": as_of},
+                {"status": DivisionMonth.Status.APPROVED, "revision": 1, "approved_revision": 1},
             )
 
     def revenue(self):
@@ -550,6 +575,7 @@ DEMO_LOGINS = [
     DemoLogin("staff", "staff-demo-2022", Membership.Role.STAFF, "시민참여과 주무관 (division staff)"),
     DemoLogin("director", "director-demo-2022", Membership.Role.DIRECTOR, "시민참여과장 (division director)"),
     DemoLogin("bureau", "bureau-demo-2022", Membership.Role.BUREAU_DIRECTOR, "시민협력국장 (bureau director)"),
+    DemoLogin("planning", "planning-demo-2022", Membership.Role.PLANNING, "시민협력국 기획 담당 (bureau planning staff)"),
     DemoLogin("admin", "admin-demo-2022", "admin", "관리자 (administrator)"),
 ]
 

@@ -133,3 +133,19 @@ def is_lagging(rate: Decimal | None, pace: Decimal) -> bool:
     """A line lags when its disbursement rate is below the pace; a line with no rate (no budget) does not."""
     gap = percentage_points(rate, pace)
     return gap is not None and gap < 0
+
+
+def period_amount(cumulative: int | None, previous_cumulative: int | None, *, first_of_year: bool = False) -> int | None:
+    """A month's own amount from two cumulative-to-date figures (staff enter the cumulative ones).
+
+    The first period of a fiscal year has no earlier figure: its amount is its cumulative figure. Otherwise
+    an earlier figure that was not reported (the 2022 report gives some lines no obligations) leaves the
+    month's amount unknown (None). A correction that lowers a cumulative figure gives a negative month.
+    """
+    if cumulative is None:
+        return None
+    if first_of_year:
+        return cumulative
+    if previous_cumulative is None:
+        return None
+    return cumulative - previous_cumulative

@@ -1,14 +1,19 @@
-"""Who may see what, in one place: every dashboard view asks here, so none can forget.
+"""Who may do what to which division's figures, in one place: every view, service and admin page asks
+here, so none can forget.
 
-The roles (staffing.models.Membership.Role) and what they see:
+The roles (staffing.models.Membership.Role):
 
-- 국장 (bureau director) and 국 기획 담당 (bureau planning): the bureau dashboard and every division's
-  dashboard of their bureau, each in full, and the change between two dates for any of them.
-- 과장 (division director) and 주무관 (division staff): their own division's dashboard in full and its
-  change between two dates. Another division's dashboard and the bureau dashboard are refused (403):
-  lagging lines, overdue milestones, vacancies by grade and unapproved monthly figures are a division's
-  working view; what every reader may see of other divisions is the public report on the first page.
-- An administrator (superuser) sees everything; a login without a membership sees no dashboard.
+- 주무관 (division staff) and 과장 (division director) enter, import and correct their own division's
+  figures; the director approves or returns the division's submitted month.
+- 국장 (bureau director) and 국 기획 담당 (bureau planning) approve or return any division of their bureau;
+  they do not enter figures.
+- Every member of the bureau reads everything internal (the entry board, the grids, the history): VIEW.
+- Dashboards (DASHBOARD) are narrower: a division's dashboard is its working view (lagging lines, overdue
+  milestones, vacancies, unapproved figures), open to that division and to the bureau's management; the
+  bureau dashboard to the bureau's management only.
+- The administrator (superuser) reads everything and keeps reference data in the Django admin; holding no
+  membership, they never enter or approve figures in the portal. A login without a membership sees
+  nothing internal; anonymous visitors see the public pages only.
 """
 
 from django.db.models import QuerySet
@@ -16,14 +21,15 @@ from django.db.models import QuerySet
 from staffing.models import Bureau, Division, Membership
 
 VIEW = "view"
-ACTIONS = (VIEW,)
+DASHBOARD = "dashboard"
+EDIT = "edit"
+APPROVE = "approve"
+ACTIONS = (VIEW, DASHBOARD, EDIT, APPROVE)
 
 BUREAU_ROLES = (Membership.Role.BUREAU_DIRECTOR, Membership.Role.PLANNING)
 
-# How each restricted model reaches its division (a path for QuerySet.filter).
+# How models without a DIVISION_PATH attribute reach their division (a path for QuerySet.filter).
 DIVISION_PATHS = {
-    "staffing.division": "pk",
-    "budget.budgetline": "division",
     "programs.program": "division",
     "programs.scheduleitem": "program__division",
     "programs.consignedcentre": "division",
@@ -32,33 +38,79 @@ DIVISION_PATHS = {
 
 def membership_of(user) -> Membership | None:
     """The user's membership, read once per request (cached on the user object)."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return None
     if not hasattr(user, "_membership_cache"):
         user._membership_cache = Membership.objects.filter(user=user).select_related("bureau", "division").first()
     return user._membership_cache
 
 
+def _is_superuser(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_superuser)
+
+
+def division_path(model) -> str:
+    """The path from a model to its Division ("" for Division itself)."""
+    path = getattr(model, "DIVISION_PATH", None)
+    return path if path is not None else DIVISION_PATHS[model._meta.label_lower]
+
+
 def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
-    """The rows of `queryset` the user may `action`: all for a superuser, the bureau's for a bureau role,
-    the own division's for a division role, none otherwise."""
+    """The rows of `queryset` the user may `action` (view, dashboard, edit, approve)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
-    path = DIVISION_PATHS[queryset.model._meta.label_lower]
-    if user.is_authenticated and user.is_superuser:
+    path = division_path(queryset.model)
+    division_key = path or "pk"
+    bureau_key = f"{path}__bureau" if path else "bureau"
+    if action in (VIEW, DASHBOARD) and _is_superuser(user):
         return queryset
     membership = membership_of(user)
     if membership is None:
         return queryset.none()
+    bureau_wide = queryset.filter(**{bureau_key: membership.bureau_id})
+    own_division = queryset.filter(**{division_key: membership.division_id})
+    if action == VIEW:
+        return bureau_wide
+    if action == DASHBOARD:
+        return bureau_wide if membership.role in BUREAU_ROLES else own_division
+    if action == EDIT:
+        return own_division if membership.role in Membership.DIVISION_ROLES else queryset.none()
+    if membership.role == Membership.Role.DIRECTOR:  # APPROVE
+        return own_division
+    return bureau_wide if membership.role in BUREAU_ROLES else queryset.none()
+
+
+def can_view_internal(user) -> bool:
+    """Internal pages (entry board, grids, history): any bureau member, and the administrator."""
+    return membership_of(user) is not None or _is_superuser(user)
+
+
+def can_edit_division(user, division) -> bool:
+    """Enter, import and correct the division's figures: its own staff and director only."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role in Membership.DIVISION_ROLES
+        and division is not None
+        and membership.division_id == division.pk
+    )
+
+
+def can_approve(user, division) -> bool:
+    """Approve or return the division's submitted month: its director, or the bureau's director and planning staff."""
+    membership = membership_of(user)
+    if membership is None or division is None:
+        return False
+    if membership.role == Membership.Role.DIRECTOR:
+        return membership.division_id == division.pk
     if membership.role in BUREAU_ROLES:
-        bureau_path = "bureau" if path == "pk" else f"{path}__bureau"
-        return queryset.filter(**{bureau_path: membership.bureau_id})
-    return queryset.filter(**{path: membership.division_id})
+        return membership.bureau_id == division.bureau_id
+    return False
 
 
 def can_view_division(user, division: Division) -> bool:
-    """May the user open this division's dashboard (all of it)? Decided without a query beyond the membership."""
-    if user.is_authenticated and user.is_superuser:
+    """May the user open this division's dashboard (all of it)?"""
+    if _is_superuser(user):
         return True
     membership = membership_of(user)
     if membership is None:
@@ -70,15 +122,23 @@ def can_view_division(user, division: Division) -> bool:
 
 def can_view_bureau(user, bureau: Bureau) -> bool:
     """May the user open the bureau dashboard (all divisions side by side)?"""
-    if user.is_authenticated and user.is_superuser:
+    if _is_superuser(user):
         return True
     membership = membership_of(user)
     return membership is not None and membership.role in BUREAU_ROLES and membership.bureau_id == bureau.pk
 
 
+def can_export_briefing(user) -> bool:
+    """The council briefing: directors (division and bureau), the planning staff and the administrator."""
+    if _is_superuser(user):
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.role in (Membership.Role.DIRECTOR, *BUREAU_ROLES)
+
+
 def home_dashboard(user) -> tuple[str, str | None] | None:
     """Where a user's dashboard is: ('bureau', None) or ('division', code); None when they have none."""
-    if user.is_authenticated and user.is_superuser:
+    if _is_superuser(user):
         return ("bureau", None)
     membership = membership_of(user)
     if membership is None:

@@ -1,9 +1,10 @@
 """What the public may see, and how long a public page may be kept.
 
-Public pages show approved figures only. Approval of a month (issue 4) is not built yet: until it is,
-every stored figure counts as approved, since the demo's figures as of 2022-07-01 were reported to the
-council. `approved_through` is the one place where approval plugs in: every `public_*` selector asks it
-for the last day whose figures the public may see.
+Public pages show approved figures only. Execution figures are approved per division-month (the staff
+entry's DivisionMonth): the public execution selectors read the approved columns of each snapshot
+(`approved_only=True`), and the demo's months as of 2022-07-01 are loaded approved, since they were
+reported to the council. Other figures (revenue, headcount, programs) have no approval step yet:
+`approved_through` is where one plugs in, the last day whose figures the public may see.
 
 Public pages are cacheable: each response carries an ETag and Last-Modified derived from the figures'
 version, and `Cache-Control: no-cache` so that a browser or a shared cache revalidates before each use and
@@ -31,8 +32,8 @@ from staffing.models import Bureau
 def approved_through(*, bureau: Bureau | None) -> datetime.date:
     """The last day whose figures the public may see.
 
-    Issue 4 (approval of a division's month) will return the end of the latest month approved here;
-    until then every stored figure is approved, so there is no limit.
+    Execution figures are limited by their division-month's approval instead (approved_only); the
+    other figures have no approval step yet, so there is no limit.
     """
     return datetime.date.max
 
@@ -44,12 +45,12 @@ _REFERENCE_BUMP_KEY = "civicbureau:public-reference-bump"
 
 
 def _public_history_models():
-    from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, ExecutionSnapshot, RevenueAmount
+    from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, DivisionMonth, ExecutionSnapshot, RevenueAmount
     from programs.models import CentreBudget, CentreStaffing, IndicatorValue, Program, ProgramExecutionRow, ScheduleItem
     from staffing.models import HeadcountEntry, PartTimeStaff
 
     models = [
-        BudgetLine, BudgetAdjustment, ExecutionSnapshot, RevenueAmount, DivisionBudget,
+        BudgetLine, BudgetAdjustment, ExecutionSnapshot, DivisionMonth, RevenueAmount, DivisionBudget,
         HeadcountEntry, PartTimeStaff,
         Program, ProgramExecutionRow, ScheduleItem, CentreBudget, CentreStaffing, IndicatorValue,
     ]  # fmt: skip

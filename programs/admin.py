@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from civicbureau.admin import AuditedAdmin
 from programs.models import (
     Achievement,
     CentreBudget,
@@ -37,14 +37,14 @@ class ScheduleItemInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(AuditedAdmin):
     list_display = ["title", "division", "core_task", "number", "slug"]
     list_filter = ["division"]
     inlines = [AchievementInline, ProgramExecutionRowInline, ScheduleItemInline]
 
 
 @admin.register(ScheduleItem)
-class ScheduleItemAdmin(SimpleHistoryAdmin):
+class ScheduleItemAdmin(AuditedAdmin):
     list_display = ["text", "program", "date_text", "start_month", "end_month", "status"]
     list_filter = ["status", "program__division"]
     readonly_fields = ["start_month", "end_month"]
@@ -56,12 +56,12 @@ class ConsignedCentreAdmin(admin.ModelAdmin):
 
 
 @admin.register(CentreBudget)
-class CentreBudgetAdmin(SimpleHistoryAdmin):
+class CentreBudgetAdmin(AuditedAdmin):
     list_display = ["centre", "fiscal_year", "amount"]
 
 
 @admin.register(CentreStaffing)
-class CentreStaffingAdmin(SimpleHistoryAdmin):
+class CentreStaffingAdmin(AuditedAdmin):
     list_display = ["centre", "as_of", "headcount"]
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from civicbureau.admin import AuditedAdmin, DivisionScopedAdmin
 from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, Membership, PartTimeStaff
 
 
@@ -26,17 +26,17 @@ class GradeAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeadcountEntry)
-class HeadcountEntryAdmin(SimpleHistoryAdmin):
+class HeadcountEntryAdmin(DivisionScopedAdmin):
     list_display = ["division", "grade", "as_of", "quota", "current"]
     list_filter = ["as_of", "division"]
 
 
 @admin.register(PartTimeStaff)
-class PartTimeStaffAdmin(SimpleHistoryAdmin):
+class PartTimeStaffAdmin(DivisionScopedAdmin):
     list_display = ["division", "grade", "as_of", "count"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "role", "division", "bureau"]
     list_filter = ["role", "division"]

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from civicbureau.audit import AuditedManager
+
 
 class Bureau(models.Model):
     """국: the unit whose performance the portal tracks (시민협력국 in the demo)."""
@@ -33,6 +35,8 @@ class Division(models.Model):
     code = models.SlugField(_("부서 코드"), max_length=20, unique=True)
     name = models.CharField(_("부서명"), max_length=100)
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    DIVISION_PATH = ""
 
     class Meta:
         verbose_name = _("과")
@@ -96,6 +100,9 @@ class HeadcountEntry(models.Model):
     quota = models.PositiveSmallIntegerField(_("정원"))
     current = models.PositiveSmallIntegerField(_("현원"))
     history = HistoricalRecords()
+    objects = AuditedManager()
+
+    DIVISION_PATH = "division"
 
     class Meta:
         verbose_name = _("정원·현원")
@@ -126,6 +133,9 @@ class PartTimeStaff(models.Model):
     as_of = models.DateField(_("기준일"))
     count = models.PositiveSmallIntegerField(_("인원"))
     history = HistoricalRecords()
+    objects = AuditedManager()
+
+    DIVISION_PATH = "division"
 
     class Meta:
         verbose_name = _("시간선택제 임기제 (정원 외)")

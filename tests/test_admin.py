@@ -1,15 +1,29 @@
 """The administrator's pages open for every model, and an edit there is recorded with its user."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from budget.models import BudgetPaceTarget, ExecutionSnapshot
+from budget.models import BudgetPaceTarget, DivisionMonth, ExecutionSnapshot
+from budget.services import division_month_correct
 from staffing.models import Bureau
 
 pytestmark = pytest.mark.django_db
+
+
+def reopen(line_code):
+    """Open a correction of the (approved, locked) demo month the line belongs to, as a director of its division."""
+    from django.contrib.auth import get_user_model
+
+    from staffing.models import Membership
+
+    line_division = ExecutionSnapshot.objects.get(budget_line__code=line_code, as_of="2022-07-01").budget_line.division
+    user, _ = get_user_model().objects.get_or_create(username=f"director-{line_division.code}")
+    Membership.objects.update_or_create(user=user, defaults={"role": "director", "division": line_division, "bureau": line_division.bureau})
+    month = DivisionMonth.objects.get(division=line_division, as_of="2022-07-01")
+    return division_month_correct(user=user, month=month, version=month.version, reason="관리자 정정 시험")
 
 
 @pytest.fixture
@@ -34,6 +48,7 @@ def test_changelist_and_change_page_open(admin_client_demo, model):
 
 
 def test_an_admin_edit_is_recorded_with_who_and_the_old_value(admin_client_demo):
+    reopen("PA-01")
     snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
     url = reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk])
     response = admin_client_demo.post(
@@ -42,7 +57,21 @@ def test_an_admin_edit_is_recorded_with_who_and_the_old_value(admin_client_demo)
     assert response.status_code == 302, response.content.decode()[:2000]
     latest, previous = snapshot.history.order_by("-history_id")[:2]
     assert latest.history_user.username == "admin"
+    assert latest.history_change_reason == "admin"
     assert (previous.disbursements, latest.disbursements) == (83_765_000, 90_000_000)
+    assert (latest.approved_disbursements) == 83_765_000  # the public figure waits for approval
+
+
+def test_the_admin_refuses_to_change_an_approved_month(admin_client_demo):
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
+    url = reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk])
+    response = admin_client_demo.post(
+        url, {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "obligations": "", "disbursements": "90000000"}
+    )
+    assert response.status_code == 200
+    assert "승인됨 상태여서 고칠 수 없습니다" in response.content.decode()
+    snapshot.refresh_from_db()
+    assert snapshot.disbursements == 83_765_000
 
 
 def test_the_admin_refuses_disbursements_above_obligations(admin_client_demo):
@@ -65,6 +94,7 @@ def test_the_admin_refuses_obligations_above_the_budget_authority(admin_client_d
     refused = admin_client_demo.post(url, {**data, "obligations": "3775505001"})
     assert refused.status_code == 200
     assert "예산현액(3,775,505,000원)을 넘습니다" in refused.content.decode()
+    reopen("CO-01")
     accepted = admin_client_demo.post(url, {**data, "obligations": "3775505000"})
     assert accepted.status_code == 302
 

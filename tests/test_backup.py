@@ -21,7 +21,9 @@ def test_a_round_trip_keeps_every_figure_and_every_history_row(tmp_path):
     assert path.stat().st_size > 10_000
 
     ExecutionSnapshot.objects.filter(budget_line__code__startswith="CG").delete()
-    ExecutionSnapshot.objects.filter(budget_line__code="PA-02").update(disbursements=1)
+    changed = ExecutionSnapshot.objects.get(budget_line__code="PA-02")
+    changed.disbursements = 1
+    changed.save()
     assert fingerprint() != before
 
     call_command("restore_db", path)

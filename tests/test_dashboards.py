@@ -288,7 +288,9 @@ def test_month_against_month_says_when_the_earlier_date_has_no_figures(director_
 
 def test_month_against_month_per_line_in_won_and_points(director_client, participation):
     add_snapshots(datetime.date(2022, 6, 1), Decimal("0.5"), codes=["PA-01", "PA-02", "PA-03", "PA-04", "PA-05", "PA-06"])
-    ExecutionSnapshot.objects.filter(budget_line__code="PA-04", as_of="2022-06-01").update(obligations=300_000_000, disbursements=100_000_000)
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-04", as_of="2022-06-01")
+    snapshot.obligations, snapshot.disbursements = 300_000_000, 100_000_000
+    snapshot.save()
     change = execution_change(bureau=participation.bureau, earlier=datetime.date(2022, 6, 1), later=AS_OF, division=participation)
     row = next(r for r in change.rows if r.later.code == "PA-04")
     assert row.obligations_change == 94_680_000
@@ -342,7 +344,9 @@ def test_overdue_items_are_past_their_end_and_not_done(bureau_client, participat
     attention = schedule_attention(bureau=participation.bureau, division=participation, as_of=as_of)
     assert [r.item.text for r in attention.overdue] == ["시민 참가자 모집, 의제선정"]  # ’22. 7월~8월
     assert "권역별토론 / 종합토론 운영" in [r.item.text for r in attention.due]  # starts in September
-    ScheduleItem.objects.filter(text="시민 참가자 모집, 의제선정").update(status=ScheduleItem.Status.DONE)
+    item = ScheduleItem.objects.get(text="시민 참가자 모집, 의제선정")
+    item.status = ScheduleItem.Status.DONE
+    item.save()
     assert schedule_attention(bureau=participation.bureau, division=participation, as_of=as_of).overdue == []
 
 

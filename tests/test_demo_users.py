@@ -22,9 +22,10 @@ def test_command_prints_every_login_and_changes_nothing_the_second_time(capsys):
 
 def test_one_login_per_role():
     roles = dict(Membership.objects.values_list("user__username", "role"))
-    assert roles == {"staff": "staff", "director": "director", "bureau": "bureau_director"}
+    assert roles == {"staff": "staff", "director": "director", "bureau": "bureau_director", "planning": "planning"}
     divisions = dict(Membership.objects.values_list("user__username", "division__name"))
-    assert divisions == {"staff": "시민참여과", "director": "시민참여과", "bureau": None}
+    assert divisions == {"staff": "시민참여과", "director": "시민참여과", "bureau": None, "planning": None}
+    assert {login.role for login in DEMO_LOGINS} == {*Membership.Role.values, "admin"}
     assert get_user_model().objects.get(username="admin").is_superuser
 
 

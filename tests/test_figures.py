@@ -100,3 +100,13 @@ def test_gaps_in_percentage_points_and_lagging():
     assert figures.is_lagging(Decimal("49.9"), Decimal("50.0")) is True
     assert figures.is_lagging(Decimal("50.0"), Decimal("50.0")) is False
     assert figures.is_lagging(None, Decimal("50.0")) is False
+
+
+def test_period_amount_is_the_difference_of_cumulative_figures():
+    from civicbureau.figures import period_amount
+
+    assert period_amount(100, 60) == 40
+    assert period_amount(50, 60) == -10  # a correction lowered the cumulative figure
+    assert period_amount(100, None, first_of_year=True) == 100
+    assert period_amount(100, None) is None  # the earlier figure was not reported
+    assert period_amount(None, 60) is None

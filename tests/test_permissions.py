@@ -1,108 +1,275 @@
-"""Who sees which dashboard (civicbureau.permissions; the README's table of roles)."""
+"""The permission matrix: every URL that writes, for every role, on the person's own division and on
+another's (a crafted request with another division's code in the URL or in the rows).
 
+The URL list comes from the URLconf: a URL that is in neither WRITES nor READS fails the test, so a new
+view is classified (and covered) before it ships. Every URL, read or write, is also POSTed by every role
+to show that a read never writes.
+"""
+
+import datetime
+import io
+
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from budget.models import BudgetLine
-from civicbureau.permissions import can_view_bureau, can_view_division, restrict
-from programs.models import ScheduleItem
-from staffing.models import Bureau, Division, Membership
+from budget.importers.monthly import template_xlsx
+from budget.models import DivisionMonth, ExecutionSnapshot
+from budget.selectors import division_month_grid
+from budget.services import ExecutionInput, division_month_submit, execution_month_save
+from staffing.models import Division, Membership
 
 pytestmark = pytest.mark.django_db
 
-PARTICIPATION_PAGES = [
-    reverse("budget:division_dashboard", args=["participation"]),
-    reverse("budget:division_changes", args=["participation"]),
-]
-BUREAU_PAGES = [reverse("budget:bureau_dashboard"), reverse("budget:bureau_changes")]
+JULY = datetime.date(2022, 7, 31)
+REPORT_DATE = datetime.date(2022, 7, 1)
+OWN, OTHER = "participation", "community"
+
+# url name → who may write through it: EDITORS on their own division only; APPROVERS: a division's director
+# on their division, the bureau director and planning staff on every division of the bureau.
+EDITORS = "edit"
+APPROVERS = "approve"
+DIVISION_OF = {"staff_a": "participation", "director_a": "participation", "staff_b": "community"}
+WRITES = {
+    "budget:month_detail": EDITORS,
+    "budget:month_submit": EDITORS,
+    "budget:month_approve": APPROVERS,
+    "budget:month_return": APPROVERS,
+    "budget:month_correct": EDITORS,
+    "budget:import_upload": EDITORS,  # the preview: a dry run, rolled back
+    "budget:import_apply": EDITORS,
+}
+READS = {
+    "home", "budget:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
+    "budget:line_history", "programs:consistency",
+    # dashboards (who may open them: tests/test_dashboard_permissions.py)
+    "budget:dashboard_home", "budget:bureau_dashboard", "budget:bureau_changes", "budget:division_dashboard",
+    "budget:division_changes",
+    # public pages and open data (anyone; approved figures only)
+    "budget:execution", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
+    "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
+    "programs:program_list", "programs:program_detail", "programs:program_csv", "programs:program_json",
+    "staffing:organisation", "staffing:organisation_file",
+}  # fmt: skip
+# Django's own views (the admin is tested below; login in tests/test_security.py) and the language switch
+OUTSIDE = ("admin", "accounts", "i18n", "set_language", "login", "language_switch")
+ROLES = ["anonymous", "staff_a", "staff_b", "director_a", "bureau", "planning", "admin"]
 
 
-def member(username, role, division_code=None):
-    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-only")
-    division = Division.objects.get(code=division_code) if division_code else None
-    Membership.objects.create(user=user, bureau=Bureau.objects.get(), division=division, role=role)
-    client = Client()
-    client.force_login(user)
-    return user, client
+def url_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if str(entry.pattern).rstrip("/") in OUTSIDE:
+                continue
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from url_names(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name and entry.name not in OUTSIDE:
+            yield prefix + entry.name
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(url_names())
+    assert names - set(WRITES) - READS == set(), "classify the new URL in WRITES or READS"
+    assert set(WRITES) | READS <= names
 
 
 @pytest.fixture
-def other_staff():
-    """주무관 of 지역공동체과: another division than the demo's."""
-    return member("community-staff", Membership.Role.STAFF, "community")
+def people(db):
+    User = get_user_model()
+    other = Division.objects.get(code=OTHER)
+    staff_b, _ = User.objects.get_or_create(username="staff_b")
+    Membership.objects.update_or_create(user=staff_b, defaults={"role": "staff", "division": other, "bureau": other.bureau})
+    director_b, _ = User.objects.get_or_create(username="director_b")
+    Membership.objects.update_or_create(user=director_b, defaults={"role": "director", "division": other, "bureau": other.bureau})
+    names = {"staff_a": "staff", "director_a": "director", "bureau": "bureau", "planning": "planning", "admin": "admin", "staff_b": "staff_b"}
+    users = {role: User.objects.get(username=name) for role, name in names.items()}
+    users["director_b"] = director_b
+    return users
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client):
-    for url in [reverse("budget:dashboard_home"), *PARTICIPATION_PAGES, *BUREAU_PAGES]:
-        response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+def client_for(role, people):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(people[role])
+    return client
 
 
-def test_division_staff_and_director_open_their_own_division_only(staff_client, director_client):
-    for client in (staff_client, director_client):
-        assert client.get(reverse("budget:dashboard_home"))["Location"] == PARTICIPATION_PAGES[0]
-        for url in PARTICIPATION_PAGES:
-            assert client.get(url).status_code == 200, url
-        for url in [reverse("budget:division_dashboard", args=["community"]), *BUREAU_PAGES]:
-            assert client.get(url).status_code == 403, url
+def rows_for(division, codes_from=None):
+    """Valid cumulative figures for every line of the division (obligations = disbursements as of July 1)."""
+    source = Division.objects.get(code=codes_from or division.code)
+    rows = []
+    for snapshot in ExecutionSnapshot.objects.filter(budget_line__division=source, as_of=REPORT_DATE).select_related("budget_line"):
+        rows.append(ExecutionInput(code=snapshot.budget_line.code, obligations=snapshot.disbursements, disbursements=snapshot.disbursements))
+    return rows
 
 
-def test_staff_of_another_division_cannot_open_its_dashboard_or_changes(other_staff):
-    user, client = other_staff
-    for url in PARTICIPATION_PAGES:
-        response = client.get(url)
-        assert response.status_code == 403, url
-        assert "901,178" not in response.content.decode()
-    assert client.get(reverse("budget:division_dashboard", args=["community"])).status_code == 200
-    assert client.get(reverse("budget:division_dashboard", args=["participation"]) + "?as_of=2022-07-01&pace=lagging").status_code == 403
+def editor_of(division, people):
+    return people["director_a"] if division.code == OWN else people["director_b"]
 
 
-def test_the_bureau_director_and_planning_see_the_bureau_and_every_division():
-    for username, role in [("bureau-2", Membership.Role.BUREAU_DIRECTOR), ("planning", Membership.Role.PLANNING)]:
-        user, client = member(username, role)
-        assert client.get(reverse("budget:dashboard_home"))["Location"] == BUREAU_PAGES[0]
-        for url in BUREAU_PAGES + [reverse("budget:division_dashboard", args=[d.code]) for d in Division.objects.all()]:
-            assert client.get(url).status_code == 200, url
+def prepare(name, division, people):
+    """Bring the target division-month into the state the URL acts on; returns the POST data."""
+    editor = editor_of(division, people)
+    if name in ("budget:month_submit", "budget:month_approve", "budget:month_return"):
+        month = execution_month_save(user=editor, division=division, as_of=JULY, rows=rows_for(division), version=0)
+        if name != "budget:month_submit":
+            month = division_month_submit(user=editor, month=month, version=month.version)
+        return {"version": month.version, "reason": "확인 바랍니다"}
+    if name == "budget:month_correct":
+        month = DivisionMonth.objects.get(division=division, as_of=REPORT_DATE)
+        return {"version": month.version, "reason": "정정 시험"}
+    if name == "budget:month_detail":
+        data = {"version": 0, "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": 1000}
+        for i, row in enumerate(rows_for(division)):
+            data.update({f"rows-{i}-code": row.code, f"rows-{i}-obligations": row.obligations, f"rows-{i}-disbursements": row.disbursements})
+            data["rows-TOTAL_FORMS"] = i + 1
+        return data
+    return {}
 
 
-def test_the_bureau_dashboard_links_only_divisions_the_user_may_open(client):
-    client.force_login(get_user_model().objects.get(username="bureau"))
-    html = client.get(BUREAU_PAGES[0]).content.decode()
-    for division in Division.objects.all():
-        assert reverse("budget:division_dashboard", args=[division.code]) in html
+def sheet_for(division) -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(template_xlsx(division_month_grid(division=division, as_of=JULY))))
+    sheet = workbook["실적"]
+    for row in sheet.iter_rows(min_row=2):
+        row[7].value = row[8].value  # obligations = disbursements: valid
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.name = f"{division.code}.xlsx"
+    buffer.seek(0)
+    return buffer
 
 
-def test_a_login_without_a_membership_sees_no_dashboard():
-    user = get_user_model().objects.create_user(username="visitor", password="pw-for-tests-only")
+def url_for(name, division):
+    if name in ("budget:import_upload", "budget:import_apply"):
+        return reverse(name)
+    as_of = REPORT_DATE if name == "budget:month_correct" else JULY
+    return reverse(name, args=[division.code, as_of])
+
+
+def state():
+    return (
+        sorted(ExecutionSnapshot.objects.values_list("pk", "obligations", "disbursements", "approved_disbursements")),
+        sorted(DivisionMonth.objects.values_list("pk", "status", "version", "revision")),
+    )
+
+
+@pytest.mark.parametrize("target", [OWN, OTHER])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_who_may_write(name, role, target, people):
+    division = Division.objects.get(code=target)
+    data = prepare(name, division, people)
+    client = client_for(role, people)
+    url = url_for(name, division)
+    before = state()
+    if WRITES[name] == EDITORS:
+        may = DIVISION_OF.get(role) == target
+    else:
+        may = role in ("bureau", "planning") or (role == "director_a" and target == OWN)
+    if name in ("budget:import_upload", "budget:import_apply"):
+        if name == "budget:import_apply" and role in DIVISION_OF:
+            preview = client.post(reverse("budget:import_upload"), {"file": sheet_for(division)})
+            data = {"token": preview.context["token"] or "none"} if preview.status_code in (200, 400) else {}
+        else:
+            data = {"file": sheet_for(division)} if name == "budget:import_upload" else {"token": "forged"}
+    response = client.post(url, data)
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert state() == before
+        return
+    if may:
+        assert response.status_code in (200, 302), response.content.decode()[:1500]
+        if name != "budget:import_upload":
+            assert state() != before, f"{role} should have written through {name}"
+        else:
+            assert state() == before  # a preview writes nothing
+        return
+    # not allowed: refused outright, or (a crafted file of another division's lines) refused row by row
+    assert response.status_code in (403, 404, 400) or (name == "budget:import_apply" and response.status_code == 302), response.status_code
+    assert state() == before, f"{role} changed {target}'s figures through {name}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reads_never_write(role, people):
+    client = client_for(role, people)
+    before = state()
+    for name in READS:
+        if name in ("budget:month_history",):
+            url = reverse(name, args=[OWN, REPORT_DATE])
+        elif name == "budget:month_template":
+            url = reverse(name, args=[OWN, JULY, "xlsx"])
+        elif name == "budget:line_history":
+            url = reverse(name, args=[2022, "PA-01"])
+        elif name in ("budget:division_dashboard", "budget:division_changes"):
+            url = reverse(name, args=[OWN])
+        elif name in ("programs:program_detail", "programs:program_csv", "programs:program_json"):
+            url = reverse(name, args=["civic-activity-facilities"])
+        elif name == "staffing:organisation_file":
+            url = reverse(name, args=["headcount", "csv"])
+        else:
+            url = reverse(name)
+        client.post(url, {"version": 1, "reason": "x"})
+    assert state() == before
+
+
+def test_a_crafted_grid_with_another_divisions_line_is_refused(people):
+    client = client_for("staff_a", people)
+    own = Division.objects.get(code=OWN)
+    data = prepare("budget:month_detail", own, people)
+    data["rows-0-code"] = "CO-01"  # tampered: another division's line in my division's grid
+    before = state()
+    response = client.post(url_for("budget:month_detail", own), data)
+    assert response.status_code == 400
+    assert "CO-01은(는) 지역공동체과의 세부사업입니다" in response.content.decode() or "세부사업입니다" in response.content.decode()
+    assert state() == before
+
+
+def test_a_tampered_month_id_in_another_bureau_is_not_found(people):
+    client = client_for("staff_a", people)
+    response = client.post(reverse("budget:month_submit", args=["no-such-division", JULY]), {"version": 1})
+    assert response.status_code == 404
+
+
+# -- the admin: a staff member with admin access cannot reach another division's figures either -------
+
+
+@pytest.fixture
+def staff_admin_client(people):
+    from django.contrib.auth.models import Permission
+
+    user = people["staff_a"]
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["budget", "staffing"]))
     client = Client()
     client.force_login(user)
-    for url in [reverse("budget:dashboard_home"), *PARTICIPATION_PAGES, *BUREAU_PAGES]:
-        assert client.get(url).status_code == 403, url
+    return client
 
 
-def test_the_administrator_sees_everything(client):
-    client.force_login(get_user_model().objects.get(username="admin"))
-    for url in [*PARTICIPATION_PAGES, *BUREAU_PAGES]:
-        assert client.get(url).status_code == 200, url
+def test_the_admin_lists_and_opens_only_the_own_divisions_figures(staff_admin_client):
+    listing = staff_admin_client.get(reverse("admin:budget_executionsnapshot_changelist")).content.decode()
+    assert "시민참여 활성화 추진" in listing and "커뮤니티 공간 운영지원" not in listing
+    other = ExecutionSnapshot.objects.get(budget_line__code="CO-01", as_of=REPORT_DATE)
+    response = staff_admin_client.get(reverse("admin:budget_executionsnapshot_change", args=[other.pk]))
+    assert response.status_code in (302, 403, 404)
 
 
-def test_an_unknown_division_is_not_found(client):
-    client.force_login(get_user_model().objects.get(username="bureau"))
-    assert client.get(reverse("budget:division_dashboard", args=["nowhere"])).status_code == 404
-
-
-def test_restrict_and_can_view(other_staff):
-    user, _ = other_staff
-    community = Division.objects.get(code="community")
-    assert list(restrict(Division.objects.all(), user)) == [community]
-    assert set(restrict(BudgetLine.objects.all(), user).values_list("division__code", flat=True)) == {"community"}
-    assert set(restrict(ScheduleItem.objects.all(), user).values_list("program__division__code", flat=True)) == {"community"}
-    assert can_view_division(user, community)
-    assert not can_view_division(user, Division.objects.get(code="participation"))
-    assert not can_view_bureau(user, Bureau.objects.get())
-    bureau_user, _ = member("bureau-3", Membership.Role.BUREAU_DIRECTOR)
-    assert restrict(Division.objects.all(), bureau_user).count() == 5
-    with pytest.raises(ValueError):
-        restrict(Division.objects.all(), user, "delete")
+def test_the_admin_refuses_a_crafted_post_on_another_divisions_record(staff_admin_client):
+    other = ExecutionSnapshot.objects.get(budget_line__code="CO-02", as_of=REPORT_DATE)
+    before = state()
+    response = staff_admin_client.post(
+        reverse("admin:budget_executionsnapshot_change", args=[other.pk]),
+        {"budget_line": other.budget_line_id, "as_of": "2022-07-01", "obligations": "", "disbursements": "1"},
+    )
+    assert response.status_code in (302, 403, 404)
+    assert state() == before
+    # adding a record for another division's line: the line is not among the choices
+    line_b = other.budget_line_id
+    response = staff_admin_client.post(
+        reverse("admin:budget_executionsnapshot_add"), {"budget_line": line_b, "as_of": "2022-08-31", "obligations": "1", "disbursements": "1"}
+    )
+    assert response.status_code in (200, 403)
+    assert state() == before

@@ -1,0 +1,333 @@
+"""Writes of execution figures: a division's month is saved, submitted, approved, returned or reopened for
+correction only here, by forms, imports and commands alike.
+
+Every service checks permission again (civicbureau.permissions), validates every row with the model's
+own rules before writing anything, locks the division-month row (select_for_update on PostgreSQL),
+compares the version the person started from, and saves row by row so each change is in the history
+with who, when and how ('form', 'import').
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
+from civicbureau import audit, display
+from civicbureau.permissions import can_approve, can_edit_division
+from staffing.models import Division
+
+# The field of a problem, as people read it (the same words as the grid's headers and the template's).
+FIELD_LABELS = {
+    "code": gettext_lazy("사업 코드"),
+    "obligations": gettext_lazy("원인행위 누계(원)"),
+    "disbursements": gettext_lazy("지출액 누계(원)"),
+    "as_of": gettext_lazy("기준일"),
+    "version": gettext_lazy("버전"),
+    "reason": gettext_lazy("사유"),
+    "status": gettext_lazy("상태"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One refused value: where it is (a budget line code, or a spreadsheet row), which field, and why."""
+
+    row: str
+    field: str
+    message: str
+
+    def __str__(self):
+        label = FIELD_LABELS.get(self.field, self.field)
+        return f"{self.row} · {label}: {self.message}" if self.row else f"{label}: {self.message}"
+
+
+class EntryError(Exception):
+    """A submission refused as a whole: nothing of it was saved."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class StaleVersion(EntryError):
+    """Someone changed the division-month after this edit started; their changes are named."""
+
+
+@dataclass(frozen=True)
+class ExecutionInput:
+    """One line's cumulative-to-date figures as entered; `row` says where it came from (code or sheet row)."""
+
+    code: str
+    obligations: int | None
+    disbursements: int | None
+    row: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.row or self.code
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _record(obj, user, how: str) -> None:
+    """Who and how, for the history row the next save writes (also outside a request: imports, commands)."""
+    obj._history_user = user
+    obj._change_reason = how
+
+
+def _month_for_update(division: Division, as_of: datetime.date) -> DivisionMonth | None:
+    return DivisionMonth.objects.select_for_update().filter(division=division, as_of=as_of).first()
+
+
+def _changes_since(month: DivisionMonth, version: int) -> list[str]:
+    """What was written to the division-month after `version`: who, when, which field, old → new."""
+    # Each save writes the month's record (its new version) first, then its lines: the changes since
+    # `version` are those from the first record of the next version on.
+    since = month.history.filter(version=version + 1).order_by("history_date").values_list("history_date", flat=True).first()
+    changes = []
+    month_records = month.history.filter(version__gt=version).select_related("history_user").order_by("history_date")
+    for record in month_records:
+        previous = record.prev_record
+        if previous is not None and previous.status != record.status:
+            changes.append(
+                _("%(who)s: 상태 %(old)s → %(new)s")
+                % {"who": record.history_user or "-", "old": previous.get_status_display(), "new": record.get_status_display()}
+            )
+    snapshots = ExecutionSnapshot.history.filter(budget_line__division=month.division_id, as_of=month.as_of)
+    if since is not None:
+        snapshots = snapshots.filter(history_date__gte=since)
+    for record in snapshots.select_related("history_user", "budget_line").order_by("history_date"):
+        previous = record.prev_record
+        for field in ("obligations", "disbursements"):
+            old = getattr(previous, field) if previous else None
+            new = getattr(record, field)
+            if old != new:
+                changes.append(
+                    _("%(who)s: %(code)s %(field)s %(old)s → %(new)s")
+                    % {
+                        "who": record.history_user or "-",
+                        "code": record.budget_line.code,
+                        "field": FIELD_LABELS[field],
+                        "old": display.number(old),
+                        "new": display.number(new),
+                    }
+                )
+    return changes
+
+
+def _check_version(month: DivisionMonth | None, version: int | None) -> None:
+    if version is None:
+        raise EntryError([Problem("", "version", _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."))])
+    current = month.version if month else 0
+    if version == current:
+        return
+    if month is None or version > current:
+        raise StaleVersion([Problem("", "version", _("이 달의 실적이 그 사이에 바뀌었습니다. 화면을 새로 불러오세요."))])
+    changes = _changes_since(month, version)
+    shown = "; ".join(changes[:8]) + (_(" 외 %(n)s건") % {"n": len(changes) - 8} if len(changes) > 8 else "")
+    raise StaleVersion(
+        [
+            Problem(
+                "",
+                "version",
+                _("다른 사람이 그 사이에 이 달을 바꿨습니다 (버전 %(old)s → %(new)s): %(changes)s. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요.")
+                % {"old": version, "new": current, "changes": shown or "-"},
+            )
+        ]
+    )
+
+
+def division_month_lines(*, division: Division, fiscal_year: int):
+    return BudgetLine.objects.filter(division=division, fiscal_year=fiscal_year).order_by("order")
+
+
+def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[ExecutionInput]):
+    """Every row checked by the model's rules; returns (snapshots to save, problems). Writes nothing."""
+    problems: list[Problem] = []
+    if not rows:
+        return [], [Problem("", "code", _("입력된 행이 없습니다."))]
+    codes = [r.code for r in rows if r.code]
+    lines = {line.code: line for line in BudgetLine.objects.filter(fiscal_year=as_of.year, code__in=codes).select_related("division")}
+    existing = {s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__in=lines.values(), as_of=as_of)}
+    seen: dict[str, str] = {}
+    to_save = []
+    for row in rows:
+        if not row.code:
+            problems.append(Problem(row.where, "code", _("사업 코드가 비어 있습니다.")))
+            continue
+        line = lines.get(row.code)
+        if line is None:
+            problems.append(Problem(row.where, "code", _("%(year)s년에 없는 사업 코드입니다: %(code)s") % {"year": as_of.year, "code": row.code}))
+            continue
+        if line.division_id != division.pk:
+            problems.append(
+                Problem(row.where, "code", _("%(code)s은(는) %(other)s의 세부사업입니다; %(division)s의 실적만 넣을 수 있습니다.")
+                        % {"code": row.code, "other": line.division.name, "division": division.name})
+            )
+            continue
+        if row.code in seen:
+            problems.append(Problem(row.where, "code", _("%(code)s이(가) %(first)s에 이미 있습니다.") % {"code": row.code, "first": seen[row.code]}))
+            continue
+        seen[row.code] = row.where
+        missing = [f for f in ("obligations", "disbursements") if getattr(row, f) is None]
+        for field in missing:
+            problems.append(Problem(row.where, field, _("값이 필요합니다.")))
+        if missing:
+            continue
+        snapshot = existing.get(line.pk) or ExecutionSnapshot(budget_line=line, as_of=as_of)
+        snapshot.budget_line = line
+        changed = snapshot.pk is None or (snapshot.obligations, snapshot.disbursements) != (row.obligations, row.disbursements)
+        snapshot.obligations, snapshot.disbursements = row.obligations, row.disbursements
+        try:
+            snapshot.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                problems.extend(Problem(row.where, "status" if field == NON_FIELD_ERRORS else field, m) for m in messages)
+            continue
+        if changed:
+            to_save.append(snapshot)
+    return to_save, problems
+
+
+def execution_month_validate(*, division: Division, as_of: datetime.date, rows: list[ExecutionInput]) -> list[Problem]:
+    """The problems saving these rows would meet, for a preview; writes nothing."""
+    return _validate_rows(division=division, as_of=as_of, rows=rows)[1]
+
+
+def _check_month_date(division: Division, as_of: datetime.date) -> None:
+    if as_of != month_end(as_of) and not DivisionMonth.objects.filter(division=division, as_of=as_of).exists():
+        raise EntryError([Problem("", "as_of", _("기준일은 월말이어야 합니다 (예: %(date)s).") % {"date": month_end(as_of).isoformat()})])
+    if not BudgetLine.objects.filter(division=division, fiscal_year=as_of.year).exists():
+        raise EntryError([Problem("", "as_of", _("%(year)s년에 %(division)s의 세부사업이 없습니다.") % {"year": as_of.year, "division": division.name})])
+
+
+def execution_month_save(
+    *, user, division: Division, as_of: datetime.date, rows: list[ExecutionInput], version: int | None, how: str = audit.FORM
+) -> DivisionMonth:
+    """Save a division's cumulative figures as of a date: all rows or none.
+
+    Opens the division-month as a draft the first time (version 0 = "it did not exist when I started");
+    a returned month becomes a draft again; a submitted or approved month is refused.
+    """
+    if not can_edit_division(user, division):
+        raise PermissionDenied(_("이 과의 실적을 입력할 권한이 없습니다."))
+    _check_month_date(division, as_of)
+    with transaction.atomic():
+        month = _month_for_update(division, as_of)
+        _check_version(month, version)
+        if month is not None and month.is_locked:
+            raise EntryError(
+                [Problem("", "status", _("%(status)s 상태의 달은 고칠 수 없습니다 (승인된 달은 정정을 열어 새 차수로 고칩니다).") % {"status": month.get_status_display()})]
+            )
+        to_save, problems = _validate_rows(division=division, as_of=as_of, rows=rows)
+        if problems:
+            raise EntryError(problems)
+        if month is None:
+            month = DivisionMonth(division=division, as_of=as_of, status=DivisionMonth.Status.DRAFT, version=1, changed_by=user)
+            _record(month, user, how)
+            try:
+                with transaction.atomic():
+                    month.save()
+            except IntegrityError:
+                raise StaleVersion([Problem("", "version", _("다른 사람이 그 사이에 이 달을 열었습니다. 화면을 새로 불러오세요."))]) from None
+        elif not to_save and month.status == DivisionMonth.Status.DRAFT:
+            return month  # nothing changed: no new version, nothing in the history
+        else:
+            month.status = DivisionMonth.Status.DRAFT
+            month.version += 1
+            month.changed_by = user
+            _record(month, user, how)
+            month.save()
+        for snapshot in to_save:
+            _record(snapshot, user, how)
+            snapshot.save()
+    return month
+
+
+def _transition(*, month: DivisionMonth, version: int | None, allowed_from, user, how: str) -> DivisionMonth:
+    locked = _month_for_update(month.division, month.as_of)
+    _check_version(locked, version)
+    if locked.status not in allowed_from:
+        raise EntryError([Problem("", "status", _("%(status)s 상태에서는 할 수 없습니다.") % {"status": locked.get_status_display()})])
+    locked.version += 1
+    locked.changed_by = user
+    _record(locked, user, how)
+    return locked
+
+
+def division_month_submit(*, user, month: DivisionMonth, version: int | None, how: str = audit.FORM) -> DivisionMonth:
+    """Staff hand the month to the director: every budget line of the division must have its figures."""
+    if not can_edit_division(user, month.division):
+        raise PermissionDenied(_("이 과의 실적을 제출할 권한이 없습니다."))
+    with transaction.atomic():
+        month = _transition(month=month, version=version, allowed_from=DivisionMonth.EDITABLE, user=user, how=how)
+        entered = set(ExecutionSnapshot.objects.filter(budget_line__division=month.division, as_of=month.as_of).values_list("budget_line_id", flat=True))
+        missing = [line for line in division_month_lines(division=month.division, fiscal_year=month.fiscal_year) if line.pk not in entered]
+        if missing:
+            raise EntryError([Problem(f"{line.code} {line.name}", "disbursements", _("이 세부사업의 실적이 없어 제출할 수 없습니다.")) for line in missing])
+        month.status = DivisionMonth.Status.SUBMITTED
+        month.reason = ""
+        month.save()
+    return month
+
+
+def division_month_approve(*, user, month: DivisionMonth, version: int | None, how: str = audit.FORM) -> DivisionMonth:
+    """The director (or the bureau) approves: the month is locked and its figures become the public ones."""
+    if not can_approve(user, month.division):
+        raise PermissionDenied(_("이 과의 실적을 승인할 권한이 없습니다."))
+    with transaction.atomic():
+        month = _transition(month=month, version=version, allowed_from=(DivisionMonth.Status.SUBMITTED,), user=user, how=how)
+        for snapshot in ExecutionSnapshot.objects.select_for_update().filter(budget_line__division=month.division, as_of=month.as_of):
+            if (snapshot.approved_obligations, snapshot.approved_disbursements) != (snapshot.obligations, snapshot.disbursements):
+                snapshot.approved_obligations, snapshot.approved_disbursements = snapshot.obligations, snapshot.disbursements
+                _record(snapshot, user, how)
+                snapshot.save()
+        month.status = DivisionMonth.Status.APPROVED
+        month.approved_revision = month.revision
+        month.reason = ""
+        month.save()
+    return month
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise EntryError([Problem("", "reason", _("사유를 적어 주세요."))])
+    if len(reason) > 300:
+        raise EntryError([Problem("", "reason", _("사유는 300자 이내로 적어 주세요."))])
+    return reason
+
+
+def division_month_return(*, user, month: DivisionMonth, version: int | None, reason: str, how: str = audit.FORM) -> DivisionMonth:
+    """The approver sends a submitted month back to the division with a reason; staff can edit it again."""
+    if not can_approve(user, month.division):
+        raise PermissionDenied(_("이 과의 실적을 반려할 권한이 없습니다."))
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        month = _transition(month=month, version=version, allowed_from=(DivisionMonth.Status.SUBMITTED,), user=user, how=how)
+        month.status = DivisionMonth.Status.RETURNED
+        month.reason = reason
+        month.save()
+    return month
+
+
+def division_month_correct(*, user, month: DivisionMonth, version: int | None, reason: str, how: str = audit.FORM) -> DivisionMonth:
+    """Reopen an approved month as the next revision, with a reason; its approved figures stay public
+    until the new revision is approved."""
+    if not can_edit_division(user, month.division):
+        raise PermissionDenied(_("이 과의 실적을 정정할 권한이 없습니다."))
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        month = _transition(month=month, version=version, allowed_from=(DivisionMonth.Status.APPROVED,), user=user, how=how)
+        month.status = DivisionMonth.Status.DRAFT
+        month.revision += 1
+        month.reason = reason
+        month.save()
+    return month

@@ -1,0 +1,42 @@
+"""The trail of money and people figures: every change is a saved row with who, when, the old and new
+values and how it came (django-simple-history), so writes that skip `save()` are refused or recorded.
+
+`QuerySet.update()` and `bulk_update()` write without history: on audited models they raise.
+`bulk_create()` records a history row per object with the reason 'bulk'.
+"""
+
+from django.db import models
+from simple_history.utils import get_history_manager_for_model
+
+FORM = "form"
+IMPORT = "import"
+ADMIN = "admin"
+BULK = "bulk"
+HOW = {FORM, IMPORT, ADMIN, BULK, "load_demo"}
+
+
+class AuditBypassError(RuntimeError):
+    """A write that would change audited figures without recording them."""
+
+
+class AuditedQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditBypassError(
+            f"{self.model.__name__}: QuerySet.update() writes no history; save each row through its service"
+        )
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditBypassError(
+            f"{self.model.__name__}: bulk_update() writes no history; save each row through its service"
+        )
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(list(objs), *args, **kwargs)
+        if any(obj.pk is None for obj in objs):
+            raise AuditBypassError(f"{self.model.__name__}: bulk_create() returned rows without keys; their history cannot be written")
+        get_history_manager_for_model(self.model).bulk_history_create(objs, default_change_reason=BULK)
+        return objs
+
+
+class AuditedManager(models.Manager.from_queryset(AuditedQuerySet)):
+    pass

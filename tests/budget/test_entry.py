@@ -1,0 +1,187 @@
+"""Entering a division's month: the grid, the rules with named rows and fields, submission and approval,
+optimistic locking, and the trail."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from budget.models import DivisionMonth, ExecutionSnapshot
+from budget.selectors import execution_table
+from budget.services import EntryError, ExecutionInput, StaleVersion, division_month_approve, execution_month_save
+from staffing.models import Division
+
+pytestmark = pytest.mark.django_db
+JULY = datetime.date(2022, 7, 31)
+JULY_URL = "/staff/entry/participation/2022-07-31/"
+
+
+def post_data(client, url=JULY_URL, **changes):
+    """The grid as the page sends it, with some cells changed: {"PA-01": ("100", "50")}."""
+    response = client.get(url)
+    formset = response.context["formset"]
+    data = {"version": response.context["version_form"].initial["version"]}
+    data.update({f"rows-{k}": v for k, v in formset.management_form.initial.items()})
+    for form in formset.forms:
+        code = form.initial["code"]
+        obligations, disbursements = changes.get(code, (form.initial["obligations"], form.initial["disbursements"]))
+        data.update({f"{form.prefix}-code": code, f"{form.prefix}-obligations": "" if obligations is None else obligations,
+                     f"{form.prefix}-disbursements": "" if disbursements is None else disbursements})
+    return data
+
+
+FILLED = {
+    "PA-01": ("100000000", "90000000"),
+    "PA-02": ("300000000", "291942000"),
+    "PA-03": ("40000000", "37729000"),
+    "PA-05": ("7000000", "7000000"),
+    "PA-06": ("90,000,000", "86,062,000"),  # thousands separators are accepted
+}
+
+
+def july_rows(**overrides):
+    lines = Division.objects.get(code="participation").budget_lines.filter(fiscal_year=2022).order_by("order")
+    rows = []
+    for line in lines:
+        snapshot = line.snapshots.get(as_of="2022-07-01")
+        obligations = snapshot.obligations if snapshot.obligations is not None else snapshot.disbursements
+        rows.append(ExecutionInput(code=line.code, obligations=obligations, disbursements=snapshot.disbursements))
+    return [ExecutionInput(r.code, *overrides.get(r.code, (r.obligations, r.disbursements))) for r in rows]
+
+
+def user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def test_the_grid_shows_every_line_with_authority_and_previous_figures(staff_client):
+    response = staff_client.get(JULY_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('data-code="PA-') == Division.objects.get(code="participation").budget_lines.count()
+    assert "작성 중" not in html and "미입력" in html
+    row = response.context["grid"].rows[0]
+    assert (row.line.code, row.previous_disbursements) == ("PA-01", 83_765_000)
+
+
+def test_a_save_then_submit_then_approve_reaches_the_public_table(staff_client, director_client, bureau):
+    data = post_data(staff_client, **FILLED)
+    response = staff_client.post(JULY_URL, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    month = DivisionMonth.objects.get(division__code="participation", as_of=JULY)
+    assert (month.status, month.version, month.revision) == ("draft", 1, 1)
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY)
+    assert (snapshot.obligations, snapshot.disbursements, snapshot.approved_disbursements) == (100_000_000, 90_000_000, None)
+    assert snapshot.history.first().history_change_reason == "form"
+    assert staff_client.post(JULY_URL + "submit/", {"version": 1}).status_code == 302
+    assert execution_table(bureau=bureau, fiscal_year=2022, approved_only=True).as_of == datetime.date(2022, 7, 1)
+    assert director_client.post(JULY_URL + "approve/", {"version": 2}).status_code == 302
+    month.refresh_from_db()
+    assert (month.status, month.approved_revision) == ("approved", 1)
+    table = execution_table(bureau=bureau, fiscal_year=2022, approved_only=True)
+    assert table.as_of == JULY
+    assert {r.code: r for r in table.rows}["PA-01"].disbursements == 90_000_000
+    assert "90,000" in staff_client.get("/").content.decode()
+
+
+def test_a_bad_cell_names_the_line_and_field_keeps_what_was_typed_and_saves_nothing(staff_client):
+    data = post_data(staff_client, **{**FILLED, "PA-02": ("100", "200")})
+    response = staff_client.post(JULY_URL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "PA-02 시민제안 발굴 및 실행 · 지출액 누계(원): 지출액 누계가 원인행위 누계를 넘을 수 없습니다." in html
+    assert 'value="90000000"' in html  # PA-01 as typed
+    assert not DivisionMonth.objects.filter(as_of=JULY).exists()
+    assert not ExecutionSnapshot.objects.filter(as_of=JULY).exists()
+
+
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        (("abc", "1"), "원 단위 정수를 입력하세요."),
+        (("-5", "0"), "금액은 0원 이상이어야 합니다."),
+        (("999999999999", "1"), "예산현액"),
+        (("", "1"), "필수 항목"),
+    ],
+)
+def test_each_rule_is_named_on_the_form(staff_client, cell, message):
+    response = staff_client.post(JULY_URL, post_data(staff_client, **{**FILLED, "PA-03": cell}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "PA-03 시민참여 플랫폼 운영·관리 · 원인행위 누계(원)" in html
+    assert message in html
+    assert not ExecutionSnapshot.objects.filter(as_of=JULY).exists()
+
+
+def test_a_save_without_a_version_is_refused(staff_client):
+    data = post_data(staff_client, **FILLED)
+    del data["version"]
+    response = staff_client.post(JULY_URL, data)
+    assert response.status_code == 400
+    assert "어느 버전에서 시작한 수정인지" in response.content.decode()
+    assert not ExecutionSnapshot.objects.filter(as_of=JULY).exists()
+    with pytest.raises(EntryError):
+        execution_month_save(user=user("staff"), division=Division.objects.get(code="participation"), as_of=JULY, rows=july_rows(), version=None)
+
+
+def test_the_second_of_two_editors_is_refused_with_what_changed(staff_client, director_client):
+    first = post_data(staff_client, **FILLED)
+    second = post_data(director_client, **{**FILLED, "PA-01": ("100000000", "95000000")})
+    assert staff_client.post(JULY_URL, first).status_code == 302
+    month = DivisionMonth.objects.get(as_of=JULY)
+    # both started from version 1 of the draft
+    staff_again = post_data(staff_client, **{**FILLED, "PA-02": ("300000000", "299000000")})
+    director_again = post_data(director_client, **{**FILLED, "PA-01": ("100000000", "95000000")})
+    assert staff_client.post(JULY_URL, staff_again).status_code == 302
+    response = director_client.post(JULY_URL, director_again)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "다른 사람이 그 사이에 이 달을 바꿨습니다 (버전 1 → 2)" in html
+    assert "staff: PA-02 지출액 누계(원) 291,942,000 → 299,000,000" in html
+    assert ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY).disbursements == 90_000_000
+    month.refresh_from_db()
+    assert month.version == 2
+    assert second["version"] == 0  # the director's first page started before the month existed
+    assert director_client.post(JULY_URL, second).status_code == 400
+
+
+def test_approved_month_is_locked_and_a_correction_is_a_new_revision(staff_client, director_client, bureau):
+    participation = Division.objects.get(code="participation")
+    month = execution_month_save(user=user("staff"), division=participation, as_of=JULY, rows=july_rows(), version=0)
+    from budget.services import division_month_correct, division_month_return, division_month_submit
+
+    month = division_month_submit(user=user("staff"), month=month, version=1)
+    with pytest.raises(EntryError, match="제출됨 상태의 달은 고칠 수 없습니다"):
+        execution_month_save(user=user("staff"), division=participation, as_of=JULY, rows=july_rows(), version=2)
+    month = division_month_return(user=user("bureau"), month=month, version=2, reason="PA-01 확인 바랍니다")
+    assert (month.status, month.reason) == ("returned", "PA-01 확인 바랍니다")
+    month = division_month_submit(user=user("staff"), month=month, version=3)
+    month = division_month_approve(user=user("planning"), month=month, version=4)
+    with pytest.raises(EntryError, match="승인됨 상태의 달은 고칠 수 없습니다"):
+        execution_month_save(user=user("staff"), division=participation, as_of=JULY, rows=july_rows(), version=5)
+    with pytest.raises(EntryError, match="사유"):
+        division_month_correct(user=user("staff"), month=month, version=5, reason=" ")
+    month = division_month_correct(user=user("staff"), month=month, version=5, reason="PA-01 지출 누락")
+    assert (month.status, month.revision, month.approved_revision) == ("draft", 2, 1)
+    rows = july_rows(**{"PA-01": (100_000_000, 99_000_000)})
+    execution_month_save(user=user("staff"), division=participation, as_of=JULY, rows=rows, version=6)
+    # the public still sees revision 1 until revision 2 is approved
+    public = {r.code: r for r in execution_table(bureau=bureau, fiscal_year=2022, approved_only=True).rows}
+    assert public["PA-01"].disbursements == 83_765_000
+    assert DivisionMonth.history.filter(id=month.pk).count() == 7
+
+
+def test_history_pages_show_who_when_how_old_and_new(staff_client):
+    assert staff_client.post(JULY_URL, post_data(staff_client, **FILLED)).status_code == 302
+    html = staff_client.get(JULY_URL + "history/").content.decode()
+    assert "PA-01 시민참여 활성화 추진" in html and "90,000,000" in html and "form" in html and "staff" in html
+    html = staff_client.get(reverse("budget:line_history", args=[2022, "PA-01"])).content.decode()
+    assert "load_demo" in html and "90,000,000" in html and "83,765,000" in html
+
+
+def test_the_board_shows_every_division_and_month(client):
+    client.force_login(get_user_model().objects.get(username="planning"))
+    response = client.get(reverse("budget:entry_board"))
+    board = response.context["board"]
+    assert len(board.rows) == 5 and len(board.dates) == 13  # 12 month ends and the report's 2022-07-01
+    assert board.counts == {"approved": 5, "missing": 60}
