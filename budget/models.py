@@ -213,13 +213,17 @@ class ExecutionSnapshot(models.Model):
             raise ValidationError({field: _("금액은 0원 이상이어야 합니다.")})
         if self.obligations is not None and self.disbursements > self.obligations:
             raise ValidationError({"disbursements": _("지출액 누계가 원인행위 누계를 넘을 수 없습니다.")})
-        authority = line.budget_authority_on(self.as_of)
+        # A caller validating a whole sheet passes the authorities it read in one query (`known_authority`)
+        authority = getattr(self, "known_authority", None)
+        if authority is None:
+            authority = line.budget_authority_on(self.as_of)
         committed, field = (self.obligations, "obligations") if self.obligations is not None else (self.disbursements, "disbursements")
         if committed > authority:
             raise ValidationError(
                 {field: _("%(line)s의 예산현액(%(authority)s원)을 넘습니다.") % {"line": line.name, "authority": display.number(authority)}}
             )
-        if not getattr(self, "lock_exempt", False):
+        # the loader (lock_exempt) and a service holding the month's lock (month_checked) skip the lookup
+        if not getattr(self, "lock_exempt", False) and not getattr(self, "month_checked", False):
             month = DivisionMonth.objects.filter(division_id=line.division_id, as_of=self.as_of).first()
             if month is not None and month.is_locked:
                 raise ValidationError(

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
-from civicbureau import audit, display
+from budget.selectors import budget_line_figures
+from civicbureau import audit, display, figures
 from civicbureau.permissions import can_approve, can_edit_division
 from staffing.models import Division
 
@@ -148,13 +149,18 @@ def division_month_lines(*, division: Division, fiscal_year: int):
     return BudgetLine.objects.filter(division=division, fiscal_year=fiscal_year).order_by("order")
 
 
-def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[ExecutionInput]):
+def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[ExecutionInput], month_checked: bool = False):
     """Every row checked by the model's rules; returns (snapshots to save, problems). Writes nothing."""
     problems: list[Problem] = []
     if not rows:
         return [], [Problem("", "code", _("입력된 행이 없습니다."))]
     codes = [r.code for r in rows if r.code]
-    lines = {line.code: line for line in BudgetLine.objects.filter(fiscal_year=as_of.year, code__in=codes).select_related("division")}
+    lines = {
+        line.code: line
+        for line in budget_line_figures(
+            lines=BudgetLine.objects.filter(fiscal_year=as_of.year, code__in=codes).select_related("division"), as_of=as_of
+        )
+    }
     existing = {s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__in=lines.values(), as_of=as_of)}
     seen: dict[str, str] = {}
     to_save = []
@@ -185,8 +191,12 @@ def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[Execu
         snapshot.budget_line = line
         changed = snapshot.pk is None or (snapshot.obligations, snapshot.disbursements) != (row.obligations, row.disbursements)
         snapshot.obligations, snapshot.disbursements = row.obligations, row.disbursements
+        snapshot.known_authority = figures.budget_authority(line.original_budget, [line.adjustment_total])
+        snapshot.month_checked = month_checked  # True: the caller holds the division-month (for update) and checked it
         try:
-            snapshot.full_clean(validate_unique=False)
+            # clean() states every rule of a snapshot; the database constraints hold them again on save,
+            # so the per-row constraint queries of validate_constraints are not run for a whole sheet
+            snapshot.full_clean(exclude=["budget_line"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 problems.extend(Problem(row.where, "status" if field == NON_FIELD_ERRORS else field, m) for m in messages)
@@ -226,7 +236,7 @@ def execution_month_save(
             raise EntryError(
                 [Problem("", "status", _("%(status)s 상태의 달은 고칠 수 없습니다 (승인된 달은 정정을 열어 새 차수로 고칩니다).") % {"status": month.get_status_display()})]
             )
-        to_save, problems = _validate_rows(division=division, as_of=as_of, rows=rows)
+        to_save, problems = _validate_rows(division=division, as_of=as_of, rows=rows, month_checked=True)
         if problems:
             raise EntryError(problems)
         if month is None:
