@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
-from civicbureau import audit, display
+from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
+from civicbureau import audit, display, figures
 from civicbureau.permissions import can_approve, can_edit_division
 from staffing.models import Division
 
@@ -30,6 +30,16 @@ FIELD_LABELS = {
     "version": gettext_lazy("버전"),
     "reason": gettext_lazy("사유"),
     "status": gettext_lazy("상태"),
+    "kind": gettext_lazy("구분"),
+    "amount": gettext_lazy("금액(원)"),
+    "effective_on": gettext_lazy("적용일"),
+    "actual_start": gettext_lazy("실제 시작일"),
+    "actual_end": gettext_lazy("실제 종료일"),
+    "note": gettext_lazy("진행 메모"),
+    "value": gettext_lazy("값"),
+    "category": gettext_lazy("세부 구분"),
+    "quota": gettext_lazy("정원"),
+    "current": gettext_lazy("현원"),
 }
 
 
@@ -76,10 +86,12 @@ def month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _record(obj, user, how: str) -> None:
-    """Who and how, for the history row the next save writes (also outside a request: imports, commands)."""
-    obj._history_user = user
-    obj._change_reason = how
+_record = audit.record  # who and how, for the history row the next save writes (also imports, commands)
+
+
+def problems_from(exc: ValidationError, row: str) -> list[Problem]:
+    """A model's ValidationError as problems of one row, field by field."""
+    return [Problem(row, "status" if field == NON_FIELD_ERRORS else field, m) for field, messages in exc.message_dict.items() for m in messages]
 
 
 def _month_for_update(division: Division, as_of: datetime.date) -> DivisionMonth | None:
@@ -331,3 +343,48 @@ def division_month_correct(*, user, month: DivisionMonth, version: int | None, r
         month.reason = reason
         month.save()
     return month
+
+
+def budget_adjustment_create(
+    *, user, line: BudgetLine, kind: str, amount: int | None, effective_on: datetime.date | None, reason: str, how: str = audit.FORM
+) -> BudgetAdjustment:
+    """Record a dated change to a line's budget authority (추경, 이월, 전용, 예비비 …) with its reason.
+
+    The line's 예산현액 after the change must still cover what is already committed at every recorded
+    date on or after the adjustment's (obligations, or disbursements where obligations are not given):
+    an adjustment that would leave recorded figures over budget is refused, naming the date.
+    """
+    if not can_edit_division(user, line.division):
+        raise PermissionDenied(_("이 과의 예산을 바꿀 권한이 없습니다."))
+    row = f"{line.code} {line.name}"
+    adjustment = BudgetAdjustment(budget_line=line, kind=kind, amount=amount, effective_on=effective_on, reason=(reason or "").strip())
+    if amount == 0:
+        raise EntryError([Problem(row, "amount", _("0원인 변경은 넣을 수 없습니다."))])
+    try:
+        adjustment.full_clean()
+    except ValidationError as exc:
+        raise EntryError(problems_from(exc, row)) from None
+    with transaction.atomic():
+        # Lock the line: an execution save checks its figures against this 예산현액 at the same time.
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+        adjustment.budget_line = line
+        adjustments = list(line.adjustments.values_list("effective_on", "amount"))
+        for snapshot in line.snapshots.filter(as_of__gte=effective_on).order_by("as_of"):
+            authority = figures.budget_authority(line.original_budget, [a for day, a in adjustments if day <= snapshot.as_of] + [amount])
+            committed, label = (
+                (snapshot.obligations, FIELD_LABELS["obligations"]) if snapshot.obligations is not None else (snapshot.disbursements, FIELD_LABELS["disbursements"])
+            )
+            if committed > authority:
+                raise EntryError(
+                    [
+                        Problem(
+                            row,
+                            "amount",
+                            _("변경 후 %(date)s 기준 예산현액(%(authority)s원)이 이미 입력된 %(field)s %(committed)s원보다 적어집니다.")
+                            % {"date": snapshot.as_of.isoformat(), "authority": display.number(authority), "field": label, "committed": display.number(committed)},
+                        )
+                    ]
+                )
+        _record(adjustment, user, how)
+        adjustment.save()
+    return adjustment
