@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
-from civicbureau import audit, display, figures
+from civicbureau import audit, display
 from civicbureau.permissions import can_approve, can_edit_division
 from staffing.models import Division
 
@@ -350,41 +350,23 @@ def budget_adjustment_create(
 ) -> BudgetAdjustment:
     """Record a dated change to a line's budget authority (추경, 이월, 전용, 예비비 …) with its reason.
 
-    The line's 예산현액 after the change must still cover what is already committed at every recorded
-    date on or after the adjustment's (obligations, or disbursements where obligations are not given):
-    an adjustment that would leave recorded figures over budget is refused, naming the date.
+    The model's rules decide (BudgetAdjustment.clean): the date in the line's fiscal year, and the 예산현액
+    after the change still covering what is already committed at every recorded date on or after it
+    (obligations, or disbursements where obligations are not given); a refusal names the date.
     """
     if not can_edit_division(user, line.division):
         raise PermissionDenied(_("이 과의 예산을 바꿀 권한이 없습니다."))
     row = f"{line.code} {line.name}"
-    adjustment = BudgetAdjustment(budget_line=line, kind=kind, amount=amount, effective_on=effective_on, reason=(reason or "").strip())
     if amount == 0:
         raise EntryError([Problem(row, "amount", _("0원인 변경은 넣을 수 없습니다."))])
-    try:
-        adjustment.full_clean()
-    except ValidationError as exc:
-        raise EntryError(problems_from(exc, row)) from None
     with transaction.atomic():
-        # Lock the line: an execution save checks its figures against this 예산현액 at the same time.
-        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        adjustment.budget_line = line
-        adjustments = list(line.adjustments.values_list("effective_on", "amount"))
-        for snapshot in line.snapshots.filter(as_of__gte=effective_on).order_by("as_of"):
-            authority = figures.budget_authority(line.original_budget, [a for day, a in adjustments if day <= snapshot.as_of] + [amount])
-            committed, label = (
-                (snapshot.obligations, FIELD_LABELS["obligations"]) if snapshot.obligations is not None else (snapshot.disbursements, FIELD_LABELS["disbursements"])
-            )
-            if committed > authority:
-                raise EntryError(
-                    [
-                        Problem(
-                            row,
-                            "amount",
-                            _("변경 후 %(date)s 기준 예산현액(%(authority)s원)이 이미 입력된 %(field)s %(committed)s원보다 적어집니다.")
-                            % {"date": snapshot.as_of.isoformat(), "authority": display.number(authority), "field": label, "committed": display.number(committed)},
-                        )
-                    ]
-                )
+        # Lock the line: two adjustments to one line are checked against each other's 예산현액 in turn.
+        line = BudgetLine.objects.select_for_update().select_related("division").get(pk=line.pk)
+        adjustment = BudgetAdjustment(budget_line=line, kind=kind, amount=amount, effective_on=effective_on, reason=(reason or "").strip())
+        try:
+            adjustment.full_clean()
+        except ValidationError as exc:
+            raise EntryError(problems_from(exc, row)) from None
         _record(adjustment, user, how)
         adjustment.save()
     return adjustment

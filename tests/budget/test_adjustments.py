@@ -104,3 +104,25 @@ def test_the_list_and_the_board_link_the_pages(staff_client):
         assert url in board
     listing = staff_client.get("/staff/adjustments/?year=2022").content.decode()
     assert URL in listing
+
+
+def test_the_admin_refuses_the_same_cut_and_an_edit_that_lowers_the_authority(client):
+    from django.urls import reverse
+
+    client.force_login(user("admin"))
+    pa01 = line()
+    snapshot = ExecutionSnapshot.objects.get(budget_line=pa01, as_of=REPORT_DATE)
+    committed = snapshot.obligations if snapshot.obligations is not None else snapshot.disbursements
+    headroom = pa01.budget_authority_on(REPORT_DATE) - committed
+    before = adjustments()
+    data = {"budget_line": pa01.pk, "kind": "transfer", "amount": -(headroom + 1), "effective_on": "2022-06-01", "reason": "전용"}
+    response = client.post(reverse("admin:budget_budgetadjustment_add"), data)
+    assert response.status_code == 200 and "2022-07-01 기준 예산현액" in response.content.decode()
+    assert adjustments() == before
+    # an increase recorded before the date, then moved past it, would leave July's figures uncovered
+    raise_ = budget_adjustment_create(user=user("staff"), line=pa01, kind="supplementary", amount=headroom + 10, effective_on=datetime.date(2022, 6, 1), reason="추경")
+    budget_adjustment_create(user=user("staff"), line=pa01, kind="transfer", amount=-(headroom + 5), effective_on=datetime.date(2022, 6, 2), reason="전용")
+    before = adjustments()
+    response = client.post(reverse("admin:budget_budgetadjustment_change", args=[raise_.pk]), {**data, "amount": raise_.amount, "kind": "supplementary", "effective_on": "2022-07-02"})
+    assert response.status_code == 200 and "예산현액" in response.content.decode()
+    assert adjustments() == before

@@ -113,3 +113,19 @@ def test_only_the_division_and_the_bureau_may_write(client):
     response = client.post(f"{URL}?as_of=2022-07-01", {"version": version})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert cells() == before
+
+
+def test_in_the_admin_a_division_member_changes_current_only():
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    staff = user("staff")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="staffing"))
+    admin_client = Client()
+    admin_client.force_login(staff)
+    cell = first_cell()
+    form = admin_client.get(reverse("admin:staffing_headcountentry_change", args=[cell.pk])).context["adminform"].form
+    assert "quota" not in form.fields and "current" in form.fields
+    assert admin_client.get(reverse("admin:staffing_headcountentry_add")).status_code == 403
