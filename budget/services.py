@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "category": gettext_lazy("세부 구분"),
     "quota": gettext_lazy("정원"),
     "current": gettext_lazy("현원"),
+    "grade": gettext_lazy("직급"),
 }
 
 

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from budget.services import EntryError, Problem, problems_from
@@ -102,7 +102,11 @@ def headcount_save(
             to_save.append(entry)
         if problems:
             raise EntryError(problems)
-        for entry in to_save:
-            audit.record(entry, user, how)
-            entry.save()
+        try:
+            with transaction.atomic():
+                for entry in to_save:
+                    audit.record(entry, user, how)
+                    entry.save()
+        except IntegrityError:  # a first save of the same date that committed since this one locked nothing
+            raise EntryError([Problem("", "version", _("다른 사람이 그 사이에 이 날짜의 인원을 바꿨습니다. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요."))]) from None
     return len(to_save)
