@@ -142,3 +142,30 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("파일이 너무 큽니다 (최대 5MB)."))
         return upload
+
+
+class SignedWonField(WonField):
+    """Whole won that may be negative (a cut: 감액), typed with or without separators; △ is read as minus."""
+
+    def __init__(self, **kwargs):
+        forms.IntegerField.__init__(self, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("△", "-").replace("▲", "-")
+        return super().to_python(value)
+
+
+class BudgetAdjustmentForm(forms.Form):
+    """A dated change to a line's 예산현액: 추경, 이월, 전용, 예비비 … (a cut is negative)."""
+
+    kind = forms.ChoiceField(label=_("구분"))
+    amount = SignedWonField(label=_("금액(원, 감액은 음수)"))
+    effective_on = forms.DateField(label=_("적용일"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("사유"), max_length=300, widget=forms.TextInput(attrs={"size": 40}))
+
+    def __init__(self, *args, **kwargs):
+        from budget.models import BudgetAdjustment
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in BudgetAdjustment.Kind.choices if c[0] != BudgetAdjustment.Kind.UNSPECIFIED]

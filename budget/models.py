@@ -86,8 +86,41 @@ class BudgetAdjustment(models.Model):
         return f"{self.budget_line} {self.get_kind_display()} {self.amount}"
 
     def clean(self):
+        """The date falls in the line's fiscal year, and the 예산현액 the change leaves still covers what is
+        already committed at every recorded date it lowers (on every path: forms, the admin, the loader)."""
         if self.effective_on and self.budget_line_id and self.effective_on.year != self.budget_line.fiscal_year:
             raise ValidationError({"effective_on": _("적용일이 회계연도(%(year)s) 밖입니다.") % {"year": self.budget_line.fiscal_year}})
+        if self.effective_on and self.budget_line_id and self.amount is not None:
+            uncovered = self.uncovered()
+            if uncovered is not None:
+                day, authority, field, committed = uncovered
+                raise ValidationError(
+                    {
+                        "amount": _("변경 후 %(date)s 기준 예산현액(%(authority)s원)이 이미 입력된 %(field)s %(committed)s원보다 적어집니다.")
+                        % {"date": day.isoformat(), "authority": display.number(authority), "field": field, "committed": display.number(committed)}
+                    }
+                )
+
+    def uncovered(self):
+        """The first recorded date at which this adjustment (new, or as changed) lowers the 예산현액 below the
+        cumulative obligations (or disbursements where obligations are not given): (date, 예산현액, field, committed)."""
+        line = self.budget_line
+        others = list(line.adjustments.exclude(pk=self.pk).values_list("effective_on", "amount")) if self.pk else list(
+            line.adjustments.values_list("effective_on", "amount")
+        )
+        stored = BudgetAdjustment.objects.filter(pk=self.pk).values_list("effective_on", "amount").first() if self.pk else None
+        for snapshot in line.snapshots.filter(as_of__gte=min(self.effective_on, stored[0]) if stored else self.effective_on).order_by("as_of"):
+            effective = [amount for day, amount in others if day <= snapshot.as_of]
+            after = figures.budget_authority(line.original_budget, effective + ([self.amount] if self.effective_on <= snapshot.as_of else []))
+            before = figures.budget_authority(line.original_budget, effective + ([stored[1]] if stored and stored[0] <= snapshot.as_of else []))
+            if after >= before:
+                continue  # not lowered here: a slip already in the figures is not this change's
+            committed, field = (
+                (snapshot.obligations, _("원인행위 누계")) if snapshot.obligations is not None else (snapshot.disbursements, _("지출액 누계"))
+            )
+            if committed > after:
+                return snapshot.as_of, after, field, committed
+        return None
 
 
 class DivisionMonth(models.Model):

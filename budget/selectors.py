@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import (
     BigIntegerField,
+    Count,
     DateField,
     Max,
     OuterRef,
@@ -878,3 +879,21 @@ def budget_line_history(*, line) -> list[HistoryEntry]:
         lambda r: f"{_('집행 실적')} {display.report_date(r.as_of)}",
     )
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+@dataclass(frozen=True)
+class LineAuthority:
+    line: BudgetLine
+    adjustment_count: int
+    adjusted: int
+    authority: int
+
+
+def budget_line_authority_list(*, lines) -> list[LineAuthority]:
+    """Each line with its adjustments summed in SQL and its 예산현액 at the year's end (figures.budget_authority)."""
+    rows = lines.select_related("division").annotate(adjustment_count=Count("adjustments"), adjusted=Sum("adjustments__amount")).order_by("division__order", "order")
+    return [
+        LineAuthority(line=line, adjustment_count=line.adjustment_count, adjusted=line.adjusted or 0,
+                      authority=figures.budget_authority(line.original_budget, [line.adjusted or 0]))
+        for line in rows
+    ]

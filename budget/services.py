@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
+from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
 from budget.selectors import budget_line_figures
 from civicbureau import audit, display, figures
 from civicbureau.permissions import can_approve, can_edit_division
@@ -31,6 +31,17 @@ FIELD_LABELS = {
     "version": gettext_lazy("버전"),
     "reason": gettext_lazy("사유"),
     "status": gettext_lazy("상태"),
+    "kind": gettext_lazy("구분"),
+    "amount": gettext_lazy("금액(원)"),
+    "effective_on": gettext_lazy("적용일"),
+    "actual_start": gettext_lazy("실제 시작일"),
+    "actual_end": gettext_lazy("실제 종료일"),
+    "note": gettext_lazy("진행 메모"),
+    "value": gettext_lazy("값"),
+    "category": gettext_lazy("세부 구분"),
+    "quota": gettext_lazy("정원"),
+    "current": gettext_lazy("현원"),
+    "grade": gettext_lazy("직급"),
 }
 
 
@@ -77,10 +88,12 @@ def month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _record(obj, user, how: str) -> None:
-    """Who and how, for the history row the next save writes (also outside a request: imports, commands)."""
-    obj._history_user = user
-    obj._change_reason = how
+_record = audit.record  # who and how, for the history row the next save writes (also imports, commands)
+
+
+def problems_from(exc: ValidationError, row: str) -> list[Problem]:
+    """A model's ValidationError as problems of one row, field by field."""
+    return [Problem(row, "status" if field == NON_FIELD_ERRORS else field, m) for field, messages in exc.message_dict.items() for m in messages]
 
 
 def _month_for_update(division: Division, as_of: datetime.date) -> DivisionMonth | None:
@@ -341,3 +354,30 @@ def division_month_correct(*, user, month: DivisionMonth, version: int | None, r
         month.reason = reason
         month.save()
     return month
+
+
+def budget_adjustment_create(
+    *, user, line: BudgetLine, kind: str, amount: int | None, effective_on: datetime.date | None, reason: str, how: str = audit.FORM
+) -> BudgetAdjustment:
+    """Record a dated change to a line's budget authority (추경, 이월, 전용, 예비비 …) with its reason.
+
+    The model's rules decide (BudgetAdjustment.clean): the date in the line's fiscal year, and the 예산현액
+    after the change still covering what is already committed at every recorded date on or after it
+    (obligations, or disbursements where obligations are not given); a refusal names the date.
+    """
+    if not can_edit_division(user, line.division):
+        raise PermissionDenied(_("이 과의 예산을 바꿀 권한이 없습니다."))
+    row = f"{line.code} {line.name}"
+    if amount == 0:
+        raise EntryError([Problem(row, "amount", _("0원인 변경은 넣을 수 없습니다."))])
+    with transaction.atomic():
+        # Lock the line: two adjustments to one line are checked against each other's 예산현액 in turn.
+        line = BudgetLine.objects.select_for_update().select_related("division").get(pk=line.pk)
+        adjustment = BudgetAdjustment(budget_line=line, kind=kind, amount=amount, effective_on=effective_on, reason=(reason or "").strip())
+        try:
+            adjustment.full_clean()
+        except ValidationError as exc:
+            raise EntryError(problems_from(exc, row)) from None
+        _record(adjustment, user, how)
+        adjustment.save()
+    return adjustment

@@ -43,4 +43,6 @@ urlpatterns = [
     path("staff/entry/<slug:division>/<isodate:as_of>/template.<str:fmt>", views.month_template, name="month_template"),
     path("staff/entry/<slug:division>/<isodate:as_of>/history/", views.month_history, name="month_history"),
     path("staff/lines/<int:year>/<slug:code>/history/", views.line_history, name="line_history"),
+    path("staff/adjustments/", views.adjustment_list, name="adjustment_list"),
+    path("staff/lines/<int:year>/<slug:code>/adjustments/", views.line_adjustments, name="line_adjustments"),
 ]

@@ -27,6 +27,7 @@ from budget.exports.xlsx import briefing_workbook
 from budget.filters import BudgetLineFilterSet
 from budget.forms import (
     AsOfForm,
+    BudgetAdjustmentForm,
     ExecutionChangeForm,
     ExecutionPeriodForm,
     ExecutionRowFormSet,
@@ -539,3 +540,66 @@ def line_history(request, year, code):
     line = get_object_or_404(restrict(BudgetLine.objects.select_related("division"), request.user, VIEW), fiscal_year=year, code=code)
     table = HistoryTable(budget_line_history(line=line))
     return render(request, "budget/history.html", {"table": table, "title": f"{line.code} {line.name}", "line": line})
+
+
+def form_problems(form, row: str = "") -> list:
+    """A bound form's errors as problems naming the field (the same words as a service's)."""
+    return [services.Problem(row, "status" if field == "__all__" else field, e) for field, errors in form.errors.items() for e in errors]
+
+
+@login_required
+def adjustment_list(request):
+    """The year's budget lines the person may read, each with its 예산현액 today and its adjustments' page."""
+    _internal(request)
+    membership = membership_of(request.user)
+    bureau = membership.bureau if membership else bureau_default()
+    try:
+        year = int(request.GET.get("year") or fiscal_year_latest(bureau=bureau) or datetime.date.today().year)
+    except ValueError:
+        raise Http404 from None
+    lines = selectors.budget_line_authority_list(
+        lines=restrict(BudgetLine.objects.filter(fiscal_year=year, division__bureau=bureau), request.user, VIEW)
+    )
+    return render(request, "budget/adjustment_list.html", {"lines": lines, "year": year, "membership": membership})
+
+
+@login_required
+def line_adjustments(request, year, code):
+    """One line's 예산 변경: the list, and for its division's staff a form to record one (budget_adjustment_create)."""
+    _internal(request)
+    line = get_object_or_404(restrict(BudgetLine.objects.select_related("division"), request.user, VIEW), fiscal_year=year, code=code)
+    may_edit = can_edit_division(request.user, line.division)
+    problems = []
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        form = BudgetAdjustmentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.budget_adjustment_create(
+                    user=request.user, line=line, kind=data["kind"], amount=data["amount"], effective_on=data["effective_on"], reason=data["reason"]
+                )
+            except services.EntryError as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, _("%(line)s의 예산 변경을 기록했습니다.") % {"line": line.name})
+                return redirect("budget:line_adjustments", year, code)
+        else:
+            problems = form_problems(form, f"{line.code} {line.name}")
+    else:
+        form = BudgetAdjustmentForm(initial={"effective_on": min(datetime.date.today(), datetime.date(year, 12, 31))})
+    adjustments = line.adjustments.order_by("effective_on", "pk")
+    return render(
+        request,
+        "budget/line_adjustments.html",
+        {
+            "line": line,
+            "adjustments": adjustments,
+            "authority_now": line.budget_authority_on(datetime.date(year, 12, 31)),
+            "form": form,
+            "may_edit": may_edit,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )

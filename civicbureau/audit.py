@@ -40,3 +40,15 @@ class AuditedQuerySet(models.QuerySet):
 
 class AuditedManager(models.Manager.from_queryset(AuditedQuerySet)):
     pass
+
+
+def record(obj, user, how: str) -> None:
+    """Who and how, for the history row the next save (or delete) of `obj` writes."""
+    obj._history_user = user
+    obj._change_reason = how
+
+
+def history_version(history_queryset) -> int:
+    """The version of one record or a set of records for optimistic locking: the id of their latest
+    history row (0 when none). Any save writes a higher one, so an edit that started before it is refused."""
+    return history_queryset.order_by("-history_id").values_list("history_id", flat=True).first() or 0

@@ -33,6 +33,8 @@ DIVISION_PATHS = {
     "programs.program": "division",
     "programs.scheduleitem": "program__division",
     "programs.consignedcentre": "division",
+    "programs.indicator": "program__division",
+    "programs.indicatorvalue": "indicator__program__division",
 }
 
 

@@ -1,6 +1,8 @@
 """What the bureau promised: vision, directions, core tasks, major programs with their achievements,
 execution tables and schedule, consigned centres, and indicators (chapter II and III of the report)."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -176,7 +178,14 @@ class ScheduleItem(models.Model):
     start_month = models.DateField(_("시작 월"))
     end_month = models.DateField(_("종료 월"), null=True, blank=True)
     status = models.CharField(_("진행 상태"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    actual_start = models.DateField(_("실제 시작일"), null=True, blank=True)
+    actual_end = models.DateField(_("실제 종료일"), null=True, blank=True)
+    note = models.CharField(_("진행 메모"), max_length=300, blank=True)
     history = HistoricalRecords()
+
+    # Actual dates are what happened: not before the year before the plan's, and within these bounds.
+    ACTUAL_EARLIEST = datetime.date(2000, 1, 1)
+    ACTUAL_LATEST = datetime.date(2099, 12, 31)
 
     class Meta:
         verbose_name = _("추진일정")
@@ -187,6 +196,16 @@ class ScheduleItem(models.Model):
             models.CheckConstraint(
                 condition=Q(end_month__isnull=True) | Q(end_month__gte=F("start_month")),
                 name="schedule_item_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_start__isnull=True) | Q(actual_end__isnull=True) | Q(actual_end__gte=F("actual_start")),
+                name="schedule_item_actual_end_after_start",
+                violation_error_message=_("실제 종료일은 실제 시작일보다 앞설 수 없습니다."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(actual_start__isnull=True) | Q(actual_start__range=(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31))))
+                & (Q(actual_end__isnull=True) | Q(actual_end__range=(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)))),
+                name="schedule_item_actual_dates_in_range",
             ),
         ]
 
@@ -202,6 +221,24 @@ class ScheduleItem(models.Model):
         except ScheduleDateError as exc:
             raise ValidationError({"date_text": str(exc)}) from None
         self.start_month, self.end_month = span.start, span.end
+        self.clean_progress()
+
+    def clean_progress(self):
+        """Actual dates: the end not before the start, neither in the future, nor before the year before the plan's."""
+        year = self.program.core_task.direction.fiscal_year
+        earliest = max(self.ACTUAL_EARLIEST, datetime.date(year - 1, 1, 1))
+        latest = min(self.ACTUAL_LATEST, datetime.date.today())
+        errors = {}
+        for field in ("actual_start", "actual_end"):
+            day = getattr(self, field)
+            if day is not None and not earliest <= day <= latest:
+                errors[field] = _("%(earliest)s부터 %(latest)s 사이의 날짜여야 합니다.") % {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
+        if not errors and self.actual_start and self.actual_end and self.actual_end < self.actual_start:
+            errors["actual_end"] = _("실제 종료일은 실제 시작일보다 앞설 수 없습니다.")
+        if not errors and self.actual_end and not self.actual_start:
+            errors["actual_start"] = _("실제 종료일을 적으려면 실제 시작일도 적어 주세요.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ConsignedCentre(models.Model):

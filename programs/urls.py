@@ -12,4 +12,8 @@ urlpatterns = [
     path("programs/<slug:slug>/", views.program_detail, name="program_detail"),
     path("programs/<slug:slug>.csv", views.program_csv, name="program_csv"),
     path("programs/<slug:slug>.json", views.program_json, name="program_json"),
+    path("staff/schedule/", views.schedule_progress_list, name="schedule_progress_list"),
+    path("staff/schedule/<int:pk>/", views.schedule_item_progress, name="schedule_item_progress"),
+    path("staff/indicators/", views.indicator_list, name="indicator_list"),
+    path("staff/indicators/<slug:code>/", views.indicator_values, name="indicator_values"),
 ]

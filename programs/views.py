@@ -1,8 +1,10 @@
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,13 @@ from civicbureau import display, open_data
 from civicbureau.publication import public_cacheable
 from programs.exports.open_data import program_execution_dataset, schedule_dataset
 from programs.filters import ScheduleItemFilterSet
-from programs.models import ScheduleItem
+from budget.services import EntryError
+from budget.views import form_problems
+from civicbureau.audit import history_version
+from civicbureau.permissions import VIEW, can_edit_division, can_view_internal, membership_of, restrict
+from programs import services
+from programs.forms import IndicatorValueForm, ScheduleProgressForm
+from programs.models import Indicator, IndicatorValue, ScheduleItem
 from programs.selectors import (
     consistency_disagreement_list,
     public_program_as_of,
@@ -124,3 +132,104 @@ def program_csv(request, slug):
 @public_cacheable
 def program_json(request, slug):
     return _program_file(slug, "json")
+
+
+# -- staff pages: milestone progress and indicator values (writes through programs.services) ----------
+
+
+def _internal(request):
+    if not can_view_internal(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def schedule_progress_list(request):
+    """Every promised step the person may read, by program; each opens its progress page."""
+    _internal(request)
+    items = restrict(ScheduleItem.objects.select_related("program__division"), request.user, VIEW).order_by("program__division__order", "program", "order")
+    membership = membership_of(request.user)
+    return render(request, "programs/staff_schedule_list.html", {"items": items, "membership": membership})
+
+
+@login_required
+def schedule_item_progress(request, pk):
+    """One step's status, actual dates and note; its program's division enters them, the bureau reads them."""
+    _internal(request)
+    item = get_object_or_404(restrict(ScheduleItem.objects.select_related("program__division", "program__core_task__direction"), request.user, VIEW), pk=pk)
+    may_edit = can_edit_division(request.user, item.program.division)
+    problems = []
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        form = ScheduleProgressForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.schedule_item_progress_save(
+                    user=request.user, item=item, status=data["status"], actual_start=data["actual_start"], actual_end=data["actual_end"],
+                    note=data["note"], version=data["version"],
+                )
+            except EntryError as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, _("추진일정의 진행 상황을 저장했습니다."))
+                return redirect("programs:schedule_item_progress", item.pk)
+        else:
+            problems = form_problems(form, item.text)
+    else:
+        form = ScheduleProgressForm(
+            initial={"status": item.status, "actual_start": item.actual_start, "actual_end": item.actual_end, "note": item.note,
+                     "version": history_version(item.history.all())}
+        )
+    history = item.history.select_related("history_user").order_by("-history_id")[:20]
+    return render(request, "programs/staff_schedule_item.html", {"item": item, "form": form, "may_edit": may_edit, "problems": problems, "history": history},
+                  status=400 if problems else 200)
+
+
+@login_required
+def indicator_list(request):
+    """The indicators of programs the person may read, by program; each opens its values page."""
+    _internal(request)
+    indicators = restrict(Indicator.objects.select_related("program__division"), request.user, VIEW).order_by("program__division__order", "program", "order")
+    return render(request, "programs/staff_indicator_list.html", {"indicators": indicators})
+
+
+@login_required
+def indicator_values(request, code):
+    """An indicator's values by date and category; its program's division adds and corrects them (?record=ID opens one)."""
+    _internal(request)
+    indicator = get_object_or_404(restrict(Indicator.objects.select_related("program__division"), request.user, VIEW), code=code)
+    may_edit = indicator.program is not None and can_edit_division(request.user, indicator.program.division)
+    problems = []
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        form = IndicatorValueForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            record = get_object_or_404(IndicatorValue, pk=data["record"], indicator=indicator) if data["record"] else None
+            try:
+                services.indicator_value_save(
+                    user=request.user, indicator=indicator, as_of=data["as_of"], category=data["category"], value=data["value"],
+                    record=record, version=data["version"],
+                )
+            except EntryError as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, _("지표 값을 저장했습니다."))
+                return redirect("programs:indicator_values", indicator.code)
+        else:
+            problems = form_problems(form, indicator.name)
+    else:
+        record = None
+        if request.GET.get("record", "").isdigit():
+            record = get_object_or_404(IndicatorValue, pk=request.GET["record"], indicator=indicator)
+        initial = (
+            {"record": record.pk, "version": history_version(record.history.all()), "as_of": record.as_of, "category": record.category, "value": record.value}
+            if record else {}
+        )
+        form = IndicatorValueForm(initial=initial)
+    values = indicator.values.order_by("-as_of", "order")
+    return render(request, "programs/staff_indicator_values.html",
+                  {"indicator": indicator, "values": values, "form": form, "may_edit": may_edit, "problems": problems},
+                  status=400 if problems else 200)

@@ -30,6 +30,15 @@ class HeadcountEntryAdmin(DivisionScopedAdmin):
     list_display = ["division", "grade", "as_of", "quota", "current"]
     list_filter = ["as_of", "division"]
 
+    # 정원 is reference data (staffing.services): a division member with admin access changes 현원 only,
+    # and adds a date through the grid at /staff/headcount/, which carries the quota over.
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "quota"]
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
 
 @admin.register(PartTimeStaff)
 class PartTimeStaffAdmin(DivisionScopedAdmin):

@@ -16,10 +16,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budget.importers.monthly import template_xlsx
-from budget.models import DivisionMonth, ExecutionSnapshot
+from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
 from budget.selectors import division_month_grid
 from budget.services import ExecutionInput, division_month_submit, execution_month_save
-from staffing.models import Division, Membership
+from civicbureau.audit import history_version
+from programs.models import Indicator, IndicatorValue, ScheduleItem
+from staffing.models import Division, Grade, HeadcountEntry, Membership
+from staffing.services import headcount_grid_version
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +34,8 @@ OWN, OTHER = "participation", "community"
 # on their division, the bureau director and planning staff on every division of the bureau.
 EDITORS = "edit"
 APPROVERS = "approve"
+# the headcount grid: the division's staff and director (현원) on their own division, the bureau's roles (정원) on any
+HEADCOUNT = "headcount"
 DIVISION_OF = {"staff_a": "participation", "director_a": "participation", "staff_b": "community"}
 WRITES = {
     "budget:month_detail": EDITORS,
@@ -40,10 +45,15 @@ WRITES = {
     "budget:month_correct": EDITORS,
     "budget:import_upload": EDITORS,  # the preview: a dry run, rolled back
     "budget:import_apply": EDITORS,
+    "budget:line_adjustments": EDITORS,
+    "programs:schedule_item_progress": EDITORS,
+    "programs:indicator_values": EDITORS,
+    "staffing:headcount_entry": HEADCOUNT,
 }
 READS = {
     "home", "budget:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
-    "budget:line_history", "programs:consistency",
+    "budget:line_history", "programs:consistency", "budget:adjustment_list", "programs:schedule_progress_list",
+    "programs:indicator_list",
     # dashboards (who may open them: tests/test_dashboard_permissions.py)
     "budget:dashboard_home", "budget:bureau_dashboard", "budget:bureau_changes", "budget:division_dashboard",
     "budget:division_changes",
@@ -110,9 +120,41 @@ def editor_of(division, people):
     return people["director_a"] if division.code == OWN else people["director_b"]
 
 
-def prepare(name, division, people):
-    """Bring the target division-month into the state the URL acts on; returns the POST data."""
+def schedule_item_of(division):
+    return ScheduleItem.objects.filter(program__division=division).order_by("pk").first()
+
+
+def indicator_of(division):
+    return Indicator.objects.filter(program__division=division, additive=False).order_by("pk").first()
+
+
+def line_of(division):
+    return BudgetLine.objects.filter(division=division, fiscal_year=2022).order_by("order").first()
+
+
+def prepare(name, division, people, role=None):
+    """Bring the target record into the state the URL acts on; returns the POST data (a valid change)."""
     editor = editor_of(division, people)
+    if name == "budget:line_adjustments":
+        return {"kind": "supplementary", "amount": "1,000,000", "effective_on": "2022-08-01", "reason": "2회 추경"}
+    if name == "programs:schedule_item_progress":
+        item = schedule_item_of(division)
+        return {"status": "in_progress", "actual_start": "2022-07-15", "actual_end": "", "note": "착수", "version": history_version(item.history.all())}
+    if name == "programs:indicator_values":
+        return {"record": "", "version": "", "as_of": "2022-08-31", "category": "", "value": "123"}
+    if name == "staffing:headcount_entry":
+        entries = {e.grade_id: e for e in HeadcountEntry.objects.filter(division=division, as_of=REPORT_DATE)}
+        data = {"version": headcount_grid_version(division=division, as_of=REPORT_DATE), "rows-INITIAL_FORMS": 0, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": 100}
+        column = "quota" if role in ("bureau", "planning") else "current"
+        grades = [g for g in Grade.objects.order_by("order") if g.pk in entries]
+        for i, grade in enumerate(grades):
+            entry = entries[grade.pk]
+            values = {"quota": entry.quota, "current": entry.current}
+            if i == 0:
+                values[column] += 1
+            data.update({f"rows-{i}-grade": grade.code, f"rows-{i}-quota": values["quota"], f"rows-{i}-current": values["current"]})
+        data["rows-TOTAL_FORMS"] = len(grades)
+        return data
     if name in ("budget:month_submit", "budget:month_approve", "budget:month_return"):
         month = execution_month_save(user=editor, division=division, as_of=JULY, rows=rows_for(division), version=0)
         if name != "budget:month_submit":
@@ -145,6 +187,14 @@ def sheet_for(division) -> bytes:
 def url_for(name, division):
     if name in ("budget:import_upload", "budget:import_apply"):
         return reverse(name)
+    if name == "budget:line_adjustments":
+        return reverse(name, args=[2022, line_of(division).code])
+    if name == "programs:schedule_item_progress":
+        return reverse(name, args=[schedule_item_of(division).pk])
+    if name == "programs:indicator_values":
+        return reverse(name, args=[indicator_of(division).code])
+    if name == "staffing:headcount_entry":
+        return reverse(name, args=[division.code]) + f"?as_of={REPORT_DATE.isoformat()}"
     as_of = REPORT_DATE if name == "budget:month_correct" else JULY
     return reverse(name, args=[division.code, as_of])
 
@@ -153,6 +203,10 @@ def state():
     return (
         sorted(ExecutionSnapshot.objects.values_list("pk", "obligations", "disbursements", "approved_disbursements")),
         sorted(DivisionMonth.objects.values_list("pk", "status", "version", "revision")),
+        sorted(BudgetAdjustment.objects.values_list("pk", "amount", "effective_on")),
+        sorted(ScheduleItem.objects.values_list("pk", "status", "actual_start", "actual_end", "note")),
+        sorted(IndicatorValue.objects.values_list("pk", "as_of", "category", "value")),
+        sorted(HeadcountEntry.objects.values_list("pk", "quota", "current")),
     )
 
 
@@ -161,12 +215,14 @@ def state():
 @pytest.mark.parametrize("name", sorted(WRITES))
 def test_who_may_write(name, role, target, people):
     division = Division.objects.get(code=target)
-    data = prepare(name, division, people)
+    data = prepare(name, division, people, role)
     client = client_for(role, people)
     url = url_for(name, division)
     before = state()
     if WRITES[name] == EDITORS:
         may = DIVISION_OF.get(role) == target
+    elif WRITES[name] == HEADCOUNT:
+        may = DIVISION_OF.get(role) == target or role in ("bureau", "planning")
     else:
         may = role in ("bureau", "planning") or (role == "director_a" and target == OWN)
     if name in ("budget:import_upload", "budget:import_apply"):

@@ -1,0 +1,19 @@
+"""The headcount grid: one row per grade, 정원 and 현원 as whole people."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "won", "size": 4})
+
+
+class HeadcountRowForm(forms.Form):
+    grade = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    quota = forms.IntegerField(label=_("정원"), min_value=0, max_value=32767, required=False, widget=NUMBER)
+    current = forms.IntegerField(label=_("현원"), min_value=0, max_value=32767, required=False, widget=NUMBER)
+
+
+HeadcountRowFormSet = forms.formset_factory(HeadcountRowForm, extra=0, max_num=100, validate_max=True, absolute_max=100)
+
+
+class HeadcountDateForm(forms.Form):
+    as_of = forms.DateField(label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
