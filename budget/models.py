@@ -290,6 +290,7 @@ class RevenueAmount(models.Model):
     as_of = models.DateField(_("기준일"))
     amount = models.BigIntegerField(_("금액(원)"))
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("세입액")
@@ -314,6 +315,7 @@ class DivisionBudget(models.Model):
     original_budget = models.BigIntegerField(_("본예산(원)"))
     final_budget = models.BigIntegerField(_("최종예산(원)"), null=True, blank=True)
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("과별 세출예산")
@@ -347,6 +349,7 @@ class BudgetPaceTarget(models.Model):
         help_text=_("그 달 말까지의 누적 지출액 ÷ 예산현액 × 100"),
     )
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("집행 목표")

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budget.models import BudgetLine
+from civicbureau.audit import AuditedManager
 from staffing.models import Bureau, Division
 
 
@@ -89,6 +90,7 @@ class Program(models.Model):
     stated_budget = models.BigIntegerField(_("사업예산(원)"), null=True, blank=True)
     execution_total_shown = models.BooleanField(_("집행현황에 계 행 표시"), default=False)
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("주요사업")
@@ -140,6 +142,7 @@ class ProgramExecutionRow(models.Model):
     obligations = models.BigIntegerField(_("원인행위(원)"))
     disbursements = models.BigIntegerField(_("지출액(원)"))
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("사업별 예산집행")
@@ -182,6 +185,7 @@ class ScheduleItem(models.Model):
     actual_end = models.DateField(_("실제 종료일"), null=True, blank=True)
     note = models.CharField(_("진행 메모"), max_length=300, blank=True)
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     # Actual dates are what happened: not before the year before the plan's, and within these bounds.
     ACTUAL_EARLIEST = datetime.date(2000, 1, 1)
@@ -268,6 +272,7 @@ class CentreBudget(models.Model):
     as_of = models.DateField(_("기준일"))
     amount = models.BigIntegerField(_("운영예산(원)"))
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("민간위탁 운영예산")
@@ -286,6 +291,7 @@ class CentreStaffing(models.Model):
     as_of = models.DateField(_("기준월"))
     headcount = models.PositiveIntegerField(_("인력(명)"))
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("민간위탁 인력")
@@ -330,6 +336,7 @@ class IndicatorValue(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
     value = models.DecimalField(_("값"), max_digits=18, decimal_places=2)
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("지표 값")

@@ -168,6 +168,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("역할"), max_length=20, choices=Role.choices)
     history = HistoricalRecords()
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("소속")

@@ -214,7 +214,9 @@ def test_home_offers_the_download_to_directors_only(director_client, staff_clien
 def test_user_text_never_becomes_a_formula(tmp_path, bureau):
     from programs.models import Program
 
-    Program.objects.filter(slug="seoul-timebank").update(title='=HYPERLINK("http://evil.example","click")')
+    program = Program.objects.get(slug="seoul-timebank")
+    program.title = '=HYPERLINK("http://evil.example","click")'
+    program.save()
     path = tmp_path / "b.xlsx"
     call_command("export_briefing", year=2022, as_of=AS_OF, output=path)
     workbook = load_workbook(path)

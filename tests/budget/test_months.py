@@ -61,7 +61,24 @@ def test_permissions_by_role():
     assert restrict(months, AnonymousUser(), VIEW).count() == 0
 
 
-@pytest.mark.parametrize("model", [ExecutionSnapshot, BudgetAdjustment, DivisionMonth, HeadcountEntry])
+def _audited_models():
+    """Every model of ours that keeps a history: all of them must refuse writes that skip it."""
+    from django.apps import apps
+
+    return [
+        model
+        for app in ("staffing", "budget", "programs")
+        for model in apps.get_app_config(app).get_models()
+        if hasattr(model, "history") and not model.__name__.startswith("Historical")
+    ]
+
+
+def test_the_money_and_people_models_are_all_audited():
+    assert {ExecutionSnapshot, BudgetAdjustment, DivisionMonth, HeadcountEntry} <= set(_audited_models())
+    assert len(_audited_models()) >= 15
+
+
+@pytest.mark.parametrize("model", _audited_models(), ids=lambda m: m.__name__)
 def test_audited_models_refuse_writes_without_history(model):
     with pytest.raises(AuditBypassError):
         model.objects.all().update(pk=1)
