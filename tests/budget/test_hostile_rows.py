@@ -15,7 +15,7 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from budget.importers.monthly import execution_import
@@ -173,6 +173,7 @@ def test_generated_rows_end_in_named_problems_or_a_correct_save():
 
     @PROPERTY
     @given(rows=st.lists(st.one_of(clean, clean, raw_row), min_size=1, max_size=8), version=st.sampled_from([0, 0, 0, 1, None]))
+    @example(rows=[ExecutionInput(code="", obligations=None, disbursements=None)], version=0)  # found by hypothesis: a row with no name
     @rolled_back
     def check(rows, version):
         before = snapshot_state()
@@ -190,3 +191,11 @@ def test_generated_rows_end_in_named_problems_or_a_correct_save():
 
     check()
     assert outcomes["saved"] and outcomes["refused"], outcomes
+
+
+def test_a_blank_row_without_a_label_is_named_by_its_position():
+    division = Division.objects.get(code="participation")
+    rows = [ExecutionInput(code="PA-01", obligations=2, disbursements=1), ExecutionInput(code="", obligations=None, disbursements=None)]
+    with pytest.raises(EntryError) as refused:
+        execution_month_save(user=staff(), division=division, as_of=JULY, rows=rows, version=0)
+    assert [(p.row, p.field) for p in refused.value.problems] == [("2번째 행", "code")]
