@@ -11,7 +11,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicbureau import figures
+from civicbureau import figures, security
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
 
@@ -140,6 +140,7 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
+            security.log("import_rejected", reason="file_too_large", file=upload.name[:100], size=upload.size)
             raise forms.ValidationError(_("파일이 너무 큽니다 (최대 5MB)."))
         return upload
 

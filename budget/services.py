@@ -177,27 +177,29 @@ def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[Execu
     existing = {s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__in=lines.values(), as_of=as_of)}
     seen: dict[str, str] = {}
     to_save = []
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
+        # a row with neither a label nor a code (a blank grid row) is named by its position
+        where = row.where or _("%(n)s번째 행") % {"n": number}
         if not row.code:
-            problems.append(Problem(row.where, "code", _("사업 코드가 비어 있습니다.")))
+            problems.append(Problem(where, "code", _("사업 코드가 비어 있습니다.")))
             continue
         line = lines.get(row.code)
         if line is None:
-            problems.append(Problem(row.where, "code", _("%(year)s년에 없는 사업 코드입니다: %(code)s") % {"year": as_of.year, "code": row.code}))
+            problems.append(Problem(where, "code", _("%(year)s년에 없는 사업 코드입니다: %(code)s") % {"year": as_of.year, "code": row.code}))
             continue
         if line.division_id != division.pk:
             problems.append(
-                Problem(row.where, "code", _("%(code)s은(는) %(other)s의 세부사업입니다; %(division)s의 실적만 넣을 수 있습니다.")
+                Problem(where, "code", _("%(code)s은(는) %(other)s의 세부사업입니다; %(division)s의 실적만 넣을 수 있습니다.")
                         % {"code": row.code, "other": line.division.name, "division": division.name})
             )
             continue
         if row.code in seen:
-            problems.append(Problem(row.where, "code", _("%(code)s이(가) %(first)s에 이미 있습니다.") % {"code": row.code, "first": seen[row.code]}))
+            problems.append(Problem(where, "code", _("%(code)s이(가) %(first)s에 이미 있습니다.") % {"code": row.code, "first": seen[row.code]}))
             continue
-        seen[row.code] = row.where
+        seen[row.code] = where
         missing = [f for f in ("obligations", "disbursements") if getattr(row, f) is None]
         for field in missing:
-            problems.append(Problem(row.where, field, _("값이 필요합니다.")))
+            problems.append(Problem(where, field, _("값이 필요합니다.")))
         if missing:
             continue
         snapshot = existing.get(line.pk) or ExecutionSnapshot(budget_line=line, as_of=as_of)
@@ -212,7 +214,7 @@ def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[Execu
             snapshot.full_clean(exclude=["budget_line"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
-                problems.extend(Problem(row.where, "status" if field == NON_FIELD_ERRORS else field, m) for m in messages)
+                problems.extend(Problem(where, "status" if field == NON_FIELD_ERRORS else field, m) for m in messages)
             continue
         if changed:
             to_save.append(snapshot)

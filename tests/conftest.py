@@ -45,3 +45,21 @@ def staff_client(db):
 @pytest.fixture
 def director_client(db):
     return _client_for("director")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgresql_only: needs a database server reachable from other processes")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgresql_only are not collected on SQLite (whose test database lives in memory, out of
+    other processes' reach): they are deselected and named, never reported as skipped passes."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgresql_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+        print(f"\nPostgreSQL only, not run on SQLite: {', '.join(i.nodeid for i in dropped)}")

@@ -1,0 +1,89 @@
+"""The read side of the permission matrix, generated from the URLconf: every URL that only reads ×
+every role → the status that role gets, in one table. A URL added later is in neither
+test_permissions.WRITES nor this table and fails the first test until someone decides who may read it.
+
+    200   the page (or file)
+    login 302 to the login page
+    →     302 elsewhere (/dashboards/ sends each person to their own dashboard)
+    403   refused (the 403 page)
+
+Staff of division B reading division A's month, its history and a line's history get 200 on purpose:
+every member of the bureau reads everything internal (civicbureau/permissions.py, VIEW); a division's
+working dashboard is its own and its management's (README, "What each role sees")."""
+
+import pytest
+from django.urls import reverse
+
+from tests.test_permissions import JULY, OWN, REPORT_DATE, ROLES, WRITES, client_for, people, url_names  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+# the arguments of the URLs that take some (a URL with arguments that is not here fails to reverse)
+ARGS = {
+    "budget:month_history": [OWN, REPORT_DATE],
+    "budget:month_template": [OWN, JULY, "xlsx"],
+    "budget:line_history": [2022, "PA-01"],
+    "budget:division_dashboard": [OWN],
+    "budget:division_changes": [OWN],
+    "programs:program_detail": ["civic-activity-facilities"],
+    "programs:program_csv": ["civic-activity-facilities"],
+    "programs:program_json": ["civic-activity-facilities"],
+    "staffing:organisation_file": ["headcount", "csv"],
+}
+PUBLIC = ("200",) * 7
+# URL name → the status for   anonymous  staff_a  staff_b  director_a  bureau  planning  admin   (ROLES order)
+MATRIX = {
+    "home":                        PUBLIC,
+    "budget:execution":            PUBLIC,
+    "budget:execution_csv":        PUBLIC,
+    "budget:execution_json":       PUBLIC,
+    "budget:execution_lines_csv":  PUBLIC,
+    "budget:datapackage":          PUBLIC,
+    "programs:schedule":           PUBLIC,
+    "programs:schedule_csv":       PUBLIC,
+    "programs:schedule_json":      PUBLIC,
+    "programs:program_list":       PUBLIC,
+    "programs:program_detail":     PUBLIC,
+    "programs:program_csv":        PUBLIC,
+    "programs:program_json":       PUBLIC,
+    "staffing:organisation":       PUBLIC,
+    "staffing:organisation_file":  PUBLIC,
+    "budget:entry_board":          ("login", "200", "200", "200", "200", "200", "200"),
+    "budget:month_template":       ("login", "200", "200", "200", "200", "200", "200"),
+    "budget:month_history":        ("login", "200", "200", "200", "200", "200", "200"),
+    "budget:line_history":         ("login", "200", "200", "200", "200", "200", "200"),
+    "programs:consistency":        ("login", "200", "200", "200", "200", "200", "200"),
+    "budget:adjustment_list":      ("login", "200", "200", "200", "200", "200", "200"),
+    "programs:schedule_progress_list": ("login", "200", "200", "200", "200", "200", "200"),
+    "programs:indicator_list":     ("login", "200", "200", "200", "200", "200", "200"),
+    "budget:dashboard_home":       ("login", "→",   "→",   "→",   "→",   "→",   "→"),
+    "budget:division_dashboard":   ("login", "200", "403", "200", "200", "200", "200"),
+    "budget:division_changes":     ("login", "200", "403", "200", "200", "200", "200"),
+    "budget:bureau_dashboard":     ("login", "403", "403", "403", "200", "200", "200"),
+    "budget:bureau_changes":       ("login", "403", "403", "403", "200", "200", "200"),
+    "budget:briefing_export":      ("login", "403", "403", "200", "200", "200", "200"),
+}  # fmt: skip
+
+
+def test_the_matrix_covers_every_url_that_reads():
+    reads = set(url_names()) - set(WRITES)
+    assert reads - set(MATRIX) == set(), "a new URL: add its row (who gets what) to MATRIX"
+    assert set(MATRIX) - reads == set(), "MATRIX names a URL the URLconf no longer has"
+    assert all(len(row) == len(ROLES) for row in MATRIX.values())
+
+
+def outcome(response) -> str:
+    if response.status_code == 302:
+        return "login" if response["Location"].startswith("/accounts/login/") else "→"
+    return str(response.status_code)
+
+
+def test_every_role_gets_the_expected_status_on_every_url_that_reads(people):
+    clients = {role: client_for(role, people) for role in ROLES}
+    got, wrong = {}, []
+    for name, expected in sorted(MATRIX.items()):
+        url = reverse(name, args=ARGS.get(name, []))
+        got[name] = tuple(outcome(clients[role].get(url)) for role in ROLES)
+        wrong += [f"{name} as {role}: {g} (expected {e})" for role, g, e in zip(ROLES, got[name], expected) if g != e]
+    assert wrong == [], "\n".join(wrong)
+    assert len(got) * len(ROLES) >= 29 * 7  # every cell was requested
