@@ -124,10 +124,10 @@ def _row_class(record):
     return "lagging" if record.is_lagging else ""
 
 
-class ExecutionLineTable(FiguresTable):
-    """The division dashboard's budget lines: 당초예산, 예산현액, 원인행위, 지출액, 잔액, both rates, the gap to the pace."""
+class DashboardFiguresTable(FiguresTable):
+    """The dashboards' rows (a line or a division): 당초예산, 예산현액, 원인행위, 지출액, 잔액, both rates and
+    the gap to the pace, after the row's name (each table declares its own `name` column)."""
 
-    name = tables.Column(verbose_name=_("세부사업"), order_by=("division_order", "name"))
     original = AmountColumn(_("당초예산"))
     authority = AmountColumn(_("예산현액"))
     obligations = AmountColumn(_("원인행위"))
@@ -138,8 +138,17 @@ class ExecutionLineTable(FiguresTable):
     pace_gap = RateColumn(_("목표 대비"), unit="%p", attrs={"td": {"class": "gap"}})
 
     class Meta(FiguresTable.Meta):
-        attrs = {"class": "figures", "id": "lines"}
+        sequence = ("name", "...")
         row_attrs = {"class": _row_class, "data-code": lambda record: record.code}
+
+
+class ExecutionLineTable(DashboardFiguresTable):
+    """The division dashboard's budget lines."""
+
+    name = tables.Column(verbose_name=_("세부사업"), order_by=("division_order", "name"))
+
+    class Meta(DashboardFiguresTable.Meta):
+        attrs = {"class": "figures", "id": "lines"}
         empty_text = _("조건에 맞는 세부사업이 없습니다.")
 
     def render_name(self, value, record):
@@ -151,22 +160,13 @@ class ExecutionLineTable(FiguresTable):
         return format_html("{}{}", value, format_html_join("", "<br>{}", ((n,) for n in notes)))
 
 
-class DivisionExecutionTable(FiguresTable):
+class DivisionExecutionTable(DashboardFiguresTable):
     """The bureau dashboard: each division side by side, ranked by the gap to the pace."""
 
     name = tables.Column(verbose_name=_("과"), order_by=("division_order",))
-    original = AmountColumn(_("당초예산"))
-    authority = AmountColumn(_("예산현액"))
-    obligations = AmountColumn(_("원인행위"))
-    disbursements = AmountColumn(_("지출액"))
-    balance = AmountColumn(_("잔액"))
-    obligation_rate = RateColumn(_("집행률(원인행위)"))
-    rate = RateColumn(_("집행률(지출)"))
-    pace_gap = RateColumn(_("목표 대비"), unit="%p", attrs={"td": {"class": "gap"}})
 
-    class Meta(FiguresTable.Meta):
+    class Meta(DashboardFiguresTable.Meta):
         attrs = {"class": "figures", "id": "divisions"}
-        row_attrs = {"class": _row_class, "data-code": lambda record: record.code}
 
     def __init__(self, *args, linked=(), as_of=None, **kwargs):
         super().__init__(*args, **kwargs)
