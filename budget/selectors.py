@@ -32,6 +32,17 @@ from civicbureau.publication import approved_through
 from staffing.models import Bureau, Division
 
 
+@dataclass(frozen=True)
+class ProgramRef:
+    """A program a budget line belongs to (주요사업), as a dashboard names and filters it."""
+
+    pk: int
+    title: str
+
+    def __str__(self) -> str:
+        return self.title
+
+
 @dataclass
 class ExecutionRow:
     """A row of the execution table: the bureau total, a division or a budget line."""
@@ -48,7 +59,7 @@ class ExecutionRow:
     is_basic_expense: bool = False
     snapshot_as_of: datetime.date | None = None  # the line's own latest snapshot at or before the table's date
     pace: Decimal | None = None  # the expected rate at the table's date, where a page compares against it
-    programs: list[str] = field(default_factory=list)
+    programs: list["ProgramRef"] = field(default_factory=list)  # the programs a line is part of (division dashboard)
     division_order: int = 0
 
     @property
@@ -417,39 +428,36 @@ class Series:
     points: list[SeriesPoint]
 
 
-def execution_series(
-    *, bureau: Bureau, fiscal_year: int, until: datetime.date, pace: PaceCurve, division: Division | None = None
-) -> list[Series]:
-    """Cumulative disbursement rate by month for each division (or for `division` alone), from the snapshots.
+def execution_series(*, table: ExecutionTable, until: datetime.date, pace: PaceCurve) -> list[Series]:
+    """Cumulative disbursement rate by month for each division of an execution table, from the snapshots.
 
     A month has a point only when a snapshot is dated in the span it covers (figures.months_elapsed); the
     point is the latest such snapshot, each line taken at its latest snapshot at or before that date, and
     예산현액 at that date. No monthly split is ever made up: with one snapshot there is one point.
-    Three queries, whatever the number of lines and months.
+    Two queries (snapshots, adjustments), whatever the number of lines and months.
     """
-    lines = BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year)
-    if division is not None:
-        lines = lines.filter(division=division)
-    lines = list(lines.select_related("division").order_by("division__order", "order"))
+    lines = [row for row in table.rows if row.level == "line"]
+    line_ids = [row.line_id for row in lines]
     snapshots: dict[int, list] = {}
     for line_id, as_of, disbursements in (
-        ExecutionSnapshot.objects.filter(budget_line__in=[line.pk for line in lines], as_of__lte=until)
+        ExecutionSnapshot.objects.filter(budget_line__in=line_ids, as_of__lte=until)
         .order_by("as_of")
         .values_list("budget_line_id", "as_of", "disbursements")
     ):
         snapshots.setdefault(line_id, []).append((as_of, disbursements))
     adjustments: dict[int, list] = {}
-    for line_id, effective_on, amount in BudgetAdjustment.objects.filter(budget_line__in=[line.pk for line in lines]).values_list(
+    for line_id, effective_on, amount in BudgetAdjustment.objects.filter(budget_line__in=line_ids).values_list(
         "budget_line_id", "effective_on", "amount"
     ):
         adjustments.setdefault(line_id, []).append((effective_on, amount))
 
-    groups: dict = {}
+    groups: dict[str, list[ExecutionRow]] = {}
     for line in lines:
-        groups.setdefault(line.division, []).append(line)
+        groups.setdefault(line.division_code, []).append(line)
+    names = {row.code: row.name for row in table.rows if row.level == "division"}
     series = []
-    for group_division, group_lines in groups.items():
-        dates = sorted({as_of for line in group_lines for as_of, _ in snapshots.get(line.pk, [])})
+    for code, group_lines in groups.items():
+        dates = sorted({as_of for line in group_lines for as_of, _ in snapshots.get(line.line_id, [])})
         month_dates: dict[int, datetime.date] = {}
         for day in dates:  # the latest snapshot date within each month's span
             month_dates[figures.months_elapsed(day)] = day
@@ -458,14 +466,14 @@ def execution_series(
             if month == 0:
                 continue  # January's first days: no month has closed yet
             disbursed = [
-                next((amount for as_of, amount in reversed(snapshots.get(line.pk, [])) if as_of <= day), 0) for line in group_lines
+                next((amount for as_of, amount in reversed(snapshots.get(line.line_id, [])) if as_of <= day), 0) for line in group_lines
             ]
             authority = [
-                figures.budget_authority(line.original_budget, [a for on, a in adjustments.get(line.pk, []) if on <= day])
+                figures.budget_authority(line.original, [a for on, a in adjustments.get(line.line_id, []) if on <= day])
                 for line in group_lines
             ]
             points.append(SeriesPoint(month, day, figures.total(authority), figures.total(disbursed), pace.at(month)))
-        series.append(Series(group_division.code, group_division.name, points))
+        series.append(Series(code, names[code], points))
     return series
 
 
@@ -478,6 +486,7 @@ class ExecutionDashboard:
     total: ExecutionRow | None
     rows: list[ExecutionRow]  # lines (division dashboard) or divisions (bureau dashboard)
     series: list[Series]
+    programs: list[ProgramRef] = field(default_factory=list)  # the division's programs, in the report's order
 
     @property
     def as_of(self) -> datetime.date | None:
@@ -511,22 +520,24 @@ def _dashboard(*, bureau: Bureau, requested: datetime.date | None, division: Div
     expected = pace.at(date.months_elapsed)
     for row in table.rows:
         row.pace = expected
-    series = execution_series(bureau=bureau, fiscal_year=date.fiscal_year, until=date.as_of, pace=pace, division=division)
+    series = execution_series(table=table, until=date.as_of, pace=pace)
     if division is None:
         return ExecutionDashboard(date, pace, table.total, [r for r in table.rows if r.level == "division"], series)
-    names = {}
-    for line_id, title in (
+    programs: dict[int, list[ProgramRef]] = {}
+    order: list[ProgramRef] = []  # the query's order: direction, then program number
+    for line_id, program_id, title in (
         BudgetLine.objects.filter(division=division, fiscal_year=date.fiscal_year, program_rows__isnull=False)
         .order_by("program_rows__program__core_task__direction__number", "program_rows__program__number")
-        .values_list("pk", "program_rows__program__title")
+        .values_list("pk", "program_rows__program", "program_rows__program__title")
         .distinct()
     ):
-        names.setdefault(line_id, []).append(title)
+        programs.setdefault(line_id, []).append(ProgramRef(program_id, title))
+        order.append(ProgramRef(program_id, title))
     lines = [r for r in table.rows if r.level == "line"]
     for row in lines:
-        row.programs = names.get(row.line_id, [])
+        row.programs = programs.get(row.line_id, [])
     total = next((r for r in table.rows if r.level == "division"), None)
-    return ExecutionDashboard(date, pace, total, lines, series)
+    return ExecutionDashboard(date, pace, total, lines, series, list(dict.fromkeys(order)))
 
 
 def division_dashboard(*, division: Division, as_of: datetime.date | None = None) -> ExecutionDashboard:

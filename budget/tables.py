@@ -154,7 +154,7 @@ class ExecutionLineTable(DashboardFiguresTable):
     def render_name(self, value, record):
         notes = []
         if record.programs:
-            notes.append(format_html('<span class="sub">{}</span>', ", ".join(record.programs)))
+            notes.append(format_html('<span class="sub">{}</span>', ", ".join(p.title for p in record.programs)))
         if record.is_basic_expense:
             notes.append(format_html('<span class="sub">{}</span>', _("기본경비")))
         return format_html("{}{}", value, format_html_join("", "<br>{}", ((n,) for n in notes)))

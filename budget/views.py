@@ -24,7 +24,7 @@ from budget import charts, selectors, services
 from budget.exports.briefing import BriefingError, briefing_build
 from budget.exports.open_data import execution_dataset, fiscal_data_package
 from budget.exports.xlsx import briefing_workbook
-from budget.filters import BudgetLineFilterSet
+from budget.filters import LineFilterForm
 from budget.forms import (
     AsOfForm,
     BudgetAdjustmentForm,
@@ -70,7 +70,6 @@ from civicbureau.permissions import (
     restrict,
 )
 from civicbureau.publication import public_cacheable
-from programs.models import Program
 from programs.selectors import (
     centre_staffing_dates,
     consigned_centre_table,
@@ -219,13 +218,8 @@ def division_dashboard(request, code):
     money = selectors.division_dashboard(division=division, as_of=as_of_form.requested())
     context = {"division": division, "as_of_form": as_of_form, "money": money}
     if money.as_of:
-        lines = BudgetLine.objects.filter(division=division, fiscal_year=money.date.fiscal_year)
-        programs = Program.objects.filter(execution_rows__budget_line__in=lines).distinct().order_by("core_task__direction__number", "number")
-        filterset = BudgetLineFilterSet(request.GET, queryset=lines, rows=money.rows, programs=programs)
-        kept = set(filterset.qs.values_list("pk", flat=True))
-        table = ExecutionLineTable(
-            [row for row in money.rows if row.line_id in kept], caption=_caption(money.as_of, display.THOUSAND_WON, display.PERCENT)
-        )
+        filters = LineFilterForm(request.GET, programs=money.programs)
+        table = ExecutionLineTable(filters.apply(money.rows), caption=_caption(money.as_of, display.THOUSAND_WON, display.PERCENT))
         RequestConfig(request, paginate=False).configure(table)
         staff_as_of, staff_base_as_of = centre_staffing_dates(on_or_before=money.as_of)
         centres = (
@@ -240,7 +234,7 @@ def division_dashboard(request, code):
             else []
         )
         context.update(
-            filterset=filterset,
+            filters=filters,
             table=table,
             schedule=schedule_attention(bureau=division.bureau, division=division, as_of=money.as_of),
             people=division_headcount(division=division, on_or_before=money.as_of),

@@ -43,7 +43,11 @@ def membership_of(user) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     if not hasattr(user, "_membership_cache"):
-        user._membership_cache = Membership.objects.filter(user=user).select_related("bureau", "division").first()
+        related = Membership.user.field.remote_field  # user.membership, read with the user by civicbureau.auth
+        if related.is_cached(user):
+            user._membership_cache = related.get_cached_value(user)
+        else:
+            user._membership_cache = Membership.objects.filter(user=user).select_related("bureau", "division").first()
     return user._membership_cache
 
 

@@ -86,7 +86,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling first (ASVS 2.2.1)
-    "django.contrib.auth.backends.ModelBackend",
+    "civicbureau.auth.MemberBackend",  # Django's ModelBackend, reading the membership with the user
 ]
 
 # Passwords: at least 12 characters, common ones refused (ASVS 2.1.1, 2.1.7).
@@ -116,7 +116,7 @@ STORAGES = STORAGES_DEFAULT
 # Sessions end after 30 minutes idle (the cookie is renewed on every request) and 12 hours in all
 # (SessionLifetimeMiddleware); the session key changes at login, and logout is a POST (ASVS 3.2, 3.3).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60  # civicbureau.middleware.SessionLifetimeMiddleware
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

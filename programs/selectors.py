@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 
 from budget.models import BudgetLine
 from budget.selectors import budget_line_figures
@@ -119,24 +119,25 @@ def consigned_centre_table(
 ) -> list[CentreRow]:
     """민간위탁 운영 현황: each centre's budget for two years and staff at two dates, with the 합계 row first
     (only the centres of `division` when given)."""
+    def budget(year):
+        return Subquery(CentreBudget.objects.filter(centre=OuterRef("pk"), fiscal_year=year).values("amount")[:1])
+
+    def staff(as_of):
+        return Subquery(CentreStaffing.objects.filter(centre=OuterRef("pk"), as_of=as_of).values("headcount")[:1])
+
     centres = ConsignedCentre.objects.select_related("division").order_by("order")
     if division is not None:
         centres = centres.filter(division=division)
-    budgets = {
-        (b.centre_id, b.fiscal_year): b.amount
-        for b in CentreBudget.objects.filter(fiscal_year__in=[fiscal_year, base_year], centre__in=centres)
-    }
-    staff = {
-        (s.centre_id, s.as_of): s.headcount
-        for s in CentreStaffing.objects.filter(as_of__in=[staff_as_of, staff_base_as_of], centre__in=centres)
-    }
+    centres = centres.annotate(
+        budget_base=budget(base_year), budget_current=budget(fiscal_year), staff_base=staff(staff_base_as_of), staff_current=staff(staff_as_of)
+    )  # one query, however many centres
     rows = [
         CentreRow(
             c.name,
-            budgets.get((c.pk, base_year)),
-            budgets.get((c.pk, fiscal_year)),
-            staff.get((c.pk, staff_base_as_of)),
-            staff.get((c.pk, staff_as_of)),
+            c.budget_base,
+            c.budget_current,
+            c.staff_base,
+            c.staff_current,
             code=c.code,
             division_code=c.division.code if c.division else "",
         )
@@ -396,10 +397,8 @@ def public_schedule(*, bureau: Bureau, items, from_day: datetime.date) -> list[S
     return [ScheduleMonth(month, entries) for month, entries in sorted(months.items())]
 def centre_staffing_dates(*, on_or_before: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
     """The two latest dates with centre staff counts at or before a date: (latest, the one before it)."""
-    latest = CentreStaffing.objects.filter(as_of__lte=on_or_before).aggregate(latest=Max("as_of"))["latest"]
-    if latest is None:
-        return None, None
-    previous = CentreStaffing.objects.filter(as_of__lt=latest).aggregate(previous=Max("as_of"))["previous"]
+    dates = list(CentreStaffing.objects.filter(as_of__lte=on_or_before).order_by("-as_of").values_list("as_of", flat=True).distinct()[:2])
+    latest, previous = (dates + [None, None])[:2]
     return latest, previous
 
 

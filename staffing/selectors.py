@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
@@ -127,14 +127,16 @@ class DivisionHeadcount:
 
 
 def division_headcount(*, division: Division, on_or_before: datetime.date | None = None) -> DivisionHeadcount:
-    """The division's row of the headcount table, at the latest date at or before `on_or_before`."""
-    as_of = headcount_latest_date(bureau=division.bureau, on_or_before=on_or_before)
-    if as_of is None:
+    """The division's row of the headcount table, at the bureau's latest date at or before `on_or_before`.
+    Two queries (the grades and the part-time staff), the date read inside each."""
+    dates = HeadcountEntry.objects.filter(division__bureau=division.bureau_id)
+    if on_or_before:
+        dates = dates.filter(as_of__lte=on_or_before)
+    latest = Subquery(dates.order_by("-as_of").values("as_of")[:1])
+    entries = list(HeadcountEntry.objects.filter(division=division, as_of=latest).select_related("grade").order_by("grade__order"))
+    if not entries:
         return DivisionHeadcount(None, [], None, [])
-    table = headcount_table(bureau=division.bureau, as_of=as_of)
-    row = next((r for r in table.rows if r.code == division.code), None)
-    if row is None:
-        return DivisionHeadcount(as_of, [], None, [])
-    grades = [GradeHeadcount(grade, cell) for grade, cell in zip(table.grades, row.cells) if not cell.is_empty]
-    part_time = [p for p in table.part_time if p.division_id == division.pk]
-    return DivisionHeadcount(as_of, grades, row.total, part_time)
+    grades = [GradeHeadcount(e.grade, Headcount(e.quota, e.current)) for e in entries]
+    grades = [g for g in grades if not g.headcount.is_empty]
+    part_time = list(PartTimeStaff.objects.filter(division=division, as_of=latest).select_related("division").order_by("grade"))
+    return DivisionHeadcount(entries[0].as_of, grades, _total(g.headcount for g in grades), part_time)

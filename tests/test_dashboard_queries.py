@@ -1,5 +1,6 @@
 """The dashboards' query count does not grow with the number of lines, months, milestones or centres:
-each page is rendered on the demo, then on data ten times the demo, under the same maximum."""
+each page is rendered on the demo, then on data ten times the demo, under the same maximum, and never
+more than 15 (the benchmark's ceiling, session and user included)."""
 
 import datetime
 
@@ -74,7 +75,8 @@ def test_query_count_is_flat(client, django_assert_max_num_queries, username, na
     url = reverse(name, args=args) + query
     # one earlier snapshot, so that the small run takes every path the large one takes
     ExecutionSnapshot.objects.create(budget_line=BudgetLine.objects.get(code="PA-01"), as_of="2022-04-15", disbursements=1_000)
-    with django_assert_max_num_queries(40) as small:
+    client.get(url)  # the first request after login saves the session; a person's next ones do not (for a minute)
+    with django_assert_max_num_queries(15) as small:  # the benchmark issue's ceiling
         assert client.get(url).status_code == 200
     grow_tenfold()
     with django_assert_max_num_queries(len(small.captured_queries)):
