@@ -306,11 +306,12 @@ def month_end(month: datetime.date) -> datetime.date:
 
 def public_execution_date(*, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None) -> datetime.date | None:
     """The as-of date the public sees for a fiscal year and an as-of month: the latest approved snapshot at or
-    before that month's end (default: the latest approved snapshot of the year). None: no figures yet."""
+    before that month's end (default: the latest approved snapshot of the year). None: no figures yet.
+    A division-month in draft, submitted or returned is not public (only its last approved revision is)."""
     limit = approved_through(bureau=bureau)
     if month is not None:
         limit = min(limit, month_end(month))
-    return execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=limit)
+    return execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=limit, approved_only=True)
 
 
 def public_execution_table(*, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None) -> ExecutionTable | None:
@@ -318,7 +319,7 @@ def public_execution_table(*, bureau: Bureau, fiscal_year: int, month: datetime.
     as_of = public_execution_date(bureau=bureau, fiscal_year=fiscal_year, month=month)
     if as_of is None:
         return None
-    return execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of)
+    return execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, approved_only=True)
 
 
 def public_fiscal_years(*, bureau: Bureau) -> list[int]:
