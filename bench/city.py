@@ -86,7 +86,7 @@ def city_generate(scale: Scale = DEFAULT) -> dict:
             for division in divisions
             for n in range(1, scale.lines_per_division + 1)
         )
-        _copy(ExecutionSnapshot, ["budget_line_id", "as_of", "obligations", "disbursements"], _snapshots(rng, lines))
+        _copy(ExecutionSnapshot, ["budget_line_id", "as_of", "obligations", "disbursements", "approved_obligations", "approved_disbursements"], _snapshots(rng, lines))
         _copy(HeadcountEntry, ["division_id", "grade_id", "as_of", "quota", "current"], _headcount(rng, divisions, grades, years))
         items = _programs(rng, bureau, years, scale)
         counts["bureaus"] += 1
@@ -106,7 +106,7 @@ def _snapshots(rng, lines):
             progress = month / 12
             disbursed = int(line.original_budget * final_share * progress)
             obligated = max(disbursed, int(line.original_budget * obligated_share * min(1.0, progress * 1.3)))
-            yield (line.pk, month_end(line.fiscal_year, month), obligated, disbursed)
+            yield (line.pk, month_end(line.fiscal_year, month), obligated, disbursed, obligated, disbursed)  # approved as entered
 
 
 def _headcount(rng, divisions, grades, years):

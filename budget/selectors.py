@@ -61,6 +61,8 @@ class ExecutionRow:
     pace: Decimal | None = None  # the expected rate at the table's date, where a page compares against it
     programs: list["ProgramRef"] = field(default_factory=list)  # the programs a line is part of (division dashboard)
     division_order: int = 0
+    bureau_name: str = ""  # the city-wide table's lines name their bureau and division
+    division_name: str = ""
 
     @property
     def balance(self) -> int:
@@ -322,10 +324,87 @@ def public_execution_table(*, bureau: Bureau, fiscal_year: int, month: datetime.
     return execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, approved_only=True)
 
 
+# -- the whole city: every bureau's lines, paginated, with the city's and each bureau's totals -------------
+
+
+def city_fiscal_years() -> list[int]:
+    """The fiscal years with budget lines in any bureau, latest first."""
+    return list(BudgetLine.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
+
+
+def city_execution_date(*, fiscal_year: int, month: datetime.date | None = None) -> datetime.date | None:
+    """The latest approved snapshot of the year in any bureau, at or before the month's end (default: the
+    year's latest). Each line is then taken at its own latest approved snapshot at or before that date."""
+    snapshots = ExecutionSnapshot.objects.filter(budget_line__fiscal_year=fiscal_year, approved_disbursements__isnull=False)
+    if month is not None:
+        snapshots = snapshots.filter(as_of__lte=month_end(month))
+    return snapshots.aggregate(latest=Max("as_of"))["latest"]
+
+
+def city_execution_totals(*, fiscal_year: int, as_of: datetime.date) -> list[ExecutionRow]:
+    """The city's 합계, then each bureau's total, from approved figures: one query summing the base figures
+    of every line in the database (예산현액 and the rates are derived from the sums by civicbureau.figures)."""
+    lines = budget_line_figures(lines=BudgetLine.objects.filter(fiscal_year=fiscal_year), as_of=as_of, approved_only=True)
+    sums = (
+        lines.values("division__bureau", "division__bureau__name")
+        .annotate(
+            original=Sum("original_budget"),
+            adjustments=Sum("adjustment_total"),
+            obligations=Sum("obligations_to_date"),
+            reported=Count("obligations_to_date"),
+            disbursements=Sum("disbursements_to_date"),
+            count=Count("pk"),
+        )
+        .order_by("division__bureau")
+    )
+    bureaus = [
+        ExecutionRow(
+            level="division",  # a bureau is a group of the city's table as a division is of a bureau's
+            name=s["division__bureau__name"],
+            code=str(s["division__bureau"]),
+            original=s["original"],
+            authority=figures.budget_authority(s["original"], [s["adjustments"]]),
+            obligations=s["obligations"] if s["reported"] == s["count"] else None,  # as figures.total: no partial sum
+            disbursements=s["disbursements"],
+        )
+        for s in sums
+    ]
+    if not bureaus:
+        return []
+    return [_sum_rows("total", _("합계"), bureaus), *bureaus]
+
+
+def city_execution_lines(*, fiscal_year: int, as_of: datetime.date):
+    """Every budget line of the city with its approved figures, in order (bureau, division, line): a
+    queryset, so that a page of it is read with LIMIT/OFFSET; `city_execution_rows` turns a page into rows."""
+    lines = BudgetLine.objects.filter(fiscal_year=fiscal_year).select_related("division__bureau")
+    return budget_line_figures(lines=lines, as_of=as_of, approved_only=True).order_by("division__bureau", "division__order", "order", "pk")
+
+
+def city_execution_rows(lines) -> list[ExecutionRow]:
+    return [
+        ExecutionRow(
+            level="line",
+            name=line.name,
+            code=line.code,
+            division_code=line.division.code,
+            original=line.original_budget,
+            authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
+            obligations=line.obligations_to_date,
+            disbursements=line.disbursements_to_date,
+            line_id=line.pk,
+            is_basic_expense=line.is_basic_expense,
+            snapshot_as_of=line.snapshot_as_of,
+            bureau_name=line.division.bureau.name,
+            division_name=line.division.name,
+        )
+        for line in lines
+    ]
+
+
 def public_fiscal_years(*, bureau: Bureau) -> list[int]:
     """The fiscal years with budget lines, latest first."""
-    years = BudgetLine.objects.filter(division__bureau=bureau).values_list("fiscal_year", flat=True).distinct()
-    return sorted(years, reverse=True)
+    return list(BudgetLine.objects.filter(division__bureau=bureau).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
 
 def public_revenue_summary(*, bureau: Bureau, fiscal_year: int) -> tuple[datetime.date | None, list[ComparisonRow]]:

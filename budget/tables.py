@@ -52,6 +52,24 @@ class ExecutionStatusTable(FiguresTable):
         super().__init__(TableListData(GroupedRows(rows)), **kwargs)
 
 
+class CityLineTable(FiguresTable):
+    """A page of the whole city's budget lines, each with its bureau and division (not sortable: a page of
+    5,400 lines is read in the city's order; the totals above it cover every line)."""
+
+    name = tables.Column(verbose_name=_("세부사업"), attrs={"td": {"class": "text"}})
+    bureau_name = tables.Column(verbose_name=_("국"), attrs={"td": {"class": "text"}})
+    division_name = tables.Column(verbose_name=_("과"), attrs={"td": {"class": "text"}})
+    original = MoneyColumn(verbose_name=_("예산편성액(당초예산)"))
+    authority = MoneyColumn(verbose_name=_("예산현액(A)"))
+    disbursements = MoneyColumn(verbose_name=_("집행액(B)"))
+    balance = MoneyColumn(verbose_name=_("집행잔액(A-B)"))
+    rate = RateColumn(verbose_name=_("집행률(B/A)"))
+
+    class Meta(FiguresTable.Meta):
+        orderable = False
+        row_attrs = {"data-code": lambda record: record.code}
+
+
 class ComparisonTable(FiguresTable):
     """A year-on-year table (세입총괄, 세출총괄): this year (A), the comparison year (B), change and rate."""
 

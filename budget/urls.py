@@ -20,6 +20,7 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "budget"
 urlpatterns = [
     path("execution/", views.execution, name="execution"),
+    path("execution/city/", views.city_execution, name="city_execution"),
     path("execution.csv", views.execution_csv, name="execution_csv"),
     path("execution.json", views.execution_json, name="execution_json"),
     path("execution-lines.csv", views.execution_lines_csv, name="execution_lines_csv"),

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,6 +40,11 @@ from budget.importers.monthly import execution_import, template_csv, template_xl
 from budget.models import BudgetLine, DivisionMonth
 from budget.selectors import (
     budget_line_history,
+    city_execution_date,
+    city_execution_lines,
+    city_execution_rows,
+    city_execution_totals,
+    city_fiscal_years,
     division_month_grid,
     division_month_history,
     execution_latest_date,
@@ -50,6 +56,7 @@ from budget.selectors import (
     entry_board as entry_board_build,
 )
 from budget.tables import (
+    CityLineTable,
     DivisionExecutionTable,
     ExecutionChangeTable,
     ExecutionLineTable,
@@ -113,6 +120,37 @@ def execution(request):
         context["query"] = period_query(request)
     status = 400 if form.errors else 200
     return render(request, "budget/execution.html", context, status=status)
+
+
+CITY_PAGE_SIZE = 100
+
+
+@public_cacheable
+def city_execution(request):
+    """The whole city's 예산 집행 현황: the city's and each bureau's totals over every line, then the lines,
+    100 a page. Approved figures only; the same period choices as /execution/."""
+    form = ExecutionPeriodForm(request.GET, fiscal_years=city_fiscal_years())
+    context = {"form": form}
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    if year:
+        month = form.cleaned_data["as_of"]
+        context.update(month_choices=form.month_choices(year), chosen_month=month, fiscal_year=year)
+        as_of = city_execution_date(fiscal_year=year, month=month)
+        if as_of is not None:
+            unit_line = display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT)
+            page = Paginator(city_execution_lines(fiscal_year=year, as_of=as_of), CITY_PAGE_SIZE).get_page(request.GET.get("page"))
+            totals_caption = _("%(year)s 시 전체 합계와 국별 합계 %(line)s") % {"year": year, "line": unit_line}
+            lines_caption = _("%(year)s 세부사업별 (%(number)s/%(pages)s쪽) %(line)s") % {
+                "year": year, "number": page.number, "pages": page.paginator.num_pages, "line": unit_line,
+            }  # fmt: skip
+            context.update(
+                as_of=as_of,
+                totals=ExecutionStatusTable(city_execution_totals(fiscal_year=year, as_of=as_of), caption=totals_caption, orderable=False),
+                lines=CityLineTable(city_execution_rows(page.object_list), caption=lines_caption),
+                page=page,
+                query=period_query(request),
+            )
+    return render(request, "budget/city_execution.html", context, status=400 if form.errors else 200)
 
 
 def _execution_file(request, fmt, *, levels=("total", "division", "line")):

@@ -58,7 +58,7 @@ READS = {
     "budget:dashboard_home", "budget:bureau_dashboard", "budget:bureau_changes", "budget:division_dashboard",
     "budget:division_changes",
     # public pages and open data (anyone; approved figures only)
-    "budget:execution", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
+    "budget:execution", "budget:city_execution", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
     "programs:program_list", "programs:program_detail", "programs:program_csv", "programs:program_json",
     "staffing:organisation", "staffing:organisation_file",

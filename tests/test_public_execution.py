@@ -62,7 +62,7 @@ def test_a_later_month_shows_the_latest_snapshot_before_its_end(client):
 
 def test_the_as_of_month_picks_the_snapshot_at_or_before_its_end(client):
     line = BudgetLine.objects.get(fiscal_year=2022, code="PA-01")
-    ExecutionSnapshot.objects.create(budget_line=line, as_of="2022-05-31", disbursements=50_000_000)
+    ExecutionSnapshot.objects.create(budget_line=line, as_of="2022-05-31", disbursements=50_000_000, approved_disbursements=50_000_000)
     may = page_rows(client.get(reverse("budget:execution"), {"year": 2022, "as_of": "2022-05"}).content.decode())
     assert may["시민참여 활성화 추진"][2] == "50,000"
     assert may["시민참여과"][2] == "50,000"  # the other lines have no figures by then: 0

@@ -35,6 +35,7 @@ PUBLIC = ("200",) * 7
 MATRIX = {
     "home":                        PUBLIC,
     "budget:execution":            PUBLIC,
+    "budget:city_execution":       PUBLIC,
     "budget:execution_csv":        PUBLIC,
     "budget:execution_json":       PUBLIC,
     "budget:execution_lines_csv":  PUBLIC,

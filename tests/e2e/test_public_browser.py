@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 PAGES = {
     "execution": "/execution/",
+    "city execution": "/execution/city/",
     "schedule": "/schedule/",
     "programs": "/programs/",
     "program": "/programs/civic-activity-facilities/",
