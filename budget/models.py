@@ -228,6 +228,8 @@ class ExecutionSnapshot(models.Model):
                 name="snapshot_approved_figures_valid",
             ),
         ]
+        # the latest date with figures (selectors.execution_latest_date) reads this index backwards
+        indexes = [models.Index(fields=["as_of"], name="snapshot_as_of")]
 
     def __str__(self):
         return f"{self.budget_line} @ {self.as_of}"

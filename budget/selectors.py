@@ -28,7 +28,7 @@ from budget.models import (
     RevenueCategory,
 )
 from civicbureau import figures
-from civicbureau.publication import approved_through
+from civicbureau.publication import approved_through, figures_cached
 from staffing.models import Bureau, Division
 
 
@@ -119,7 +119,14 @@ def execution_latest_date(
         snapshots = snapshots.filter(approved_disbursements__isnull=False)
     if on_or_before:
         snapshots = snapshots.filter(as_of__lte=on_or_before)
-    return snapshots.aggregate(latest=Max("as_of"))["latest"]
+    return _latest_date(snapshots)
+
+
+def _latest_date(snapshots) -> datetime.date | None:
+    """The latest `as_of` of some snapshots. ORDER BY … LIMIT 1 rather than MAX(): with a join, PostgreSQL
+    reads the as_of index backwards and stops at the first match; MAX() scans every snapshot (150 ms
+    against 1 ms on the benchmark's city of 648,000 snapshots)."""
+    return snapshots.order_by("-as_of").values_list("as_of", flat=True).first()
 
 
 def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = False):
@@ -338,12 +345,19 @@ def city_execution_date(*, fiscal_year: int, month: datetime.date | None = None)
     snapshots = ExecutionSnapshot.objects.filter(budget_line__fiscal_year=fiscal_year, approved_disbursements__isnull=False)
     if month is not None:
         snapshots = snapshots.filter(as_of__lte=month_end(month))
-    return snapshots.aggregate(latest=Max("as_of"))["latest"]
+    return _latest_date(snapshots)
 
 
 def city_execution_totals(*, fiscal_year: int, as_of: datetime.date) -> list[ExecutionRow]:
     """The city's 합계, then each bureau's total, from approved figures: one query summing the base figures
-    of every line in the database (예산현액 and the rates are derived from the sums by civicbureau.figures)."""
+    of every line in the database (예산현액 and the rates are derived from the sums by civicbureau.figures).
+
+    That query reads every line's latest snapshot (about 95 ms for the benchmark's 5,400 lines a year on
+    PostgreSQL), so its result is kept until the figures change (publication.figures_cached)."""
+    return figures_cached(("city-execution-totals", fiscal_year, as_of), lambda: _city_execution_totals(fiscal_year, as_of))
+
+
+def _city_execution_totals(fiscal_year: int, as_of: datetime.date) -> list[ExecutionRow]:
     lines = budget_line_figures(lines=BudgetLine.objects.filter(fiscal_year=fiscal_year), as_of=as_of, approved_only=True)
     sums = (
         lines.values("division__bureau", "division__bureau__name")

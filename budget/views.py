@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -76,7 +78,7 @@ from civicbureau.permissions import (
     membership_of,
     restrict,
 )
-from civicbureau.publication import public_cacheable
+from civicbureau.publication import figures_cached, public_cacheable
 from programs.selectors import (
     centre_staffing_dates,
     consigned_centre_table,
@@ -286,13 +288,23 @@ def division_dashboard(request, code):
 
 @login_required
 def bureau_dashboard(request):
-    """All divisions side by side at a date, ranked by the gap to the pace, each linking to its dashboard."""
+    """All divisions side by side at a date, ranked by the gap to the pace, each linking to its dashboard.
+
+    The content is computed and drawn once per version of the figures for each address, language and
+    set of divisions the person may open (publication.figures_cached): most of a request's time went
+    into drawing the tables and charts, not into the database."""
     bureau = _bureau_for(request)
+    linked = tuple(restrict(Division.objects.filter(bureau=bureau), request.user).values_list("code", flat=True))
+    key = ("bureau-dashboard", bureau.pk, request.get_full_path(), get_language(), linked)
+    content = figures_cached(key, lambda: _bureau_dashboard_content(request, bureau, linked))
+    return render(request, "budget/bureau_dashboard.html", {"bureau": bureau, "content": content})
+
+
+def _bureau_dashboard_content(request, bureau, linked) -> str:
     as_of_form = AsOfForm(request.GET)
     money = selectors.bureau_dashboard(bureau=bureau, as_of=as_of_form.requested())
     context = {"bureau": bureau, "as_of_form": as_of_form, "money": money}
     if money.as_of:
-        linked = restrict(Division.objects.filter(bureau=bureau), request.user).values_list("code", flat=True)
         table = DivisionExecutionTable(
             money.rows,
             caption=_caption(money.as_of, display.THOUSAND_WON, display.PERCENT),
@@ -308,7 +320,7 @@ def bureau_dashboard(request):
             bar_rows=bar_rows,
             bar_chart=charts.rate_bar_chart(bar_rows, chart_id="division-rates-chart"),
         )
-    return render(request, "budget/bureau_dashboard.html", context)
+    return render_to_string("budget/_bureau_dashboard_content.html", context, request)
 
 
 def _changes(request, *, bureau, division, back_url):

@@ -96,3 +96,15 @@ def test_query_count_is_flat_as_the_city_grows(client, django_assert_max_num_que
     city_generate(TWO_BUREAUS)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert "합성국 02" in client.get(f"{URL}?year=2022&page=3").content.decode()
+
+
+def test_the_kept_totals_follow_a_change_of_approved_figures(client):
+    """The totals are kept between requests (publication.figures_cached) and computed afresh after a change."""
+    before = {r[0]: r[1:] for r in rows(client.get(f"{URL}?year=2022").content.decode(), "city-totals")}
+    assert before["합계"][2] == "31,734,467"
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
+    snapshot.disbursements += 1_000_000
+    snapshot.approved_disbursements += 1_000_000
+    snapshot.save()
+    after = {r[0]: r[1:] for r in rows(client.get(f"{URL}?year=2022").content.decode(), "city-totals")}
+    assert after["합계"][2] == "31,735,467" and after["시민협력국"][2] == "31,735,467"
