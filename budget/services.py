@@ -270,9 +270,7 @@ def execution_month_save(
             month.changed_by = user
             _record(month, user, how)
             month.save()
-        for snapshot in to_save:
-            _record(snapshot, user, how)
-            snapshot.save()
+        audit.save_many(ExecutionSnapshot, to_save, fields=["obligations", "disbursements"], user=user, how=how)
     return month
 
 
