@@ -129,25 +129,32 @@ def _latest_date(snapshots) -> datetime.date | None:
     return snapshots.order_by("-as_of").values_list("as_of", flat=True).first()
 
 
-def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = False):
-    """Annotate budget lines with their adjustments up to `as_of` and their latest snapshot at or before it.
-
-    With `approved_only`, the snapshot figures are those of the last approved revision of their
-    division-month (what public pages may show); a month never approved counts as not reported.
-    """
+def budget_line_adjustments(*, lines, as_of: datetime.date):
+    """Annotate budget lines with the sum of their adjustments effective up to `as_of` (adjustment_total, 0
+    when none): with the original budget, what 예산현액 at that date is derived from."""
     adjustments = (
         BudgetAdjustment.objects.filter(budget_line=OuterRef("pk"), effective_on__lte=as_of)
         .values("budget_line")
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    return lines.annotate(
+        adjustment_total=Coalesce(Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()),
+    )
+
+
+def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = False):
+    """Annotate budget lines with their adjustments up to `as_of` and their latest snapshot at or before it.
+
+    With `approved_only`, the snapshot figures are those of the last approved revision of their
+    division-month (what public pages may show); a month never approved counts as not reported.
+    """
     latest = ExecutionSnapshot.objects.filter(budget_line=OuterRef("pk"), as_of__lte=as_of).order_by("-as_of")
     obligations, disbursements = "obligations", "disbursements"
     if approved_only:
         latest = latest.filter(approved_disbursements__isnull=False)
         obligations, disbursements = "approved_obligations", "approved_disbursements"
-    return lines.annotate(
-        adjustment_total=Coalesce(Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()),
+    return budget_line_adjustments(lines=lines, as_of=as_of).annotate(
         obligations_to_date=Subquery(latest.values(obligations)[:1], output_field=BigIntegerField()),
         disbursements_to_date=Coalesce(
             Subquery(latest.values(disbursements)[:1], output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()

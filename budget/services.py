@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
-from budget.selectors import budget_line_figures
+from budget.selectors import budget_line_adjustments
 from civicbureau import audit, display, figures
 from civicbureau.permissions import can_approve, can_edit_division
 from staffing.models import Division
@@ -170,7 +170,7 @@ def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[Execu
     codes = [r.code for r in rows if r.code]
     lines = {
         line.code: line
-        for line in budget_line_figures(
+        for line in budget_line_adjustments(
             lines=BudgetLine.objects.filter(fiscal_year=as_of.year, code__in=codes).select_related("division"), as_of=as_of
         )
     }
