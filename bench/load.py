@@ -22,11 +22,11 @@ import logging
 import os
 import platform
 import secrets
+import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -168,27 +168,31 @@ def start_gunicorn(env: dict, *, workers: int, threads: int, log_path: Path) -> 
     command = [str(Path(sys.executable).with_name("gunicorn")), "civicbureau.wsgi", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
                "--keep-alive", "10", "--timeout", "60", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log)
+    # its own process group, so that the workers go too if the master has to be killed
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     log.close()
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        if server.poll() is not None:
-            break
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             urllib.request.urlopen(url + "/", timeout=5)
             return server, url
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while the workers boot (URLError is an OSError)
             time.sleep(0.2)
-    server.kill()
+        except BaseException:
+            stop_gunicorn(server)
+            raise
+    stop_gunicorn(server)
     sys.exit("gunicorn did not start:\n" + log_path.read_text(errors="replace")[-3000:])
 
 
 def stop_gunicorn(server: subprocess.Popen) -> None:
+    """A graceful stop (the master stops its workers); the whole process group is killed if it hangs."""
     server.terminate()
     try:
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        server.kill()
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait()
 
 
