@@ -205,10 +205,10 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_snapshot(server: subprocess.Popen) -> dict:
-    """CPU seconds so far of the gunicorn processes, of every PostgreSQL process (other users' included:
-    the server is shared), of this client, and of the whole machine (all cores)."""
-    processes = {"gunicorn": [], "postgresql": []}
+def cpu_snapshot(server: subprocess.Popen, database: str) -> dict:
+    """CPU seconds so far per process of gunicorn and of the PostgreSQL backends serving the load database
+    (their title names it), of this client, and of the whole machine (all cores, everyone's work)."""
+    processes = {"gunicorn": {}, "postgresql": {}}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -216,23 +216,34 @@ def cpu_snapshot(server: subprocess.Popen) -> dict:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
-        if int(entry.name) == server.pid or int(rest[1]) == server.pid:
-            processes["gunicorn"].append(int(entry.name))
-        elif name.startswith("postgres"):
-            processes["postgresql"].append(int(entry.name))
+        name, ppid = stat[stat.index("(") + 1 : stat.rindex(")")], int(stat.rsplit(")", 1)[1].split()[1])
+        if int(entry.name) == server.pid or ppid == server.pid:
+            processes["gunicorn"][entry.name] = _cpu_seconds(int(entry.name))
+        elif name.startswith("postgres") and f" {database} " in _title(entry):
+            processes["postgresql"][entry.name] = _cpu_seconds(int(entry.name))
     try:
         cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
         busy = (sum(cpu) - cpu[3] - cpu[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
     except OSError:
         busy = 0.0
     times = os.times()
-    return {
-        "gunicorn": sum(_cpu_seconds(p) for p in processes["gunicorn"]),
-        "postgresql": sum(_cpu_seconds(p) for p in processes["postgresql"]),
-        "client": times.user + times.system,
-        "machine": busy,
-    }
+    return processes | {"client": times.user + times.system, "machine": busy}
+
+
+def _title(entry: Path) -> str:
+    try:
+        return (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def cpu_used(before: dict, after: dict) -> dict:
+    """CPU seconds between two snapshots; a process that started in between counts from zero, one that
+    ended in between is not counted."""
+    used = {name: after[name] - before[name] for name in ("client", "machine")}
+    for group in ("gunicorn", "postgresql"):
+        used[group] = sum(seconds - before[group].get(pid, 0.0) for pid, seconds in after[group].items())
+    return {name: round(seconds, 1) for name, seconds in used.items()}
 
 
 def server_errors(log_path: Path) -> dict:
@@ -314,7 +325,7 @@ def render(results: dict) -> str:
     out += [
         "",
         f"CPU in the run: machine {cpu['machine']} s of {results['elapsed_seconds'] * results['machine']['cpus']:.0f} s available; gunicorn {cpu['gunicorn']} s "
-        f"({per_request('gunicorn')} a request), PostgreSQL (all databases) {cpu['postgresql']} s ({per_request('postgresql')}), this client {cpu['client']} s ({per_request('client')})",
+        f"({per_request('gunicorn')} a request), PostgreSQL backends {cpu['postgresql']} s ({per_request('postgresql')}), this client {cpu['client']} s ({per_request('client')})",
     ]
     errors = ", ".join(f"{kind}: {n}" for kind, n in results["errors"].items()) or "none"
     log = results["server_log"]
@@ -369,13 +380,14 @@ def main(argv=None):
                             think=(args.think_min, args.think_max))  # fmt: skip
         print(f"{args.users} users against {base_url}: {args.warm_up:g} s of warm-up (not measured), then {args.seconds:g} s…", flush=True)
         warm_up = runner.run(args.warm_up)  # every server process loads its templates and opens its connections
-        cpu_before = cpu_snapshot(server)
+        database = urlparse(url).path.lstrip("/")
+        cpu_before = cpu_snapshot(server, database)
         run = runner.run(args.seconds)
-        cpu_after = cpu_snapshot(server)
+        cpu_after = cpu_snapshot(server, database)
     finally:
         stop_gunicorn(server)
     results = summarise(run, args, database_url=url, workers=args.workers, threads=args.threads, log_path=log_path)
-    results["cpu_seconds"] = {name: round(cpu_after[name] - cpu_before[name], 1) for name in cpu_before}
+    results["cpu_seconds"] = cpu_used(cpu_before, cpu_after)
     results["exactly_once"] = verify(warm_up.saves + run.saves, staff)  # the warm-up's saves are checked too
     results["warm_up"] = {"seconds": args.warm_up, "requests": len(warm_up.samples), "errors": sum(1 for s in warm_up.samples if s.error),
                           "saves_acknowledged": sum(1 for s in warm_up.saves if s.outcome == "acknowledged")}  # fmt: skip
