@@ -333,7 +333,7 @@ def render(results: dict) -> str:
         "",
         f"errors: {results['error_count']} ({errors}); server log: {log['tracebacks']} tracebacks, {log['worker_timeouts']} worker timeouts",
         f"saves: {saves['attempted']} attempted, {saves['acknowledged']} acknowledged, {saves['conflicts']} refused as conflicts (stale version), {saves['failed']} failed",
-        f"exactly once: {check['acknowledged']} acknowledged, {check['history_rows']} history rows; lost {check['lost']}, doubled {check['doubled']}, "
+        f"exactly once (the warm-up's saves included): {check['acknowledged']} acknowledged, {check['history_rows']} history rows; lost {check['lost']}, doubled {check['doubled']}, "
         f"written but not acknowledged {check['written_not_acknowledged']}; sum {check['sum_in_history']} in history / {check['sum_acknowledged']} acknowledged; "
         f"{len(check['months_with_wrong_version'])} division-months with a wrong version",
         "",

@@ -142,6 +142,7 @@ class Person(threading.Thread):
         self.cookies = dict(staff.cookies)
         self.connection: http.client.HTTPConnection | None = None
         self.last_used = 0.0
+        self.location = ""  # the Location of the last answer (where a redirect goes)
         self.samples: list[Sample] = []
         self.saves: list[Save] = []
 
@@ -167,6 +168,7 @@ class Person(threading.Thread):
             return 0, b"", (time.perf_counter() - started) * 1000, type(exc).__name__
         ms = (time.perf_counter() - started) * 1000
         self.last_used = time.monotonic()
+        self.location = response.getheader("Location", "")
         if staff:
             for header in response.msg.get_all("Set-Cookie") or []:
                 name, _, rest = header.partition("=")
@@ -207,8 +209,8 @@ class Person(threading.Thread):
         outcome = "error"
         if error:
             pass
-        elif status == 302:
-            outcome = "acknowledged"
+        elif status == 302 and urllib.parse.urlsplit(self.location).path == path:
+            outcome = "acknowledged"  # back to the month page; a 302 elsewhere (the login page) is no acknowledgement
         elif status == 400:
             answer = GridForm()
             answer.feed(content.decode("utf-8"))
