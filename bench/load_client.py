@@ -75,6 +75,7 @@ def public_pages() -> list[tuple[str, str, int]]:
         ("home", "/", 12),
         ("execution", "/execution/?year=2022&as_of={month}", 12),
         ("execution sorted", "/execution/?year=2022&as_of=2022-07&sort=-rate", 3),
+        ("city execution", "/execution/city/?year=2022", 2),
         ("schedule", "/schedule/?date=2022-07-01", 8),
         ("schedule (today)", "/schedule/", 3),
         ("program list", "/programs/", 5),
