@@ -84,6 +84,7 @@ def prepare(users: int) -> tuple[list, list[str], list[str]]:
     from staffing.models import Division, Membership
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the production settings' shared cache
     load_demo()
     demo_users_ensure()
     call_command("collectstatic", interactive=False, verbosity=0)  # WhiteNoise's manifest, as when deploying

@@ -45,3 +45,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# One cache for every server process: the figures kept by publication.figures_cached, the public responses
+# kept for anonymous readers and the reference-data bump must be seen by all gunicorn workers (a process's
+# own memory would keep serving what another worker has invalidated). A table in the database: run
+# `manage.py createcachetable` when deploying.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "civicbureau_cache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}

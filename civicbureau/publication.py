@@ -143,13 +143,39 @@ def _last_modified(request, *args, **kwargs):
     return _changed_at(request)
 
 
+PUBLIC_RESPONSE_SECONDS = 5 * 60
+
+
+def _kept_for_anonymous(view):
+    """An anonymous response is kept under its ETag (figures' version, language, address): the next
+    request for it is served without computing or drawing it again. Drawing a page costs tens of
+    milliseconds of CPU (django-tables2 cells above all), reading a kept one about one. A signed-in
+    user's page names the user and is drawn each time. The timeout bounds how long a change committed
+    late (see figures_cached) can go unseen."""
+
+    @wraps(view)
+    def kept(request, *args, **kwargs):
+        if request.user.is_authenticated or request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        key = f"civicbureau:public-response:{_etag(request)}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(key, response, PUBLIC_RESPONSE_SECONDS)
+        return response
+
+    return kept
+
+
 def public_cacheable(view):
-    """A public page or file: ETag and Last-Modified from the figures' version, revalidated on each use.
+    """A public page or file: ETag and Last-Modified from the figures' version, revalidated on each use,
+    and kept on the server for anonymous readers (_kept_for_anonymous).
 
     Anonymous pages may be kept by shared caches (they hold nothing personal: the language switch needs no
     CSRF token); a signed-in user's page names the user, so it is private.
     """
-    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(_kept_for_anonymous(view))
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import translation
 from django.test import Client
 
@@ -21,6 +22,13 @@ def _default_language():
     """A request in English leaves English active in the thread; the next test starts in Korean again."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing kept (publication.figures_cached, public responses, reference bumps):
+    the database is rolled back after each test, the process's cache is not."""
+    cache.clear()
 
 
 @pytest.fixture

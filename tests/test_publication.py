@@ -3,6 +3,7 @@ changes their validators at once; the language and the user are part of them."""
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from budget.models import BudgetAdjustment, BudgetLine, ExecutionSnapshot
@@ -85,3 +86,24 @@ def test_the_language_switch_sets_the_cookie_and_stays_on_the_site(client):
     assert away["Location"] == "/"
     unknown = client.get(reverse("language_switch"), {"language": "xx", "next": "/"})
     assert settings.LANGUAGE_COOKIE_NAME not in unknown.cookies
+
+
+def test_an_anonymous_response_is_kept_until_the_figures_change(client, django_assert_max_num_queries):
+    """The second read of a public page is served from the server's cache (one query: the figures'
+    version); a change to the figures serves the new page at once; a signed-in user's page is not kept."""
+    url = reverse("budget:execution") + "?year=2022"
+    first = client.get(url)
+    with django_assert_max_num_queries(1):
+        again = client.get(url)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
+    snapshot.disbursements += 1_000_000
+    snapshot.approved_disbursements += 1_000_000
+    snapshot.save()
+    changed = client.get(url)
+    assert changed["ETag"] != first["ETag"] and "84,765" in changed.content.decode() and "84,765" not in first.content.decode()
+    client.force_login(get_user_model().objects.get(username="staff"))
+    client.get(url)
+    with django_assert_max_num_queries(30) as signed_in:
+        client.get(url)
+    assert len(signed_in.captured_queries) > 3  # drawn again: session, user, the figures
