@@ -9,6 +9,7 @@ import time
 import tracemalloc
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -54,6 +55,9 @@ def percentile(values, p):
 
 
 def time_page(client, url, requests):
+    """Served: repeated requests as readers make them (what the portal keeps under the figures' version is
+    read from the cache). Computed: the cache emptied before each request, so the page is computed and
+    drawn in full, as after a change of the figures. Queries are counted on the computing path."""
     times = []
     client.get(url)  # warm-up
     for _ in range(requests):
@@ -61,9 +65,22 @@ def time_page(client, url, requests):
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code)
+    computed = []
+    for _ in range(max(5, requests // 3)):
+        cache.clear()
+        start = time.perf_counter()
+        client.get(url)
+        computed.append((time.perf_counter() - start) * 1000)
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 95), 1), "queries": len(queries)}
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "computed_p50_ms": round(statistics.median(computed), 1),
+        "computed_p95_ms": round(percentile(computed, 95), 1),
+        "queries": len(queries),
+    }
 
 
 EXECUTION_SQL = """
@@ -204,6 +221,19 @@ def city_briefing():
     return Briefing(bureaus[0], YEAR, AS_OF, sheets)
 
 
+def time_framework_floor(requests) -> dict:
+    """What any signed-in page costs before its own work: the session, the user and a response, timed on
+    /dashboards/ (a redirect to the person's dashboard, no figures read)."""
+    client = _client("bureau")
+    client.get("/dashboards/")
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        assert client.get("/dashboards/").status_code == 302
+        times.append((time.perf_counter() - start) * 1000)
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 95), 1)}
+
+
 def measure_scale(label, requests, demo_bureau):
     pages = {}
     division = demo_bureau.divisions.get(code="participation")
@@ -220,15 +250,23 @@ def verdicts(results) -> list[str]:
     for name, user, url, floor, held in PAGES:
         demo, city = results["pages"]["demo"][name], results["pages"]["city"][name]
         if held:
-            ratio = city["p95_ms"] / demo["p95_ms"]
-            out.append(f"{'ok  ' if ratio <= TARGET_RATIO else 'MISS'} {name}: city/demo p95 {ratio:.2f} (≤ {TARGET_RATIO})")
+            # growth is judged on the computing path: a kept page costs the same at any scale
+            ratio = city["computed_p95_ms"] / demo["computed_p95_ms"]
+            out.append(
+                f"{'ok  ' if ratio <= TARGET_RATIO else 'MISS'} {name}: city/demo p95 computed afresh {ratio:.2f} (≤ {TARGET_RATIO}; "
+                f"served: {city['p95_ms'] / demo['p95_ms']:.2f})"
+            )
             same = demo["queries"] == city["queries"] <= TARGET_QUERIES
             out.append(f"{'ok  ' if same else 'MISS'} {name}: queries {demo['queries']}/{city['queries']} (equal, ≤ {TARGET_QUERIES})")
         if not name.startswith("briefing"):
-            out.append(f"{'ok  ' if city['p95_ms'] <= TARGET_P95_MS else 'MISS'} {name}: city p95 {city['p95_ms']} ms (≤ {TARGET_P95_MS})")
+            out.append(
+                f"{'ok  ' if city['p95_ms'] <= TARGET_P95_MS else 'MISS'} {name}: city p95 {city['p95_ms']} ms (≤ {TARGET_P95_MS}; "
+                f"computed afresh: {city['computed_p95_ms']} ms)"
+            )
         if name in FLOOR_HELD:
             ratio = city["p95_ms"] / city["raw_sql"]["p95_ms"]
-            out.append(f"{'ok  ' if ratio <= TARGET_FLOOR else 'MISS'} {name}: page / raw SQL {ratio:.1f} (≤ {TARGET_FLOOR})")
+            computed = city["computed_p95_ms"] / city["raw_sql"]["p95_ms"]
+            out.append(f"{'ok  ' if ratio <= TARGET_FLOOR else 'MISS'} {name}: page / raw SQL {ratio:.1f} (≤ {TARGET_FLOOR}; computed afresh: {computed:.1f})")
     limits = {"demo bureau": (1, None), "largest bureau": (2, None), "whole city (execution sheets)": (30, 300)}
     for name, (seconds, megabytes) in limits.items():
         e = results["export"][name]
@@ -267,6 +305,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
             cursor.execute("ANALYZE")
 
     results["pages"]["city"] = measure_scale("city", requests, demo_bureau)
+    results["framework_floor"] = time_framework_floor(requests)
     largest = max(Bureau.objects.all(), key=lambda b: BudgetLine.objects.filter(division__bureau=b, fiscal_year=YEAR).count())
     results["export"]["largest bureau"] = measure_export(lambda: briefing_build(bureau=largest, fiscal_year=YEAR, as_of=AS_OF))
     results["export"]["whole city (execution sheets)"] = measure_export(city_briefing)
@@ -357,17 +396,21 @@ def render(results: dict) -> str:
         f"scale: {results['scale']}",
         f"demo load: {results['demo_load_seconds']} s; city generated in {results['city_generate']['seconds']} s: {results['city_generate']}",
         "",
-        f"{'page':<40} {'demo p50':>9} {'demo p95':>9} {'city p50':>9} {'city p95':>9} {'city/demo p95':>14} {'queries demo/city':>18} {'raw SQL p95':>12} {'page/raw':>9}",
+        "served: repeated requests (what is kept under the figures' version comes from the cache); computed: the cache emptied first",
+        f"{'page':<42} {'demo p50':>9} {'demo p95':>9} {'city p50':>9} {'city p95':>9} {'city/demo p95':>14} {'computed demo/city p95':>23} "
+        f"{'queries demo/city':>18} {'raw SQL p95':>12} {'page/raw':>9}",
     ]
     for name, demo in results["pages"]["demo"].items():
         city = results["pages"]["city"][name]
         raw = city.get("raw_sql")
         ratio = f"{city['p95_ms'] / raw['p95_ms']:.1f}" if raw and raw["p95_ms"] else "-"
         lines.append(
-            f"{name:<40} {demo['p50_ms']:>9} {demo['p95_ms']:>9} {city['p50_ms']:>9} {city['p95_ms']:>9} "
-            f"{city['p95_ms'] / demo['p95_ms']:>14.2f} {str(demo['queries']) + '/' + str(city['queries']):>18} "
-            f"{raw['p95_ms'] if raw else '-':>12} {ratio:>9}"
+            f"{name:<42} {demo['p50_ms']:>9} {demo['p95_ms']:>9} {city['p50_ms']:>9} {city['p95_ms']:>9} "
+            f"{city['p95_ms'] / demo['p95_ms']:>14.2f} {str(demo['computed_p95_ms']) + ' / ' + str(city['computed_p95_ms']):>23} "
+            f"{str(demo['queries']) + '/' + str(city['queries']):>18} {raw['p95_ms'] if raw else '-':>12} {ratio:>9}"
         )
+    floor = results["framework_floor"]
+    lines.append(f"a signed-in request that reads no figures (/dashboards/, a redirect): p50 {floor['p50_ms']} ms, p95 {floor['p95_ms']} ms")
     lines += ["", f"{'export':<34} {'seconds':>8} {'peak MB':>8} {'sheets':>7} {'rows':>7}"]
     for name, e in results["export"].items():
         lines.append(f"{name:<34} {e['seconds']:>8} {e['peak_mb']:>8} {e['sheets']:>7} {e['rows']:>7}")
