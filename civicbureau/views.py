@@ -9,9 +9,11 @@ from django.views.decorators.cache import never_cache
 from budget.selectors import execution_table, fiscal_year_latest
 from civicbureau import security
 from civicbureau.permissions import can_export_briefing
+from civicbureau.publication import public_cacheable
 from staffing.selectors import bureau_default, division_list, headcount_table
 
 
+@public_cacheable
 def home(request):
     """The bureau as of its latest figures: divisions, headcount and the execution table (approved figures only)."""
     bureau = bureau_default()
