@@ -321,8 +321,9 @@ def _sheet(rows) -> bytes:
 
     from openpyxl import Workbook
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("실적")
+    workbook = Workbook()  # as Excel saves a sheet: with its <dimension> (write-only mode leaves it out, and the reader then parses twice)
+    sheet = workbook.active
+    sheet.title = "실적"
     for row in rows:
         sheet.append(row)
     buffer = BytesIO()

@@ -6,7 +6,7 @@ values and how it came (django-simple-history), so writes that skip `save()` are
 of the services: many rows of one model written in a few statements, each with its own history row.
 """
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
@@ -73,5 +73,18 @@ def save_many(model, objs, *, fields: list[str], user, how: str) -> None:
                 raise AuditBypassError(f"{model.__name__}: bulk_create() returned rows without keys; their history cannot be written")
             history.bulk_history_create(created, default_user=user, default_change_reason=how, default_date=now)
         if changed:
-            models.QuerySet(model=model).bulk_update(changed, fields)  # the audited one refuses: no history
+            _update_rows(model, changed, fields)
             history.bulk_history_create(changed, update=True, default_user=user, default_change_reason=how, default_date=now)
+
+
+def _update_rows(model, objs, fields: list[str]) -> None:
+    """One UPDATE by primary key, executed for every row in one go (executemany: a single round trip with
+    psycopg's pipeline). Django's bulk_update builds a CASE expression per row and field: 100 ms of query
+    building for a 30-line sheet, against about 1 ms here."""
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    rows = [[column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns] + [obj.pk] for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
