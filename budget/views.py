@@ -80,8 +80,7 @@ from civicbureau.permissions import (
 )
 from civicbureau.publication import figures_cached, public_cacheable
 from programs.selectors import (
-    centre_staffing_dates,
-    consigned_centre_table,
+    division_centre_table,
     schedule_attention,
 )
 from staffing.models import Division
@@ -252,8 +251,15 @@ def _bureau_for(request):
 
 @login_required
 def division_dashboard(request, code):
-    """A division's money, lagging lines, what is due, its people and its consigned centres, at a date."""
+    """A division's money, lagging lines, what is due, its people and its consigned centres, at a date;
+    computed and drawn once per version of the figures for each address and language (figures_cached)."""
     division = _division_for(request, code)
+    key = ("division-dashboard", division.pk, request.get_full_path(), get_language())
+    content = figures_cached(key, lambda: _division_dashboard_content(request, division))
+    return render(request, "budget/division_dashboard.html", {"division": division, "content": content})
+
+
+def _division_dashboard_content(request, division) -> str:
     as_of_form = AsOfForm(request.GET)
     money = selectors.division_dashboard(division=division, as_of=as_of_form.requested())
     context = {"division": division, "as_of_form": as_of_form, "money": money}
@@ -261,29 +267,18 @@ def division_dashboard(request, code):
         filters = LineFilterForm(request.GET, programs=money.programs)
         table = ExecutionLineTable(filters.apply(money.rows), caption=_caption(money.as_of, display.THOUSAND_WON, display.PERCENT))
         RequestConfig(request, paginate=False).configure(table)
-        staff_as_of, staff_base_as_of = centre_staffing_dates(on_or_before=money.as_of)
-        centres = (
-            consigned_centre_table(
-                fiscal_year=money.date.fiscal_year,
-                base_year=money.date.fiscal_year - 1,
-                staff_as_of=staff_as_of,
-                staff_base_as_of=staff_base_as_of,
-                division=division,
-            )
-            if staff_as_of
-            else []
-        )
+        centres = division_centre_table(division=division, fiscal_year=money.date.fiscal_year, on_or_before=money.as_of)
         context.update(
             filters=filters,
             table=table,
             schedule=schedule_attention(bureau=division.bureau, division=division, as_of=money.as_of),
             people=division_headcount(division=division, on_or_before=money.as_of),
-            centres=centres,
-            centre_dates=(staff_base_as_of, staff_as_of),
+            centres=centres.rows,
+            centre_dates=(centres.staff_base_as_of, centres.staff_as_of),
             pace_chart=charts.pace_chart(money),
             bar_chart=charts.rate_bar_chart(money.rows, chart_id="line-rates-chart"),
         )
-    return render(request, "budget/division_dashboard.html", context)
+    return render_to_string("budget/_division_dashboard_content.html", context, request)
 
 
 @login_required

@@ -119,18 +119,50 @@ def consigned_centre_table(
 ) -> list[CentreRow]:
     """민간위탁 운영 현황: each centre's budget for two years and staff at two dates, with the 합계 row first
     (only the centres of `division` when given)."""
+    centres = ConsignedCentre.objects.select_related("division").order_by("order")
+    if division is not None:
+        centres = centres.filter(division=division)
+    return _centre_rows(_with_centre_figures(centres, fiscal_year, base_year, staff_as_of, staff_base_as_of))
+
+
+@dataclass
+class DivisionCentres:
+    rows: list[CentreRow]
+    staff_base_as_of: datetime.date | None
+    staff_as_of: datetime.date | None
+
+
+def division_centre_table(*, division: Division, fiscal_year: int, on_or_before: datetime.date) -> DivisionCentres:
+    """A division's centres as consigned_centre_table shows them, with staff at the two latest dates of the
+    staff counts at or before a date (as centre_staffing_dates), those dates found in the same query."""
+    latest = CentreStaffing.objects.filter(as_of__lte=on_or_before).order_by("-as_of").values("as_of")[:1]
+    previous = CentreStaffing.objects.filter(as_of__lt=Subquery(latest)).order_by("-as_of").values("as_of")[:1]
+    centres = ConsignedCentre.objects.filter(division=division).select_related("division").order_by("order")
+    centres = list(
+        _with_centre_figures(centres, fiscal_year, fiscal_year - 1, Subquery(latest), Subquery(previous)).annotate(
+            staff_as_of=Subquery(latest), staff_base_as_of=Subquery(previous)
+        )
+    )
+    if not centres:
+        return DivisionCentres([], None, None)
+    return DivisionCentres(_centre_rows(centres), centres[0].staff_base_as_of, centres[0].staff_as_of)
+
+
+def _with_centre_figures(centres, fiscal_year, base_year, staff_as_of, staff_base_as_of):
+    """Each centre's budgets and staff counts as subqueries: one query, however many centres."""
+
     def budget(year):
         return Subquery(CentreBudget.objects.filter(centre=OuterRef("pk"), fiscal_year=year).values("amount")[:1])
 
     def staff(as_of):
         return Subquery(CentreStaffing.objects.filter(centre=OuterRef("pk"), as_of=as_of).values("headcount")[:1])
 
-    centres = ConsignedCentre.objects.select_related("division").order_by("order")
-    if division is not None:
-        centres = centres.filter(division=division)
-    centres = centres.annotate(
+    return centres.annotate(
         budget_base=budget(base_year), budget_current=budget(fiscal_year), staff_base=staff(staff_base_as_of), staff_current=staff(staff_as_of)
-    )  # one query, however many centres
+    )
+
+
+def _centre_rows(centres) -> list[CentreRow]:
     rows = [
         CentreRow(
             c.name,
