@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.city import DEFAULT, QUICK, city_generate
+from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
 from budget.exports.briefing import briefing_build, execution_sheet, Briefing
 from budget.exports.xlsx import briefing_workbook
 from budget.models import BudgetLine
@@ -201,29 +201,13 @@ IMPORT_AS_OF = datetime.date(2022, 8, 31)
 def measure_import(scale) -> dict:
     """Every synthetic division's month sheet (xlsx, as staff download and fill it), imported through the
     same importer as the portal's upload: validation, optimistic version, history row per line included."""
-    from io import BytesIO
+    from budget.importers.monthly import execution_import
+    from staffing.models import Division
 
-    from openpyxl import Workbook
-
-    from budget.importers.monthly import execution_import, template_rows
-    from budget.selectors import division_month_grid
-    from staffing.models import Division, Membership
-
-    User = get_user_model()
     files = []
     for division in Division.objects.filter(bureau__name__startswith="합성국").select_related("bureau"):
-        user = User.objects.create_user(username=f"bench-{division.code}")
-        Membership.objects.create(user=user, bureau=division.bureau, division=division, role=Membership.Role.STAFF)
-        rows = template_rows(division_month_grid(division=division, as_of=IMPORT_AS_OF))
-        for row in rows[1:]:
-            row[8] = max(0, row[8] - 1_000)  # 지출액 누계: a correction, within the obligations
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("실적")
-        for row in rows:
-            sheet.append(row)
-        buffer = BytesIO()
-        workbook.save(buffer)
-        files.append((user, buffer.getvalue(), len(rows) - 1))
+        user = city_staff(division, f"bench-{division.code}")
+        files.append((user, *correction_sheet(division, IMPORT_AS_OF)))
     started = time.perf_counter()
     rows_imported = 0
     for user, content, count in files:
