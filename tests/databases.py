@@ -22,7 +22,8 @@ APPS = ("staffing", "budget", "programs")
 
 
 def own_database(tmp_path, suffix: str) -> str:
-    """The DATABASE_URL of an empty database for one test: `<test database>_<suffix>` on PostgreSQL."""
+    """The DATABASE_URL of an empty database for one test: on PostgreSQL `<name in DATABASE_URL>_<suffix>`
+    (dropped and created again), beside the pytest database."""
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{tmp_path / f'{suffix}.sqlite3'}"
