@@ -1,16 +1,24 @@
 """A synthetic city with a fixed seed, written through the same models and database constraints as
 real data, by bulk paths (COPY on PostgreSQL, bulk_create elsewhere). On PostgreSQL the COPY rows carry no
-history (nobody made these changes); audited bulk_create (SQLite) writes a history row per object."""
+history (nobody made these changes); audited bulk_create (SQLite) writes a history row per object.
+
+For imports (the benchmark's, and the kill test's): a staff login of a division (city_staff) and its
+month's sheet with every line corrected (correction_sheet)."""
 
 import datetime
 import random
 from dataclasses import dataclass
+from io import BytesIO
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from openpyxl import Workbook
 
+from budget.importers.monthly import template_rows
 from budget.models import BudgetLine, ExecutionSnapshot
+from budget.selectors import division_month_grid
 from programs.models import CoreTask, Direction, Program, ScheduleItem
-from staffing.models import Bureau, Division, Grade, HeadcountEntry
+from staffing.models import Bureau, Division, Grade, HeadcountEntry, Membership
 
 SEED = 2022
 LAST_YEAR = 2022
@@ -96,6 +104,30 @@ def city_generate(scale: Scale = DEFAULT) -> dict:
         counts["schedule_items"] += items
         counts["headcount_rows"] += len(divisions) * len(grades) * 12 * len(years)
     return counts
+
+
+def city_staff(division, username: str):
+    """A login of the division's staff (주무관), to enter or import its figures."""
+    user = get_user_model().objects.create_user(username=username)
+    Membership.objects.create(user=user, bureau=division.bureau, division=division, role=Membership.Role.STAFF)
+    return user
+
+
+def correction_sheet(division, as_of: datetime.date) -> tuple[bytes, int]:
+    """The division-month's sheet (xlsx) as staff download it, with every line's 지출액 누계 lowered by 1,000
+    won (a correction within the obligations): an import of it changes every row. Returns the file and its
+    number of rows."""
+    rows = template_rows(division_month_grid(division=division, as_of=as_of))
+    for row in rows[1:]:
+        row[8] = max(0, row[8] - 1_000)
+    workbook = Workbook()  # as Excel saves a sheet: with its <dimension> (write-only mode leaves it out, and the reader then parses twice)
+    sheet = workbook.active
+    sheet.title = "실적"
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), len(rows) - 1
 
 
 def _snapshots(rng, lines):

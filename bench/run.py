@@ -15,10 +15,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.city import DEFAULT, QUICK, city_generate, month_end
+from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet, month_end
 from budget.exports.briefing import briefing_build, execution_sheet, Briefing
 from budget.exports.xlsx import briefing_workbook
-from budget.models import BudgetLine
+from budget.models import BudgetLine, ExecutionSnapshot
 from civicbureau.demo import demo_users_ensure, load_demo
 from staffing.models import Bureau
 
@@ -316,21 +316,6 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
 IMPORT_AS_OF = datetime.date(2022, 8, 31)
 
 
-def _sheet(rows) -> bytes:
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
-    workbook = Workbook()  # as Excel saves a sheet: with its <dimension> (write-only mode leaves it out, and the reader then parses twice)
-    sheet = workbook.active
-    sheet.title = "실적"
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _import_all(files) -> dict:
     from budget.importers.monthly import execution_import
 
@@ -352,35 +337,24 @@ def measure_import(scale) -> dict:
     - "largest sheet": one sheet at the importer's cap (MAX_ROWS lines) for a synthetic large division.
     A staff member enters their own division only, and a division's sheet is capped, so no single sheet
     holds the city's 5,400 lines; the per-row rate is read from the largest sheet."""
-    from budget.importers.monthly import MAX_ROWS, template_rows
-    from budget.selectors import division_month_grid
-    from staffing.models import Division, Membership
-
-    User = get_user_model()
-
-    def staff_of(division):
-        user = User.objects.create_user(username=f"bench-{division.code}")
-        Membership.objects.create(user=user, bureau=division.bureau, division=division, role=Membership.Role.STAFF)
-        return user
+    from budget.importers.monthly import MAX_ROWS
+    from staffing.models import Division
 
     files = []
     for division in Division.objects.filter(bureau__name__startswith="합성국").select_related("bureau"):
-        rows = template_rows(division_month_grid(division=division, as_of=IMPORT_AS_OF))
-        for row in rows[1:]:
-            row[8] = max(0, row[8] - 1_000)  # 지출액 누계: a correction, within the obligations
-        files.append((staff_of(division), _sheet(rows), len(rows) - 1))
+        files.append((city_staff(division, f"bench-{division.code}"), *correction_sheet(division, IMPORT_AS_OF)))
     results = {"city month": _import_all(files)}
 
     bureau = Bureau.objects.filter(name__startswith="합성국").order_by("pk").first()
     large = Division.objects.create(bureau=bureau, code="bench-large", name="합성 대형과", order=99)
-    BudgetLine.objects.bulk_create(
+    lines = BudgetLine.objects.bulk_create(
         BudgetLine(division=large, fiscal_year=YEAR, code=f"LARGE{n:04d}", name=f"대형 세부사업 {n}", order=n, original_budget=1_000_000_000)
         for n in range(1, MAX_ROWS + 1)
     )
-    rows = template_rows(division_month_grid(division=large, as_of=IMPORT_AS_OF))
-    for n, row in enumerate(rows[1:]):
-        row[7], row[8] = 600_000_000 + n, 500_000_000 + n  # 원인행위, 지출액 누계
-    results["largest sheet"] = _import_all([(staff_of(large), _sheet(rows), len(rows) - 1)])
+    ExecutionSnapshot.objects.bulk_create(  # the month as entered before: the sheet corrects every line
+        ExecutionSnapshot(budget_line=line, as_of=IMPORT_AS_OF, obligations=600_000_000, disbursements=500_000_000) for line in lines
+    )
+    results["largest sheet"] = _import_all([(city_staff(large, "bench-large"), *correction_sheet(large, IMPORT_AS_OF))])
     return results
 
 

@@ -2,7 +2,8 @@
 correction only here, by forms, imports and commands alike.
 
 Every service checks permission again (civicbureau.permissions), validates every row with the model's
-own rules before writing anything, locks the division-month row (select_for_update on PostgreSQL),
+own rules before writing anything, locks the division-month row (select_for_update on PostgreSQL; on
+SQLite, where it does nothing, the transaction holds the database's write lock from BEGIN: settings),
 compares the version the person started from, and saves row by row so each change is in the history
 with who, when and how ('form', 'import').
 """
