@@ -334,7 +334,8 @@ def measure_import(scale) -> dict:
     the division-month's version and a history row per line included.
 
     - "city month": every synthetic division's sheet for ’22. 8. 31. (the city's month, one sheet a division);
-    - "largest sheet": one sheet at the importer's cap (MAX_ROWS lines) for a synthetic large division.
+    - "largest sheet": one sheet at the importer's cap (MAX_ROWS lines) for a synthetic large division,
+      imported three times (each a new correction of every line), the median reported.
     A staff member enters their own division only, and a division's sheet is capped, so no single sheet
     holds the city's 5,400 lines; the per-row rate is read from the largest sheet."""
     from budget.importers.monthly import MAX_ROWS
@@ -354,7 +355,9 @@ def measure_import(scale) -> dict:
     ExecutionSnapshot.objects.bulk_create(  # the month as entered before: the sheet corrects every line
         ExecutionSnapshot(budget_line=line, as_of=IMPORT_AS_OF, obligations=600_000_000, disbursements=500_000_000) for line in lines
     )
-    results["largest sheet"] = _import_all([(city_staff(large, "bench-large"), *correction_sheet(large, IMPORT_AS_OF))])
+    user = city_staff(large, "bench-large")
+    runs = [_import_all([(user, *correction_sheet(large, IMPORT_AS_OF))]) for _ in range(3)]  # each corrects every line again
+    results["largest sheet"] = sorted(runs, key=lambda r: r["seconds"])[1] | {"runs": [r["seconds"] for r in runs]}  # the median of three
     return results
 
 
