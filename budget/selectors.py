@@ -358,7 +358,7 @@ def city_execution_totals(*, fiscal_year: int, as_of: datetime.date) -> list[Exe
 
     That query reads every line's latest snapshot (about 95 ms for the benchmark's 5,400 lines a year on
     PostgreSQL), so its result is kept until the figures change (publication.figures_cached)."""
-    return figures_cached(("city-execution-totals", fiscal_year, as_of), lambda: _city_execution_totals(fiscal_year, as_of))
+    return figures_cached(("city-execution-totals", fiscal_year, as_of), lambda: _city_execution_totals(fiscal_year, as_of), public=True)
 
 
 def _city_execution_totals(fiscal_year: int, as_of: datetime.date) -> list[ExecutionRow]:

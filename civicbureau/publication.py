@@ -65,17 +65,33 @@ def _public_reference_models():
     return [Bureau, Division, DivisionDuty, Grade, Vision, Direction, CoreTask, Achievement, Indicator]
 
 
+# Staff work in progress that public pages never show: a division-month's figures saved as a draft (from
+# the form or an import) and its status moving through draft, submitted, returned. Public pages read the
+# approved figures, which change only with an approval (a division-month's history row with status
+# 'approved'), the loader, the admin, or a deletion.
+_PUBLIC_FILTERS = {
+    "budget_historicalexecutionsnapshot": "history_type = '-' OR history_change_reason IS NULL OR history_change_reason NOT IN ('form', 'import')",
+    "budget_historicaldivisionmonth": "history_type = '-' OR status = 'approved' OR history_change_reason = 'admin'",
+}
+
+
 @functools.cache
-def _figures_changed_sql() -> str:
+def _figures_changed_sql(public: bool) -> str:
     """Built once: reading `Model.history` builds a manager each time, a few milliseconds for fifteen models."""
     quote = connection.ops.quote_name
-    return " UNION ALL ".join(f"SELECT MAX({quote('history_date')}) FROM {quote(model._meta.db_table)}" for model in _public_history_models())
+    parts = []
+    for model in _public_history_models():
+        table = model._meta.db_table
+        where = f" WHERE {_PUBLIC_FILTERS[table]}" if public and table in _PUBLIC_FILTERS else ""
+        parts.append(f"SELECT MAX({quote('history_date')}) FROM {quote(table)}{where}")
+    return " UNION ALL ".join(parts)
 
 
-def figures_changed_at() -> datetime.datetime | None:
-    """When a figure the public pages show last changed: one query over the history tables."""
+def figures_changed_at(*, public: bool = False) -> datetime.datetime | None:
+    """When a figure last changed: one query over the history tables. With `public`, staff work the
+    public never sees (drafts, submissions) is left out, so a staff save does not invalidate public pages."""
     with connection.cursor() as cursor:
-        cursor.execute(_figures_changed_sql())
+        cursor.execute(_figures_changed_sql(public))
         stamps = [_as_datetime(value) for (value,) in cursor.fetchall() if value is not None]
     bump = cache.get(_REFERENCE_BUMP_KEY)
     if bump:
@@ -95,17 +111,18 @@ def _as_datetime(value) -> datetime.datetime:
 # -- computed figures kept until the figures change ---------------------------------------------------
 
 
-def figures_cached(key: tuple, compute, *, timeout: int = 5 * 60):
+def figures_cached(key: tuple, compute, *, public: bool = False, timeout: int = 5 * 60):
     """`compute()` once per version of the figures: the value is cached under `key` and the figures'
     version (figures_changed_at, one query), so any recorded change (a save, an approval, a load) makes
     the next read compute afresh. For derived figures that are costly to compute and read often (the
-    city's totals, a dashboard); the cache is the process's own unless CACHES names a shared one.
+    city's totals, a dashboard); the cache is the process's own unless CACHES names a shared one. With
+    `public`, for figures the public sees: staff drafts do not invalidate them.
 
     The version is the latest history_date, stamped when a row is written, not when its transaction
     commits: a long transaction committing after a later, shorter one leaves the version unchanged. The
     timeout bounds how long such a change can go unseen (five minutes)."""
-    changed = figures_changed_at()
-    digest = hashlib.sha256(repr((changed.isoformat() if changed else "-", key)).encode()).hexdigest()
+    changed = figures_changed_at(public=public)
+    digest = hashlib.sha256(repr((changed.isoformat() if changed else "-", public, key)).encode()).hexdigest()
     cache_key = f"civicbureau:figures:{digest}"
     value = cache.get(cache_key)
     if value is None:
@@ -128,7 +145,7 @@ def connect_signals():
 def _changed_at(request):
     """figures_changed_at, once per request (Django asks for Last-Modified, then for the ETag)."""
     if not hasattr(request, "_public_changed_at"):
-        request._public_changed_at = figures_changed_at()
+        request._public_changed_at = figures_changed_at(public=True)
     return request._public_changed_at
 
 

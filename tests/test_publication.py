@@ -107,3 +107,23 @@ def test_an_anonymous_response_is_kept_until_the_figures_change(client, django_a
     with django_assert_max_num_queries(30) as signed_in:
         client.get(url)
     assert len(signed_in.captured_queries) > 3  # drawn again: session, user, the figures
+
+
+def test_a_staff_draft_leaves_public_pages_kept_and_an_approval_renews_them(client):
+    """Staff saving, submitting and correcting a month is work the public never sees: the public version
+    (and so every kept public page) stays; the approval that makes the month public renews it."""
+    from budget.services import division_month_approve, division_month_submit, execution_month_save
+    from staffing.models import Division
+    from tests.budget.test_entry import JULY, july_rows, user
+
+    url = reverse("budget:execution") + "?year=2022"
+    before = client.get(url)
+    participation = Division.objects.get(code="participation")
+    rows = july_rows(**{"PA-01": (100_000_000, 90_123_000)})
+    month = execution_month_save(user=user("staff"), division=participation, as_of=JULY, rows=rows, version=0)
+    month = division_month_submit(user=user("staff"), month=month, version=month.version)
+    draft = client.get(url)
+    assert draft["ETag"] == before["ETag"] and draft.content == before.content
+    division_month_approve(user=user("director"), month=month, version=month.version)
+    approved = client.get(url)
+    assert approved["ETag"] != before["ETag"] and "90,123" in approved.content.decode()
