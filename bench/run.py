@@ -66,7 +66,7 @@ def time_page(client, url, requests):
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     computed = []
-    for _ in range(max(5, requests // 3)):
+    for _ in range(max(5, requests // 2)):
         cache.clear()
         start = time.perf_counter()
         client.get(url)

@@ -78,13 +78,23 @@ def save_many(model, objs, *, fields: list[str], user, how: str) -> None:
 
 
 def _update_rows(model, objs, fields: list[str]) -> None:
-    """One UPDATE by primary key, executed for every row in one go (executemany: a single round trip with
-    psycopg's pipeline). Django's bulk_update builds a CASE expression per row and field: 100 ms of query
-    building for a 30-line sheet, against about 1 ms here."""
+    """The changed rows' new values, written by primary key. On PostgreSQL one UPDATE … FROM (VALUES …);
+    elsewhere one UPDATE executed for every row in one go (executemany). Django's bulk_update builds a CASE
+    expression per row and field: 100 ms of query building for a 30-line sheet, against about 1 ms here."""
     quote = connection.ops.quote_name
     columns = [model._meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     rows = [[column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns] + [obj.pk] for obj in objs]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            names = [quote(column.column) for column in columns]
+            casts = [column.db_type(connection) for column in columns]
+            values = ", ".join("(" + ", ".join([f"%s::{cast}" for cast in casts] + [f"%s::{model._meta.pk.db_type(connection)}"]) + ")" for _ in rows)
+            assignments = ", ".join(f"{name} = v.{name}" for name in names)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v({', '.join(names)}, {pk}) WHERE {table}.{pk} = v.{pk}",
+                [value for row in rows for value in row],
+            )
+        else:
+            assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", rows)
