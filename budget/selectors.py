@@ -156,6 +156,25 @@ def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = Fa
     )
 
 
+def _line_row(line, **extra) -> ExecutionRow:
+    """A budget line annotated by budget_line_figures (with its division) as a row of an execution table."""
+    return ExecutionRow(
+        level="line",
+        name=line.name,
+        code=line.code,
+        division_code=line.division.code,
+        original=line.original_budget,
+        authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
+        obligations=line.obligations_to_date,
+        disbursements=line.disbursements_to_date,
+        line_id=line.pk,
+        is_basic_expense=line.is_basic_expense,
+        snapshot_as_of=line.snapshot_as_of,
+        division_order=line.division.order,
+        **extra,
+    )
+
+
 def execution_table(
     *,
     bureau: Bureau,
@@ -179,21 +198,7 @@ def execution_table(
     lines = budget_line_figures(lines=lines, as_of=as_of, approved_only=approved_only).order_by("division__order", "order")
     by_division: dict = {}
     for line in lines:
-        row = ExecutionRow(
-            level="line",
-            name=line.name,
-            code=line.code,
-            division_code=line.division.code,
-            original=line.original_budget,
-            authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
-            obligations=line.obligations_to_date,
-            disbursements=line.disbursements_to_date,
-            line_id=line.pk,
-            is_basic_expense=line.is_basic_expense,
-            snapshot_as_of=line.snapshot_as_of,
-            division_order=line.division.order,
-        )
-        by_division.setdefault(line.division, []).append(row)
+        by_division.setdefault(line.division, []).append(_line_row(line))
     division_rows = []
     for line_division, line_rows in by_division.items():
         division_rows.append(
@@ -400,24 +405,7 @@ def city_execution_lines(*, fiscal_year: int, as_of: datetime.date):
 
 
 def city_execution_rows(lines) -> list[ExecutionRow]:
-    return [
-        ExecutionRow(
-            level="line",
-            name=line.name,
-            code=line.code,
-            division_code=line.division.code,
-            original=line.original_budget,
-            authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
-            obligations=line.obligations_to_date,
-            disbursements=line.disbursements_to_date,
-            line_id=line.pk,
-            is_basic_expense=line.is_basic_expense,
-            snapshot_as_of=line.snapshot_as_of,
-            bureau_name=line.division.bureau.name,
-            division_name=line.division.name,
-        )
-        for line in lines
-    ]
+    return [_line_row(line, bureau_name=line.division.bureau.name, division_name=line.division.name) for line in lines]
 
 
 def public_fiscal_years(*, bureau: Bureau) -> list[int]:
