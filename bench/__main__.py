@@ -5,11 +5,7 @@ database name + "_bench"), loads the demo, measures, adds a synthetic city, and 
 import argparse
 import json
 import os
-import platform
-import statistics
 import sys
-import time
-import tracemalloc
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 

@@ -43,7 +43,9 @@ class Scale:
 
 
 DEFAULT = Scale()
-QUICK = Scale(bureaus=3, divisions_per_bureau=6, lines_per_division=10, years=2, programs_per_year=12, items_per_program=5)
+QUICK = Scale(
+    bureaus=3, divisions_per_bureau=6, lines_per_division=10, years=2, programs_per_year=12, items_per_program=5
+)
 
 
 def month_end(year: int, month: int) -> datetime.date:
@@ -61,7 +63,7 @@ def _copy(model, fields: list[str], rows):
     else:
         batch = []
         for row in rows:
-            batch.append(model(**dict(zip(fields, row))))
+            batch.append(model(**dict(zip(fields, row, strict=True))))
             if len(batch) >= 5000:
                 model.objects.bulk_create(batch)
                 batch = []
@@ -74,11 +76,21 @@ def city_generate(scale: Scale = DEFAULT) -> dict:
     rng = random.Random(SEED)
     grades = list(Grade.objects.order_by("order"))
     years = list(range(LAST_YEAR - scale.years + 1, LAST_YEAR + 1))
-    counts = {"bureaus": 0, "divisions": 0, "budget_lines": 0, "monthly_rows": 0, "schedule_items": 0, "headcount_rows": 0}
+    counts = {
+        "bureaus": 0,
+        "divisions": 0,
+        "budget_lines": 0,
+        "monthly_rows": 0,
+        "schedule_items": 0,
+        "headcount_rows": 0,
+    }
     for b in range(1, scale.bureaus + 1):
-        bureau = Bureau.objects.create(name=f"합성국 {b:02d}", established_on=datetime.date(2012, 1, 1), team_count=scale.divisions_per_bureau * 4)
+        bureau = Bureau.objects.create(
+            name=f"합성국 {b:02d}", established_on=datetime.date(2012, 1, 1), team_count=scale.divisions_per_bureau * 4
+        )
         divisions = Division.objects.bulk_create(
-            Division(bureau=bureau, code=f"b{b:02d}-d{d}", name=f"합성{b:02d} {d}과", order=d) for d in range(1, scale.divisions_per_bureau + 1)
+            Division(bureau=bureau, code=f"b{b:02d}-d{d}", name=f"합성{b:02d} {d}과", order=d)
+            for d in range(1, scale.divisions_per_bureau + 1)
         )
         lines = BudgetLine.objects.bulk_create(
             BudgetLine(
@@ -94,8 +106,23 @@ def city_generate(scale: Scale = DEFAULT) -> dict:
             for division in divisions
             for n in range(1, scale.lines_per_division + 1)
         )
-        _copy(ExecutionSnapshot, ["budget_line_id", "as_of", "obligations", "disbursements", "approved_obligations", "approved_disbursements"], _snapshots(rng, lines))
-        _copy(HeadcountEntry, ["division_id", "grade_id", "as_of", "quota", "current"], _headcount(rng, divisions, grades, years))
+        _copy(
+            ExecutionSnapshot,
+            [
+                "budget_line_id",
+                "as_of",
+                "obligations",
+                "disbursements",
+                "approved_obligations",
+                "approved_disbursements",
+            ],
+            _snapshots(rng, lines),
+        )
+        _copy(
+            HeadcountEntry,
+            ["division_id", "grade_id", "as_of", "quota", "current"],
+            _headcount(rng, divisions, grades, years),
+        )
         items = _programs(rng, bureau, years, scale)
         counts["bureaus"] += 1
         counts["divisions"] += len(divisions)
@@ -120,7 +147,9 @@ def correction_sheet(division, as_of: datetime.date) -> tuple[bytes, int]:
     rows = template_rows(division_month_grid(division=division, as_of=as_of))
     for row in rows[1:]:
         row[8] = max(0, row[8] - 1_000)
-    workbook = Workbook()  # as Excel saves a sheet: with its <dimension> (write-only mode leaves it out, and the reader then parses twice)
+    workbook = (
+        Workbook()
+    )  # as Excel saves a sheet: with its <dimension> (write-only mode leaves it out, and the reader then parses twice)
     sheet = workbook.active
     sheet.title = "실적"
     for row in rows:
@@ -138,7 +167,14 @@ def _snapshots(rng, lines):
             progress = month / 12
             disbursed = int(line.original_budget * final_share * progress)
             obligated = max(disbursed, int(line.original_budget * obligated_share * min(1.0, progress * 1.3)))
-            yield (line.pk, month_end(line.fiscal_year, month), obligated, disbursed, obligated, disbursed)  # approved as entered
+            yield (
+                line.pk,
+                month_end(line.fiscal_year, month),
+                obligated,
+                disbursed,
+                obligated,
+                disbursed,
+            )  # approved as entered
 
 
 def _headcount(rng, divisions, grades, years):
@@ -156,10 +192,17 @@ def _programs(rng, bureau, years, scale) -> int:
     per_direction = scale.programs_per_year // 3
     for year in years:
         for number in range(1, 4):
-            direction = Direction.objects.create(bureau=bureau, fiscal_year=year, number=number, title=f"합성 추진방향 {number}")
+            direction = Direction.objects.create(
+                bureau=bureau, fiscal_year=year, number=number, title=f"합성 추진방향 {number}"
+            )
             task = CoreTask.objects.create(direction=direction, number=1, title=f"합성 핵심과제 {number}")
             programs = Program.objects.bulk_create(
-                Program(core_task=task, number=p, slug=f"b{bureau.pk}-{year}-{number}-{p}", title=f"합성 주요사업 {number}-{p}")
+                Program(
+                    core_task=task,
+                    number=p,
+                    slug=f"b{bureau.pk}-{year}-{number}-{p}",
+                    title=f"합성 주요사업 {number}-{p}",
+                )
                 for p in range(1, per_direction + 1)
             )
             for program in programs:

@@ -93,7 +93,10 @@ def prepare(users: int) -> tuple[list, list[str], list[str]]:
     divisions = list(Division.objects.filter(budget_lines__fiscal_year=2022).distinct().order_by("order", "pk"))
     markers = {}
     for division in divisions:
-        caps = {line: min(line.budget_authority_on(day) for day in months) for line in BudgetLine.objects.filter(division=division, fiscal_year=2022)}
+        caps = {
+            line: min(line.budget_authority_on(day) for day in months)
+            for line in BudgetLine.objects.filter(division=division, fiscal_year=2022)
+        }
         line = max(caps, key=caps.get)
         markers[division.code] = (line.code, caps[line])
 
@@ -108,9 +111,17 @@ def prepare(users: int) -> tuple[list, list[str], list[str]]:
         client.force_login(user)  # a session made directly: the login form's password hashing is not what is measured
         cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
         code, cap = markers[division.code]
-        staff.append(StaffLogin(username=user.username, division=division.code, cookies=cookies, marker_code=code, marker_cap=cap))
+        staff.append(
+            StaffLogin(
+                username=user.username, division=division.code, cookies=cookies, marker_code=code, marker_cap=cap
+            )
+        )
     programs = Program.objects.order_by("pk")
-    return staff, list(programs.values_list("slug", flat=True)), list(programs.filter(execution_rows__isnull=False).distinct().values_list("slug", flat=True))
+    return (
+        staff,
+        list(programs.values_list("slug", flat=True)),
+        list(programs.filter(execution_rows__isnull=False).distinct().values_list("slug", flat=True)),
+    )
 
 
 def verify(saves: list, staff: list) -> dict:
@@ -119,7 +130,12 @@ def verify(saves: list, staff: list) -> dict:
     from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
 
     caps = {s.division: (s.marker_code, s.marker_cap) for s in staff}
-    lines = {line.pk: line for line in BudgetLine.objects.filter(fiscal_year=2022, code__in=[c for c, _ in caps.values()]).select_related("division")}
+    lines = {
+        line.pk: line
+        for line in BudgetLine.objects.filter(fiscal_year=2022, code__in=[c for c, _ in caps.values()]).select_related(
+            "division"
+        )
+    }
     acknowledged = collections.Counter((s.division, s.as_of, s.number) for s in saves if s.outcome == "acknowledged")
     written = collections.Counter()
     history = ExecutionSnapshot.history.filter(budget_line_id__in=lines, history_user__username__startswith="load-")
@@ -131,11 +147,13 @@ def verify(saves: list, staff: list) -> dict:
     not_acknowledged = [key for key in written if key not in acknowledged]
     per_month = collections.Counter((division, as_of) for division, as_of, _ in acknowledged)
     wrong_versions = []
-    for (division, as_of) in {(s.division, s.as_of) for s in saves}:
+    for division, as_of in {(s.division, s.as_of) for s in saves}:
         month = DivisionMonth.objects.filter(division__code=division, as_of=datetime.date.fromisoformat(as_of)).first()
         version = month.version if month else 0
         if version != per_month[(division, as_of)]:
-            wrong_versions.append({"division": division, "as_of": as_of, "version": version, "acknowledged": per_month[(division, as_of)]})
+            wrong_versions.append(
+                {"division": division, "as_of": as_of, "version": version, "acknowledged": per_month[(division, as_of)]}
+            )
     sum_acknowledged = sum(number for _, _, number in acknowledged.elements())
     sum_written = sum(number * n for (_, _, number), n in written.items())
     return {
@@ -148,7 +166,11 @@ def verify(saves: list, staff: list) -> dict:
         "sum_in_history": sum_written,
         "months_with_wrong_version": wrong_versions,
         "examples": {"lost": lost[:5], "doubled": doubled[:5], "written_not_acknowledged": not_acknowledged[:5]},
-        "passed": not lost and not doubled and not not_acknowledged and sum_acknowledged == sum_written and not wrong_versions,
+        "passed": not lost
+        and not doubled
+        and not not_acknowledged
+        and sum_acknowledged == sum_written
+        and not wrong_versions,
     }
 
 
@@ -170,7 +192,9 @@ def start_gunicorn(env: dict, *, workers: int, threads: int, log_path: Path) -> 
                "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
                "--keep-alive", "10", "--timeout", "60", "--log-level", "warning"]  # fmt: skip
     # its own process group, so that the workers go too if the master has to be killed
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    server = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True
+    )
     log.close()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -271,20 +295,43 @@ def summarise(run, args, *, database_url: str, workers: int, threads: int, log_p
     for s in by_kind["read"]:
         pages[s.page].append(s)
     return {
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(), "load_average_before": run.load_average_before},
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": run.load_average_before,
+        },
         "database": {"version": database_version(), "url": database_url.split("@")[-1]},
-        "server": {"gunicorn": f"{workers} workers × {threads} threads (gthread)", "settings": "civicbureau.production", "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60")},
-        "load": {"users": args.users, "seconds": args.seconds, "write_share": args.write_share, "think_seconds": [args.think_min, args.think_max]},
+        "server": {
+            "gunicorn": f"{workers} workers × {threads} threads (gthread)",
+            "settings": "civicbureau.production",
+            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+        },
+        "load": {
+            "users": args.users,
+            "seconds": args.seconds,
+            "write_share": args.write_share,
+            "think_seconds": [args.think_min, args.think_max],
+        },
         "elapsed_seconds": round(run.seconds, 1),
         "requests": len(samples),
         "requests_per_second": round(len(samples) / run.seconds, 1),
-        "latency": {"public reads": latency(by_kind["read"]), "staff entry grid (GET)": latency(by_kind["grid"]),
-                    "staff saves (POST)": latency(by_kind["save"]), "all": latency(samples)},  # fmt: skip
+        "latency": {
+            "public reads": latency(by_kind["read"]),
+            "staff entry grid (GET)": latency(by_kind["grid"]),
+            "staff saves (POST)": latency(by_kind["save"]),
+            "all": latency(samples),
+        },  # fmt: skip
         "pages": {name: latency(s) for name, s in sorted(pages.items())},
         "errors": dict(errors),
         "error_count": sum(errors.values()),
         "server_log": server_errors(log_path) | {"path": str(log_path)},
-        "saves": {"attempted": len(run.saves), "acknowledged": outcomes["acknowledged"], "conflicts": outcomes["conflict"], "failed": outcomes["error"]},
+        "saves": {
+            "attempted": len(run.saves),
+            "acknowledged": outcomes["acknowledged"],
+            "conflicts": outcomes["conflict"],
+            "failed": outcomes["error"],
+        },
     }
 
 
@@ -317,7 +364,9 @@ def render(results: dict) -> str:
         f"{'':<26} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}",
     ]
     for name, f in results["latency"].items():
-        out.append(f"{name:<26} {f['requests']:>9} {f['p50_ms'] or '-':>8} {f['p95_ms'] or '-':>8} {f['p99_ms'] or '-':>8} {f['max_ms'] or '-':>8}")
+        out.append(
+            f"{name:<26} {f['requests']:>9} {f['p50_ms'] or '-':>8} {f['p95_ms'] or '-':>8} {f['p99_ms'] or '-':>8} {f['max_ms'] or '-':>8}"
+        )
     out += ["", f"{'public page':<26} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"]
     for name, f in results["pages"].items():
         out.append(f"{name:<26} {f['requests']:>9} {f['p50_ms']:>8} {f['p95_ms']:>8} {f['p99_ms']:>8} {f['max_ms']:>8}")
@@ -345,13 +394,23 @@ def render(results: dict) -> str:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, default=50, help="simulated people at once (default 50)")
     parser.add_argument("--seconds", type=float, default=60, help="how long they act (default 60)")
-    parser.add_argument("--write-share", type=float, default=0.1, help="share of actions that are staff saves (default 0.1)")
-    parser.add_argument("--think-min", type=float, default=0.5, help="shortest pause between a person's actions, s (default 0.5)")
-    parser.add_argument("--think-max", type=float, default=1.5, help="longest pause, s (default 1.5; 0 and 0: no pause at all)")
-    parser.add_argument("--warm-up", type=float, default=5, help="seconds of the same load before measuring, not measured (default 5)")
+    parser.add_argument(
+        "--write-share", type=float, default=0.1, help="share of actions that are staff saves (default 0.1)"
+    )
+    parser.add_argument(
+        "--think-min", type=float, default=0.5, help="shortest pause between a person's actions, s (default 0.5)"
+    )
+    parser.add_argument(
+        "--think-max", type=float, default=1.5, help="longest pause, s (default 1.5; 0 and 0: no pause at all)"
+    )
+    parser.add_argument(
+        "--warm-up", type=float, default=5, help="seconds of the same load before measuring, not measured (default 5)"
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     parser.add_argument("--output", type=Path, default=ROOT / "load-results.json")
@@ -379,7 +438,10 @@ def main(argv=None):
     try:
         runner = LoadRunner(base_url=base_url, staff=staff, programs=programs, tabled=tabled, write_share=args.write_share,
                             think=(args.think_min, args.think_max))  # fmt: skip
-        print(f"{args.users} users against {base_url}: {args.warm_up:g} s of warm-up (not measured), then {args.seconds:g} s…", flush=True)
+        print(
+            f"{args.users} users against {base_url}: {args.warm_up:g} s of warm-up (not measured), then {args.seconds:g} s…",
+            flush=True,
+        )
         warm_up = runner.run(args.warm_up)  # every server process loads its templates and opens its connections
         database = urlparse(url).path.lstrip("/")
         cpu_before = cpu_snapshot(server, database)

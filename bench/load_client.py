@@ -148,7 +148,9 @@ class Person(threading.Thread):
         self.saves: list[Save] = []
 
     # --- HTTP -----------------------------------------------------------------------------------------
-    def request(self, method: str, path: str, *, staff: bool, body: bytes | None = None) -> tuple[int, bytes, float, str]:
+    def request(
+        self, method: str, path: str, *, staff: bool, body: bytes | None = None
+    ) -> tuple[int, bytes, float, str]:
         """(status, body, milliseconds, error): one request on this person's keep-alive connection."""
         if self.connection is None or time.monotonic() - self.last_used > REOPEN_IDLE_SECONDS:
             self.close()
@@ -206,7 +208,9 @@ class Person(threading.Thread):
         form.feed(content.decode("utf-8"))
         number = self.run_.next_save_number()
         fields = filled_grid(form.fields, self.staff, number)
-        status, content, ms, error = self.request("POST", path, staff=True, body=urllib.parse.urlencode(fields).encode())
+        status, content, ms, error = self.request(
+            "POST", path, staff=True, body=urllib.parse.urlencode(fields).encode()
+        )
         outcome = "error"
         if error:
             pass
@@ -233,7 +237,9 @@ class Person(threading.Thread):
             else:
                 self.read_public()
             if run.think_max:
-                time.sleep(max(0.0, min(self.random.uniform(run.think_min, run.think_max), run.deadline - time.monotonic())))
+                time.sleep(
+                    max(0.0, min(self.random.uniform(run.think_min, run.think_max), run.deadline - time.monotonic()))
+                )
         self.close()
 
 
@@ -278,7 +284,10 @@ class LoadRunner:
 
     def public_path(self, template: str, rng: random.Random) -> str:
         return template.format(
-            month=f"2022-{rng.randint(1, 12):02d}", data_month=f"2022-{rng.randint(7, 12):02d}", program=rng.choice(self.programs), tabled=rng.choice(self.tabled)
+            month=f"2022-{rng.randint(1, 12):02d}",
+            data_month=f"2022-{rng.randint(7, 12):02d}",
+            program=rng.choice(self.programs),
+            tabled=rng.choice(self.tabled),
         )
 
     def next_save_number(self) -> int:

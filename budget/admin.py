@@ -28,7 +28,14 @@ class BudgetAdjustmentAdmin(DivisionScopedAdmin):
 
 @admin.register(ExecutionSnapshot)
 class ExecutionSnapshotAdmin(DivisionScopedAdmin):
-    list_display = ["budget_line", "as_of", "obligations", "disbursements", "approved_obligations", "approved_disbursements"]
+    list_display = [
+        "budget_line",
+        "as_of",
+        "obligations",
+        "disbursements",
+        "approved_obligations",
+        "approved_disbursements",
+    ]
     list_filter = ["as_of", "budget_line__division"]
     readonly_fields = ["approved_obligations", "approved_disbursements"]
 

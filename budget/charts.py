@@ -22,9 +22,7 @@ def pace_chart(dashboard: ExecutionDashboard) -> dict:
         {
             "label": series.name,
             "code": series.code,
-            "data": [
-                _rate(next((p.rate for p in series.points if p.month == m), None)) for m in months
-            ],
+            "data": [_rate(next((p.rate for p in series.points if p.month == m), None)) for m in months],
         }
         for series in dashboard.series
     ]

@@ -56,7 +56,9 @@ class ExecutionPeriodForm(forms.Form):
 class AsOfForm(forms.Form):
     """`?as_of=YYYY-MM-DD`: the figures shown are the latest recorded at or before it."""
 
-    as_of = forms.DateField(label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    as_of = forms.DateField(
+        label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def requested(self) -> datetime.date | None:
         return self.cleaned_data.get("as_of") if self.is_valid() else None
@@ -67,8 +69,12 @@ class ExecutionChangeForm(forms.Form):
     `earlier`, the month before `later` (the first day of the month its figures close: ’22. 7. 1. covers
     June, so the month before is ’22. 6. 1., which covers May)."""
 
-    earlier = forms.DateField(label=_("비교 기준일 (이전)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    later = forms.DateField(label=_("기준일 (이후)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    earlier = forms.DateField(
+        label=_("비교 기준일 (이전)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    later = forms.DateField(
+        label=_("기준일 (이후)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self):
         data = super().clean()
@@ -77,7 +83,9 @@ class ExecutionChangeForm(forms.Form):
             if earlier >= later:
                 raise forms.ValidationError(_("비교 기준일은 기준일보다 앞서야 합니다."))
             if earlier.year != later.year:
-                raise forms.ValidationError(_("두 날짜는 같은 회계연도 안에 있어야 합니다 (집행 실적은 회계연도마다 새로 쌓입니다)."))
+                raise forms.ValidationError(
+                    _("두 날짜는 같은 회계연도 안에 있어야 합니다 (집행 실적은 회계연도마다 새로 쌓입니다).")
+                )
         return data
 
     def dates(self, latest: datetime.date | None) -> tuple[datetime.date | None, datetime.date | None]:
@@ -102,7 +110,10 @@ class WonField(forms.IntegerField):
     """Whole won, typed with or without thousands separators ('83,765,000'); never negative."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "won"})
-    default_error_messages = {"invalid": _("원 단위 정수를 입력하세요."), "min_value": _("금액은 0원 이상이어야 합니다.")}
+    default_error_messages = {
+        "invalid": _("원 단위 정수를 입력하세요."),
+        "min_value": _("금액은 0원 이상이어야 합니다."),
+    }
 
     def __init__(self, **kwargs):
         super().__init__(min_value=0, **kwargs)
@@ -121,7 +132,9 @@ class ExecutionRowForm(forms.Form):
     disbursements = WonField(label=_("지출액 누계(원)"))
 
 
-ExecutionRowFormSet = forms.formset_factory(ExecutionRowForm, extra=0, max_num=1000, validate_max=True, absolute_max=1000)
+ExecutionRowFormSet = forms.formset_factory(
+    ExecutionRowForm, extra=0, max_num=1000, validate_max=True, absolute_max=1000
+)
 
 
 class VersionForm(forms.Form):
@@ -169,4 +182,6 @@ class BudgetAdjustmentForm(forms.Form):
         from budget.models import BudgetAdjustment
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [c for c in BudgetAdjustment.Kind.choices if c[0] != BudgetAdjustment.Kind.UNSPECIFIED]
+        self.fields["kind"].choices = [
+            c for c in BudgetAdjustment.Kind.choices if c[0] != BudgetAdjustment.Kind.UNSPECIFIED
+        ]

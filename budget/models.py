@@ -25,7 +25,9 @@ class BudgetLine(models.Model):
 
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("과"))
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
-    code = models.SlugField(_("사업 코드"), max_length=30, help_text=_("연도 안에서 바뀌지 않는 코드 (내려받기·올리기에 쓰임)"))
+    code = models.SlugField(
+        _("사업 코드"), max_length=30, help_text=_("연도 안에서 바뀌지 않는 코드 (내려받기·올리기에 쓰임)")
+    )
     name = models.CharField(_("세부사업명"), max_length=200)
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
     is_basic_expense = models.BooleanField(_("기본경비"), default=False)
@@ -41,7 +43,9 @@ class BudgetLine(models.Model):
         ordering = ["fiscal_year", "division", "order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["fiscal_year", "code"], name="budget_line_unique_code", violation_error_message=_("같은 연도에 같은 사업 코드가 있습니다.")
+                fields=["fiscal_year", "code"],
+                name="budget_line_unique_code",
+                violation_error_message=_("같은 연도에 같은 사업 코드가 있습니다."),
             ),
             models.UniqueConstraint(fields=["fiscal_year", "division", "name"], name="budget_line_unique_name"),
             models.CheckConstraint(condition=Q(original_budget__gte=0), name="budget_line_original_not_negative"),
@@ -66,7 +70,9 @@ class BudgetAdjustment(models.Model):
         RESERVE = "reserve", _("예비비")
         UNSPECIFIED = "unspecified", _("구분 미기재")
 
-    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("세부사업"))
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("세부사업")
+    )
     kind = models.CharField(_("구분"), max_length=20, choices=Kind.choices)
     amount = models.BigIntegerField(_("금액(원, 감액은 음수)"))
     effective_on = models.DateField(_("적용일"))
@@ -89,15 +95,24 @@ class BudgetAdjustment(models.Model):
         """The date falls in the line's fiscal year, and the 예산현액 the change leaves still covers what is
         already committed at every recorded date it lowers (on every path: forms, the admin, the loader)."""
         if self.effective_on and self.budget_line_id and self.effective_on.year != self.budget_line.fiscal_year:
-            raise ValidationError({"effective_on": _("적용일이 회계연도(%(year)s) 밖입니다.") % {"year": self.budget_line.fiscal_year}})
+            raise ValidationError(
+                {"effective_on": _("적용일이 회계연도(%(year)s) 밖입니다.") % {"year": self.budget_line.fiscal_year}}
+            )
         if self.effective_on and self.budget_line_id and self.amount is not None:
             uncovered = self.uncovered()
             if uncovered is not None:
                 day, authority, field, committed = uncovered
                 raise ValidationError(
                     {
-                        "amount": _("변경 후 %(date)s 기준 예산현액(%(authority)s원)이 이미 입력된 %(field)s %(committed)s원보다 적어집니다.")
-                        % {"date": day.isoformat(), "authority": display.number(authority), "field": field, "committed": display.number(committed)}
+                        "amount": _(
+                            "변경 후 %(date)s 기준 예산현액(%(authority)s원)이 이미 입력된 %(field)s %(committed)s원보다 적어집니다."
+                        )
+                        % {
+                            "date": day.isoformat(),
+                            "authority": display.number(authority),
+                            "field": field,
+                            "committed": display.number(committed),
+                        }
                     }
                 )
 
@@ -105,18 +120,32 @@ class BudgetAdjustment(models.Model):
         """The first recorded date at which this adjustment (new, or as changed) lowers the 예산현액 below the
         cumulative obligations (or disbursements where obligations are not given): (date, 예산현액, field, committed)."""
         line = self.budget_line
-        others = list(line.adjustments.exclude(pk=self.pk).values_list("effective_on", "amount")) if self.pk else list(
-            line.adjustments.values_list("effective_on", "amount")
+        others = (
+            list(line.adjustments.exclude(pk=self.pk).values_list("effective_on", "amount"))
+            if self.pk
+            else list(line.adjustments.values_list("effective_on", "amount"))
         )
-        stored = BudgetAdjustment.objects.filter(pk=self.pk).values_list("effective_on", "amount").first() if self.pk else None
-        for snapshot in line.snapshots.filter(as_of__gte=min(self.effective_on, stored[0]) if stored else self.effective_on).order_by("as_of"):
+        stored = (
+            BudgetAdjustment.objects.filter(pk=self.pk).values_list("effective_on", "amount").first()
+            if self.pk
+            else None
+        )
+        for snapshot in line.snapshots.filter(
+            as_of__gte=min(self.effective_on, stored[0]) if stored else self.effective_on
+        ).order_by("as_of"):
             effective = [amount for day, amount in others if day <= snapshot.as_of]
-            after = figures.budget_authority(line.original_budget, effective + ([self.amount] if self.effective_on <= snapshot.as_of else []))
-            before = figures.budget_authority(line.original_budget, effective + ([stored[1]] if stored and stored[0] <= snapshot.as_of else []))
+            after = figures.budget_authority(
+                line.original_budget, effective + ([self.amount] if self.effective_on <= snapshot.as_of else [])
+            )
+            before = figures.budget_authority(
+                line.original_budget, effective + ([stored[1]] if stored and stored[0] <= snapshot.as_of else [])
+            )
             if after >= before:
                 continue  # not lowered here: a slip already in the figures is not this change's
             committed, field = (
-                (snapshot.obligations, _("원인행위 누계")) if snapshot.obligations is not None else (snapshot.disbursements, _("지출액 누계"))
+                (snapshot.obligations, _("원인행위 누계"))
+                if snapshot.obligations is not None
+                else (snapshot.disbursements, _("지출액 누계"))
             )
             if committed > after:
                 return snapshot.as_of, after, field, committed
@@ -152,7 +181,12 @@ class DivisionMonth(models.Model):
     version = models.PositiveIntegerField(_("버전"), default=1)
     reason = models.CharField(_("사유"), max_length=300, blank=True, help_text=_("반려 또는 정정의 사유"))
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("마지막으로 바꾼 사람")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("마지막으로 바꾼 사람"),
     )
     history = HistoricalRecords()
     objects = AuditedManager()
@@ -163,11 +197,15 @@ class DivisionMonth(models.Model):
         ordering = ["as_of", "division"]
         constraints = [
             models.UniqueConstraint(
-                fields=["division", "as_of"], name="division_month_unique", violation_error_message=_("같은 과의 같은 기준일 실적이 이미 있습니다.")
+                fields=["division", "as_of"],
+                name="division_month_unique",
+                violation_error_message=_("같은 과의 같은 기준일 실적이 이미 있습니다."),
             ),
             models.CheckConstraint(condition=~Q(status="missing"), name="division_month_status_stored"),
             models.CheckConstraint(
-                condition=Q(revision__gte=1) & Q(version__gte=1) & (Q(approved_revision__isnull=True) | Q(approved_revision__lte=F("revision"))),
+                condition=Q(revision__gte=1)
+                & Q(version__gte=1)
+                & (Q(approved_revision__isnull=True) | Q(approved_revision__lte=F("revision"))),
                 name="division_month_counters_valid",
             ),
         ]
@@ -196,7 +234,9 @@ class ExecutionSnapshot(models.Model):
 
     DIVISION_PATH = "budget_line__division"
 
-    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("세부사업"))
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("세부사업")
+    )
     as_of = models.DateField(_("기준일"))
     obligations = models.BigIntegerField(_("원인행위 누계(원)"), null=True, blank=True)
     disbursements = models.BigIntegerField(_("지출액 누계(원)"))
@@ -211,7 +251,9 @@ class ExecutionSnapshot(models.Model):
         ordering = ["as_of", "budget_line"]
         constraints = [
             models.UniqueConstraint(
-                fields=["budget_line", "as_of"], name="snapshot_unique_date", violation_error_message=_("같은 기준일의 집행 실적이 이미 있습니다.")
+                fields=["budget_line", "as_of"],
+                name="snapshot_unique_date",
+                violation_error_message=_("같은 기준일의 집행 실적이 이미 있습니다."),
             ),
             models.CheckConstraint(condition=Q(disbursements__gte=0), name="snapshot_disbursements_not_negative"),
             models.CheckConstraint(
@@ -252,10 +294,15 @@ class ExecutionSnapshot(models.Model):
         authority = getattr(self, "known_authority", None)
         if authority is None:
             authority = line.budget_authority_on(self.as_of)
-        committed, field = (self.obligations, "obligations") if self.obligations is not None else (self.disbursements, "disbursements")
+        committed, field = (
+            (self.obligations, "obligations") if self.obligations is not None else (self.disbursements, "disbursements")
+        )
         if committed > authority:
             raise ValidationError(
-                {field: _("%(line)s의 예산현액(%(authority)s원)을 넘습니다.") % {"line": line.name, "authority": display.number(authority)}}
+                {
+                    field: _("%(line)s의 예산현액(%(authority)s원)을 넘습니다.")
+                    % {"line": line.name, "authority": display.number(authority)}
+                }
             )
         # the loader (lock_exempt) and a service holding the month's lock (month_checked) skip the lookup
         if not getattr(self, "lock_exempt", False) and not getattr(self, "month_checked", False):
@@ -263,7 +310,11 @@ class ExecutionSnapshot(models.Model):
             if month is not None and month.is_locked:
                 raise ValidationError(
                     _("%(division)s의 %(date)s 실적은 %(status)s 상태여서 고칠 수 없습니다 (정정은 새 차수로 엽니다).")
-                    % {"division": month.division.name, "date": display.report_date(self.as_of), "status": month.get_status_display()}
+                    % {
+                        "division": month.division.name,
+                        "date": display.report_date(self.as_of),
+                        "status": month.get_status_display(),
+                    }
                 )
 
 
@@ -287,7 +338,9 @@ class RevenueCategory(models.Model):
 class RevenueAmount(models.Model):
     """The revenue of a leaf category in a fiscal year, as of a date; parents' amounts are sums."""
 
-    category = models.ForeignKey(RevenueCategory, on_delete=models.PROTECT, related_name="amounts", verbose_name=_("구분"))
+    category = models.ForeignKey(
+        RevenueCategory, on_delete=models.PROTECT, related_name="amounts", verbose_name=_("구분")
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
     as_of = models.DateField(_("기준일"))
     amount = models.BigIntegerField(_("금액(원)"))
@@ -364,7 +417,9 @@ class BudgetPaceTarget(models.Model):
                 violation_error_message=_("같은 연도·월의 집행 목표가 이미 있습니다."),
             ),
             models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="pace_target_month_valid"),
-            models.CheckConstraint(condition=Q(target_rate__gte=0) & Q(target_rate__lte=100), name="pace_target_rate_valid"),
+            models.CheckConstraint(
+                condition=Q(target_rate__gte=0) & Q(target_rate__lte=100), name="pace_target_rate_valid"
+            ),
         ]
 
     def __str__(self):
@@ -374,11 +429,16 @@ class BudgetPaceTarget(models.Model):
         """A cumulative target cannot fall: it stays at or above the months set before it and at or below those after."""
         if not (self.bureau_id and self.fiscal_year and self.month and self.target_rate is not None):
             return
-        others = BudgetPaceTarget.objects.filter(bureau_id=self.bureau_id, fiscal_year=self.fiscal_year).exclude(pk=self.pk)
+        others = BudgetPaceTarget.objects.filter(bureau_id=self.bureau_id, fiscal_year=self.fiscal_year).exclude(
+            pk=self.pk
+        )
         earlier = others.filter(month__lt=self.month, target_rate__gt=self.target_rate).order_by("month").first()
         later = others.filter(month__gt=self.month, target_rate__lt=self.target_rate).order_by("month").first()
         for other in (earlier, later):
             if other is not None:
                 raise ValidationError(
-                    {"target_rate": _("누적 목표는 줄어들 수 없습니다: %(month)s월 목표가 %(rate)s%%입니다.") % {"month": other.month, "rate": other.target_rate}}
+                    {
+                        "target_rate": _("누적 목표는 줄어들 수 없습니다: %(month)s월 목표가 %(rate)s%%입니다.")
+                        % {"month": other.month, "rate": other.target_rate}
+                    }
                 )

@@ -114,7 +114,9 @@ def execution_latest_date(
     *, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None, approved_only: bool = False
 ) -> datetime.date | None:
     """The latest date with execution figures for the bureau's lines of the year (approved ones only when asked)."""
-    snapshots = ExecutionSnapshot.objects.filter(budget_line__division__bureau=bureau, budget_line__fiscal_year=fiscal_year)
+    snapshots = ExecutionSnapshot.objects.filter(
+        budget_line__division__bureau=bureau, budget_line__fiscal_year=fiscal_year
+    )
     if approved_only:
         snapshots = snapshots.filter(approved_disbursements__isnull=False)
     if on_or_before:
@@ -132,7 +134,9 @@ def budget_line_adjustments(*, lines, as_of: datetime.date):
         .values("total")
     )
     return lines.annotate(
-        adjustment_total=Coalesce(Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()),
+        adjustment_total=Coalesce(
+            Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
+        ),
     )
 
 
@@ -150,7 +154,9 @@ def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = Fa
     return budget_line_adjustments(lines=lines, as_of=as_of).annotate(
         obligations_to_date=Subquery(latest.values(obligations)[:1], output_field=BigIntegerField()),
         disbursements_to_date=Coalesce(
-            Subquery(latest.values(disbursements)[:1], output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
+            Subquery(latest.values(disbursements)[:1], output_field=BigIntegerField()),
+            Value(0),
+            output_field=BigIntegerField(),
         ),
         snapshot_as_of=Subquery(latest.values("as_of")[:1], output_field=DateField()),
     )
@@ -195,7 +201,9 @@ def execution_table(
     lines = BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year).select_related("division")
     if division is not None:
         lines = lines.filter(division=division)
-    lines = budget_line_figures(lines=lines, as_of=as_of, approved_only=approved_only).order_by("division__order", "order")
+    lines = budget_line_figures(lines=lines, as_of=as_of, approved_only=approved_only).order_by(
+        "division__order", "order"
+    )
     by_division: dict = {}
     for line in lines:
         by_division.setdefault(line.division, []).append(_line_row(line))
@@ -269,7 +277,10 @@ def revenue_summary(*, fiscal_year: int, base_year: int, as_of: datetime.date) -
     walk(None, 1)
     roots = children.get(None, [])
     total = ComparisonRow(
-        _("계"), 0, figures.total(amount(c, fiscal_year) for c in roots), figures.total(amount(c, base_year) for c in roots)
+        _("계"),
+        0,
+        figures.total(amount(c, fiscal_year) for c in roots),
+        figures.total(amount(c, base_year) for c in roots),
     )
     return [total, *rows] if rows else []
 
@@ -318,7 +329,9 @@ def month_end(month: datetime.date) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
-def public_execution_date(*, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None) -> datetime.date | None:
+def public_execution_date(
+    *, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None
+) -> datetime.date | None:
     """The as-of date the public sees for a fiscal year and an as-of month: the latest approved snapshot at or
     before that month's end (default: the latest approved snapshot of the year). None: no figures yet.
     A division-month in draft, submitted or returned is not public (only its last approved revision is)."""
@@ -328,7 +341,9 @@ def public_execution_date(*, bureau: Bureau, fiscal_year: int, month: datetime.d
     return execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=limit, approved_only=True)
 
 
-def public_execution_table(*, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None) -> ExecutionTable | None:
+def public_execution_table(
+    *, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None
+) -> ExecutionTable | None:
     """예산 집행 현황 as the public sees it for a year and as-of month; None when no approved figures exist by then."""
     as_of = public_execution_date(bureau=bureau, fiscal_year=fiscal_year, month=month)
     if as_of is None:
@@ -347,7 +362,9 @@ def city_fiscal_years() -> list[int]:
 def city_execution_date(*, fiscal_year: int, month: datetime.date | None = None) -> datetime.date | None:
     """The latest approved snapshot of the year in any bureau, at or before the month's end (default: the
     year's latest). Each line is then taken at its own latest approved snapshot at or before that date."""
-    snapshots = ExecutionSnapshot.objects.filter(budget_line__fiscal_year=fiscal_year, approved_disbursements__isnull=False)
+    snapshots = ExecutionSnapshot.objects.filter(
+        budget_line__fiscal_year=fiscal_year, approved_disbursements__isnull=False
+    )
     if month is not None:
         snapshots = snapshots.filter(as_of__lte=month_end(month))
     # ORDER BY … LIMIT 1 rather than MAX(): over the whole city PostgreSQL reads the as_of index backwards
@@ -363,11 +380,15 @@ def city_execution_totals(*, fiscal_year: int, as_of: datetime.date) -> list[Exe
 
     That query reads every line's latest snapshot (about 95 ms for the benchmark's 5,400 lines a year on
     PostgreSQL), so its result is kept until the figures change (publication.figures_cached)."""
-    return figures_cached(("city-execution-totals", fiscal_year, as_of), lambda: _city_execution_totals(fiscal_year, as_of), public=True)
+    return figures_cached(
+        ("city-execution-totals", fiscal_year, as_of), lambda: _city_execution_totals(fiscal_year, as_of), public=True
+    )
 
 
 def _city_execution_totals(fiscal_year: int, as_of: datetime.date) -> list[ExecutionRow]:
-    lines = budget_line_figures(lines=BudgetLine.objects.filter(fiscal_year=fiscal_year), as_of=as_of, approved_only=True)
+    lines = budget_line_figures(
+        lines=BudgetLine.objects.filter(fiscal_year=fiscal_year), as_of=as_of, approved_only=True
+    )
     sums = (
         lines.values("division__bureau", "division__bureau__name")
         .annotate(
@@ -401,7 +422,9 @@ def city_execution_lines(*, fiscal_year: int, as_of: datetime.date):
     """Every budget line of the city with its approved figures, in order (bureau, division, line): a
     queryset, so that a page of it is read with LIMIT/OFFSET; `city_execution_rows` turns a page into rows."""
     lines = BudgetLine.objects.filter(fiscal_year=fiscal_year).select_related("division__bureau")
-    return budget_line_figures(lines=lines, as_of=as_of, approved_only=True).order_by("division__bureau", "division__order", "order", "pk")
+    return budget_line_figures(lines=lines, as_of=as_of, approved_only=True).order_by(
+        "division__bureau", "division__order", "order", "pk"
+    )
 
 
 def city_execution_rows(lines) -> list[ExecutionRow]:
@@ -410,15 +433,19 @@ def city_execution_rows(lines) -> list[ExecutionRow]:
 
 def public_fiscal_years(*, bureau: Bureau) -> list[int]:
     """The fiscal years with budget lines, latest first."""
-    return list(BudgetLine.objects.filter(division__bureau=bureau).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
+    return list(
+        BudgetLine.objects.filter(division__bureau=bureau)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
 
 
 def public_revenue_summary(*, bureau: Bureau, fiscal_year: int) -> tuple[datetime.date | None, list[ComparisonRow]]:
     """세입총괄 against the previous year, as of the latest approved date of the revenue figures."""
-    as_of = (
-        RevenueAmount.objects.filter(fiscal_year=fiscal_year, as_of__lte=approved_through(bureau=bureau))
-        .aggregate(latest=Max("as_of"))["latest"]
-    )
+    as_of = RevenueAmount.objects.filter(fiscal_year=fiscal_year, as_of__lte=approved_through(bureau=bureau)).aggregate(
+        latest=Max("as_of")
+    )["latest"]
     if as_of is None:
         return None, []
     return as_of, revenue_summary(fiscal_year=fiscal_year, base_year=fiscal_year - 1, as_of=as_of)
@@ -426,10 +453,9 @@ def public_revenue_summary(*, bureau: Bureau, fiscal_year: int) -> tuple[datetim
 
 def public_expenditure_summary(*, bureau: Bureau, fiscal_year: int) -> tuple[datetime.date | None, list[ComparisonRow]]:
     """세출총괄 against the previous year's final budget, dated like the comparison figures it reads."""
-    as_of = (
-        DivisionBudget.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year - 1, as_of__lte=approved_through(bureau=bureau))
-        .aggregate(latest=Max("as_of"))["latest"]
-    )
+    as_of = DivisionBudget.objects.filter(
+        division__bureau=bureau, fiscal_year=fiscal_year - 1, as_of__lte=approved_through(bureau=bureau)
+    ).aggregate(latest=Max("as_of"))["latest"]
     return as_of, expenditure_summary(bureau=bureau, fiscal_year=fiscal_year, base_year=fiscal_year - 1)
 
 
@@ -456,7 +482,9 @@ class PaceCurve:
 
 def pace_curve(*, bureau: Bureau, fiscal_year: int) -> PaceCurve:
     """The bureau's pace for a year: its monthly targets (BudgetPaceTarget), else month × 100 ÷ 12."""
-    targets = dict(BudgetPaceTarget.objects.filter(bureau=bureau, fiscal_year=fiscal_year).values_list("month", "target_rate"))
+    targets = dict(
+        BudgetPaceTarget.objects.filter(bureau=bureau, fiscal_year=fiscal_year).values_list("month", "target_rate")
+    )
     return PaceCurve(fiscal_year, figures.pace_curve(targets), sorted(targets))
 
 
@@ -483,7 +511,9 @@ def dashboard_date(*, bureau: Bureau, requested: datetime.date | None = None) ->
     fiscal_year = requested.year if requested else fiscal_year_latest(bureau=bureau)
     if fiscal_year is None:
         return DashboardDate(None, requested, None)
-    return DashboardDate(fiscal_year, requested, execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=requested))
+    return DashboardDate(
+        fiscal_year, requested, execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=requested)
+    )
 
 
 @dataclass
@@ -552,7 +582,8 @@ def execution_series(*, table: ExecutionTable, until: datetime.date, pace: PaceC
             if month == 0:
                 continue  # January's first days: no month has closed yet
             disbursed = [
-                next((amount for as_of, amount in reversed(snapshots.get(line.line_id, [])) if as_of <= day), 0) for line in group_lines
+                next((amount for as_of, amount in reversed(snapshots.get(line.line_id, [])) if as_of <= day), 0)
+                for line in group_lines
             ]
             authority = [
                 figures.budget_authority(line.original, [a for on, a in adjustments.get(line.line_id, []) if on <= day])
@@ -636,7 +667,9 @@ def bureau_dashboard(*, bureau: Bureau, as_of: datetime.date | None = None) -> E
     """The bureau's money at a date: its total (the report's 합계), each division with the gap to the pace
     (ranked, furthest behind first), and each division's cumulative rate month by month."""
     dashboard = _dashboard(bureau=bureau, requested=as_of, division=None)
-    dashboard.rows.sort(key=lambda r: (r.pace_gap is None, r.pace_gap if r.pace_gap is not None else 0, r.division_order))
+    dashboard.rows.sort(
+        key=lambda r: (r.pace_gap is None, r.pace_gap if r.pace_gap is not None else 0, r.division_order)
+    )
     return dashboard
 
 
@@ -708,10 +741,14 @@ def execution_change(
     earlier_date = DashboardDate(later_date.fiscal_year, earlier, earlier_as_of)
     if later_date.as_of is None:
         return ExecutionChange(earlier_date, later_date, [])
-    later_rows = execution_table(bureau=bureau, fiscal_year=later_date.fiscal_year, as_of=later_date.as_of, division=division).rows
+    later_rows = execution_table(
+        bureau=bureau, fiscal_year=later_date.fiscal_year, as_of=later_date.as_of, division=division
+    ).rows
     earlier_rows = {}
     if earlier_as_of is not None:
-        earlier_table = execution_table(bureau=bureau, fiscal_year=later_date.fiscal_year, as_of=earlier_as_of, division=division)
+        earlier_table = execution_table(
+            bureau=bureau, fiscal_year=later_date.fiscal_year, as_of=earlier_as_of, division=division
+        )
         earlier_lines = [r for r in earlier_table.rows if r.level == "line"]
         unknown = {r.division_code for r in earlier_lines if r.snapshot_as_of is None}
         for row in earlier_table.rows:
@@ -806,7 +843,9 @@ def division_month_grid(*, division, as_of: datetime.date) -> MonthGrid:
     from budget.models import DivisionMonth
 
     lines = list(
-        budget_line_figures(lines=BudgetLine.objects.filter(division=division, fiscal_year=as_of.year), as_of=as_of).order_by("order")
+        budget_line_figures(
+            lines=BudgetLine.objects.filter(division=division, fiscal_year=as_of.year), as_of=as_of
+        ).order_by("order")
     )
     current, previous = {}, {}
     previous_as_of = None
@@ -880,7 +919,9 @@ def entry_board(*, bureau: Bureau, fiscal_year: int) -> Board:
         for as_of in dates:
             month = months.get((division.pk, as_of))
             status = month.status if month else DivisionMonth.Status.MISSING
-            cells.append(BoardCell(division, as_of, status, DivisionMonth.Status(status).label, month and month.revision))
+            cells.append(
+                BoardCell(division, as_of, status, DivisionMonth.Status(status).label, month and month.revision)
+            )
         rows.append((division, cells))
     return Board(fiscal_year=fiscal_year, dates=dates, rows=rows)
 
@@ -966,12 +1007,16 @@ def budget_line_history(*, line) -> list[HistoryEntry]:
         lambda r: str(_("세부사업")),
     )
     entries += _history_entries(
-        BudgetAdjustment.history.filter(budget_line=line.pk).select_related("history_user").order_by("history_date", "history_id"),
+        BudgetAdjustment.history.filter(budget_line=line.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
         ["kind", "amount", "effective_on", "reason"],
         lambda r: f"{_('예산 변경')} {display.report_date(r.effective_on)}",
     )
     entries += _history_entries(
-        ExecutionSnapshot.history.filter(budget_line=line.pk).select_related("history_user").order_by("history_date", "history_id"),
+        ExecutionSnapshot.history.filter(budget_line=line.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
         SNAPSHOT_FIELDS,
         lambda r: f"{_('집행 실적')} {display.report_date(r.as_of)}",
     )
@@ -988,9 +1033,17 @@ class LineAuthority:
 
 def budget_line_authority_list(*, lines) -> list[LineAuthority]:
     """Each line with its adjustments summed in SQL and its 예산현액 at the year's end (figures.budget_authority)."""
-    rows = lines.select_related("division").annotate(adjustment_count=Count("adjustments"), adjusted=Sum("adjustments__amount")).order_by("division__order", "order")
+    rows = (
+        lines.select_related("division")
+        .annotate(adjustment_count=Count("adjustments"), adjusted=Sum("adjustments__amount"))
+        .order_by("division__order", "order")
+    )
     return [
-        LineAuthority(line=line, adjustment_count=line.adjustment_count, adjusted=line.adjusted or 0,
-                      authority=figures.budget_authority(line.original_budget, [line.adjusted or 0]))
+        LineAuthority(
+            line=line,
+            adjustment_count=line.adjustment_count,
+            adjusted=line.adjusted or 0,
+            authority=figures.budget_authority(line.original_budget, [line.adjusted or 0]),
+        )
         for line in rows
     ]

@@ -94,7 +94,11 @@ _record = audit.record  # who and how, for the history row the next save writes 
 
 def problems_from(exc: ValidationError, row: str) -> list[Problem]:
     """A model's ValidationError as problems of one row, field by field."""
-    return [Problem(row, "status" if field == NON_FIELD_ERRORS else field, m) for field, messages in exc.message_dict.items() for m in messages]
+    return [
+        Problem(row, "status" if field == NON_FIELD_ERRORS else field, m)
+        for field, messages in exc.message_dict.items()
+        for m in messages
+    ]
 
 
 def _month_for_update(division: Division, as_of: datetime.date) -> DivisionMonth | None:
@@ -105,7 +109,12 @@ def _changes_since(month: DivisionMonth, version: int) -> list[str]:
     """What was written to the division-month after `version`: who, when, which field, old → new."""
     # Each save writes the month's record (its new version) first, then its lines: the changes since
     # `version` are those from the first record of the next version on.
-    since = month.history.filter(version=version + 1).order_by("history_date").values_list("history_date", flat=True).first()
+    since = (
+        month.history.filter(version=version + 1)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
     changes = []
     month_records = month.history.filter(version__gt=version).select_related("history_user").order_by("history_date")
     for record in month_records:
@@ -113,7 +122,11 @@ def _changes_since(month: DivisionMonth, version: int) -> list[str]:
         if previous is not None and previous.status != record.status:
             changes.append(
                 _("%(who)s: 상태 %(old)s → %(new)s")
-                % {"who": record.history_user or "-", "old": previous.get_status_display(), "new": record.get_status_display()}
+                % {
+                    "who": record.history_user or "-",
+                    "old": previous.get_status_display(),
+                    "new": record.get_status_display(),
+                }
             )
     snapshots = ExecutionSnapshot.history.filter(budget_line__division=month.division_id, as_of=month.as_of)
     if since is not None:
@@ -139,12 +152,22 @@ def _changes_since(month: DivisionMonth, version: int) -> list[str]:
 
 def _check_version(month: DivisionMonth | None, version: int | None) -> None:
     if version is None:
-        raise EntryError([Problem("", "version", _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."))])
+        raise EntryError(
+            [
+                Problem(
+                    "",
+                    "version",
+                    _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
+                )
+            ]
+        )
     current = month.version if month else 0
     if version == current:
         return
     if month is None or version > current:
-        raise StaleVersion([Problem("", "version", _("이 달의 실적이 그 사이에 바뀌었습니다. 화면을 새로 불러오세요."))])
+        raise StaleVersion(
+            [Problem("", "version", _("이 달의 실적이 그 사이에 바뀌었습니다. 화면을 새로 불러오세요."))]
+        )
     changes = _changes_since(month, version)
     shown = "; ".join(changes[:8]) + (_(" 외 %(n)s건") % {"n": len(changes) - 8} if len(changes) > 8 else "")
     raise StaleVersion(
@@ -152,7 +175,9 @@ def _check_version(month: DivisionMonth | None, version: int | None) -> None:
             Problem(
                 "",
                 "version",
-                _("다른 사람이 그 사이에 이 달을 바꿨습니다 (버전 %(old)s → %(new)s): %(changes)s. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요.")
+                _(
+                    "다른 사람이 그 사이에 이 달을 바꿨습니다 (버전 %(old)s → %(new)s): %(changes)s. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요."
+                )
                 % {"old": version, "new": current, "changes": shown or "-"},
             )
         ]
@@ -163,7 +188,9 @@ def division_month_lines(*, division: Division, fiscal_year: int):
     return BudgetLine.objects.filter(division=division, fiscal_year=fiscal_year).order_by("order")
 
 
-def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[ExecutionInput], month_checked: bool = False):
+def _validate_rows(
+    *, division: Division, as_of: datetime.date, rows: list[ExecutionInput], month_checked: bool = False
+):
     """Every row checked by the model's rules; returns (snapshots to save, problems). Writes nothing."""
     problems: list[Problem] = []
     if not rows:
@@ -172,10 +199,13 @@ def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[Execu
     lines = {
         line.code: line
         for line in budget_line_adjustments(
-            lines=BudgetLine.objects.filter(fiscal_year=as_of.year, code__in=codes).select_related("division"), as_of=as_of
+            lines=BudgetLine.objects.filter(fiscal_year=as_of.year, code__in=codes).select_related("division"),
+            as_of=as_of,
         )
     }
-    existing = {s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__in=lines.values(), as_of=as_of)}
+    existing = {
+        s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__in=lines.values(), as_of=as_of)
+    }
     seen: dict[str, str] = {}
     to_save = []
     for number, row in enumerate(rows, start=1):
@@ -186,16 +216,32 @@ def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[Execu
             continue
         line = lines.get(row.code)
         if line is None:
-            problems.append(Problem(where, "code", _("%(year)s년에 없는 사업 코드입니다: %(code)s") % {"year": as_of.year, "code": row.code}))
+            problems.append(
+                Problem(
+                    where,
+                    "code",
+                    _("%(year)s년에 없는 사업 코드입니다: %(code)s") % {"year": as_of.year, "code": row.code},
+                )
+            )
             continue
         if line.division_id != division.pk:
             problems.append(
-                Problem(where, "code", _("%(code)s은(는) %(other)s의 세부사업입니다; %(division)s의 실적만 넣을 수 있습니다.")
-                        % {"code": row.code, "other": line.division.name, "division": division.name})
+                Problem(
+                    where,
+                    "code",
+                    _("%(code)s은(는) %(other)s의 세부사업입니다; %(division)s의 실적만 넣을 수 있습니다.")
+                    % {"code": row.code, "other": line.division.name, "division": division.name},
+                )
             )
             continue
         if row.code in seen:
-            problems.append(Problem(where, "code", _("%(code)s이(가) %(first)s에 이미 있습니다.") % {"code": row.code, "first": seen[row.code]}))
+            problems.append(
+                Problem(
+                    where,
+                    "code",
+                    _("%(code)s이(가) %(first)s에 이미 있습니다.") % {"code": row.code, "first": seen[row.code]},
+                )
+            )
             continue
         seen[row.code] = where
         missing = [f for f in ("obligations", "disbursements") if getattr(row, f) is None]
@@ -205,7 +251,10 @@ def _validate_rows(*, division: Division, as_of: datetime.date, rows: list[Execu
             continue
         snapshot = existing.get(line.pk) or ExecutionSnapshot(budget_line=line, as_of=as_of)
         snapshot.budget_line = line
-        changed = snapshot.pk is None or (snapshot.obligations, snapshot.disbursements) != (row.obligations, row.disbursements)
+        changed = snapshot.pk is None or (snapshot.obligations, snapshot.disbursements) != (
+            row.obligations,
+            row.disbursements,
+        )
         snapshot.obligations, snapshot.disbursements = row.obligations, row.disbursements
         snapshot.known_authority = figures.budget_authority(line.original_budget, [line.adjustment_total])
         snapshot.month_checked = month_checked  # True: the caller holds the division-month (for update) and checked it
@@ -229,13 +278,36 @@ def execution_month_validate(*, division: Division, as_of: datetime.date, rows: 
 
 def _check_month_date(division: Division, as_of: datetime.date) -> None:
     if as_of != month_end(as_of) and not DivisionMonth.objects.filter(division=division, as_of=as_of).exists():
-        raise EntryError([Problem("", "as_of", _("기준일은 월말이어야 합니다 (예: %(date)s).") % {"date": month_end(as_of).isoformat()})])
+        raise EntryError(
+            [
+                Problem(
+                    "",
+                    "as_of",
+                    _("기준일은 월말이어야 합니다 (예: %(date)s).") % {"date": month_end(as_of).isoformat()},
+                )
+            ]
+        )
     if not BudgetLine.objects.filter(division=division, fiscal_year=as_of.year).exists():
-        raise EntryError([Problem("", "as_of", _("%(year)s년에 %(division)s의 세부사업이 없습니다.") % {"year": as_of.year, "division": division.name})])
+        raise EntryError(
+            [
+                Problem(
+                    "",
+                    "as_of",
+                    _("%(year)s년에 %(division)s의 세부사업이 없습니다.")
+                    % {"year": as_of.year, "division": division.name},
+                )
+            ]
+        )
 
 
 def execution_month_save(
-    *, user, division: Division, as_of: datetime.date, rows: list[ExecutionInput], version: int | None, how: str = audit.FORM
+    *,
+    user,
+    division: Division,
+    as_of: datetime.date,
+    rows: list[ExecutionInput],
+    version: int | None,
+    how: str = audit.FORM,
 ) -> DivisionMonth:
     """Save a division's cumulative figures as of a date: all rows or none.
 
@@ -250,19 +322,30 @@ def execution_month_save(
         _check_version(month, version)
         if month is not None and month.is_locked:
             raise EntryError(
-                [Problem("", "status", _("%(status)s 상태의 달은 고칠 수 없습니다 (승인된 달은 정정을 열어 새 차수로 고칩니다).") % {"status": month.get_status_display()})]
+                [
+                    Problem(
+                        "",
+                        "status",
+                        _("%(status)s 상태의 달은 고칠 수 없습니다 (승인된 달은 정정을 열어 새 차수로 고칩니다).")
+                        % {"status": month.get_status_display()},
+                    )
+                ]
             )
         to_save, problems = _validate_rows(division=division, as_of=as_of, rows=rows, month_checked=True)
         if problems:
             raise EntryError(problems)
         if month is None:
-            month = DivisionMonth(division=division, as_of=as_of, status=DivisionMonth.Status.DRAFT, version=1, changed_by=user)
+            month = DivisionMonth(
+                division=division, as_of=as_of, status=DivisionMonth.Status.DRAFT, version=1, changed_by=user
+            )
             _record(month, user, how)
             try:
                 with transaction.atomic():
                     month.save()
             except IntegrityError:
-                raise StaleVersion([Problem("", "version", _("다른 사람이 그 사이에 이 달을 열었습니다. 화면을 새로 불러오세요."))]) from None
+                raise StaleVersion(
+                    [Problem("", "version", _("다른 사람이 그 사이에 이 달을 열었습니다. 화면을 새로 불러오세요."))]
+                ) from None
         elif not to_save and month.status == DivisionMonth.Status.DRAFT:
             return month  # nothing changed: no new version, nothing in the history
         else:
@@ -279,7 +362,13 @@ def _transition(*, month: DivisionMonth, version: int | None, allowed_from, user
     locked = _month_for_update(month.division, month.as_of)
     _check_version(locked, version)
     if locked.status not in allowed_from:
-        raise EntryError([Problem("", "status", _("%(status)s 상태에서는 할 수 없습니다.") % {"status": locked.get_status_display()})])
+        raise EntryError(
+            [
+                Problem(
+                    "", "status", _("%(status)s 상태에서는 할 수 없습니다.") % {"status": locked.get_status_display()}
+                )
+            ]
+        )
     locked.version += 1
     locked.changed_by = user
     _record(locked, user, how)
@@ -292,10 +381,25 @@ def division_month_submit(*, user, month: DivisionMonth, version: int | None, ho
         raise PermissionDenied(_("이 과의 실적을 제출할 권한이 없습니다."))
     with transaction.atomic():
         month = _transition(month=month, version=version, allowed_from=DivisionMonth.EDITABLE, user=user, how=how)
-        entered = set(ExecutionSnapshot.objects.filter(budget_line__division=month.division, as_of=month.as_of).values_list("budget_line_id", flat=True))
-        missing = [line for line in division_month_lines(division=month.division, fiscal_year=month.fiscal_year) if line.pk not in entered]
+        entered = set(
+            ExecutionSnapshot.objects.filter(budget_line__division=month.division, as_of=month.as_of).values_list(
+                "budget_line_id", flat=True
+            )
+        )
+        missing = [
+            line
+            for line in division_month_lines(division=month.division, fiscal_year=month.fiscal_year)
+            if line.pk not in entered
+        ]
         if missing:
-            raise EntryError([Problem(f"{line.code} {line.name}", "disbursements", _("이 세부사업의 실적이 없어 제출할 수 없습니다.")) for line in missing])
+            raise EntryError(
+                [
+                    Problem(
+                        f"{line.code} {line.name}", "disbursements", _("이 세부사업의 실적이 없어 제출할 수 없습니다.")
+                    )
+                    for line in missing
+                ]
+            )
         month.status = DivisionMonth.Status.SUBMITTED
         month.reason = ""
         month.save()
@@ -307,10 +411,20 @@ def division_month_approve(*, user, month: DivisionMonth, version: int | None, h
     if not can_approve(user, month.division):
         raise PermissionDenied(_("이 과의 실적을 승인할 권한이 없습니다."))
     with transaction.atomic():
-        month = _transition(month=month, version=version, allowed_from=(DivisionMonth.Status.SUBMITTED,), user=user, how=how)
-        for snapshot in ExecutionSnapshot.objects.select_for_update().filter(budget_line__division=month.division, as_of=month.as_of):
-            if (snapshot.approved_obligations, snapshot.approved_disbursements) != (snapshot.obligations, snapshot.disbursements):
-                snapshot.approved_obligations, snapshot.approved_disbursements = snapshot.obligations, snapshot.disbursements
+        month = _transition(
+            month=month, version=version, allowed_from=(DivisionMonth.Status.SUBMITTED,), user=user, how=how
+        )
+        for snapshot in ExecutionSnapshot.objects.select_for_update().filter(
+            budget_line__division=month.division, as_of=month.as_of
+        ):
+            if (snapshot.approved_obligations, snapshot.approved_disbursements) != (
+                snapshot.obligations,
+                snapshot.disbursements,
+            ):
+                snapshot.approved_obligations, snapshot.approved_disbursements = (
+                    snapshot.obligations,
+                    snapshot.disbursements,
+                )
                 _record(snapshot, user, how)
                 snapshot.save()
         month.status = DivisionMonth.Status.APPROVED
@@ -329,27 +443,35 @@ def _reason_required(reason: str) -> str:
     return reason
 
 
-def division_month_return(*, user, month: DivisionMonth, version: int | None, reason: str, how: str = audit.FORM) -> DivisionMonth:
+def division_month_return(
+    *, user, month: DivisionMonth, version: int | None, reason: str, how: str = audit.FORM
+) -> DivisionMonth:
     """The approver sends a submitted month back to the division with a reason; staff can edit it again."""
     if not can_approve(user, month.division):
         raise PermissionDenied(_("이 과의 실적을 반려할 권한이 없습니다."))
     reason = _reason_required(reason)
     with transaction.atomic():
-        month = _transition(month=month, version=version, allowed_from=(DivisionMonth.Status.SUBMITTED,), user=user, how=how)
+        month = _transition(
+            month=month, version=version, allowed_from=(DivisionMonth.Status.SUBMITTED,), user=user, how=how
+        )
         month.status = DivisionMonth.Status.RETURNED
         month.reason = reason
         month.save()
     return month
 
 
-def division_month_correct(*, user, month: DivisionMonth, version: int | None, reason: str, how: str = audit.FORM) -> DivisionMonth:
+def division_month_correct(
+    *, user, month: DivisionMonth, version: int | None, reason: str, how: str = audit.FORM
+) -> DivisionMonth:
     """Reopen an approved month as the next revision, with a reason; its approved figures stay public
     until the new revision is approved."""
     if not can_edit_division(user, month.division):
         raise PermissionDenied(_("이 과의 실적을 정정할 권한이 없습니다."))
     reason = _reason_required(reason)
     with transaction.atomic():
-        month = _transition(month=month, version=version, allowed_from=(DivisionMonth.Status.APPROVED,), user=user, how=how)
+        month = _transition(
+            month=month, version=version, allowed_from=(DivisionMonth.Status.APPROVED,), user=user, how=how
+        )
         month.status = DivisionMonth.Status.DRAFT
         month.revision += 1
         month.reason = reason
@@ -358,7 +480,14 @@ def division_month_correct(*, user, month: DivisionMonth, version: int | None, r
 
 
 def budget_adjustment_create(
-    *, user, line: BudgetLine, kind: str, amount: int | None, effective_on: datetime.date | None, reason: str, how: str = audit.FORM
+    *,
+    user,
+    line: BudgetLine,
+    kind: str,
+    amount: int | None,
+    effective_on: datetime.date | None,
+    reason: str,
+    how: str = audit.FORM,
 ) -> BudgetAdjustment:
     """Record a dated change to a line's budget authority (추경, 이월, 전용, 예비비 …) with its reason.
 
@@ -374,7 +503,9 @@ def budget_adjustment_create(
     with transaction.atomic():
         # Lock the line: two adjustments to one line are checked against each other's 예산현액 in turn.
         line = BudgetLine.objects.select_for_update().select_related("division").get(pk=line.pk)
-        adjustment = BudgetAdjustment(budget_line=line, kind=kind, amount=amount, effective_on=effective_on, reason=(reason or "").strip())
+        adjustment = BudgetAdjustment(
+            budget_line=line, kind=kind, amount=amount, effective_on=effective_on, reason=(reason or "").strip()
+        )
         try:
             adjustment.full_clean()
         except ValidationError as exc:

@@ -97,7 +97,9 @@ class ExpenditureTable(ComparisonTable):
         sequence = ("name", "current", "base_original", "base", "change", "change_rate")
 
     def __init__(self, rows, *, base_year, current_label, **kwargs):
-        super().__init__(rows, current_label=current_label, base_label=_("%(year)s년 최종예산(B)") % {"year": base_year}, **kwargs)
+        super().__init__(
+            rows, current_label=current_label, base_label=_("%(year)s년 최종예산(B)") % {"year": base_year}, **kwargs
+        )
         self.columns["base_original"].column.verbose_name = _("%(year)s년 본예산") % {"year": base_year}
 
 

@@ -31,8 +31,6 @@ urlpatterns = [
     path("dashboards/bureau/changes/", views.bureau_changes, name="bureau_changes"),
     path("dashboards/division/<slug:code>/", views.division_dashboard, name="division_dashboard"),
     path("dashboards/division/<slug:code>/changes/", views.division_changes, name="division_changes"),
-
-
     path("staff/entry/", views.entry_board, name="entry_board"),
     path("staff/entry/import/", views.import_upload, name="import_upload"),
     path("staff/entry/import/apply/", views.import_apply, name="import_apply"),

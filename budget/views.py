@@ -100,7 +100,9 @@ def _period(request):
     form = ExecutionPeriodForm(request.GET, fiscal_years=public_fiscal_years(bureau=bureau))
     table = None
     if form.is_valid() and form.cleaned_data["year"]:
-        table = public_execution_table(bureau=bureau, fiscal_year=form.cleaned_data["year"], month=form.cleaned_data["as_of"])
+        table = public_execution_table(
+            bureau=bureau, fiscal_year=form.cleaned_data["year"], month=form.cleaned_data["as_of"]
+        )
     return bureau, form, table
 
 
@@ -114,7 +116,10 @@ def execution(request):
         context["month_choices"] = form.month_choices(year)
         context["chosen_month"] = form.cleaned_data["as_of"]
     if table is not None:
-        caption = _("%(year)s 예산 집행 현황 %(line)s") % {"year": table.fiscal_year, "line": display.as_of_line(table.as_of, display.THOUSAND_WON, display.PERCENT)}
+        caption = _("%(year)s 예산 집행 현황 %(line)s") % {
+            "year": table.fiscal_year,
+            "line": display.as_of_line(table.as_of, display.THOUSAND_WON, display.PERCENT),
+        }
         status_table = ExecutionStatusTable(table.rows, caption=caption)
         RequestConfig(request, paginate=False).configure(status_table)
         context["table"] = status_table
@@ -139,14 +144,18 @@ def city_execution(request):
         as_of = city_execution_date(fiscal_year=year, month=month)
         if as_of is not None:
             unit_line = display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT)
-            page = Paginator(city_execution_lines(fiscal_year=year, as_of=as_of), CITY_PAGE_SIZE).get_page(request.GET.get("page"))
+            page = Paginator(city_execution_lines(fiscal_year=year, as_of=as_of), CITY_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            )
             totals_caption = _("%(year)s 시 전체 합계와 국별 합계 %(line)s") % {"year": year, "line": unit_line}
             lines_caption = _("%(year)s 세부사업별 (%(number)s/%(pages)s쪽) %(line)s") % {
                 "year": year, "number": page.number, "pages": page.paginator.num_pages, "line": unit_line,
             }  # fmt: skip
             context.update(
                 as_of=as_of,
-                totals=ExecutionStatusTable(city_execution_totals(fiscal_year=year, as_of=as_of), caption=totals_caption, orderable=False),
+                totals=ExecutionStatusTable(
+                    city_execution_totals(fiscal_year=year, as_of=as_of), caption=totals_caption, orderable=False
+                ),
                 lines=CityLineTable(city_execution_rows(page.object_list), caption=lines_caption),
                 page=page,
                 query=period_query(request),
@@ -157,7 +166,10 @@ def city_execution(request):
 def _execution_file(request, fmt, *, levels=("total", "division", "line")):
     _bureau, form, table = _period(request)
     if form.errors:
-        return HttpResponseBadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors), content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            "; ".join(str(e) for errors in form.errors.values() for e in errors),
+            content_type="text/plain; charset=utf-8",
+        )
     if table is None:
         raise Http404(_("선택한 기준월까지 승인된 집행 실적이 없습니다."))
     return open_data.response(execution_dataset(table, levels=levels), fmt)
@@ -184,7 +196,10 @@ def datapackage(request):
     """The Fiscal Data Package describing execution-lines.csv for the same ?year=&as_of=."""
     _bureau, form, table = _period(request)
     if form.errors:
-        return HttpResponseBadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors), content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            "; ".join(str(e) for errors in form.errors.values() for e in errors),
+            content_type="text/plain; charset=utf-8",
+        )
     if table is None:
         raise Http404(_("선택한 기준월까지 승인된 집행 실적이 없습니다."))
     query = period_query(request)
@@ -196,8 +211,6 @@ def datapackage(request):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-
-
 @login_required
 def briefing_export(request):
     """The council briefing workbook: ?year=2022&as_of=2022-07-01 (default: the latest figures)."""
@@ -207,7 +220,11 @@ def briefing_export(request):
     try:
         year = int(request.GET.get("year") or fiscal_year_latest(bureau=bureau))
         as_of_text = request.GET.get("as_of")
-        as_of = datetime.date.fromisoformat(as_of_text) if as_of_text else execution_latest_date(bureau=bureau, fiscal_year=year)
+        as_of = (
+            datetime.date.fromisoformat(as_of_text)
+            if as_of_text
+            else execution_latest_date(bureau=bureau, fiscal_year=year)
+        )
         if as_of is None:
             raise BriefingError(f"{year}년 예산 집행 실적이 없습니다.")
         briefing = briefing_build(bureau=bureau, fiscal_year=year, as_of=as_of)
@@ -265,7 +282,9 @@ def _division_dashboard_content(request, division) -> str:
     context = {"division": division, "as_of_form": as_of_form, "money": money}
     if money.as_of:
         filters = LineFilterForm(request.GET, programs=money.programs)
-        table = ExecutionLineTable(filters.apply(money.rows), caption=_caption(money.as_of, display.THOUSAND_WON, display.PERCENT))
+        table = ExecutionLineTable(
+            filters.apply(money.rows), caption=_caption(money.as_of, display.THOUSAND_WON, display.PERCENT)
+        )
         RequestConfig(request, paginate=False).configure(table)
         centres = division_centre_table(division=division, fiscal_year=money.date.fiscal_year, on_or_before=money.as_of)
         context.update(
@@ -322,14 +341,25 @@ def _changes(request, *, bureau, division, back_url):
     form = ExecutionChangeForm(request.GET)
     latest = selectors.dashboard_date(bureau=bureau).as_of
     earlier, later = form.dates(latest)
-    change = selectors.execution_change(bureau=bureau, earlier=earlier, later=later, division=division) if later else None
+    change = (
+        selectors.execution_change(bureau=bureau, earlier=earlier, later=later, division=division) if later else None
+    )
     table = None
     if change and change.rows:
-        table = ExecutionChangeTable(change.rows, caption=_caption(change.later.as_of, display.THOUSAND_WON, display.PERCENT))
+        table = ExecutionChangeTable(
+            change.rows, caption=_caption(change.later.as_of, display.THOUSAND_WON, display.PERCENT)
+        )
         RequestConfig(request, paginate=False).configure(table)
     if form.is_valid() and later:
         form = ExecutionChangeForm(initial={"earlier": earlier, "later": later})  # show the dates compared
-    context = {"form": form, "change": change, "table": table, "division": division, "bureau": bureau, "back_url": back_url}
+    context = {
+        "form": form,
+        "change": change,
+        "table": table,
+        "division": division,
+        "bureau": bureau,
+        "back_url": back_url,
+    }
     return render(request, "budget/execution_changes.html", context)
 
 
@@ -337,7 +367,9 @@ def _changes(request, *, bureau, division, back_url):
 def division_changes(request, code):
     """Month against month for a division: each line at two dates and the change."""
     division = _division_for(request, code)
-    return _changes(request, bureau=division.bureau, division=division, back_url=reverse("budget:division_dashboard", args=[code]))
+    return _changes(
+        request, bureau=division.bureau, division=division, back_url=reverse("budget:division_dashboard", args=[code])
+    )
 
 
 @login_required
@@ -378,7 +410,9 @@ def entry_board(request):
     except ValueError:
         raise Http404 from None
     board = entry_board_build(bureau=bureau, fiscal_year=year)
-    return render(request, "budget/board.html", {"board": board, "statuses": DivisionMonth.Status, "membership": membership})
+    return render(
+        request, "budget/board.html", {"board": board, "statuses": DivisionMonth.Status, "membership": membership}
+    )
 
 
 @login_required
@@ -398,17 +432,30 @@ def month_detail(request, division, as_of):
         if version_form.is_valid() and formset.is_valid():
             names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
             rows = [
-                services.ExecutionInput(code=f["code"], obligations=f["obligations"], disbursements=f["disbursements"], row=names.get(f["code"], ""))
+                services.ExecutionInput(
+                    code=f["code"],
+                    obligations=f["obligations"],
+                    disbursements=f["disbursements"],
+                    row=names.get(f["code"], ""),
+                )
                 for f in formset.cleaned_data
             ]
             try:
                 services.execution_month_save(
-                    user=request.user, division=division, as_of=as_of, rows=rows, version=version_form.cleaned_data["version"]
+                    user=request.user,
+                    division=division,
+                    as_of=as_of,
+                    rows=rows,
+                    version=version_form.cleaned_data["version"],
                 )
             except services.EntryError as exc:
                 problems = exc.problems
             else:
-                messages.success(request, _("%(division)s %(date)s 실적을 저장했습니다.") % {"division": division.name, "date": as_of.isoformat()})
+                messages.success(
+                    request,
+                    _("%(division)s %(date)s 실적을 저장했습니다.")
+                    % {"division": division.name, "date": as_of.isoformat()},
+                )
                 return redirect(_month_url(division, as_of))
         else:
             problems = _form_problems(formset, version_form, grid)
@@ -420,7 +467,7 @@ def month_detail(request, division, as_of):
         "budget/month.html",
         {
             "grid": grid,
-            "rows": list(zip(grid.rows, formset.forms)),
+            "rows": list(zip(grid.rows, formset.forms, strict=False)),
             "formset": formset,
             "version_form": version_form,
             "problems": problems,
@@ -445,7 +492,13 @@ def _form_problems(formset, version_form, grid) -> list:
     names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
     problems = []
     if not version_form.is_valid():
-        problems.append(services.Problem("", "version", _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요.")))
+        problems.append(
+            services.Problem(
+                "",
+                "version",
+                _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
+            )
+        )
     for error in formset.non_form_errors():
         problems.append(services.Problem("", "code", error))
     for form in formset.forms:
@@ -477,13 +530,21 @@ def _transition(request, division, as_of, action, success: str, *, with_reason=F
 @login_required
 @require_POST
 def month_submit(request, division, as_of):
-    return _transition(request, division, as_of, services.division_month_submit, _("제출했습니다. 과장의 승인을 기다립니다."))
+    return _transition(
+        request, division, as_of, services.division_month_submit, _("제출했습니다. 과장의 승인을 기다립니다.")
+    )
 
 
 @login_required
 @require_POST
 def month_approve(request, division, as_of):
-    return _transition(request, division, as_of, services.division_month_approve, _("승인했습니다. 이 달의 실적이 공개 화면에 반영됩니다."))
+    return _transition(
+        request,
+        division,
+        as_of,
+        services.division_month_approve,
+        _("승인했습니다. 이 달의 실적이 공개 화면에 반영됩니다."),
+    )
 
 
 @login_required
@@ -515,7 +576,11 @@ def month_template(request, division, as_of, fmt):
         raise Http404
     content, content_type = (template_xlsx(grid), XLSX) if fmt == "xlsx" else (template_csv(grid), CSV)
     filename = f"{division.code}-{as_of.isoformat()}-실적.{fmt}"
-    return HttpResponse(content, content_type=content_type, headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)})
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)},
+    )
 
 
 @login_required
@@ -534,11 +599,19 @@ def import_upload(request):
             result = execution_import(user=request.user, content=content, filename=upload.name, dry_run=True)
             if result.ok:
                 token = uuid.uuid4().hex
-                request.session[IMPORT_SESSION_KEY] = {"token": token, "name": upload.name, "content": base64.b64encode(content).decode()}
+                request.session[IMPORT_SESSION_KEY] = {
+                    "token": token,
+                    "name": upload.name,
+                    "content": base64.b64encode(content).decode(),
+                }
     else:
         form = ImportForm()
-    return render(request, "budget/import.html", {"form": form, "result": result, "token": token, "division": membership.division},
-                  status=400 if result is not None and not result.ok else 200)
+    return render(
+        request,
+        "budget/import.html",
+        {"form": form, "result": result, "token": token, "division": membership.division},
+        status=400 if result is not None and not result.ok else 200,
+    )
 
 
 @login_required
@@ -553,11 +626,18 @@ def import_apply(request):
     if not stored or stored.get("token") != request.POST.get("token"):
         messages.error(request, _("미리보기가 만료되었습니다. 파일을 다시 올리세요."))
         return redirect("budget:import_upload")
-    result = execution_import(user=request.user, content=base64.b64decode(stored["content"]), filename=stored["name"], dry_run=False)
+    result = execution_import(
+        user=request.user, content=base64.b64decode(stored["content"]), filename=stored["name"], dry_run=False
+    )
     del request.session[IMPORT_SESSION_KEY]
     if not result.ok:
         form = ImportForm()
-        return render(request, "budget/import.html", {"form": form, "result": result, "token": None, "division": membership.division}, status=400)
+        return render(
+            request,
+            "budget/import.html",
+            {"form": form, "result": result, "token": None, "division": membership.division},
+            status=400,
+        )
     messages.success(request, _("%(count)s개 세부사업의 실적을 올렸습니다.") % {"count": result.changed_count})
     return redirect(_month_url(result.division, result.as_of))
 
@@ -569,21 +649,31 @@ def month_history(request, division, as_of):
     division = _division(request, division)
     month = get_object_or_404(DivisionMonth, division=division, as_of=as_of)
     table = HistoryTable(division_month_history(month=month))
-    return render(request, "budget/history.html", {"table": table, "title": f"{division.name} {as_of.isoformat()}", "month": month})
+    return render(
+        request,
+        "budget/history.html",
+        {"table": table, "title": f"{division.name} {as_of.isoformat()}", "month": month},
+    )
 
 
 @login_required
 def line_history(request, year, code):
     """Who changed what in the budget line: the line, its adjustments and its execution at every date."""
     _internal(request)
-    line = get_object_or_404(restrict(BudgetLine.objects.select_related("division"), request.user, VIEW), fiscal_year=year, code=code)
+    line = get_object_or_404(
+        restrict(BudgetLine.objects.select_related("division"), request.user, VIEW), fiscal_year=year, code=code
+    )
     table = HistoryTable(budget_line_history(line=line))
     return render(request, "budget/history.html", {"table": table, "title": f"{line.code} {line.name}", "line": line})
 
 
 def form_problems(form, row: str = "") -> list:
     """A bound form's errors as problems naming the field (the same words as a service's)."""
-    return [services.Problem(row, "status" if field == "__all__" else field, e) for field, errors in form.errors.items() for e in errors]
+    return [
+        services.Problem(row, "status" if field == "__all__" else field, e)
+        for field, errors in form.errors.items()
+        for e in errors
+    ]
 
 
 @login_required
@@ -606,7 +696,9 @@ def adjustment_list(request):
 def line_adjustments(request, year, code):
     """One line's 예산 변경: the list, and for its division's staff a form to record one (budget_adjustment_create)."""
     _internal(request)
-    line = get_object_or_404(restrict(BudgetLine.objects.select_related("division"), request.user, VIEW), fiscal_year=year, code=code)
+    line = get_object_or_404(
+        restrict(BudgetLine.objects.select_related("division"), request.user, VIEW), fiscal_year=year, code=code
+    )
     may_edit = can_edit_division(request.user, line.division)
     problems = []
     if request.method == "POST":
@@ -617,7 +709,12 @@ def line_adjustments(request, year, code):
             data = form.cleaned_data
             try:
                 services.budget_adjustment_create(
-                    user=request.user, line=line, kind=data["kind"], amount=data["amount"], effective_on=data["effective_on"], reason=data["reason"]
+                    user=request.user,
+                    line=line,
+                    kind=data["kind"],
+                    amount=data["amount"],
+                    effective_on=data["effective_on"],
+                    reason=data["reason"],
                 )
             except services.EntryError as exc:
                 problems = exc.problems

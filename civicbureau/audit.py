@@ -35,7 +35,9 @@ class AuditedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(list(objs), *args, **kwargs)
         if any(obj.pk is None for obj in objs):
-            raise AuditBypassError(f"{self.model.__name__}: bulk_create() returned rows without keys; their history cannot be written")
+            raise AuditBypassError(
+                f"{self.model.__name__}: bulk_create() returned rows without keys; their history cannot be written"
+            )
         get_history_manager_for_model(self.model).bulk_history_create(objs, default_change_reason=BULK)
         return objs
 
@@ -70,11 +72,15 @@ def save_many(model, objs, *, fields: list[str], user, how: str) -> None:
         if created:
             models.QuerySet(model=model).bulk_create(created)  # the plain queryset: the audited one would write "bulk"
             if any(obj.pk is None for obj in created):
-                raise AuditBypassError(f"{model.__name__}: bulk_create() returned rows without keys; their history cannot be written")
+                raise AuditBypassError(
+                    f"{model.__name__}: bulk_create() returned rows without keys; their history cannot be written"
+                )
             history.bulk_history_create(created, default_user=user, default_change_reason=how, default_date=now)
         if changed:
             _update_rows(model, changed, fields)
-            history.bulk_history_create(changed, update=True, default_user=user, default_change_reason=how, default_date=now)
+            history.bulk_history_create(
+                changed, update=True, default_user=user, default_change_reason=how, default_date=now
+            )
 
 
 def _update_rows(model, objs, fields: list[str]) -> None:
@@ -84,12 +90,18 @@ def _update_rows(model, objs, fields: list[str]) -> None:
     quote = connection.ops.quote_name
     columns = [model._meta.get_field(name) for name in fields]
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    rows = [[column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns] + [obj.pk] for obj in objs]
+    rows = [
+        [column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns] + [obj.pk]
+        for obj in objs
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             names = [quote(column.column) for column in columns]
             casts = [column.db_type(connection) for column in columns]
-            values = ", ".join("(" + ", ".join([f"%s::{cast}" for cast in casts] + [f"%s::{model._meta.pk.db_type(connection)}"]) + ")" for _ in rows)
+            values = ", ".join(
+                "(" + ", ".join([f"%s::{cast}" for cast in casts] + [f"%s::{model._meta.pk.db_type(connection)}"]) + ")"
+                for _ in rows
+            )
             assignments = ", ".join(f"{name} = v.{name}" for name in names)
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v({', '.join(names)}, {pk}) WHERE {table}.{pk} = v.{pk}",

@@ -8,7 +8,8 @@ from django.contrib.auth.backends import ModelBackend
 class MemberBackend(ModelBackend):
     def get_user(self, user_id):
         user = (
-            get_user_model()._default_manager.select_related("membership__bureau", "membership__division")
+            get_user_model()
+            ._default_manager.select_related("membership__bureau", "membership__division")
             .filter(pk=user_id)
             .first()
         )

@@ -50,7 +50,20 @@ def database_restore(source: Path):
     if connection.vendor == "postgresql":
         connection.close()  # pg_restore --clean drops tables this connection may hold open
         env, args = _pg_env_and_args()
-        _run(["pg_restore", "--single-transaction", "--clean", "--if-exists", "--no-owner", *args, "-d", connection.settings_dict["NAME"], str(source)], env)
+        _run(
+            [
+                "pg_restore",
+                "--single-transaction",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                *args,
+                "-d",
+                connection.settings_dict["NAME"],
+                str(source),
+            ],
+            env,
+        )
     elif connection.vendor == "sqlite":
         connection.ensure_connection()
         backup = sqlite3.connect(source)

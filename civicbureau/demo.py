@@ -18,7 +18,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
-from budget.models import BudgetAdjustment, BudgetLine, DivisionBudget, DivisionMonth, ExecutionSnapshot, RevenueAmount, RevenueCategory
+from budget.models import (
+    BudgetAdjustment,
+    BudgetLine,
+    DivisionBudget,
+    DivisionMonth,
+    ExecutionSnapshot,
+    RevenueAmount,
+    RevenueCategory,
+)
 from programs.models import (
     Achievement,
     CentreBudget,
@@ -196,7 +204,14 @@ class Loader:
     # -- writing -----------------------------------------------------------------------------------
 
     def upsert(
-        self, row: Row, model: type[models.Model], lookup: dict, values: dict, fields: dict | None = None, *, lock_exempt: bool = False
+        self,
+        row: Row,
+        model: type[models.Model],
+        lookup: dict,
+        values: dict,
+        fields: dict | None = None,
+        *,
+        lock_exempt: bool = False,
     ):
         """Create or update the record found by `lookup`; save only when a value differs.
 
@@ -240,19 +255,26 @@ class Loader:
             bureau_row,
             Bureau,
             {"name": bureau_row.text("name")},
-            {"established_on": bureau_row.date("established_on"), "team_count": bureau_row.integer("team_count", required=False)},
+            {
+                "established_on": bureau_row.date("established_on"),
+                "team_count": bureau_row.integer("team_count", required=False),
+            },
         )
         self.divisions = {}
         for order, row in enumerate(yaml_rows(name, data.get("divisions"), "divisions"), start=1):
             code = row.text("code")
             if code in self.divisions:
                 raise row.error("code", f"duplicate division code {code!r}")
-            division = self.upsert(row, Division, {"code": code}, {"bureau": self.bureau, "name": row.text("name"), "order": order})
+            division = self.upsert(
+                row, Division, {"code": code}, {"bureau": self.bureau, "name": row.text("name"), "order": order}
+            )
             self.divisions[code] = division
             duties = row.values.get("duties") or []
             for duty_order, text in enumerate(duties, start=1):
                 duty_row = Row(name, f"{row.number}.duties[{duty_order - 1}]", {"text": text})
-                self.upsert(duty_row, DivisionDuty, {"division": division, "order": duty_order}, {"text": duty_row.text("text")})
+                self.upsert(
+                    duty_row, DivisionDuty, {"division": division, "order": duty_order}, {"text": duty_row.text("text")}
+                )
             DivisionDuty.objects.filter(division=division, order__gt=len(duties)).delete()
         self.grades = {}
         for order, row in enumerate(yaml_rows(name, data.get("grades"), "grades"), start=1):
@@ -274,7 +296,11 @@ class Loader:
             self.upsert(
                 row,
                 HeadcountEntry,
-                {"division": row.ref("division", self.divisions), "grade": row.ref("grade", self.grades), "as_of": row.date("as_of")},
+                {
+                    "division": row.ref("division", self.divisions),
+                    "grade": row.ref("grade", self.grades),
+                    "as_of": row.date("as_of"),
+                },
                 {"quota": row.integer("quota"), "current": row.integer("current")},
             )
 
@@ -327,7 +353,11 @@ class Loader:
             self.upsert(
                 row,
                 BudgetAdjustment,
-                {"budget_line": self._line(row), "kind": row.choice("kind", BudgetAdjustment.Kind.values), "effective_on": row.date("effective_on")},
+                {
+                    "budget_line": self._line(row),
+                    "kind": row.choice("kind", BudgetAdjustment.Kind.values),
+                    "effective_on": row.date("effective_on"),
+                },
                 {"amount": amount, "reason": row.text("reason")},
             )
 
@@ -369,13 +399,18 @@ class Loader:
             code = row.text("code")
             parent = row.ref("parent", categories, required=False)
             categories[code] = self.upsert(
-                row, RevenueCategory, {"code": code}, {"name": row.text("name"), "parent": parent, "order": row.integer("order")}
+                row,
+                RevenueCategory,
+                {"code": code},
+                {"name": row.text("name"), "parent": parent, "order": row.integer("order")},
             )
         parents = {c.parent_id for c in categories.values() if c.parent_id}
         for row in read_csv(self.directory, "revenue.csv", ["category", "fiscal_year", "as_of", "amount_thousand_won"]):
             category = row.ref("category", categories)
             if category.pk in parents:
-                raise row.error("category", f"{category.name} is a sum of its sub-categories; give the sub-categories' amounts")
+                raise row.error(
+                    "category", f"{category.name} is a sum of its sub-categories; give the sub-categories' amounts"
+                )
             self.upsert(
                 row,
                 RevenueAmount,
@@ -408,9 +443,14 @@ class Loader:
         for d_row in yaml_rows(name, data.get("directions"), "directions"):
             number = d_row.integer("number", minimum=1)
             direction = self.upsert(
-                d_row, Direction, {"bureau": self.bureau, "fiscal_year": fiscal_year, "number": number}, {"title": d_row.text("title")}
+                d_row,
+                Direction,
+                {"bureau": self.bureau, "fiscal_year": fiscal_year, "number": number},
+                {"title": d_row.text("title")},
             )
-            core_task = self.upsert(d_row, CoreTask, {"direction": direction, "number": 1}, {"title": d_row.text("core_task")})
+            core_task = self.upsert(
+                d_row, CoreTask, {"direction": direction, "number": 1}, {"title": d_row.text("core_task")}
+            )
             for p_row in yaml_rows(name, d_row.values.get("programs"), f"{d_row.number}.programs"):
                 self._program(p_row, core_task, fiscal_year, as_of)
 
@@ -507,9 +547,15 @@ class Loader:
                 row,
                 ConsignedCentre,
                 {"code": code},
-                {"name": row.text("name"), "order": row.integer("order"), "division": row.ref("division", self.divisions, required=False)},
+                {
+                    "name": row.text("name"),
+                    "order": row.integer("order"),
+                    "division": row.ref("division", self.divisions, required=False),
+                },
             )
-        for row in read_csv(self.directory, "centre_budgets.csv", ["centre", "fiscal_year", "as_of", "amount_million_won"]):
+        for row in read_csv(
+            self.directory, "centre_budgets.csv", ["centre", "fiscal_year", "as_of", "amount_million_won"]
+        ):
             self.upsert(
                 row,
                 CentreBudget,
@@ -518,7 +564,10 @@ class Loader:
             )
         for row in read_csv(self.directory, "centre_staffing.csv", ["centre", "as_of", "headcount"]):
             self.upsert(
-                row, CentreStaffing, {"centre": row.ref("centre", centres), "as_of": row.date("as_of")}, {"headcount": row.integer("headcount")}
+                row,
+                CentreStaffing,
+                {"centre": row.ref("centre", centres), "as_of": row.date("as_of")},
+                {"headcount": row.integer("headcount")},
             )
 
     def indicators(self):
@@ -575,7 +624,9 @@ DEMO_LOGINS = [
     DemoLogin("staff", "staff-demo-2022", Membership.Role.STAFF, "시민참여과 주무관 (division staff)"),
     DemoLogin("director", "director-demo-2022", Membership.Role.DIRECTOR, "시민참여과장 (division director)"),
     DemoLogin("bureau", "bureau-demo-2022", Membership.Role.BUREAU_DIRECTOR, "시민협력국장 (bureau director)"),
-    DemoLogin("planning", "planning-demo-2022", Membership.Role.PLANNING, "시민협력국 기획 담당 (bureau planning staff)"),
+    DemoLogin(
+        "planning", "planning-demo-2022", Membership.Role.PLANNING, "시민협력국 기획 담당 (bureau planning staff)"
+    ),
     DemoLogin("admin", "admin-demo-2022", "admin", "관리자 (administrator)"),
 ]
 
@@ -602,5 +653,7 @@ def demo_users_ensure() -> list[DemoLogin]:
             division_for_role and division_for_role.pk,
             bureau.pk,
         ):
-            Membership.objects.update_or_create(user=user, defaults={"role": login.role, "division": division_for_role, "bureau": bureau})
+            Membership.objects.update_or_create(
+                user=user, defaults={"role": login.role, "division": division_for_role, "bureau": bureau}
+            )
     return DEMO_LOGINS

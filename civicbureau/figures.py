@@ -100,7 +100,11 @@ def pace_curve(targets: dict[int, Decimal]) -> list[Decimal]:
     start of the year and ending at 100 at the end of December unless December is set. With no target
     at all this is the straight line month × 100 ÷ 12.
     """
-    known = {0: Decimal(0), **({MONTHS: Decimal(100)} if MONTHS not in targets else {}), **{m: Decimal(v) for m, v in targets.items()}}
+    known = {
+        0: Decimal(0),
+        **({MONTHS: Decimal(100)} if MONTHS not in targets else {}),
+        **{m: Decimal(v) for m, v in targets.items()},
+    }
     months = sorted(known)
     curve = []
     for month in range(1, MONTHS + 1):
@@ -135,7 +139,9 @@ def is_lagging(rate: Decimal | None, pace: Decimal) -> bool:
     return gap is not None and gap < 0
 
 
-def period_amount(cumulative: int | None, previous_cumulative: int | None, *, first_of_year: bool = False) -> int | None:
+def period_amount(
+    cumulative: int | None, previous_cumulative: int | None, *, first_of_year: bool = False
+) -> int | None:
     """A month's own amount from two cumulative-to-date figures (staff enter the cumulative ones).
 
     The first period of a fiscal year has no earlier figure: its amount is its cumulative figure. Otherwise

@@ -32,7 +32,11 @@ class SecurityFormatter(logging.Formatter):
     """`2026-11-25T06:34:08.123Z INFO event=login_failed user=staff ip=127.0.0.1 request_id=… key=value …`"""
 
     def format(self, record):
-        when = datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        when = (
+            datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z")
+        )
         data = record.args if isinstance(record.args, dict) else {"message": record.getMessage()}
         parts = " ".join(f"{escape(k)}={escape(v)}" for k, v in data.items())
         return f"{when} {record.levelname} {parts}"

@@ -39,7 +39,9 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 # Static files: hashed names, compressed, served by WhiteNoise right after the security middleware
 # (run collectstatic when deploying).
 MIDDLEWARE = [*MIDDLEWARE]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+)
 STORAGES = {
     **STORAGES_DEFAULT,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

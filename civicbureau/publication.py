@@ -21,8 +21,8 @@ from functools import wraps
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
@@ -46,7 +46,15 @@ _REFERENCE_BUMP_KEY = "civicbureau:public-reference-bump"
 
 
 def _public_history_models():
-    from budget.models import BudgetAdjustment, BudgetLine, BudgetPaceTarget, DivisionBudget, DivisionMonth, ExecutionSnapshot, RevenueAmount
+    from budget.models import (
+        BudgetAdjustment,
+        BudgetLine,
+        BudgetPaceTarget,
+        DivisionBudget,
+        DivisionMonth,
+        ExecutionSnapshot,
+        RevenueAmount,
+    )
     from programs.models import CentreBudget, CentreStaffing, IndicatorValue, Program, ProgramExecutionRow, ScheduleItem
     from staffing.models import HeadcountEntry, PartTimeStaff
 
@@ -104,7 +112,7 @@ def _as_datetime(value) -> datetime.datetime:
     if isinstance(value, str):
         value = parse_datetime(value)
     if timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.timezone.utc)
+        value = timezone.make_aware(value, datetime.UTC)
     return value
 
 

@@ -24,12 +24,23 @@ def client_address(request) -> str:
 def log(event: str, request=None, **details):
     request = request or current_request.get()
     user = details.pop("user", None)
-    if user is None and request is not None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+    if (
+        user is None
+        and request is not None
+        and getattr(request, "user", None) is not None
+        and request.user.is_authenticated
+    ):
         user = request.user.get_username()
     fields = {k: v for k, v in details.items() if k not in SECRET_KEYS}
     logger.info(
         "%s",
-        {"event": event, "user": user or "-", "ip": client_address(request), "request_id": getattr(request, "id", "-"), **fields},
+        {
+            "event": event,
+            "user": user or "-",
+            "ip": client_address(request),
+            "request_id": getattr(request, "id", "-"),
+            **fields,
+        },
     )
 
 

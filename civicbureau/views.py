@@ -45,7 +45,9 @@ def language_switch(request):
     changing someone's language is harmless, and the target page is checked to be on this site."""
     language = request.GET.get("language", "")
     target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = HttpResponseRedirect(target)
     if check_for_language(language) and language in dict(settings.LANGUAGES):

@@ -18,7 +18,9 @@ class ScheduleItemFilterSet(django_filters.FilterSet):
         empty_label=_("모든 부서"),
         distinct=True,
     )
-    date = django_filters.DateFilter(label=_("기준일"), method="filter_nothing", help_text=_("이 날이 속한 달부터 보여 줍니다."))
+    date = django_filters.DateFilter(
+        label=_("기준일"), method="filter_nothing", help_text=_("이 날이 속한 달부터 보여 줍니다.")
+    )
 
     class Meta:
         model = ScheduleItem

@@ -16,7 +16,9 @@ class ScheduleProgressForm(VersionForm):
     status = forms.ChoiceField(label=_("진행 상태"), choices=ScheduleItem.Status.choices)
     actual_start = forms.DateField(label=_("실제 시작일"), required=False, widget=DATE)
     actual_end = forms.DateField(label=_("실제 종료일"), required=False, widget=DATE)
-    note = forms.CharField(label=_("진행 메모"), max_length=300, required=False, widget=forms.TextInput(attrs={"size": 60}))
+    note = forms.CharField(
+        label=_("진행 메모"), max_length=300, required=False, widget=forms.TextInput(attrs={"size": 60})
+    )
 
 
 class IndicatorValueForm(forms.Form):

@@ -43,7 +43,9 @@ class Direction(models.Model):
         verbose_name = _("추진방향")
         verbose_name_plural = pgettext_lazy("plural", "추진방향")
         ordering = ["fiscal_year", "number"]
-        constraints = [models.UniqueConstraint(fields=["bureau", "fiscal_year", "number"], name="direction_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "fiscal_year", "number"], name="direction_unique_number")
+        ]
 
     def __str__(self):
         return self.title
@@ -52,7 +54,9 @@ class Direction(models.Model):
 class CoreTask(models.Model):
     """핵심과제: a core task under a direction; it groups the major programs of chapter III."""
 
-    direction = models.ForeignKey(Direction, on_delete=models.PROTECT, related_name="core_tasks", verbose_name=_("추진방향"))
+    direction = models.ForeignKey(
+        Direction, on_delete=models.PROTECT, related_name="core_tasks", verbose_name=_("추진방향")
+    )
     number = models.PositiveSmallIntegerField(_("번호"))
     title = models.CharField(_("핵심과제"), max_length=200)
 
@@ -69,7 +73,9 @@ class CoreTask(models.Model):
 class Program(models.Model):
     """주요 추진 사업: a major program as reported to the council (one section of chapter III)."""
 
-    core_task = models.ForeignKey(CoreTask, on_delete=models.PROTECT, related_name="programs", verbose_name=_("핵심과제"))
+    core_task = models.ForeignKey(
+        CoreTask, on_delete=models.PROTECT, related_name="programs", verbose_name=_("핵심과제")
+    )
     division = models.ForeignKey(
         Division,
         on_delete=models.PROTECT,
@@ -110,7 +116,9 @@ class Program(models.Model):
 class Achievement(models.Model):
     """추진실적 / 추진경과: one thing done, with the report's date text where it gives one."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("주요사업"))
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("주요사업")
+    )
     order = models.PositiveSmallIntegerField(_("순서"))
     text = models.TextField(_("내용"))
     date_text = models.CharField(_("일자 (보고서 표기)"), max_length=60, blank=True)
@@ -133,8 +141,12 @@ class ProgramExecutionRow(models.Model):
     so it keeps its own base figures; `check_consistency` compares them with the line's.
     """
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="execution_rows", verbose_name=_("주요사업"))
-    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="program_rows", verbose_name=_("세부사업"))
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="execution_rows", verbose_name=_("주요사업")
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="program_rows", verbose_name=_("세부사업")
+    )
     order = models.PositiveSmallIntegerField(_("순서"))
     label = models.CharField(_("사업명 (보고서 표기)"), max_length=200)
     as_of = models.DateField(_("기준일"))
@@ -173,7 +185,9 @@ class ScheduleItem(models.Model):
         DONE = "done", _("완료")
         DELAYED = "delayed", _("지연")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="schedule_items", verbose_name=_("주요사업"))
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="schedule_items", verbose_name=_("주요사업")
+    )
     order = models.PositiveSmallIntegerField(_("순서"))
     text = models.CharField(_("내용"), max_length=300)
     detail = models.TextField(_("세부 내용"), blank=True)
@@ -202,13 +216,21 @@ class ScheduleItem(models.Model):
                 name="schedule_item_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(actual_start__isnull=True) | Q(actual_end__isnull=True) | Q(actual_end__gte=F("actual_start")),
+                condition=Q(actual_start__isnull=True)
+                | Q(actual_end__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
                 name="schedule_item_actual_end_after_start",
                 violation_error_message=_("실제 종료일은 실제 시작일보다 앞설 수 없습니다."),
             ),
             models.CheckConstraint(
-                condition=(Q(actual_start__isnull=True) | Q(actual_start__range=(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31))))
-                & (Q(actual_end__isnull=True) | Q(actual_end__range=(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)))),
+                condition=(
+                    Q(actual_start__isnull=True)
+                    | Q(actual_start__range=(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)))
+                )
+                & (
+                    Q(actual_end__isnull=True)
+                    | Q(actual_end__range=(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)))
+                ),
                 name="schedule_item_actual_dates_in_range",
             ),
         ]
@@ -236,7 +258,10 @@ class ScheduleItem(models.Model):
         for field in ("actual_start", "actual_end"):
             day = getattr(self, field)
             if day is not None and not earliest <= day <= latest:
-                errors[field] = _("%(earliest)s부터 %(latest)s 사이의 날짜여야 합니다.") % {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
+                errors[field] = _("%(earliest)s부터 %(latest)s 사이의 날짜여야 합니다.") % {
+                    "earliest": earliest.isoformat(),
+                    "latest": latest.isoformat(),
+                }
         if not errors and self.actual_start and self.actual_end and self.actual_end < self.actual_start:
             errors["actual_end"] = _("실제 종료일은 실제 시작일보다 앞설 수 없습니다.")
         if not errors and self.actual_end and not self.actual_start:
@@ -251,7 +276,12 @@ class ConsignedCentre(models.Model):
     code = models.SlugField(_("코드"), max_length=40, unique=True)
     name = models.CharField(_("센터명"), max_length=100, unique=True)
     division = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="consigned_centres", verbose_name=_("소관 과")
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consigned_centres",
+        verbose_name=_("소관 과"),
     )
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
@@ -267,7 +297,9 @@ class ConsignedCentre(models.Model):
 class CentreBudget(models.Model):
     """A consigned centre's operating budget (운영예산) for a fiscal year."""
 
-    centre = models.ForeignKey(ConsignedCentre, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("센터"))
+    centre = models.ForeignKey(
+        ConsignedCentre, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("센터")
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
     as_of = models.DateField(_("기준일"))
     amount = models.BigIntegerField(_("운영예산(원)"))
@@ -283,11 +315,16 @@ class CentreBudget(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="centre_budget_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.centre} {self.fiscal_year}"
+
 
 class CentreStaffing(models.Model):
     """A consigned centre's staff (인력) as of a month."""
 
-    centre = models.ForeignKey(ConsignedCentre, on_delete=models.PROTECT, related_name="staffing", verbose_name=_("센터"))
+    centre = models.ForeignKey(
+        ConsignedCentre, on_delete=models.PROTECT, related_name="staffing", verbose_name=_("센터")
+    )
     as_of = models.DateField(_("기준월"))
     headcount = models.PositiveIntegerField(_("인력(명)"))
     history = HistoricalRecords()
@@ -298,6 +335,9 @@ class CentreStaffing(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "민간위탁 인력")
         ordering = ["centre", "as_of"]
         constraints = [models.UniqueConstraint(fields=["centre", "as_of"], name="centre_staffing_unique_date")]
+
+    def __str__(self):
+        return f"{self.centre} {self.as_of:%Y-%m}"
 
 
 class Indicator(models.Model):
@@ -342,7 +382,9 @@ class IndicatorValue(models.Model):
         verbose_name = _("지표 값")
         verbose_name_plural = pgettext_lazy("plural", "지표 값")
         ordering = ["indicator", "as_of", "order"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "as_of", "category"], name="indicator_value_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "as_of", "category"], name="indicator_value_unique")
+        ]
 
     def __str__(self):
         return f"{self.indicator} {self.category} {self.value}"

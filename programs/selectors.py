@@ -5,8 +5,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy as _
 from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from budget.models import BudgetLine
 from budget.selectors import budget_line_figures
@@ -82,7 +82,8 @@ def program_execution_tables(*, bureau: Bureau, as_of: datetime.date) -> list[Pr
     tables = []
     for program in programs:
         rows = [
-            ProgramExecutionLine(r.label, r.budget_authority, r.obligations, r.disbursements) for r in program.execution_rows.all()
+            ProgramExecutionLine(r.label, r.budget_authority, r.obligations, r.disbursements)
+            for r in program.execution_rows.all()
         ]
         if rows:
             tables.append(ProgramExecutionTable(program, as_of, rows))
@@ -158,7 +159,10 @@ def _with_centre_figures(centres, fiscal_year, base_year, staff_as_of, staff_bas
         return Subquery(CentreStaffing.objects.filter(centre=OuterRef("pk"), as_of=as_of).values("headcount")[:1])
 
     return centres.annotate(
-        budget_base=budget(base_year), budget_current=budget(fiscal_year), staff_base=staff(staff_base_as_of), staff_current=staff(staff_as_of)
+        budget_base=budget(base_year),
+        budget_current=budget(fiscal_year),
+        staff_base=staff(staff_base_as_of),
+        staff_current=staff(staff_as_of),
     )
 
 
@@ -209,7 +213,9 @@ def consistency_disagreement_list(*, bureau: Bureau, fiscal_year: int, as_of: da
     summary = f"{fiscal_year} 예산 집행 현황"
     lines = {
         line.pk: line
-        for line in budget_line_figures(lines=BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year), as_of=as_of)
+        for line in budget_line_figures(
+            lines=BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year), as_of=as_of
+        )
     }
     rows = list(
         ProgramExecutionRow.objects.filter(budget_line__in=lines.keys(), as_of=as_of)
@@ -236,10 +242,12 @@ def consistency_disagreement_list(*, bureau: Bureau, fiscal_year: int, as_of: da
         for name, line_value in line_figures.items():
             program_value = program_figures[name]
             if line_value is not None and program_value is not None and line_value != program_value:
-                issues.append(Disagreement(f"사업별 예산집행 현황 ({where})", line.name, name, program_value, summary, line_value))
-    programs = Program.objects.filter(core_task__direction__bureau=bureau, stated_budget__isnull=False).prefetch_related(
-        Prefetch("execution_rows", ProgramExecutionRow.objects.filter(as_of=as_of))
-    )
+                issues.append(
+                    Disagreement(f"사업별 예산집행 현황 ({where})", line.name, name, program_value, summary, line_value)
+                )
+    programs = Program.objects.filter(
+        core_task__direction__bureau=bureau, stated_budget__isnull=False
+    ).prefetch_related(Prefetch("execution_rows", ProgramExecutionRow.objects.filter(as_of=as_of)))
     for program in programs.order_by("core_task__direction__number", "core_task__number", "number"):
         program_rows = list(program.execution_rows.all())
         if not program_rows:
@@ -248,7 +256,12 @@ def consistency_disagreement_list(*, bureau: Bureau, fiscal_year: int, as_of: da
         if abs(authority - program.stated_budget) >= STATED_BUDGET_TOLERANCE:
             issues.append(
                 Disagreement(
-                    f"사업개요 사업예산 ({program.budget_text})", program.title, "사업예산", program.stated_budget, "사업별 예산집행 현황 예산현액", authority
+                    f"사업개요 사업예산 ({program.budget_text})",
+                    program.title,
+                    "사업예산",
+                    program.stated_budget,
+                    "사업별 예산집행 현황 예산현액",
+                    authority,
                 )
             )
     return issues
@@ -277,7 +290,9 @@ def indicator_reading_list(
     values = IndicatorValue.objects.order_by("as_of", "order")
     if on_or_before:
         values = values.filter(as_of__lte=on_or_before)
-    indicators = Indicator.objects.order_by("order").select_related("program").prefetch_related(Prefetch("values", values))
+    indicators = (
+        Indicator.objects.order_by("order").select_related("program").prefetch_related(Prefetch("values", values))
+    )
     if bureau is not None:
         indicators = indicators.filter(Q(program__core_task__direction__bureau=bureau) | Q(program__isnull=True))
     if program is not None:
@@ -294,7 +309,9 @@ def indicator_reading_list(
 def schedule_item_list(*, bureau: Bureau, fiscal_year: int) -> list[ScheduleItem]:
     """The programs' 향후계획 in the report's order (direction, program, item)."""
     return list(
-        ScheduleItem.objects.filter(program__core_task__direction__bureau=bureau, program__core_task__direction__fiscal_year=fiscal_year)
+        ScheduleItem.objects.filter(
+            program__core_task__direction__bureau=bureau, program__core_task__direction__fiscal_year=fiscal_year
+        )
         .select_related("program__core_task__direction")
         .order_by("program__core_task__direction__number", "program__core_task__number", "program__number", "order")
     )
@@ -338,10 +355,9 @@ def public_program_list(*, bureau: Bureau) -> list[ProgramSummary]:
 
 def public_program_as_of(*, bureau: Bureau) -> datetime.date | None:
     """The date of the latest approved program figures (the program sections' as-of date)."""
-    return (
-        ProgramExecutionRow.objects.filter(program__core_task__direction__bureau=bureau, as_of__lte=approved_through(bureau=bureau))
-        .aggregate(latest=Max("as_of"))["latest"]
-    )
+    return ProgramExecutionRow.objects.filter(
+        program__core_task__direction__bureau=bureau, as_of__lte=approved_through(bureau=bureau)
+    ).aggregate(latest=Max("as_of"))["latest"]
 
 
 @dataclass
@@ -361,17 +377,22 @@ def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
     program = (
         Program.objects.filter(core_task__direction__bureau=bureau, slug=slug)
         .select_related("core_task__direction")
-        .prefetch_related(Prefetch("achievements", Achievement.objects.order_by("order")), Prefetch("schedule_items", ScheduleItem.objects.order_by("order")))
+        .prefetch_related(
+            Prefetch("achievements", Achievement.objects.order_by("order")),
+            Prefetch("schedule_items", ScheduleItem.objects.order_by("order")),
+        )
         .first()
     )
     if program is None:
         return None
-    as_of = (
-        program.execution_rows.filter(as_of__lte=approved_through(bureau=bureau)).aggregate(latest=Max("as_of"))["latest"]
-    )
+    as_of = program.execution_rows.filter(as_of__lte=approved_through(bureau=bureau)).aggregate(latest=Max("as_of"))[
+        "latest"
+    ]
     execution = None
     if as_of is not None:
-        execution = next((t for t in program_execution_tables(bureau=bureau, as_of=as_of) if t.program.pk == program.pk), None)
+        execution = next(
+            (t for t in program_execution_tables(bureau=bureau, as_of=as_of) if t.program.pk == program.pk), None
+        )
     return ProgramDetail(
         program=program,
         divisions=program_divisions(programs=[program]).get(program.pk, []),
@@ -419,17 +440,32 @@ def public_schedule(*, bureau: Bureau, items, from_day: datetime.date) -> list[S
         items.filter(program__core_task__direction__bureau=bureau)
         .filter(Q(end_month__isnull=True) | Q(end_month__gte=first))
         .select_related("program")
-        .order_by("start_month", "program__core_task__direction__number", "program__core_task__number", "program__number", "order")
+        .order_by(
+            "start_month",
+            "program__core_task__direction__number",
+            "program__core_task__number",
+            "program__number",
+            "order",
+        )
     )
     divisions = program_divisions(programs={i.program_id for i in items})
     months: dict[datetime.date, list[ScheduleEntry]] = {}
     for item in items:
         month = max(item.start_month, first)
-        months.setdefault(month, []).append(ScheduleEntry(item, divisions.get(item.program_id, []), item.start_month < first))
+        months.setdefault(month, []).append(
+            ScheduleEntry(item, divisions.get(item.program_id, []), item.start_month < first)
+        )
     return [ScheduleMonth(month, entries) for month, entries in sorted(months.items())]
+
+
 def centre_staffing_dates(*, on_or_before: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
     """The two latest dates with centre staff counts at or before a date: (latest, the one before it)."""
-    dates = list(CentreStaffing.objects.filter(as_of__lte=on_or_before).order_by("-as_of").values_list("as_of", flat=True).distinct()[:2])
+    dates = list(
+        CentreStaffing.objects.filter(as_of__lte=on_or_before)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .distinct()[:2]
+    )
     latest, previous = (dates + [None, None])[:2]
     return latest, previous
 
@@ -473,19 +509,27 @@ def schedule_attention(
     items = ScheduleItem.objects.filter(program__core_task__direction__bureau=bureau)
     if division is not None:
         items = items.filter(program__division=division)
-    items = items.filter(
-        Q(start_month__gte=this_month, start_month__lte=until)
-        | Q(end_month__gte=this_month, end_month__lte=until)
-        | (Q(end_month__lt=this_month) & ~Q(status=ScheduleItem.Status.DONE))
-    ).select_related("program__division").order_by("end_month", "start_month", "program__number", "order")
+    items = (
+        items.filter(
+            Q(start_month__gte=this_month, start_month__lte=until)
+            | Q(end_month__gte=this_month, end_month__lte=until)
+            | (Q(end_month__lt=this_month) & ~Q(status=ScheduleItem.Status.DONE))
+        )
+        .select_related("program__division")
+        .order_by("end_month", "start_month", "program__number", "order")
+    )
     due, overdue = [], []
     for item in items:
         row = ScheduleRow(
             item,
             starts_soon=this_month <= item.start_month <= until,
             ends_soon=item.end_month is not None and this_month <= item.end_month <= until,
-            overdue=item.end_month is not None and item.end_month < this_month and item.status != ScheduleItem.Status.DONE,
+            overdue=item.end_month is not None
+            and item.end_month < this_month
+            and item.status != ScheduleItem.Status.DONE,
         )
         (overdue if row.overdue else due).append(row)
-    due.sort(key=lambda r: (r.item.start_month if r.starts_soon else r.item.end_month, r.item.program.number, r.item.order))
+    due.sort(
+        key=lambda r: (r.item.start_month if r.starts_soon else r.item.end_month, r.item.program.number, r.item.order)
+    )
     return ScheduleAttention(as_of, until, due, overdue)

@@ -23,13 +23,30 @@ def _stale(row: str, record) -> StaleVersion:
     who = latest.history_user if latest and latest.history_user else "-"
     when = latest.history_date.strftime("%Y-%m-%d %H:%M") if latest else "-"
     return StaleVersion(
-        [Problem(row, "version", _("%(who)s이(가) %(when)s에 이 항목을 바꿨습니다. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요.") % {"who": who, "when": when})]
+        [
+            Problem(
+                row,
+                "version",
+                _(
+                    "%(who)s이(가) %(when)s에 이 항목을 바꿨습니다. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요."
+                )
+                % {"who": who, "when": when},
+            )
+        ]
     )
 
 
 def _check_version(row: str, record, version: int | None) -> None:
     if version is None:
-        raise EntryError([Problem(row, "version", _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."))])
+        raise EntryError(
+            [
+                Problem(
+                    row,
+                    "version",
+                    _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
+                )
+            ]
+        )
     if version != audit.history_version(record.history.all()):
         raise _stale(row, record)
 
@@ -54,8 +71,18 @@ def schedule_item_progress_save(
     with transaction.atomic():
         item = ScheduleItem.objects.select_for_update().select_related("program__core_task__direction").get(pk=item.pk)
         _check_version(row, item, version)
-        changed = (item.status, item.actual_start, item.actual_end, item.note) != (status, actual_start, actual_end, (note or "").strip())
-        item.status, item.actual_start, item.actual_end, item.note = status, actual_start, actual_end, (note or "").strip()
+        changed = (item.status, item.actual_start, item.actual_end, item.note) != (
+            status,
+            actual_start,
+            actual_end,
+            (note or "").strip(),
+        )
+        item.status, item.actual_start, item.actual_end, item.note = (
+            status,
+            actual_start,
+            actual_end,
+            (note or "").strip(),
+        )
         try:
             item.full_clean()
         except ValidationError as exc:
@@ -88,7 +115,16 @@ def indicator_value_save(
     category = (category or "").strip()
     row = f"{indicator.name}{' · ' + category if category else ''}"
     if indicator.additive and indicator.breakdown_label and not category:
-        raise EntryError([Problem(row, "category", _("이 지표의 합계는 %(label)s별 값의 합으로 계산됩니다; %(label)s을(를) 적어 주세요.") % {"label": indicator.breakdown_label})])
+        raise EntryError(
+            [
+                Problem(
+                    row,
+                    "category",
+                    _("이 지표의 합계는 %(label)s별 값의 합으로 계산됩니다; %(label)s을(를) 적어 주세요.")
+                    % {"label": indicator.breakdown_label},
+                )
+            ]
+        )
     if as_of is not None and not (datetime.date(2000, 1, 1) <= as_of <= datetime.date.today()):
         raise EntryError([Problem(row, "as_of", _("2000-01-01부터 오늘까지의 날짜여야 합니다."))])
     with transaction.atomic():
@@ -108,7 +144,9 @@ def indicator_value_save(
             problems = problems_from(exc, row)
             for problem in problems:  # the unique (indicator, as_of, category) reads better on the date
                 if problem.field == "status":
-                    problems[problems.index(problem)] = Problem(row, "as_of", _("같은 기준일·세부 구분의 값이 이미 있습니다; 그 값을 열어 고치세요."))
+                    problems[problems.index(problem)] = Problem(
+                        row, "as_of", _("같은 기준일·세부 구분의 값이 이미 있습니다; 그 값을 열어 고치세요.")
+                    )
             raise EntryError(problems) from None
         audit.record(target, user, how)
         target.save()

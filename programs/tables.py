@@ -36,7 +36,9 @@ class ScheduleTable(FiguresTable):
         pass
 
     text = tables.Column(verbose_name=_("추진 내용"), accessor="item__text", attrs={"td": {"class": "text"}})
-    date_text = tables.Column(verbose_name=_("일정 (보고서 표기)"), accessor="item__date_text", attrs={"td": {"class": "text nowrap"}})
+    date_text = tables.Column(
+        verbose_name=_("일정 (보고서 표기)"), accessor="item__date_text", attrs={"td": {"class": "text nowrap"}}
+    )
     span = tables.Column(verbose_name=_("기간"), empty_values=(), attrs={"td": {"class": "text"}})
     program = tables.Column(verbose_name=_("주요사업"), accessor="item__program", attrs={"td": {"class": "text"}})
     divisions = tables.Column(verbose_name=_("부서"), empty_values=(), attrs={"td": {"class": "text"}})

@@ -9,15 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.selectors import execution_latest_date, fiscal_year_latest
-from civicbureau import display, open_data
-from civicbureau.publication import public_cacheable
-from programs.exports.open_data import program_execution_dataset, schedule_dataset
-from programs.filters import ScheduleItemFilterSet
 from budget.services import EntryError
 from budget.views import form_problems
+from civicbureau import display, open_data
 from civicbureau.audit import history_version
 from civicbureau.permissions import VIEW, can_edit_division, can_view_internal, membership_of, restrict
+from civicbureau.publication import public_cacheable
 from programs import services
+from programs.exports.open_data import program_execution_dataset, schedule_dataset
+from programs.filters import ScheduleItemFilterSet
 from programs.forms import IndicatorValueForm, ScheduleProgressForm
 from programs.models import Indicator, IndicatorValue, ScheduleItem
 from programs.selectors import (
@@ -64,10 +64,20 @@ def _schedule(request):
 def schedule(request):
     """향후 추진일정: what the bureau promised to do, month by month from a date on, by division."""
     bureau, filterset, from_day, months = _schedule(request)
-    context = {"bureau": bureau, "filterset": filterset, "from_day": from_day, "as_of": public_program_as_of(bureau=bureau)}
+    context = {
+        "bureau": bureau,
+        "filterset": filterset,
+        "from_day": from_day,
+        "as_of": public_program_as_of(bureau=bureau),
+    }
     if months is not None:
         context["months"] = [
-            (month, ScheduleTable(month.entries, caption=_("%(month)s 추진일정") % {"month": display.month_label(month.month)}))
+            (
+                month,
+                ScheduleTable(
+                    month.entries, caption=_("%(month)s 추진일정") % {"month": display.month_label(month.month)}
+                ),
+            )
             for month in months
         ]
         context["query"] = urlencode([(k, request.GET[k]) for k in ("division", "date") if request.GET.get(k)])
@@ -78,7 +88,9 @@ def _schedule_file(request, fmt):
     bureau, filterset, from_day, months = _schedule(request)
     if months is None:
         return HttpResponseBadRequest(str(filterset.errors.as_text()), content_type="text/plain; charset=utf-8")
-    return open_data.response(schedule_dataset(months, from_day=from_day, as_of=public_program_as_of(bureau=bureau)), fmt)
+    return open_data.response(
+        schedule_dataset(months, from_day=from_day, as_of=public_program_as_of(bureau=bureau)), fmt
+    )
 
 
 @public_cacheable
@@ -96,7 +108,9 @@ def program_list(request):
     """주요 추진 사업: every major program under its direction, with its divisions."""
     bureau = _bureau()
     return render(
-        request, "programs/program_list.html", {"programs": public_program_list(bureau=bureau), "as_of": public_program_as_of(bureau=bureau)}
+        request,
+        "programs/program_list.html",
+        {"programs": public_program_list(bureau=bureau), "as_of": public_program_as_of(bureau=bureau)},
     )
 
 
@@ -113,8 +127,14 @@ def program_detail(request, slug):
     detail = _detail(slug)
     table = None
     if detail.execution:
-        table = ProgramExecutionLineTable(detail.execution, caption=_("예산집행 현황 %(line)s") % {"line": display.as_of_line(detail.as_of, display.THOUSAND_WON, display.PERCENT)})
-    return render(request, "programs/program_detail.html", {"detail": detail, "program": detail.program, "table": table})
+        table = ProgramExecutionLineTable(
+            detail.execution,
+            caption=_("예산집행 현황 %(line)s")
+            % {"line": display.as_of_line(detail.as_of, display.THOUSAND_WON, display.PERCENT)},
+        )
+    return render(
+        request, "programs/program_detail.html", {"detail": detail, "program": detail.program, "table": table}
+    )
 
 
 def _program_file(slug, fmt):
@@ -146,7 +166,9 @@ def _internal(request):
 def schedule_progress_list(request):
     """Every promised step the person may read, by program; each opens its progress page."""
     _internal(request)
-    items = restrict(ScheduleItem.objects.select_related("program__division"), request.user, VIEW).order_by("program__division__order", "program", "order")
+    items = restrict(ScheduleItem.objects.select_related("program__division"), request.user, VIEW).order_by(
+        "program__division__order", "program", "order"
+    )
     membership = membership_of(request.user)
     return render(request, "programs/staff_schedule_list.html", {"items": items, "membership": membership})
 
@@ -155,7 +177,14 @@ def schedule_progress_list(request):
 def schedule_item_progress(request, pk):
     """One step's status, actual dates and note; its program's division enters them, the bureau reads them."""
     _internal(request)
-    item = get_object_or_404(restrict(ScheduleItem.objects.select_related("program__division", "program__core_task__direction"), request.user, VIEW), pk=pk)
+    item = get_object_or_404(
+        restrict(
+            ScheduleItem.objects.select_related("program__division", "program__core_task__direction"),
+            request.user,
+            VIEW,
+        ),
+        pk=pk,
+    )
     may_edit = can_edit_division(request.user, item.program.division)
     problems = []
     if request.method == "POST":
@@ -166,8 +195,13 @@ def schedule_item_progress(request, pk):
             data = form.cleaned_data
             try:
                 services.schedule_item_progress_save(
-                    user=request.user, item=item, status=data["status"], actual_start=data["actual_start"], actual_end=data["actual_end"],
-                    note=data["note"], version=data["version"],
+                    user=request.user,
+                    item=item,
+                    status=data["status"],
+                    actual_start=data["actual_start"],
+                    actual_end=data["actual_end"],
+                    note=data["note"],
+                    version=data["version"],
                 )
             except EntryError as exc:
                 problems = exc.problems
@@ -178,19 +212,30 @@ def schedule_item_progress(request, pk):
             problems = form_problems(form, item.text)
     else:
         form = ScheduleProgressForm(
-            initial={"status": item.status, "actual_start": item.actual_start, "actual_end": item.actual_end, "note": item.note,
-                     "version": history_version(item.history.all())}
+            initial={
+                "status": item.status,
+                "actual_start": item.actual_start,
+                "actual_end": item.actual_end,
+                "note": item.note,
+                "version": history_version(item.history.all()),
+            }
         )
     history = item.history.select_related("history_user").order_by("-history_id")[:20]
-    return render(request, "programs/staff_schedule_item.html", {"item": item, "form": form, "may_edit": may_edit, "problems": problems, "history": history},
-                  status=400 if problems else 200)
+    return render(
+        request,
+        "programs/staff_schedule_item.html",
+        {"item": item, "form": form, "may_edit": may_edit, "problems": problems, "history": history},
+        status=400 if problems else 200,
+    )
 
 
 @login_required
 def indicator_list(request):
     """The indicators of programs the person may read, by program; each opens its values page."""
     _internal(request)
-    indicators = restrict(Indicator.objects.select_related("program__division"), request.user, VIEW).order_by("program__division__order", "program", "order")
+    indicators = restrict(Indicator.objects.select_related("program__division"), request.user, VIEW).order_by(
+        "program__division__order", "program", "order"
+    )
     return render(request, "programs/staff_indicator_list.html", {"indicators": indicators})
 
 
@@ -198,7 +243,9 @@ def indicator_list(request):
 def indicator_values(request, code):
     """An indicator's values by date and category; its program's division adds and corrects them (?record=ID opens one)."""
     _internal(request)
-    indicator = get_object_or_404(restrict(Indicator.objects.select_related("program__division"), request.user, VIEW), code=code)
+    indicator = get_object_or_404(
+        restrict(Indicator.objects.select_related("program__division"), request.user, VIEW), code=code
+    )
     may_edit = indicator.program is not None and can_edit_division(request.user, indicator.program.division)
     problems = []
     if request.method == "POST":
@@ -207,11 +254,18 @@ def indicator_values(request, code):
         form = IndicatorValueForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            record = get_object_or_404(IndicatorValue, pk=data["record"], indicator=indicator) if data["record"] else None
+            record = (
+                get_object_or_404(IndicatorValue, pk=data["record"], indicator=indicator) if data["record"] else None
+            )
             try:
                 services.indicator_value_save(
-                    user=request.user, indicator=indicator, as_of=data["as_of"], category=data["category"], value=data["value"],
-                    record=record, version=data["version"],
+                    user=request.user,
+                    indicator=indicator,
+                    as_of=data["as_of"],
+                    category=data["category"],
+                    value=data["value"],
+                    record=record,
+                    version=data["version"],
                 )
             except EntryError as exc:
                 problems = exc.problems
@@ -225,11 +279,21 @@ def indicator_values(request, code):
         if request.GET.get("record", "").isdigit():
             record = get_object_or_404(IndicatorValue, pk=request.GET["record"], indicator=indicator)
         initial = (
-            {"record": record.pk, "version": history_version(record.history.all()), "as_of": record.as_of, "category": record.category, "value": record.value}
-            if record else {}
+            {
+                "record": record.pk,
+                "version": history_version(record.history.all()),
+                "as_of": record.as_of,
+                "category": record.category,
+                "value": record.value,
+            }
+            if record
+            else {}
         )
         form = IndicatorValueForm(initial=initial)
     values = indicator.values.order_by("-as_of", "order")
-    return render(request, "programs/staff_indicator_values.html",
-                  {"indicator": indicator, "values": values, "form": form, "may_edit": may_edit, "problems": problems},
-                  status=400 if problems else 200)
+    return render(
+        request,
+        "programs/staff_indicator_values.html",
+        {"indicator": indicator, "values": values, "form": form, "may_edit": may_edit, "problems": problems},
+        status=400 if problems else 200,
+    )

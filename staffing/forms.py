@@ -16,4 +16,6 @@ HeadcountRowFormSet = forms.formset_factory(HeadcountRowForm, extra=0, max_num=1
 
 
 class HeadcountDateForm(forms.Form):
-    as_of = forms.DateField(label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    as_of = forms.DateField(
+        label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -44,7 +44,9 @@ class Division(models.Model):
         ordering = ["bureau", "order", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["bureau", "name"], name="division_unique_name", violation_error_message=_("같은 국에 같은 이름의 과가 있습니다.")
+                fields=["bureau", "name"],
+                name="division_unique_name",
+                violation_error_message=_("같은 국에 같은 이름의 과가 있습니다."),
             )
         ]
 
@@ -128,7 +130,9 @@ class PartTimeStaff(models.Model):
         NA = "na", _("나급")
         DA = "da", _("다급")
 
-    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="part_time_staff", verbose_name=_("과"))
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="part_time_staff", verbose_name=_("과")
+    )
     grade = models.CharField(_("등급"), max_length=2, choices=Grade.choices)
     as_of = models.DateField(_("기준일"))
     count = models.PositiveSmallIntegerField(_("인원"))

@@ -72,18 +72,23 @@ def headcount_table(*, bureau: Bureau, as_of: datetime.date | None = None) -> He
     }
     empty = Headcount(0, 0)
     division_rows = [
-        HeadcountRow(d.name, [entries.get((d.pk, g.pk), empty) for g in grades], d.code) for d in bureau.divisions.order_by("order")
+        HeadcountRow(d.name, [entries.get((d.pk, g.pk), empty) for g in grades], d.code)
+        for d in bureau.divisions.order_by("order")
     ]
     total = HeadcountRow(_("계"), [_total(row.cells[i] for row in division_rows) for i in range(len(grades))])
     part_time = list(
-        PartTimeStaff.objects.filter(division__bureau=bureau, as_of=as_of).select_related("division").order_by("division__order", "grade")
+        PartTimeStaff.objects.filter(division__bureau=bureau, as_of=as_of)
+        .select_related("division")
+        .order_by("division__order", "grade")
     )
     return HeadcountTable(as_of=as_of, grades=grades, rows=[total, *division_rows], part_time=part_time)
 
 
 def division_list(*, bureau: Bureau) -> list[Division]:
     """The bureau's divisions in the report's order, each with its duties."""
-    return list(bureau.divisions.order_by("order").prefetch_related(Prefetch("duties", DivisionDuty.objects.order_by("order"))))
+    return list(
+        bureau.divisions.order_by("order").prefetch_related(Prefetch("duties", DivisionDuty.objects.order_by("order")))
+    )
 
 
 def bureau_default() -> Bureau | None:
@@ -97,6 +102,8 @@ def public_headcount_table(*, bureau: Bureau) -> HeadcountTable:
 
     as_of = headcount_latest_date(bureau=bureau, on_or_before=approved_through(bureau=bureau))
     return headcount_table(bureau=bureau, as_of=as_of)
+
+
 @dataclass
 class GradeHeadcount:
     grade: Grade
@@ -133,10 +140,14 @@ def division_headcount(*, division: Division, on_or_before: datetime.date | None
     if on_or_before:
         dates = dates.filter(as_of__lte=on_or_before)
     latest = Subquery(dates.order_by("-as_of").values("as_of")[:1])
-    entries = list(HeadcountEntry.objects.filter(division=division, as_of=latest).select_related("grade").order_by("grade__order"))
+    entries = list(
+        HeadcountEntry.objects.filter(division=division, as_of=latest).select_related("grade").order_by("grade__order")
+    )
     if not entries:
         return DivisionHeadcount(None, [], None, [])
     grades = [GradeHeadcount(e.grade, Headcount(e.quota, e.current)) for e in entries]
     grades = [g for g in grades if not g.headcount.is_empty]
-    part_time = list(PartTimeStaff.objects.filter(division=division, as_of=latest).select_related("division").order_by("grade"))
+    part_time = list(
+        PartTimeStaff.objects.filter(division=division, as_of=latest).select_related("division").order_by("grade")
+    )
     return DivisionHeadcount(entries[0].as_of, grades, _total(g.headcount for g in grades), part_time)

@@ -39,13 +39,21 @@ def headcount_columns(user, division: Division) -> set[str]:
     return set()
 
 
-def headcount_reference(*, division: Division, as_of: datetime.date) -> tuple[datetime.date | None, dict[int, HeadcountEntry]]:
+def headcount_reference(
+    *, division: Division, as_of: datetime.date
+) -> tuple[datetime.date | None, dict[int, HeadcountEntry]]:
     """The figures a grid for `as_of` starts from: those of that date, else of the latest earlier date."""
-    dates = HeadcountEntry.objects.filter(division=division, as_of__lte=as_of).order_by("-as_of").values_list("as_of", flat=True)
+    dates = (
+        HeadcountEntry.objects.filter(division=division, as_of__lte=as_of)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+    )
     day = dates.first()
     if day is None:
         return None, {}
-    return day, {e.grade_id: e for e in HeadcountEntry.objects.filter(division=division, as_of=day).select_related("grade")}
+    return day, {
+        e.grade_id: e for e in HeadcountEntry.objects.filter(division=division, as_of=day).select_related("grade")
+    }
 
 
 def headcount_grid_version(*, division: Division, as_of: datetime.date) -> int:
@@ -53,20 +61,44 @@ def headcount_grid_version(*, division: Division, as_of: datetime.date) -> int:
 
 
 def headcount_save(
-    *, user, division: Division, as_of: datetime.date, rows: list[HeadcountInput], version: int | None, how: str = audit.FORM
+    *,
+    user,
+    division: Division,
+    as_of: datetime.date,
+    rows: list[HeadcountInput],
+    version: int | None,
+    how: str = audit.FORM,
 ) -> int:
     """Save the division's grid as of a date; returns how many cells changed."""
     columns = headcount_columns(user, division)
     if not columns:
         raise PermissionDenied(_("이 과의 인원을 입력할 권한이 없습니다."))
     if version is None:
-        raise EntryError([Problem("", "version", _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."))])
+        raise EntryError(
+            [
+                Problem(
+                    "",
+                    "version",
+                    _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
+                )
+            ]
+        )
     grades = {g.code: g for g in Grade.objects.all()}
     with transaction.atomic():
         # Lock the date's cells (the whole grid is one edit); a first save of a date meets the unique constraint.
         list(HeadcountEntry.objects.select_for_update().filter(division=division, as_of=as_of))
         if version != headcount_grid_version(division=division, as_of=as_of):
-            raise EntryError([Problem("", "version", _("다른 사람이 그 사이에 이 날짜의 인원을 바꿨습니다. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요."))])
+            raise EntryError(
+                [
+                    Problem(
+                        "",
+                        "version",
+                        _(
+                            "다른 사람이 그 사이에 이 날짜의 인원을 바꿨습니다. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요."
+                        ),
+                    )
+                ]
+            )
         day, reference = headcount_reference(division=division, as_of=as_of)
         problems, to_save, seen = [], [], set()
         for row in rows:
@@ -83,7 +115,11 @@ def headcount_save(
             for field in ("quota", "current"):
                 if field not in columns and values[field] != carried[field]:
                     who = _("국(국장·기획 담당)") if field == "quota" else _("과(주무관·과장)")
-                    problems.append(Problem(grade.name, field, _("이 값은 %(who)s에서 입력합니다; 바꿀 수 없습니다.") % {"who": who}))
+                    problems.append(
+                        Problem(
+                            grade.name, field, _("이 값은 %(who)s에서 입력합니다; 바꿀 수 없습니다.") % {"who": who}
+                        )
+                    )
                     values[field] = carried[field]
             if known is None and not values["quota"] and not values["current"]:
                 continue  # a grade the division has never had, left empty
@@ -108,5 +144,15 @@ def headcount_save(
                     audit.record(entry, user, how)
                     entry.save()
         except IntegrityError:  # a first save of the same date that committed since this one locked nothing
-            raise EntryError([Problem("", "version", _("다른 사람이 그 사이에 이 날짜의 인원을 바꿨습니다. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요."))]) from None
+            raise EntryError(
+                [
+                    Problem(
+                        "",
+                        "version",
+                        _(
+                            "다른 사람이 그 사이에 이 날짜의 인원을 바꿨습니다. 아무것도 저장하지 않았습니다; 새로 불러와 다시 입력하세요."
+                        ),
+                    )
+                ]
+            ) from None
     return len(to_save)

@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from budget.exports.open_data import comparison_dataset
+from budget.forms import VersionForm
 from budget.selectors import fiscal_year_latest, public_expenditure_summary, public_revenue_summary
+from budget.services import EntryError, Problem
 from budget.tables import ComparisonTable, ExpenditureTable
 from civicbureau import display, open_data
-from civicbureau.publication import public_cacheable
-from staffing.exports.open_data import headcount_dataset
-from budget.forms import VersionForm
-from budget.services import EntryError, Problem
 from civicbureau.permissions import VIEW, can_view_internal, restrict
+from civicbureau.publication import public_cacheable
 from staffing import services
+from staffing.exports.open_data import headcount_dataset
 from staffing.forms import HeadcountDateForm, HeadcountRowFormSet
 from staffing.models import Division, Grade, HeadcountEntry
 from staffing.selectors import bureau_default, division_list, headcount_latest_date, public_headcount_table
@@ -41,7 +41,10 @@ def organisation(request):
         "bureau": bureau,
         "divisions": division_list(bureau=bureau),
         "headcount": headcount,
-        "headcount_table": HeadcountGradeTable(headcount, caption=_("인력 (정원/현원) %(line)s") % {"line": display.as_of_line(headcount.as_of, display.PERSONS)})
+        "headcount_table": HeadcountGradeTable(
+            headcount,
+            caption=_("인력 (정원/현원) %(line)s") % {"line": display.as_of_line(headcount.as_of, display.PERSONS)},
+        )
         if headcount.as_of
         else None,
         "fiscal_year": year,
@@ -54,14 +57,16 @@ def organisation(request):
             context["revenue_table"] = ComparisonTable(
                 revenue,
                 base_label=_("%(year)s년(B)") % {"year": year - 1},
-                caption=_("세입총괄 %(line)s") % {"line": display.as_of_line(revenue_as_of, display.THOUSAND_WON, display.PERCENT)},
+                caption=_("세입총괄 %(line)s")
+                % {"line": display.as_of_line(revenue_as_of, display.THOUSAND_WON, display.PERCENT)},
                 **labels,
             )
         if expenditure:
             context["expenditure_table"] = ExpenditureTable(
                 expenditure,
                 base_year=year - 1,
-                caption=_("세출총괄 %(line)s") % {"line": display.as_of_line(expenditure_as_of, display.THOUSAND_WON, display.PERCENT)}
+                caption=_("세출총괄 %(line)s")
+                % {"line": display.as_of_line(expenditure_as_of, display.THOUSAND_WON, display.PERCENT)}
                 if expenditure_as_of
                 else _("세출총괄"),
                 **labels,
@@ -103,7 +108,11 @@ def headcount_entry(request, division):
         raise PermissionDenied
     division = get_object_or_404(restrict(Division.objects.all(), request.user, VIEW), code=division)
     date_form = HeadcountDateForm(request.GET or None)
-    as_of = (date_form.cleaned_data.get("as_of") if date_form.is_valid() else None) or headcount_latest_date(bureau=division.bureau) or datetime.date.today()
+    as_of = (
+        (date_form.cleaned_data.get("as_of") if date_form.is_valid() else None)
+        or headcount_latest_date(bureau=division.bureau)
+        or datetime.date.today()
+    )
     columns = services.headcount_columns(request.user, division)
     reference_date, reference = services.headcount_reference(division=division, as_of=as_of)
     grades = list(Grade.objects.order_by("order"))
@@ -113,17 +122,42 @@ def headcount_entry(request, division):
             raise PermissionDenied
         formset, version_form = HeadcountRowFormSet(request.POST, prefix="rows"), VersionForm(request.POST)
         if formset.is_valid() and version_form.is_valid():
-            rows = [services.HeadcountInput(grade=f["grade"], quota=f["quota"], current=f["current"]) for f in formset.cleaned_data]
+            rows = [
+                services.HeadcountInput(grade=f["grade"], quota=f["quota"], current=f["current"])
+                for f in formset.cleaned_data
+            ]
             try:
-                count = services.headcount_save(user=request.user, division=division, as_of=as_of, rows=rows, version=version_form.cleaned_data["version"])
+                count = services.headcount_save(
+                    user=request.user,
+                    division=division,
+                    as_of=as_of,
+                    rows=rows,
+                    version=version_form.cleaned_data["version"],
+                )
             except EntryError as exc:
                 problems = exc.problems
             else:
-                messages.success(request, _("%(division)s %(date)s 기준 인원을 저장했습니다 (%(count)s칸).") % {"division": division.name, "date": as_of.isoformat(), "count": count})
-                return redirect(f"{reverse('staffing:headcount_entry', args=[division.code])}?as_of={as_of.isoformat()}")
+                messages.success(
+                    request,
+                    _("%(division)s %(date)s 기준 인원을 저장했습니다 (%(count)s칸).")
+                    % {"division": division.name, "date": as_of.isoformat(), "count": count},
+                )
+                return redirect(
+                    f"{reverse('staffing:headcount_entry', args=[division.code])}?as_of={as_of.isoformat()}"
+                )
         else:
             names = {g.code: g.name for g in grades}
-            problems = [Problem("", "version", _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."))] if not version_form.is_valid() else []
+            problems = (
+                [
+                    Problem(
+                        "",
+                        "version",
+                        _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
+                    )
+                ]
+                if not version_form.is_valid()
+                else []
+            )
             for form in formset.forms:
                 grade = names.get(form.data.get(f"{form.prefix}-grade", ""), "")
                 problems.extend(Problem(grade, field, e) for field, errors in form.errors.items() for e in errors)
@@ -132,7 +166,11 @@ def headcount_entry(request, division):
         formset = HeadcountRowFormSet(
             prefix="rows",
             initial=[
-                {"grade": g.code, "quota": reference[g.pk].quota if g.pk in reference else None, "current": reference[g.pk].current if g.pk in reference else None}
+                {
+                    "grade": g.code,
+                    "quota": reference[g.pk].quota if g.pk in reference else None,
+                    "current": reference[g.pk].current if g.pk in reference else None,
+                }
                 for g in grades
             ],
         )
@@ -148,13 +186,15 @@ def headcount_entry(request, division):
             "division": division,
             "as_of": as_of,
             "reference_date": reference_date,
-            "rows": list(zip(grades, formset.forms)),
+            "rows": list(zip(grades, formset.forms, strict=False)),
             "formset": formset,
             "version_form": version_form,
             "date_form": HeadcountDateForm(initial={"as_of": as_of}),
             "columns": columns,
             "problems": problems,
-            "history": HeadcountEntry.history.filter(division_id=division.pk).select_related("history_user", "grade").order_by("-history_id")[:20],
+            "history": HeadcountEntry.history.filter(division_id=division.pk)
+            .select_related("history_user", "grade")
+            .order_by("-history_id")[:20],
         },
         status=400 if problems else 200,
     )

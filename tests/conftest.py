@@ -2,11 +2,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.utils import translation
 from django.test import Client
+from django.utils import translation
 
 from civicbureau.demo import DEMO_LOGINS, demo_users_ensure, load_demo
-from staffing.models import Bureau
+from staffing.models import Bureau, Division, Membership
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +34,32 @@ def _empty_cache():
 @pytest.fixture
 def bureau(db):
     return Bureau.objects.get(name="시민협력국")
+
+
+@pytest.fixture
+def people(db):
+    """The permission matrix's roles by name: the demo logins, and staff and director of another division (community)."""
+    User = get_user_model()
+    other = Division.objects.get(code="community")
+    staff_b, _ = User.objects.get_or_create(username="staff_b")
+    Membership.objects.update_or_create(
+        user=staff_b, defaults={"role": "staff", "division": other, "bureau": other.bureau}
+    )
+    director_b, _ = User.objects.get_or_create(username="director_b")
+    Membership.objects.update_or_create(
+        user=director_b, defaults={"role": "director", "division": other, "bureau": other.bureau}
+    )
+    names = {
+        "staff_a": "staff",
+        "director_a": "director",
+        "bureau": "bureau",
+        "planning": "planning",
+        "admin": "admin",
+        "staff_b": "staff_b",
+    }
+    users = {role: User.objects.get(username=name) for role, name in names.items()}
+    users["director_b"] = director_b
+    return users
 
 
 def _client_for(username):

@@ -44,7 +44,9 @@ def manage_command(*args) -> list[str]:
 
 
 def manage(url, *args, check=True) -> subprocess.CompletedProcess:
-    result = subprocess.run(manage_command(*args), cwd=settings.BASE_DIR, env=environment(url), capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        manage_command(*args), cwd=settings.BASE_DIR, env=environment(url), capture_output=True, text=True, timeout=300
+    )
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result

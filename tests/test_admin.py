@@ -21,7 +21,9 @@ def reopen(line_code):
 
     line_division = ExecutionSnapshot.objects.get(budget_line__code=line_code, as_of="2022-07-01").budget_line.division
     user, _ = get_user_model().objects.get_or_create(username=f"director-{line_division.code}")
-    Membership.objects.update_or_create(user=user, defaults={"role": "director", "division": line_division, "bureau": line_division.bureau})
+    Membership.objects.update_or_create(
+        user=user, defaults={"role": "director", "division": line_division, "bureau": line_division.bureau}
+    )
     month = DivisionMonth.objects.get(division=line_division, as_of="2022-07-01")
     return division_month_correct(user=user, month=month, version=month.version, reason="관리자 정정 시험")
 
@@ -41,10 +43,10 @@ def test_changelist_and_change_page_open(admin_client_demo, model):
     info = (model._meta.app_label, model._meta.model_name)
     if model is BudgetPaceTarget:  # the report sets no target, so the demo holds none
         BudgetPaceTarget.objects.create(bureau=Bureau.objects.get(), fiscal_year=2022, month=6, target_rate="60.0")
-    assert admin_client_demo.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+    assert admin_client_demo.get(reverse(f"admin:{info[0]}_{info[1]}_changelist")).status_code == 200
     obj = model.objects.first()
     assert obj is not None, f"the demo holds no {model._meta.label}"
-    assert admin_client_demo.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+    assert admin_client_demo.get(reverse(f"admin:{info[0]}_{info[1]}_change", args=[obj.pk])).status_code == 200
 
 
 def test_an_admin_edit_is_recorded_with_who_and_the_old_value(admin_client_demo):
@@ -52,7 +54,8 @@ def test_an_admin_edit_is_recorded_with_who_and_the_old_value(admin_client_demo)
     snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
     url = reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk])
     response = admin_client_demo.post(
-        url, {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "obligations": "", "disbursements": "90000000"}
+        url,
+        {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "obligations": "", "disbursements": "90000000"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     latest, previous = snapshot.history.order_by("-history_id")[:2]
@@ -66,7 +69,8 @@ def test_the_admin_refuses_to_change_an_approved_month(admin_client_demo):
     snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
     url = reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk])
     response = admin_client_demo.post(
-        url, {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "obligations": "", "disbursements": "90000000"}
+        url,
+        {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "obligations": "", "disbursements": "90000000"},
     )
     assert response.status_code == 200
     assert "승인됨 상태여서 고칠 수 없습니다" in response.content.decode()
@@ -78,7 +82,8 @@ def test_the_admin_refuses_disbursements_above_obligations(admin_client_demo):
     snapshot = ExecutionSnapshot.objects.get(budget_line__code="CO-03", as_of="2022-07-01")
     url = reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk])
     response = admin_client_demo.post(
-        url, {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "obligations": "100", "disbursements": "200"}
+        url,
+        {"budget_line": snapshot.budget_line_id, "as_of": "2022-07-01", "obligations": "100", "disbursements": "200"},
     )
     assert response.status_code == 200
     assert "지출액 누계가 원인행위 누계를 넘을 수 없습니다." in response.content.decode()

@@ -30,7 +30,11 @@ def fields(model):
 
 
 def data():
-    return {(model, row[0]): row for model in MODELS for row in model._base_manager.order_by("pk").values_list(*fields(model))}
+    return {
+        (model, row[0]): row
+        for model in MODELS
+        for row in model._base_manager.order_by("pk").values_list(*fields(model))
+    }
 
 
 def history_since(marks):
@@ -42,11 +46,17 @@ def history_since(marks):
 
 
 def history_marks():
-    return {model: model.history.model.objects.order_by("-history_id").values_list("history_id", flat=True).first() or 0 for model in MODELS}
+    return {
+        model: model.history.model.objects.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+        for model in MODELS
+    }
 
 
 def month_version(division, as_of):
-    return DivisionMonth.objects.filter(division__code=division, as_of=as_of).values_list("version", flat=True).first() or 0
+    return (
+        DivisionMonth.objects.filter(division__code=division, as_of=as_of).values_list("version", flat=True).first()
+        or 0
+    )
 
 
 def figures(rng, codes, *, valid):
@@ -68,7 +78,9 @@ def actors(db):
     User = get_user_model()
     staff_b, _ = User.objects.get_or_create(username="staff_b")
     other = Division.objects.get(code="community")
-    Membership.objects.update_or_create(user=staff_b, defaults={"role": "staff", "division": other, "bureau": other.bureau})
+    Membership.objects.update_or_create(
+        user=staff_b, defaults={"role": "staff", "division": other, "bureau": other.bureau}
+    )
     loader, _ = User.objects.get_or_create(username="bulk-loader")
     return {name: User.objects.get(username=name) for name in ("staff", "staff_b", "admin")} | {"bulk-loader": loader}
 
@@ -78,7 +90,10 @@ def test_random_mutations_leave_one_history_row_per_change(actors):
     clients = {name: Client() for name in actors}
     for name, client in clients.items():
         client.force_login(actors[name])
-    codes = {d: list(BudgetLine.objects.filter(division__code=d, fiscal_year=2022).values_list("code", flat=True)) for d in EDITORS.values()}
+    codes = {
+        d: list(BudgetLine.objects.filter(division__code=d, fiscal_year=2022).values_list("code", flat=True))
+        for d in EDITORS.values()
+    }
     lines = list(BudgetLine.objects.filter(fiscal_year=2022))
     headcount = list(HeadcountEntry.objects.all())
     bulk_day = iter(datetime.date(2022, 9, 1) + datetime.timedelta(days=n) for n in range(1000))
@@ -94,27 +109,49 @@ def test_random_mutations_leave_one_history_row_per_change(actors):
             rows = figures(rng, rng.sample(codes[division], rng.randint(1, len(codes[division]))), valid=valid)
             version = month_version(division, as_of)
             if path == "form":
-                post = {"version": version, "rows-TOTAL_FORMS": len(rows), "rows-INITIAL_FORMS": 0, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": 1000}
+                post = {
+                    "version": version,
+                    "rows-TOTAL_FORMS": len(rows),
+                    "rows-INITIAL_FORMS": 0,
+                    "rows-MIN_NUM_FORMS": 0,
+                    "rows-MAX_NUM_FORMS": 1000,
+                }
                 for i, (code, obligations, disbursements) in enumerate(rows):
-                    post |= {f"rows-{i}-code": code, f"rows-{i}-obligations": obligations, f"rows-{i}-disbursements": disbursements}
+                    post |= {
+                        f"rows-{i}-code": code,
+                        f"rows-{i}-obligations": obligations,
+                        f"rows-{i}-disbursements": disbursements,
+                    }
                 response = clients[actor].post(reverse("budget:month_detail", args=[division, as_of]), post)
                 accepted = response.status_code == 302
             else:
-                sheet = "사업 코드,기준일,버전,원인행위 누계(원),지출액 누계(원)\n" + "\n".join(f"{c},{as_of},{version},{o},{d}" for c, o, d in rows)
-                accepted = execution_import(user=actors[actor], content=sheet.encode(), filename="m.csv", dry_run=False).ok
+                sheet = "사업 코드,기준일,버전,원인행위 누계(원),지출액 누계(원)\n" + "\n".join(
+                    f"{c},{as_of},{version},{o},{d}" for c, o, d in rows
+                )
+                accepted = execution_import(
+                    user=actors[actor], content=sheet.encode(), filename="m.csv", dry_run=False
+                ).ok
         elif path == "admin":
             actor, entry = "admin", rng.choice(headcount)
             entry.refresh_from_db()
             quota = rng.choice([q for q in range(0, 40) if q != entry.quota])
             current = rng.randrange(0, 40) if valid else -1
-            post = {"division": entry.division_id, "grade": entry.grade_id, "as_of": entry.as_of.isoformat(), "quota": quota, "current": current}
+            post = {
+                "division": entry.division_id,
+                "grade": entry.grade_id,
+                "as_of": entry.as_of.isoformat(),
+                "quota": quota,
+                "current": current,
+            }
             response = clients[actor].post(reverse("admin:staffing_headcountentry_change", args=[entry.pk]), post)
             accepted = response.status_code == 302
         else:
             actor, day = "bulk-loader", next(bulk_day)
             new = []
             for line in rng.sample(lines, rng.randint(1, 5)):
-                snapshot = ExecutionSnapshot(budget_line=line, as_of=day, obligations=1000, disbursements=rng.randrange(0, 1000))
+                snapshot = ExecutionSnapshot(
+                    budget_line=line, as_of=day, obligations=1000, disbursements=rng.randrange(0, 1000)
+                )
                 snapshot._history_user = actors[actor]
                 new.append(snapshot)
             ExecutionSnapshot.objects.bulk_create(new)
@@ -123,7 +160,10 @@ def test_random_mutations_leave_one_history_row_per_change(actors):
         changed = {key for key in after if before.get(key) != after[key]}
         assert {key for key in before if key not in after} == set(), "nothing is deleted here"
         # one history row per changed row, for that row, with its new values, the user and the path
-        assert sorted((m.__name__, h.id) for m, h in written) == sorted((m.__name__, pk) for m, pk in changed), (step, path)
+        assert sorted((m.__name__, h.id) for m, h in written) == sorted((m.__name__, pk) for m, pk in changed), (
+            step,
+            path,
+        )
         for model, record in written:
             assert record.history_user_id == actors[actor].pk, (step, path, record)
             assert record.history_change_reason == path, (step, path, record.history_change_reason)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from budget.exports.briefing import AMOUNT, RATE, briefing_build
 from budget.models import BudgetLine, ExecutionSnapshot
 from civicbureau import display
-from tests.test_report import REPORT, assert_in_report, printed_row, squash
+from tests.test_report import assert_in_report, printed_row, squash
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,9 @@ def header_end(ws):
 def number_text(cell):
     if cell.value == "-":
         return "-"
-    assert isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool), f"{cell.coordinate}: {cell.value!r} is not a number"
+    assert isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool), (
+        f"{cell.coordinate}: {cell.value!r} is not a number"
+    )
     if cell.number_format.startswith("0.0"):
         return display.rate(Decimal(str(cell.value)))
     return display.number(cell.value)
@@ -51,7 +53,7 @@ def number_text(cell):
 def check_table(ws, table, columns, suffixes=None):
     checked = 0
     for row in data_rows(ws, header_end(ws)):
-        cells = [(column, number_text(cell)) for column, cell in zip(columns, row[1:])]
+        cells = [(column, number_text(cell)) for column, cell in zip(columns, row[1:], strict=True)]
         assert_in_report(printed_row(table, str(row[0].value).strip(), cells, suffixes=suffixes))
         checked += 1
     return checked
@@ -106,7 +108,7 @@ def test_headcount_sheet_equals_the_report(workbook):
     rows = 0
     for row in data_rows(ws, header_end(ws)):
         values = [c.value for c in row[1:]]
-        pairs = ["-" if q == "-" else f"{q}/{c}" for q, c in zip(values[::2], values[1::2])]
+        pairs = ["-" if q == "-" else f"{q}/{c}" for q, c in zip(values[::2], values[1::2], strict=True)]
         assert all(isinstance(v, int) or v == "-" for v in values)
         assert_in_report(squash(str(row[0].value) + "".join(pairs)))
         rows += 1
@@ -134,7 +136,9 @@ def test_print_setup(workbook):
         setup = ws.page_setup
         assert int(setup.paperSize) == 9, ws.title  # A4
         assert setup.fitToWidth == 1 and setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
-        assert setup.orientation == ("landscape" if ws.title in ("조직 및 인력", "향후 추진일정") else "portrait"), ws.title
+        assert setup.orientation == ("landscape" if ws.title in ("조직 및 인력", "향후 추진일정") else "portrait"), (
+            ws.title
+        )
         footer = ws.oddFooter
         assert footer.left.text == "시민협력국"
         assert footer.center.text == "’22. 7. 1. 기준"
@@ -147,12 +151,19 @@ def test_numbers_use_formats_and_fit_their_columns(workbook):
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                    assert "△" in cell.number_format or cell.number_format.startswith("yyyy"), (ws.title, cell.coordinate)
-                    shown = display.number(cell.value) if not cell.number_format.startswith("0.0") else f"{cell.value:.1f}"
+                    assert "△" in cell.number_format or cell.number_format.startswith("yyyy"), (
+                        ws.title,
+                        cell.coordinate,
+                    )
+                    shown = (
+                        display.number(cell.value) if not cell.number_format.startswith("0.0") else f"{cell.value:.1f}"
+                    )
                     width = ws.column_dimensions[cell.column_letter].width
                     assert len(shown) + 1 <= width, (ws.title, cell.coordinate, shown, width)
                 if isinstance(cell.value, str):
-                    assert not re.fullmatch(r"[△-]?[\d,]+(\.\d+)?", cell.value), f"{ws.title} {cell.coordinate}: number as text"
+                    assert not re.fullmatch(r"[△-]?[\d,]+(\.\d+)?", cell.value), (
+                        f"{ws.title} {cell.coordinate}: number as text"
+                    )
 
 
 def test_merged_headers_as_in_the_report(workbook):
@@ -164,7 +175,9 @@ def test_merged_headers_as_in_the_report(workbook):
 
 def test_the_latest_figures_at_or_before_the_date(tmp_path, bureau):
     line = BudgetLine.objects.get(code="PA-01", fiscal_year=2022)
-    ExecutionSnapshot.objects.create(budget_line=line, as_of=datetime.date(2022, 8, 31), obligations=None, disbursements=100_000_000)
+    ExecutionSnapshot.objects.create(
+        budget_line=line, as_of=datetime.date(2022, 8, 31), obligations=None, disbursements=100_000_000
+    )
     july = briefing_build(bureau=bureau, fiscal_year=2022, as_of=datetime.date(2022, 8, 30))
     august = briefing_build(bureau=bureau, fiscal_year=2022, as_of=datetime.date(2022, 9, 15))
     assert (july.as_of, august.as_of) == (AS_OF, datetime.date(2022, 8, 31))
@@ -220,6 +233,12 @@ def test_user_text_never_becomes_a_formula(tmp_path, bureau):
     path = tmp_path / "b.xlsx"
     call_command("export_briefing", year=2022, as_of=AS_OF, output=path)
     workbook = load_workbook(path)
-    cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    cells = [
+        c
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")
+    ]
     assert cells, "the title should stand alone in some cell (the indicator sheet's program column)"
     assert all(c.data_type == "s" for c in cells)

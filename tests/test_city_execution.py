@@ -15,7 +15,9 @@ from tests.test_public_execution import REPORT_ROWS
 
 pytestmark = pytest.mark.django_db
 URL = reverse("budget:city_execution")
-TWO_BUREAUS = Scale(bureaus=2, divisions_per_bureau=3, lines_per_division=40, years=1, programs_per_year=1, items_per_program=1)
+TWO_BUREAUS = Scale(
+    bureaus=2, divisions_per_bureau=3, lines_per_division=40, years=1, programs_per_year=1, items_per_program=1
+)
 
 
 def rows(html, container):
@@ -56,30 +58,40 @@ def test_totals_cover_every_line_of_every_page(client):
     lines = all_lines(client, "year=2022&as_of=2022-07")
     assert len(lines) == 34 + 2 * 3 * 40 == 274
     assert len(rows(html, "city-lines")) == CITY_PAGE_SIZE
-    assert f"세부사업 274개 중 1/3쪽" in html
-    assert len({(r[1], r[2], r[0]) for r in lines}) == 274  # each line on exactly one page (bureau, division, name are unique)
+    assert "세부사업 274개 중 1/3쪽" in html
+    assert (
+        len({(r[1], r[2], r[0]) for r in lines}) == 274
+    )  # each line on exactly one page (bureau, division, name are unique)
     for bureau in ("시민협력국", "합성국 01", "합성국 02"):
         # the bureau row is the sum of its lines, counted here from the stored snapshots, in won, then shown in 천원
         original, disbursed = expected_sums(bureau, datetime.date(2022, 7, 31))
         assert totals[bureau][0] == display.amount(original) and totals[bureau][2] == display.amount(disbursed), bureau
         assert len([r for r in lines if r[1] == bureau]) == (34 if bureau == "시민협력국" else 120)
     for column in range(3):
-        assert won(totals["합계"][column]) - sum(won(totals[b][column]) for b in ("시민협력국", "합성국 01", "합성국 02")) in range(-2000, 2001)
-    assert "’22. 7. 31." in table(html, "city-totals")["caption"]  # the synthetic lines' date; the demo's lines keep ’22. 7. 1.
+        assert won(totals["합계"][column]) - sum(
+            won(totals[b][column]) for b in ("시민협력국", "합성국 01", "합성국 02")
+        ) in range(-2000, 2001)
+    assert (
+        "’22. 7. 31." in table(html, "city-totals")["caption"]
+    )  # the synthetic lines' date; the demo's lines keep ’22. 7. 1.
 
 
 def expected_sums(bureau_name, as_of):
     lines = BudgetLine.objects.filter(division__bureau__name=bureau_name, fiscal_year=2022)
     disbursed = 0
     for line in lines:
-        approved = [s for s in line.snapshots.order_by("as_of") if s.as_of <= as_of and s.approved_disbursements is not None]
+        approved = [
+            s for s in line.snapshots.order_by("as_of") if s.as_of <= as_of and s.approved_disbursements is not None
+        ]
         disbursed += approved[-1].approved_disbursements if approved else 0
     return sum(line.original_budget for line in lines), disbursed
 
 
 def test_a_month_not_yet_approved_stays_off(client):
     line = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01").budget_line
-    ExecutionSnapshot(budget_line=line, as_of=datetime.date(2022, 7, 31), obligations=90_123_000, disbursements=90_123_000).save()
+    ExecutionSnapshot(
+        budget_line=line, as_of=datetime.date(2022, 7, 31), obligations=90_123_000, disbursements=90_123_000
+    ).save()
     html = client.get(f"{URL}?year=2022").content.decode()
     assert "90,123" not in html and "’22. 7. 1." in html
 

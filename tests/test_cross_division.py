@@ -24,12 +24,14 @@ from budget.services import division_month_submit, execution_month_save
 from civicbureau.permissions import membership_of
 from staffing.models import Division
 from tests.fingerprint import database_fingerprint
-from tests.test_permissions import JULY, REPORT_DATE, editor_of, people, rows_for  # noqa: F401 (fixture)
+from tests.test_permissions import JULY, REPORT_DATE, editor_of, rows_for
 
 pytestmark = pytest.mark.django_db
 
 ATTACKERS = ("staff_a", "director_a", "staff_b")
-MONTH_ENDS = [datetime.date(2022, m, 1) - datetime.timedelta(days=1) for m in range(2, 13)] + [datetime.date(2022, 12, 31)]
+MONTH_ENDS = [datetime.date(2022, m, 1) - datetime.timedelta(days=1) for m in range(2, 13)] + [
+    datetime.date(2022, 12, 31)
+]
 AUGUST = datetime.date(2022, 8, 31)
 
 
@@ -42,14 +44,24 @@ def own_division(role, people):
 
 
 def grid_data(rows, version):
-    data = {"version": version, "rows-TOTAL_FORMS": len(rows), "rows-INITIAL_FORMS": 0, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": 1000}
+    data = {
+        "version": version,
+        "rows-TOTAL_FORMS": len(rows),
+        "rows-INITIAL_FORMS": 0,
+        "rows-MIN_NUM_FORMS": 0,
+        "rows-MAX_NUM_FORMS": 1000,
+    }
     for i, (code, obligations, disbursements) in enumerate(rows):
-        data.update({f"rows-{i}-code": code, f"rows-{i}-obligations": obligations, f"rows-{i}-disbursements": disbursements})
+        data.update(
+            {f"rows-{i}-code": code, f"rows-{i}-obligations": obligations, f"rows-{i}-disbursements": disbursements}
+        )
     return data
 
 
 def sheet(rows, as_of, version) -> io.BytesIO:
-    lines = ["사업 코드,기준일,버전,원인행위 누계(원),지출액 누계(원)"] + [f"{c},{as_of},{version},{o},{d}" for c, o, d in rows]
+    lines = ["사업 코드,기준일,버전,원인행위 누계(원),지출액 누계(원)"] + [
+        f"{c},{as_of},{version},{o},{d}" for c, o, d in rows
+    ]
     upload = io.BytesIO("\n".join(lines).encode())
     upload.name = "forged.csv"
     return upload
@@ -81,7 +93,10 @@ def admin_attacker(people):
 EXPECTED = {
     "grid: other division in the URL": {403},
     "grid: another division's line in my rows": {400},
-    **{f"budget:month_{action} of another division": {403, 404} for action in ("submit", "approve", "return", "correct")},
+    **{
+        f"budget:month_{action} of another division": {403, 404}
+        for action in ("submit", "approve", "return", "correct")
+    },
     "import: another division's sheet": {400},
     "import: forged apply token": {302},
     "admin: change another division's figures": {302, 403, 404},
@@ -99,48 +114,113 @@ def attempts(people, admin_attacker):
         clients[role] = Client()
         clients[role].force_login(people[role])
     divisions = list(Division.objects.filter(budget_lines__fiscal_year=2022).distinct())
-    lines = {d.pk: [(l.code, 1000, 1000) for l in BudgetLine.objects.filter(division=d, fiscal_year=2022)] for d in divisions}
+    lines = {
+        d.pk: [(line.code, 1000, 1000) for line in BudgetLine.objects.filter(division=d, fiscal_year=2022)]
+        for d in divisions
+    }
     for role in ATTACKERS:
         client, mine = clients[role], own_division(role, people)
         for other in (d for d in divisions if d.pk != mine.pk):
-            versions = sorted({0, 1, 2, 3} | set(DivisionMonth.objects.filter(division=other).values_list("version", flat=True)))
+            versions = sorted(
+                {0, 1, 2, 3} | set(DivisionMonth.objects.filter(division=other).values_list("version", flat=True))
+            )
             # the grid: the other division in the URL, at every month end, with every version
             for as_of in MONTH_ENDS:
                 for version in versions[:3]:
-                    yield "grid: other division in the URL", client, reverse("budget:month_detail", args=[other.code, as_of]), grid_data(lines[other.pk], version)
+                    yield (
+                        "grid: other division in the URL",
+                        client,
+                        reverse("budget:month_detail", args=[other.code, as_of]),
+                        grid_data(lines[other.pk], version),
+                    )
             # the grid: my division in the URL, one of the rows another division's line
             for code, o, d in lines[other.pk]:
                 for as_of in (JULY, AUGUST):
                     rows = list(lines[mine.pk])
                     rows[0] = (code, o, d)
-                    yield "grid: another division's line in my rows", client, reverse("budget:month_detail", args=[mine.code, as_of]), grid_data(rows, 1)
+                    yield (
+                        "grid: another division's line in my rows",
+                        client,
+                        reverse("budget:month_detail", args=[mine.code, as_of]),
+                        grid_data(rows, 1),
+                    )
             # transitions on the other division's months, with every version
             for name in ("budget:month_submit", "budget:month_approve", "budget:month_return", "budget:month_correct"):
                 for as_of in (REPORT_DATE, JULY, AUGUST):
                     for version in versions:
-                        yield f"{name} of another division", client, reverse(name, args=[other.code, as_of]), {"version": version, "reason": "위조"}
+                        yield (
+                            f"{name} of another division",
+                            client,
+                            reverse(name, args=[other.code, as_of]),
+                            {"version": version, "reason": "위조"},
+                        )
             # sheets of the other division's lines (preview) and forged tokens (apply)
             for as_of in (JULY, AUGUST):
                 for version in versions[:3]:
-                    yield "import: another division's sheet", client, reverse("budget:import_upload"), {"file": sheet(lines[other.pk], as_of, version)}
+                    yield (
+                        "import: another division's sheet",
+                        client,
+                        reverse("budget:import_upload"),
+                        {"file": sheet(lines[other.pk], as_of, version)},
+                    )
             for n in range(3):
-                yield "import: forged apply token", client, reverse("budget:import_apply"), {"token": f"{other.code}-{n}"}
+                yield (
+                    "import: forged apply token",
+                    client,
+                    reverse("budget:import_apply"),
+                    {"token": f"{other.code}-{n}"},
+                )
     # the admin: another division's records by primary key
     admin_client = Client()
     admin_client.force_login(admin_attacker)
     mine = own_division("staff_a", people)
     for snapshot in ExecutionSnapshot.objects.exclude(budget_line__division=mine).select_related("budget_line"):
         for value in (0, 1, 10**9):
-            data = {"budget_line": snapshot.budget_line_id, "as_of": snapshot.as_of.isoformat(), "obligations": value, "disbursements": value}
-            yield "admin: change another division's figures", admin_client, reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk]), data
+            data = {
+                "budget_line": snapshot.budget_line_id,
+                "as_of": snapshot.as_of.isoformat(),
+                "obligations": value,
+                "disbursements": value,
+            }
+            yield (
+                "admin: change another division's figures",
+                admin_client,
+                reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk]),
+                data,
+            )
     for line in BudgetLine.objects.exclude(division=mine).filter(fiscal_year=2022):
-        yield "admin: add figures to another division's line", admin_client, reverse("admin:budget_executionsnapshot_add"), {
-            "budget_line": line.pk, "as_of": "2022-09-30", "obligations": 1, "disbursements": 1}
-        yield "admin: change another division's line", admin_client, reverse("admin:budget_budgetline_change", args=[line.pk]), {
-            "code": line.code, "name": "위조", "division": line.division_id, "fiscal_year": 2022, "order": 1, "original_budget": 1}
-        yield "admin: delete another division's line", admin_client, reverse("admin:budget_budgetline_delete", args=[line.pk]), {"post": "yes"}
+        yield (
+            "admin: add figures to another division's line",
+            admin_client,
+            reverse("admin:budget_executionsnapshot_add"),
+            {"budget_line": line.pk, "as_of": "2022-09-30", "obligations": 1, "disbursements": 1},
+        )
+        yield (
+            "admin: change another division's line",
+            admin_client,
+            reverse("admin:budget_budgetline_change", args=[line.pk]),
+            {
+                "code": line.code,
+                "name": "위조",
+                "division": line.division_id,
+                "fiscal_year": 2022,
+                "order": 1,
+                "original_budget": 1,
+            },
+        )
+        yield (
+            "admin: delete another division's line",
+            admin_client,
+            reverse("admin:budget_budgetline_delete", args=[line.pk]),
+            {"post": "yes"},
+        )
     for month in DivisionMonth.objects.exclude(division=mine):
-        yield "admin: change another division's month", admin_client, reverse("admin:budget_divisionmonth_change", args=[month.pk]), {"status": "approved"}
+        yield (
+            "admin: change another division's month",
+            admin_client,
+            reverse("admin:budget_divisionmonth_change", args=[month.pk]),
+            {"status": "approved"},
+        )
 
 
 def test_a_thousand_cross_division_writes_all_fail(targets, admin_attacker):
@@ -166,4 +246,6 @@ def test_a_thousand_cross_division_writes_all_fail(targets, admin_attacker):
     # and its add form shown again with the line not among the choices
     unexpected = {(label, status): n for (label, status), n in statuses.items() if status not in EXPECTED[label]}
     assert unexpected == {}
-    print(f"\n{tried} cross-division writes attempted, 0 succeeded; statuses {dict(collections.Counter(status for _, status in statuses.elements()))}")
+    print(
+        f"\n{tried} cross-division writes attempted, 0 succeeded; statuses {dict(collections.Counter(status for _, status in statuses.elements()))}"
+    )

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from staffing.models import Division
 from tests.fingerprint import database_fingerprint
-from tests.test_permissions import APPROVERS, OWN, WRITES, people, prepare, sheet_for, url_for  # noqa: F401 (fixture)
+from tests.test_permissions import APPROVERS, OWN, WRITES, prepare, sheet_for, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,9 @@ def post_data(name, division, people, client, token):
     if name == "budget:import_upload":
         data = {"file": sheet_for(division)}
     elif name == "budget:import_apply":
-        preview = client.post(reverse("budget:import_upload"), {"file": sheet_for(division), "csrfmiddlewaretoken": token})
+        preview = client.post(
+            reverse("budget:import_upload"), {"file": sheet_for(division), "csrfmiddlewaretoken": token}
+        )
         assert preview.status_code == 200 and preview.context["token"], "the preview (with its token) should succeed"
         data = {"token": preview.context["token"]}
     return data
@@ -75,7 +77,9 @@ def test_the_same_post_with_its_token_goes_through(name, people):
     client, token = csrf_client(people[writer_for(name)])
     data = post_data(name, division, people, client, token)
     before = database_fingerprint()
-    response = client.post(url_for(name, division), {**data, "csrfmiddlewaretoken": token}, HTTP_ORIGIN="http://testserver")
+    response = client.post(
+        url_for(name, division), {**data, "csrfmiddlewaretoken": token}, HTTP_ORIGIN="http://testserver"
+    )
     assert response.status_code in (200, 302), (name, response.status_code)
     changed = before != database_fingerprint()
     assert changed == (name != "budget:import_upload"), name  # the preview alone writes nothing

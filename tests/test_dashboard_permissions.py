@@ -56,7 +56,12 @@ def test_staff_of_another_division_cannot_open_its_dashboard_or_changes(other_st
         assert response.status_code == 403, url
         assert "901,178" not in response.content.decode()
     assert client.get(reverse("budget:division_dashboard", args=["community"])).status_code == 200
-    assert client.get(reverse("budget:division_dashboard", args=["participation"]) + "?as_of=2022-07-01&pace=lagging").status_code == 403
+    assert (
+        client.get(
+            reverse("budget:division_dashboard", args=["participation"]) + "?as_of=2022-07-01&pace=lagging"
+        ).status_code
+        == 403
+    )
 
 
 def test_the_bureau_director_and_planning_see_the_bureau_and_every_division():
@@ -97,8 +102,12 @@ def test_restrict_and_can_view(other_staff):
     user, _ = other_staff
     community = Division.objects.get(code="community")
     assert list(restrict(Division.objects.all(), user, DASHBOARD)) == [community]
-    assert set(restrict(BudgetLine.objects.all(), user, DASHBOARD).values_list("division__code", flat=True)) == {"community"}
-    assert set(restrict(ScheduleItem.objects.all(), user, DASHBOARD).values_list("program__division__code", flat=True)) == {"community"}
+    assert set(restrict(BudgetLine.objects.all(), user, DASHBOARD).values_list("division__code", flat=True)) == {
+        "community"
+    }
+    assert set(
+        restrict(ScheduleItem.objects.all(), user, DASHBOARD).values_list("program__division__code", flat=True)
+    ) == {"community"}
     assert can_view_division(user, community)
     assert not can_view_division(user, Division.objects.get(code="participation"))
     assert not can_view_bureau(user, Bureau.objects.get())

@@ -16,7 +16,11 @@ from staffing.models import Division
 
 pytestmark = pytest.mark.django_db
 
-MONTH_ENDS = [datetime.date(2022, m, 28) for m in range(1, 7)] + [datetime.date(2022, 6, 30)] + [datetime.date(2022, m, 1) for m in (3, 5)]
+MONTH_ENDS = (
+    [datetime.date(2022, m, 28) for m in range(1, 7)]
+    + [datetime.date(2022, 6, 30)]
+    + [datetime.date(2022, m, 1) for m in (3, 5)]
+)
 
 
 def grow_tenfold():
@@ -25,7 +29,14 @@ def grow_tenfold():
     for division in Division.objects.all():
         count = BudgetLine.objects.filter(division=division, fiscal_year=2022).count()
         new_lines += [
-            BudgetLine(division=division, fiscal_year=2022, code=f"{division.code}-x{n}", name=f"{division.name} 추가 {n}", order=100 + n, original_budget=10_000_000)
+            BudgetLine(
+                division=division,
+                fiscal_year=2022,
+                code=f"{division.code}-x{n}",
+                name=f"{division.name} 추가 {n}",
+                order=100 + n,
+                original_budget=10_000_000,
+            )
             for n in range(9 * count)
         ]
     BudgetLine.objects.bulk_create(new_lines)
@@ -40,22 +51,34 @@ def grow_tenfold():
     programs = list(Program.objects.filter(division__isnull=False))
     ProgramExecutionRow.objects.bulk_create(
         ProgramExecutionRow(
-            program=programs[n % len(programs)], budget_line=line, order=100 + n, label=line.name, as_of=datetime.date(2022, 7, 1),
-            budget_authority=line.original_budget, obligations=0, disbursements=0,
+            program=programs[n % len(programs)],
+            budget_line=line,
+            order=100 + n,
+            label=line.name,
+            as_of=datetime.date(2022, 7, 1),
+            budget_authority=line.original_budget,
+            obligations=0,
+            disbursements=0,
         )
         for n, line in enumerate(new_lines[:60])
     )
     items = ScheduleItem.objects.count()
     ScheduleItem.objects.bulk_create(
         ScheduleItem(
-            program=programs[n % len(programs)], order=100 + n, text=f"추가 일정 {n}", date_text="’22. 7월~8월",
-            start_month=datetime.date(2022, 5 + n % 3, 1), end_month=datetime.date(2022, 6 + n % 3, 1),
+            program=programs[n % len(programs)],
+            order=100 + n,
+            text=f"추가 일정 {n}",
+            date_text="’22. 7월~8월",
+            start_month=datetime.date(2022, 5 + n % 3, 1),
+            end_month=datetime.date(2022, 6 + n % 3, 1),
         )
         for n in range(9 * items)
     )
     for n in range(45):
         division = Division.objects.order_by("order")[n % 5]
-        centre = ConsignedCentre.objects.create(code=f"centre-{n}", name=f"추가 센터 {n}", division=division, order=10 + n)
+        centre = ConsignedCentre.objects.create(
+            code=f"centre-{n}", name=f"추가 센터 {n}", division=division, order=10 + n
+        )
         CentreBudget.objects.create(centre=centre, fiscal_year=2021, as_of="2022-07-01", amount=1_000_000_000)
         CentreBudget.objects.create(centre=centre, fiscal_year=2022, as_of="2022-07-01", amount=900_000_000)
         CentreStaffing.objects.create(centre=centre, as_of="2021-04-01", headcount=10)
@@ -76,7 +99,9 @@ def test_query_count_is_flat(client, django_assert_max_num_queries, username, na
     client.force_login(get_user_model().objects.get(username=username))
     url = reverse(name, args=args) + query
     # one earlier snapshot, so that the small run takes every path the large one takes
-    ExecutionSnapshot.objects.create(budget_line=BudgetLine.objects.get(code="PA-01"), as_of="2022-04-15", disbursements=1_000)
+    ExecutionSnapshot.objects.create(
+        budget_line=BudgetLine.objects.get(code="PA-01"), as_of="2022-04-15", disbursements=1_000
+    )
     client.get(url)  # the first request after login saves the session; a person's next ones do not (for a minute)
     cache.clear()  # measure the computing path, not a page kept by publication.figures_cached
     with django_assert_max_num_queries(15) as small:  # the benchmark issue's ceiling

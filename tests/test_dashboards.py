@@ -14,7 +14,7 @@ from budget.models import BudgetLine, BudgetPaceTarget, ExecutionSnapshot
 from budget.selectors import bureau_dashboard, division_dashboard, execution_change, execution_table
 from programs.models import Program, ScheduleItem
 from programs.selectors import schedule_attention
-from staffing.models import Bureau, Division
+from staffing.models import Division
 from staffing.selectors import division_headcount
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,11 @@ def row_cells(html, table_id, name):
     """The cells of the row whose header starts with `name` (tags stripped)."""
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table_html(html, table_id), re.S):
         header = re.search(r"<th scope=\"row\"[^>]*>(.*?)</th>", row, re.S)
-        if header and re.sub(r"<[^>]+>", " ", header.group(1)).split() and re.sub(r"<[^>]+>", "", header.group(1)).strip().startswith(name):
+        if (
+            header
+            and re.sub(r"<[^>]+>", " ", header.group(1)).split()
+            and re.sub(r"<[^>]+>", "", header.group(1)).strip().startswith(name)
+        ):
             return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     raise AssertionError(f"no row {name!r} in #{table_id}")
 
@@ -93,16 +97,45 @@ def test_bureau_totals_are_the_reports_total_row(bureau_client):
 
 def test_bureau_ranks_divisions_by_pace_gap_and_links_each(bureau_client):
     html = bureau_client.get(reverse("budget:bureau_dashboard")).content.decode()
-    assert row_names(html, "divisions") == ["시민숙의예산과", "시민참여과", "사회협력과", "지역공동체과", "갈등관리협치과"]
-    assert row_cells(html, "divisions", "시민숙의예산과") == ["1,228,329", "1,228,329", "-", "97,767", "1,130,562", "-", "8.0", "△42.0"]
-    assert row_cells(html, "divisions", "지역공동체과")[1:] == ["16,894,804", "-", "10,289,466", "6,605,338", "-", "60.9", "10.9"]
+    assert row_names(html, "divisions") == [
+        "시민숙의예산과",
+        "시민참여과",
+        "사회협력과",
+        "지역공동체과",
+        "갈등관리협치과",
+    ]
+    assert row_cells(html, "divisions", "시민숙의예산과") == [
+        "1,228,329",
+        "1,228,329",
+        "-",
+        "97,767",
+        "1,130,562",
+        "-",
+        "8.0",
+        "△42.0",
+    ]
+    assert row_cells(html, "divisions", "지역공동체과")[1:] == [
+        "16,894,804",
+        "-",
+        "10,289,466",
+        "6,605,338",
+        "-",
+        "60.9",
+        "10.9",
+    ]
     assert f'href="{reverse("budget:division_dashboard", args=["community"])}"' in html
     assert '<tr class="lagging even" data-code="deliberative-budget">' in html
 
 
 def test_bureau_dashboard_sorts_by_a_column(bureau_client):
     html = bureau_client.get(reverse("budget:bureau_dashboard") + "?sort=-rate").content.decode()
-    assert row_names(html, "divisions") == ["갈등관리협치과", "지역공동체과", "사회협력과", "시민참여과", "시민숙의예산과"]
+    assert row_names(html, "divisions") == [
+        "갈등관리협치과",
+        "지역공동체과",
+        "사회협력과",
+        "시민참여과",
+        "시민숙의예산과",
+    ]
     assert 'aria-sort="descending"' in html
 
 
@@ -119,7 +152,9 @@ def test_bureau_selector_total_equals_the_execution_table(bureau):
     table_total = execution_table(bureau=bureau, fiscal_year=2022).total
     table_total.pace = Decimal("50.0")
     assert dashboard.total == table_total
-    assert [s.points[0].rate for s in dashboard.series] == [r.rate for r in sorted(dashboard.rows, key=lambda r: r.division_order)]
+    assert [s.points[0].rate for s in dashboard.series] == [
+        r.rate for r in sorted(dashboard.rows, key=lambda r: r.division_order)
+    ]
 
 
 # -- the division dashboard -----------------------------------------------------------------------------
@@ -135,43 +170,94 @@ def test_division_headline_and_lagging_lines(director_client):
     assert figures["obligations"] == "-"
     assert figures["pace_gap"] == "△4.4"
     assert "원인행위는 6개 중 1개 행만 기록되어 합계를 낼 수 없습니다" in html
-    assert row_names(html, "lagging") == ["서울시민 행복증진", "시민참여 플랫폼 운영·관리", "시민참여 활성화 추진", "시민제안 발굴 및 실행"]
+    assert row_names(html, "lagging") == [
+        "서울시민 행복증진",
+        "시민참여 플랫폼 운영·관리",
+        "시민참여 활성화 추진",
+        "시민제안 발굴 및 실행",
+    ]
     assert row_cells(html, "lagging", "시민참여 활성화 추진") == ["29.7", "50.0", "△20.3", "197,885"]
 
 
 def test_division_lines_table_has_every_line_with_both_rates(director_client):
     html = director_client.get(reverse("budget:division_dashboard", args=["participation"])).content.decode()
     assert len(row_names(html, "lines")) == 6
-    assert row_cells(html, "lines", "민주시민교육 추진") == ["417,450", "417,450", "394,680", "394,680", "22,770", "94.5", "94.5", "44.5"]
-    assert row_cells(html, "lines", "시민참여 활성화 추진") == ["281,650", "281,650", "-", "83,765", "197,885", "-", "29.7", "△20.3"]
-    assert "시민참여플랫폼 운영, 서울시민회의 구성․운영" in table_html(html, "lines")  # the programs drawing on the line
+    assert row_cells(html, "lines", "민주시민교육 추진") == [
+        "417,450",
+        "417,450",
+        "394,680",
+        "394,680",
+        "22,770",
+        "94.5",
+        "94.5",
+        "44.5",
+    ]
+    assert row_cells(html, "lines", "시민참여 활성화 추진") == [
+        "281,650",
+        "281,650",
+        "-",
+        "83,765",
+        "197,885",
+        "-",
+        "29.7",
+        "△20.3",
+    ]
+    assert "시민참여플랫폼 운영, 서울시민회의 구성․운영" in table_html(
+        html, "lines"
+    )  # the programs drawing on the line
 
 
 def test_community_line_with_an_adjustment_shows_original_and_authority(bureau_client):
     html = bureau_client.get(reverse("budget:division_dashboard", args=["community"])).content.decode()
-    assert row_cells(html, "lines", "커뮤니티 공간 운영지원")[:5] == ["3,214,758", "3,775,505", "400,444", "400,444", "3,375,061"]
+    assert row_cells(html, "lines", "커뮤니티 공간 운영지원")[:5] == [
+        "3,214,758",
+        "3,775,505",
+        "400,444",
+        "400,444",
+        "3,375,061",
+    ]
     assert headline(html)["rate"] == "60.9"
 
 
 @pytest.mark.parametrize(
     "query, names",
     [
-        ("pace=lagging", ["시민참여 활성화 추진", "시민제안 발굴 및 실행", "시민참여 플랫폼 운영·관리", "서울시민 행복증진"]),
+        (
+            "pace=lagging",
+            ["시민참여 활성화 추진", "시민제안 발굴 및 실행", "시민참여 플랫폼 운영·관리", "서울시민 행복증진"],
+        ),
         ("pace=on_pace", ["민주시민교육 추진", "기본경비"]),
         ("kind=basic", ["기본경비"]),
         ("q=플랫폼", ["시민참여 플랫폼 운영·관리"]),
-        ("pace=lagging&sort=pace_gap", ["서울시민 행복증진", "시민참여 플랫폼 운영·관리", "시민참여 활성화 추진", "시민제안 발굴 및 실행"]),
-        ("sort=-rate", ["민주시민교육 추진", "기본경비", "시민제안 발굴 및 실행", "시민참여 활성화 추진", "시민참여 플랫폼 운영·관리", "서울시민 행복증진"]),
+        (
+            "pace=lagging&sort=pace_gap",
+            ["서울시민 행복증진", "시민참여 플랫폼 운영·관리", "시민참여 활성화 추진", "시민제안 발굴 및 실행"],
+        ),
+        (
+            "sort=-rate",
+            [
+                "민주시민교육 추진",
+                "기본경비",
+                "시민제안 발굴 및 실행",
+                "시민참여 활성화 추진",
+                "시민참여 플랫폼 운영·관리",
+                "서울시민 행복증진",
+            ],
+        ),
     ],
 )
 def test_division_lines_filter_and_sort(director_client, query, names):
-    html = director_client.get(reverse("budget:division_dashboard", args=["participation"]) + "?" + query).content.decode()
+    html = director_client.get(
+        reverse("budget:division_dashboard", args=["participation"]) + "?" + query
+    ).content.decode()
     assert row_names(html, "lines") == names
 
 
 def test_division_lines_filter_by_program(director_client):
     program = Program.objects.get(slug="democratic-citizenship-education")
-    html = director_client.get(reverse("budget:division_dashboard", args=["participation"]) + f"?program={program.pk}").content.decode()
+    html = director_client.get(
+        reverse("budget:division_dashboard", args=["participation"]) + f"?program={program.pk}"
+    ).content.decode()
     assert row_names(html, "lines") == ["민주시민교육 추진"]
 
 
@@ -217,7 +303,9 @@ def test_a_bureau_target_replaces_the_straight_line(bureau_client, bureau):
 
 def test_a_division_with_no_budget_has_no_rate_and_does_not_lag(bureau):
     division = Division.objects.create(bureau=bureau, code="new", name="신설과", order=9)
-    line = BudgetLine.objects.create(division=division, fiscal_year=2022, code="NW-01", name="신규 사업", original_budget=0)
+    line = BudgetLine.objects.create(
+        division=division, fiscal_year=2022, code="NW-01", name="신규 사업", original_budget=0
+    )
     ExecutionSnapshot.objects.create(budget_line=line, as_of=AS_OF, disbursements=0)
     row = next(r for r in bureau_dashboard(bureau=bureau).rows if r.code == "new")
     assert row.rate is None and row.pace_gap is None and not row.is_lagging
@@ -261,14 +349,22 @@ def test_the_chart_takes_each_month_from_real_snapshots_only(participation):
     add_snapshots(datetime.date(2022, 6, 1), Decimal("0.5"))  # covers May
     add_snapshots(datetime.date(2022, 6, 15), Decimal("0.6"))  # also May: the later one is the month's
     points = division_dashboard(division=participation).series[0].points
-    assert [(p.month, p.as_of) for p in points] == [(3, datetime.date(2022, 3, 31)), (5, datetime.date(2022, 6, 15)), (6, AS_OF)]
-    assert points[1].disbursements == sum(int(d * Decimal("0.6")) for d in [83_765_000, 291_942_000, 37_729_000, 394_680_000, 7_000_000, 86_062_000])
+    assert [(p.month, p.as_of) for p in points] == [
+        (3, datetime.date(2022, 3, 31)),
+        (5, datetime.date(2022, 6, 15)),
+        (6, AS_OF),
+    ]
+    assert points[1].disbursements == sum(
+        int(d * Decimal("0.6")) for d in [83_765_000, 291_942_000, 37_729_000, 394_680_000, 7_000_000, 86_062_000]
+    )
     assert points[0].pace == Decimal("25.0")
 
 
 def test_the_figures_at_an_earlier_date_use_the_snapshots_of_that_date(bureau_client):
     add_snapshots(datetime.date(2022, 6, 1), Decimal("0.5"))
-    html = bureau_client.get(reverse("budget:division_dashboard", args=["participation"]) + "?as_of=2022-06-10").content.decode()
+    html = bureau_client.get(
+        reverse("budget:division_dashboard", args=["participation"]) + "?as_of=2022-06-10"
+    ).content.decode()
     assert "자료 기준일 : ’22. 6. 1." in html
     assert headline(html)["disbursements"] == "450,589"  # each line's half, in won, summed, then rounded
     assert "목표(41.7%) 대비" in html  # ’22. 6. 1. covers January to May
@@ -278,20 +374,37 @@ def test_the_figures_at_an_earlier_date_use_the_snapshots_of_that_date(bureau_cl
 
 
 def test_month_against_month_says_when_the_earlier_date_has_no_figures(director_client, participation):
-    change = execution_change(bureau=participation.bureau, earlier=datetime.date(2022, 6, 1), later=AS_OF, division=participation)
+    change = execution_change(
+        bureau=participation.bureau, earlier=datetime.date(2022, 6, 1), later=AS_OF, division=participation
+    )
     assert change.earlier_missing
     assert all(r.disbursements_change is None and r.rate_change is None for r in change.rows)
     html = director_client.get(reverse("budget:division_changes", args=["participation"])).content.decode()
     assert "’22. 6. 1. 이전에 기록된 집행 실적이 없습니다." in html
-    assert row_cells(html, "changes", "시민참여 활성화 추진") == ["-", "-", "-", "-", "-", "83,765", "-", "-", "29.7", "-"]
+    assert row_cells(html, "changes", "시민참여 활성화 추진") == [
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "83,765",
+        "-",
+        "-",
+        "29.7",
+        "-",
+    ]
 
 
 def test_month_against_month_per_line_in_won_and_points(director_client, participation):
-    add_snapshots(datetime.date(2022, 6, 1), Decimal("0.5"), codes=["PA-01", "PA-02", "PA-03", "PA-04", "PA-05", "PA-06"])
+    add_snapshots(
+        datetime.date(2022, 6, 1), Decimal("0.5"), codes=["PA-01", "PA-02", "PA-03", "PA-04", "PA-05", "PA-06"]
+    )
     snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-04", as_of="2022-06-01")
     snapshot.obligations, snapshot.disbursements = 300_000_000, 100_000_000
     snapshot.save()
-    change = execution_change(bureau=participation.bureau, earlier=datetime.date(2022, 6, 1), later=AS_OF, division=participation)
+    change = execution_change(
+        bureau=participation.bureau, earlier=datetime.date(2022, 6, 1), later=AS_OF, division=participation
+    )
     row = next(r for r in change.rows if r.later.code == "PA-04")
     assert row.obligations_change == 94_680_000
     assert row.disbursements_change == 294_680_000
@@ -301,7 +414,18 @@ def test_month_against_month_per_line_in_won_and_points(director_client, partici
     assert division_row.disbursements_change is not None
     url = reverse("budget:division_changes", args=["participation"]) + "?earlier=2022-06-01&later=2022-07-01"
     html = director_client.get(url).content.decode()
-    assert row_cells(html, "changes", "민주시민교육 추진") == ["0", "300,000", "394,680", "94,680", "100,000", "394,680", "294,680", "24.0", "94.5", "70.5"]
+    assert row_cells(html, "changes", "민주시민교육 추진") == [
+        "0",
+        "300,000",
+        "394,680",
+        "94,680",
+        "100,000",
+        "394,680",
+        "294,680",
+        "24.0",
+        "94.5",
+        "70.5",
+    ]
     assert "이전: ’22. 6. 1. 실적, 이후: ’22. 7. 1. 실적" in html
 
 

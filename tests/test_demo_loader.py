@@ -61,30 +61,158 @@ def test_load_into_an_empty_database_then_again():
 
 
 BAD_ROWS = [
-    ("execution.csv", "PA-03,2022,2022-07-01,,37729", "PA-03,2022,2022-07-01,,abc", "execution.csv", "4", "disbursements_thousand_won", "not a number"),
-    ("execution.csv", "PA-03,2022,2022-07-01,,37729", "PA-03,2022,2022-07-01,,-5", "execution.csv", "4", "disbursements_thousand_won", "must be 0 or more"),
-    ("execution.csv", "PA-03,2022,2022-07-01,,37729", "PA-03,2022,2022-07-01,,37729.5", "execution.csv", "4", "disbursements_thousand_won", "not a whole number"),
-    ("execution.csv", "CO-04,2022,2022-07-01,3019200,3019200", "CO-04,2022,2022-07-01,3019200,3019201", "execution.csv", "17", "disbursements_thousand_won", "지출액 누계가 원인행위 누계를 넘을 수 없습니다"),
-    ("execution.csv", "CO-03,2022,2022-07-01,982628,982628", "CO-03,2022,2022-07-01,2810001,982628", "execution.csv", "16", "obligations_thousand_won", "마을공동체종합지원센터 운영의 예산현액(2,810,000,000원)을 넘습니다"),
-    ("execution.csv", "PA-01,2022,2022-07-01,,83765", "PA-01,2022,2023-01-31,,83765", "execution.csv", "2", "as_of", "기준일이 회계연도(2022) 밖입니다"),
-    ("execution.csv", "PA-01,2022,2022-07-01,,83765", "PA-99,2022,2022-07-01,,83765", "execution.csv", "2", "budget_line", "unknown budget line"),
-    ("budget_lines.csv", "PA-02,participation", "PA-02,nowhere", "budget_lines.csv", "3", "division", "unknown reference"),
-    ("budget_lines.csv", "PA-02,participation", "PA-01,participation", "budget_lines.csv", "3", "code", "duplicate budget line code"),
-    ("headcount.csv", "participation,grade-5,2022-07-01,5,5", "participation,grade-5,2022-07-01,1.5,5", "headcount.csv", "4", "quota", "not a whole number"),
-    ("headcount.csv", "participation,grade-5,2022-07-01,5,5", "participation,grade-4,2022-07-01,5,5", "headcount.csv", "4", "grade", "duplicate of row 3"),
-    ("revenue.csv", "property-rent,2022", "recurring,2022", "revenue.csv", "2", "category", "sum of its sub-categories"),
-    ("revenue.csv", "category,fiscal_year,as_of,amount_thousand_won", "category,fiscal_year,as_of,amount", "revenue.csv", "1", "amount_thousand_won", "missing column"),
-    ("programs.yaml", "date_text: \"’22. 하반기\"", "date_text: \"’22. 가을\"", "programs.yaml", "schedule[0]", "date_text", "알 수 없는 일정 표기"),
-    ("programs.yaml", "budget_line: CO-03", "budget_line: CO-33", "programs.yaml", "execution[0]", "budget_line", "unknown budget line"),
+    (
+        "execution.csv",
+        "PA-03,2022,2022-07-01,,37729",
+        "PA-03,2022,2022-07-01,,abc",
+        "execution.csv",
+        "4",
+        "disbursements_thousand_won",
+        "not a number",
+    ),
+    (
+        "execution.csv",
+        "PA-03,2022,2022-07-01,,37729",
+        "PA-03,2022,2022-07-01,,-5",
+        "execution.csv",
+        "4",
+        "disbursements_thousand_won",
+        "must be 0 or more",
+    ),
+    (
+        "execution.csv",
+        "PA-03,2022,2022-07-01,,37729",
+        "PA-03,2022,2022-07-01,,37729.5",
+        "execution.csv",
+        "4",
+        "disbursements_thousand_won",
+        "not a whole number",
+    ),
+    (
+        "execution.csv",
+        "CO-04,2022,2022-07-01,3019200,3019200",
+        "CO-04,2022,2022-07-01,3019200,3019201",
+        "execution.csv",
+        "17",
+        "disbursements_thousand_won",
+        "지출액 누계가 원인행위 누계를 넘을 수 없습니다",
+    ),
+    (
+        "execution.csv",
+        "CO-03,2022,2022-07-01,982628,982628",
+        "CO-03,2022,2022-07-01,2810001,982628",
+        "execution.csv",
+        "16",
+        "obligations_thousand_won",
+        "마을공동체종합지원센터 운영의 예산현액(2,810,000,000원)을 넘습니다",
+    ),
+    (
+        "execution.csv",
+        "PA-01,2022,2022-07-01,,83765",
+        "PA-01,2022,2023-01-31,,83765",
+        "execution.csv",
+        "2",
+        "as_of",
+        "기준일이 회계연도(2022) 밖입니다",
+    ),
+    (
+        "execution.csv",
+        "PA-01,2022,2022-07-01,,83765",
+        "PA-99,2022,2022-07-01,,83765",
+        "execution.csv",
+        "2",
+        "budget_line",
+        "unknown budget line",
+    ),
+    (
+        "budget_lines.csv",
+        "PA-02,participation",
+        "PA-02,nowhere",
+        "budget_lines.csv",
+        "3",
+        "division",
+        "unknown reference",
+    ),
+    (
+        "budget_lines.csv",
+        "PA-02,participation",
+        "PA-01,participation",
+        "budget_lines.csv",
+        "3",
+        "code",
+        "duplicate budget line code",
+    ),
+    (
+        "headcount.csv",
+        "participation,grade-5,2022-07-01,5,5",
+        "participation,grade-5,2022-07-01,1.5,5",
+        "headcount.csv",
+        "4",
+        "quota",
+        "not a whole number",
+    ),
+    (
+        "headcount.csv",
+        "participation,grade-5,2022-07-01,5,5",
+        "participation,grade-4,2022-07-01,5,5",
+        "headcount.csv",
+        "4",
+        "grade",
+        "duplicate of row 3",
+    ),
+    (
+        "revenue.csv",
+        "property-rent,2022",
+        "recurring,2022",
+        "revenue.csv",
+        "2",
+        "category",
+        "sum of its sub-categories",
+    ),
+    (
+        "revenue.csv",
+        "category,fiscal_year,as_of,amount_thousand_won",
+        "category,fiscal_year,as_of,amount",
+        "revenue.csv",
+        "1",
+        "amount_thousand_won",
+        "missing column",
+    ),
+    (
+        "programs.yaml",
+        'date_text: "’22. 하반기"',
+        'date_text: "’22. 가을"',
+        "programs.yaml",
+        "schedule[0]",
+        "date_text",
+        "알 수 없는 일정 표기",
+    ),
+    (
+        "programs.yaml",
+        "budget_line: CO-03",
+        "budget_line: CO-33",
+        "programs.yaml",
+        "execution[0]",
+        "budget_line",
+        "unknown budget line",
+    ),
     ("programs.yaml", "vision: 참여는", "vision: [참여는", "programs.yaml", "", "-", "not valid YAML"),
     ("indicators.yaml", "value: 81", "value: many", "indicators.yaml", "values[0]", "value", "not a number"),
 ]
 
 
-@pytest.mark.parametrize("file, old, new, error_file, row, field, message", BAD_ROWS, ids=[f"{b[0]}:{b[5]}:{b[6]}" for b in BAD_ROWS])
-def test_a_bad_row_stops_the_load_and_leaves_the_database_as_it_was(data_copy, file, old, new, error_file, row, field, message):
+@pytest.mark.parametrize(
+    "file, old, new, error_file, row, field, message", BAD_ROWS, ids=[f"{b[0]}:{b[5]}:{b[6]}" for b in BAD_ROWS]
+)
+def test_a_bad_row_stops_the_load_and_leaves_the_database_as_it_was(
+    data_copy, file, old, new, error_file, row, field, message
+):
     # A change early in the load (a budget line's original budget) proves the rollback covers earlier files.
-    edit(data_copy / "budget_lines.csv", "PA-01,participation,2022,1,시민참여 활성화 추진,no,281650", "PA-01,participation,2022,1,시민참여 활성화 추진,no,281651")
+    edit(
+        data_copy / "budget_lines.csv",
+        "PA-01,participation,2022,1,시민참여 활성화 추진,no,281650",
+        "PA-01,participation,2022,1,시민참여 활성화 추진,no,281651",
+    )
     edit(data_copy / file, old, new)
     before = fingerprint()
     with pytest.raises(DemoDataError) as error:

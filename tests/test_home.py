@@ -41,7 +41,12 @@ def test_home_query_count_does_not_grow_with_the_lines(client, django_assert_max
     division = Division.objects.get(code="participation")
     for n in range(300):
         line = BudgetLine.objects.create(
-            division=division, fiscal_year=2022, code=f"PA-X{n}", name=f"추가 사업 {n}", order=100 + n, original_budget=1_000_000
+            division=division,
+            fiscal_year=2022,
+            code=f"PA-X{n}",
+            name=f"추가 사업 {n}",
+            order=100 + n,
+            original_budget=1_000_000,
         )
         ExecutionSnapshot.objects.create(budget_line=line, as_of="2022-07-01", obligations=None, disbursements=1_000)
     with django_assert_max_num_queries(len(small.captured_queries)):

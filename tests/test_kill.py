@@ -28,7 +28,16 @@ from django.conf import settings
 
 from budget.importers.monthly import MAX_ROWS
 from civicbureau.demo import DEMO_DATA_DIR
-from tests.databases import database_copy, database_restore, environment, manage, manage_command, own_database, state, writes_begun
+from tests.databases import (
+    database_copy,
+    database_restore,
+    environment,
+    manage,
+    manage_command,
+    own_database,
+    state,
+    writes_begun,
+)
 
 IMPORT_ROWS = MAX_ROWS  # the importer's limit for one file
 IMPORT_AS_OF = datetime.date(2022, 8, 31)
@@ -82,7 +91,13 @@ class Kills:
 
 
 def launch(url, *args) -> subprocess.Popen:
-    return subprocess.Popen(manage_command(*args), cwd=settings.BASE_DIR, env=environment(url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        manage_command(*args),
+        cwd=settings.BASE_DIR,
+        env=environment(url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for_first_write(url, process, mark) -> bool:
@@ -124,7 +139,9 @@ def kill_at_random_moments(url, *args, attempts: int, seed: int) -> Kills:
     assert after["data"] != before["data"]
     assert afters[1] == after, "two full runs from the same state ended differently"
     first_write, full = min(runs, key=lambda run: run[1])  # the quicker: the machine may be busy with something else
-    kills = Kills(start=min(loaded, first_write), first_write=first_write, full=full, changes=after["history"] - before["history"])
+    kills = Kills(
+        start=min(loaded, first_write), first_write=first_write, full=full, changes=after["history"] - before["history"]
+    )
     assert kills.changes > 100  # one history row per changed row, written in the same transaction
 
     rng = random.Random(seed)
@@ -147,12 +164,16 @@ def kill_at_random_moments(url, *args, attempts: int, seed: int) -> Kills:
         now = state(url)
         where = f"kill {attempt} at {moment:.2f} s"
         if now["data"] == before["data"]:
-            assert now["history"] == before["history"], f"{where} left {now['history'] - before['history']} orphan history rows"
+            assert now["history"] == before["history"], (
+                f"{where} left {now['history'] - before['history']} orphan history rows"
+            )
             kills.before += 1
             kills.before_mid_write += mid_write
         else:
             assert now["data"] == after["data"], f"{where} left a partial batch"
-            assert now["history"] == after["history"], f"{where}: the data fully changed, but {now['history'] - before['history']} history rows of {kills.changes}"
+            assert now["history"] == after["history"], (
+                f"{where}: the data fully changed, but {now['history'] - before['history']} history rows of {kills.changes}"
+            )
             kills.finished += finished
             kills.after += not finished
         database_restore(url, copy)

@@ -69,7 +69,13 @@ def test_the_check_names_a_lost_and_an_unacknowledged_save():
     written_once = verify([Save("load-00", "participation", "2022-08-31", 1, "acknowledged")], staff)
     assert written_once["passed"] and written_once["history_rows"] == 1
 
-    lost = verify([Save("load-00", "participation", "2022-08-31", 1, "acknowledged"), Save("load-00", "participation", "2022-08-31", 2, "acknowledged")], staff)
+    lost = verify(
+        [
+            Save("load-00", "participation", "2022-08-31", 1, "acknowledged"),
+            Save("load-00", "participation", "2022-08-31", 2, "acknowledged"),
+        ],
+        staff,
+    )
     assert not lost["passed"] and lost["lost"] == 1 and lost["months_with_wrong_version"]
 
     unacknowledged = verify([Save("load-00", "participation", "2022-08-31", 1, "conflict")], staff)

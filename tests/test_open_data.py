@@ -71,7 +71,10 @@ def test_the_fiscal_data_package_validates(client, tmp_path):
     assert package["resources"][0]["path"] == "execution-lines.csv"
     measures = package["model"]["measures"]
     assert {m["phase_detail"] for m in measures.values()} == {"original", "adjusted", "obligated", "executed"}
-    assert package["model"]["dimensions"]["administrative-classification"]["attributes"]["division_code"]["source"] == "division_code"
+    assert (
+        package["model"]["dimensions"]["administrative-classification"]["attributes"]["division_code"]["source"]
+        == "division_code"
+    )
     assert package["fiscalPeriod"] == {"start": "2022-01-01", "end": "2022-12-31"}
     (tmp_path / "execution-lines.csv").write_bytes(client.get(reverse("budget:execution_lines_csv")).content)
     (tmp_path / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")

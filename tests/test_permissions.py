@@ -11,7 +11,6 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -21,7 +20,7 @@ from budget.selectors import division_month_grid
 from budget.services import ExecutionInput, division_month_submit, execution_month_save
 from civicbureau.audit import history_version
 from programs.models import Indicator, IndicatorValue, ScheduleItem
-from staffing.models import Division, Grade, HeadcountEntry, Membership
+from staffing.models import Division, Grade, HeadcountEntry
 from staffing.services import headcount_grid_version
 
 pytestmark = pytest.mark.django_db
@@ -86,20 +85,6 @@ def test_every_url_is_in_the_matrix():
     assert set(WRITES) | READS <= names
 
 
-@pytest.fixture
-def people(db):
-    User = get_user_model()
-    other = Division.objects.get(code=OTHER)
-    staff_b, _ = User.objects.get_or_create(username="staff_b")
-    Membership.objects.update_or_create(user=staff_b, defaults={"role": "staff", "division": other, "bureau": other.bureau})
-    director_b, _ = User.objects.get_or_create(username="director_b")
-    Membership.objects.update_or_create(user=director_b, defaults={"role": "director", "division": other, "bureau": other.bureau})
-    names = {"staff_a": "staff", "director_a": "director", "bureau": "bureau", "planning": "planning", "admin": "admin", "staff_b": "staff_b"}
-    users = {role: User.objects.get(username=name) for role, name in names.items()}
-    users["director_b"] = director_b
-    return users
-
-
 def client_for(role, people):
     client = Client()
     if role != "anonymous":
@@ -111,8 +96,14 @@ def rows_for(division, codes_from=None):
     """Valid cumulative figures for every line of the division (obligations = disbursements as of July 1)."""
     source = Division.objects.get(code=codes_from or division.code)
     rows = []
-    for snapshot in ExecutionSnapshot.objects.filter(budget_line__division=source, as_of=REPORT_DATE).select_related("budget_line"):
-        rows.append(ExecutionInput(code=snapshot.budget_line.code, obligations=snapshot.disbursements, disbursements=snapshot.disbursements))
+    for snapshot in ExecutionSnapshot.objects.filter(budget_line__division=source, as_of=REPORT_DATE).select_related(
+        "budget_line"
+    ):
+        rows.append(
+            ExecutionInput(
+                code=snapshot.budget_line.code, obligations=snapshot.disbursements, disbursements=snapshot.disbursements
+            )
+        )
     return rows
 
 
@@ -139,12 +130,23 @@ def prepare(name, division, people, role=None):
         return {"kind": "supplementary", "amount": "1,000,000", "effective_on": "2022-08-01", "reason": "2회 추경"}
     if name == "programs:schedule_item_progress":
         item = schedule_item_of(division)
-        return {"status": "in_progress", "actual_start": "2022-07-15", "actual_end": "", "note": "착수", "version": history_version(item.history.all())}
+        return {
+            "status": "in_progress",
+            "actual_start": "2022-07-15",
+            "actual_end": "",
+            "note": "착수",
+            "version": history_version(item.history.all()),
+        }
     if name == "programs:indicator_values":
         return {"record": "", "version": "", "as_of": "2022-08-31", "category": "", "value": "123"}
     if name == "staffing:headcount_entry":
         entries = {e.grade_id: e for e in HeadcountEntry.objects.filter(division=division, as_of=REPORT_DATE)}
-        data = {"version": headcount_grid_version(division=division, as_of=REPORT_DATE), "rows-INITIAL_FORMS": 0, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": 100}
+        data = {
+            "version": headcount_grid_version(division=division, as_of=REPORT_DATE),
+            "rows-INITIAL_FORMS": 0,
+            "rows-MIN_NUM_FORMS": 0,
+            "rows-MAX_NUM_FORMS": 100,
+        }
         column = "quota" if role in ("bureau", "planning") else "current"
         grades = [g for g in Grade.objects.order_by("order") if g.pk in entries]
         for i, grade in enumerate(grades):
@@ -152,7 +154,13 @@ def prepare(name, division, people, role=None):
             values = {"quota": entry.quota, "current": entry.current}
             if i == 0:
                 values[column] += 1
-            data.update({f"rows-{i}-grade": grade.code, f"rows-{i}-quota": values["quota"], f"rows-{i}-current": values["current"]})
+            data.update(
+                {
+                    f"rows-{i}-grade": grade.code,
+                    f"rows-{i}-quota": values["quota"],
+                    f"rows-{i}-current": values["current"],
+                }
+            )
         data["rows-TOTAL_FORMS"] = len(grades)
         return data
     if name in ("budget:month_submit", "budget:month_approve", "budget:month_return"):
@@ -164,9 +172,21 @@ def prepare(name, division, people, role=None):
         month = DivisionMonth.objects.get(division=division, as_of=REPORT_DATE)
         return {"version": month.version, "reason": "정정 시험"}
     if name == "budget:month_detail":
-        data = {"version": 0, "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": 1000}
+        data = {
+            "version": 0,
+            "rows-TOTAL_FORMS": 0,
+            "rows-INITIAL_FORMS": 0,
+            "rows-MIN_NUM_FORMS": 0,
+            "rows-MAX_NUM_FORMS": 1000,
+        }
         for i, row in enumerate(rows_for(division)):
-            data.update({f"rows-{i}-code": row.code, f"rows-{i}-obligations": row.obligations, f"rows-{i}-disbursements": row.disbursements})
+            data.update(
+                {
+                    f"rows-{i}-code": row.code,
+                    f"rows-{i}-obligations": row.obligations,
+                    f"rows-{i}-disbursements": row.disbursements,
+                }
+            )
             data["rows-TOTAL_FORMS"] = i + 1
         return data
     return {}
@@ -244,7 +264,9 @@ def test_who_may_write(name, role, target, people):
             assert state() == before  # a preview writes nothing
         return
     # not allowed: refused outright, or (a crafted file of another division's lines) refused row by row
-    assert response.status_code in (403, 404, 400) or (name == "budget:import_apply" and response.status_code == 302), response.status_code
+    assert response.status_code in (403, 404, 400) or (name == "budget:import_apply" and response.status_code == 302), (
+        response.status_code
+    )
     assert state() == before, f"{role} changed {target}'s figures through {name}"
 
 
@@ -279,7 +301,10 @@ def test_a_crafted_grid_with_another_divisions_line_is_refused(people):
     before = state()
     response = client.post(url_for("budget:month_detail", own), data)
     assert response.status_code == 400
-    assert "CO-01은(는) 지역공동체과의 세부사업입니다" in response.content.decode() or "세부사업입니다" in response.content.decode()
+    assert (
+        "CO-01은(는) 지역공동체과의 세부사업입니다" in response.content.decode()
+        or "세부사업입니다" in response.content.decode()
+    )
     assert state() == before
 
 
@@ -325,7 +350,8 @@ def test_the_admin_refuses_a_crafted_post_on_another_divisions_record(staff_admi
     # adding a record for another division's line: the line is not among the choices
     line_b = other.budget_line_id
     response = staff_admin_client.post(
-        reverse("admin:budget_executionsnapshot_add"), {"budget_line": line_b, "as_of": "2022-08-31", "obligations": "1", "disbursements": "1"}
+        reverse("admin:budget_executionsnapshot_add"),
+        {"budget_line": line_b, "as_of": "2022-08-31", "obligations": "1", "disbursements": "1"},
     )
     assert response.status_code in (200, 403)
     assert state() == before

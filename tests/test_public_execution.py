@@ -62,7 +62,9 @@ def test_a_later_month_shows_the_latest_snapshot_before_its_end(client):
 
 def test_the_as_of_month_picks_the_snapshot_at_or_before_its_end(client):
     line = BudgetLine.objects.get(fiscal_year=2022, code="PA-01")
-    ExecutionSnapshot.objects.create(budget_line=line, as_of="2022-05-31", disbursements=50_000_000, approved_disbursements=50_000_000)
+    ExecutionSnapshot.objects.create(
+        budget_line=line, as_of="2022-05-31", disbursements=50_000_000, approved_disbursements=50_000_000
+    )
     may = page_rows(client.get(reverse("budget:execution"), {"year": 2022, "as_of": "2022-05"}).content.decode())
     assert may["시민참여 활성화 추진"][2] == "50,000"
     assert may["시민참여과"][2] == "50,000"  # the other lines have no figures by then: 0
@@ -70,7 +72,9 @@ def test_the_as_of_month_picks_the_snapshot_at_or_before_its_end(client):
     assert july["시민참여 활성화 추진"][2] == "83,765"
 
 
-@pytest.mark.parametrize("params", [{"as_of": "2022-13"}, {"as_of": "July"}, {"year": "1999"}, {"year": 2022, "as_of": "2021-07"}])
+@pytest.mark.parametrize(
+    "params", [{"as_of": "2022-13"}, {"as_of": "July"}, {"year": "1999"}, {"year": 2022, "as_of": "2021-07"}]
+)
 def test_a_bad_period_is_a_clear_error(client, params):
     response = client.get(reverse("budget:execution"), params)
     assert response.status_code == 400
@@ -86,7 +90,12 @@ def test_sorting_keeps_the_total_first_and_lines_under_their_division(client):
     assert names[2] == "지역사회혁신계획 (구단위계혁형) 지원"  # its lines by rate under it
     assert names.index("시민숙의예산과") == len(names) - 7  # lowest division last, with its 6 lines
     assert 'aria-sort="descending"' in html
-    ascending = [row[0] for row in table(client.get(reverse("budget:execution"), {"sort": "name"}).content.decode(), "execution")["rows"]]
+    ascending = [
+        row[0]
+        for row in table(client.get(reverse("budget:execution"), {"sort": "name"}).content.decode(), "execution")[
+            "rows"
+        ]
+    ]
     assert ascending[0] == "합계" and ascending[1] == "갈등관리협치과"
 
 
@@ -102,7 +111,10 @@ def test_csv_and_json_read_back_equal_the_page(client):
     csv_rows = read_csv(client.get(reverse("budget:execution_csv")))
     data = json.loads(client.get(reverse("budget:execution_json")).content)
     assert data["as_of"] == "2022-07-01" and data["fiscal_year"] == 2022
-    for records, number in ((csv_rows, lambda v: None if v == "" else Decimal(v)), (data["rows"], lambda v: None if v is None else Decimal(str(v)))):
+    for records, number in (
+        (csv_rows, lambda v: None if v == "" else Decimal(v)),
+        (data["rows"], lambda v: None if v is None else Decimal(str(v))),
+    ):
         rebuilt = [
             [
                 r["name"],
@@ -132,11 +144,25 @@ def test_files_take_the_same_period_parameters(client):
 
 def test_a_name_that_a_spreadsheet_would_run_is_neutralised(client):
     division = Division.objects.get(code="participation")
-    BudgetLine.objects.create(division=division, fiscal_year=2022, code="PA-XF", name='=HYPERLINK("http://x","y")', order=99, original_budget=5)
+    BudgetLine.objects.create(
+        division=division,
+        fiscal_year=2022,
+        code="PA-XF",
+        name='=HYPERLINK("http://x","y")',
+        order=99,
+        original_budget=5,
+    )
     text = client.get(reverse("budget:execution_csv")).content.decode()
     assert "'=HYPERLINK" in text
-    assert "\n2022,2022-07-01,line,participation,시민참여과,PA-XF,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",5,5,,0,5,0.0" in text.replace("\r\n", "\n")
-    json_name = [r["name"] for r in json.loads(client.get(reverse("budget:execution_json")).content)["rows"] if r["code"] == "PA-XF"]
+    assert (
+        '\n2022,2022-07-01,line,participation,시민참여과,PA-XF,"\'=HYPERLINK(""http://x"",""y"")",5,5,,0,5,0.0'
+        in text.replace("\r\n", "\n")
+    )
+    json_name = [
+        r["name"]
+        for r in json.loads(client.get(reverse("budget:execution_json")).content)["rows"]
+        if r["code"] == "PA-XF"
+    ]
     assert json_name == ['=HYPERLINK("http://x","y")']  # JSON is data, not a spreadsheet: kept as written
 
 
@@ -149,7 +175,14 @@ def test_query_counts_stay_flat_as_lines_grow(client, django_assert_max_num_quer
         counts[url] = len(captured.captured_queries)
     division = Division.objects.get(code="community")
     for n in range(200):
-        line = BudgetLine.objects.create(division=division, fiscal_year=2022, code=f"CO-X{n}", name=f"추가 {n}", order=100 + n, original_budget=1_000_000)
+        line = BudgetLine.objects.create(
+            division=division,
+            fiscal_year=2022,
+            code=f"CO-X{n}",
+            name=f"추가 {n}",
+            order=100 + n,
+            original_budget=1_000_000,
+        )
         ExecutionSnapshot.objects.create(budget_line=line, as_of="2022-07-01", disbursements=1_000)
     for url in urls:
         with django_assert_max_num_queries(counts[url]):

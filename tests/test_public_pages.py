@@ -46,10 +46,21 @@ def test_schedule_groups_by_month_from_the_chosen_date(bureau):
 def test_schedule_page_shows_dates_programs_divisions_and_ongoing(client):
     html = client.get(reverse("programs:schedule")).content.decode()
     tables = all_tables(html)
-    assert [t["caption"] for t in tables] == ["’22. 7월 추진일정", "’22. 8월 추진일정", "’22. 9월 추진일정", "’22. 12월 추진일정", "’23. 1월 추진일정"]
+    assert [t["caption"] for t in tables] == [
+        "’22. 7월 추진일정",
+        "’22. 8월 추진일정",
+        "’22. 9월 추진일정",
+        "’22. 12월 추진일정",
+        "’23. 1월 추진일정",
+    ]
     assert "(’22. 7. 1.기준)" in html
     rows = {r[0]: r for t in tables for r in t["rows"]}
-    assert rows["서울시 NPO지원센터 재위탁 절차 추진"][1:] == ["’22. 7월~", "계속 ’22. 7월부터 (종료 시점 없음)", "시민공익활동 지원시설 내실화", "갈등관리협치과"]
+    assert rows["서울시 NPO지원센터 재위탁 절차 추진"][1:] == [
+        "’22. 7월~",
+        "계속 ’22. 7월부터 (종료 시점 없음)",
+        "시민공익활동 지원시설 내실화",
+        "갈등관리협치과",
+    ]
     assert rows["사업 진행상황 중간점검"][2] == "’22. 7월 ~ ’22. 10월"
     assert rows["서울시간은행 전용 플랫폼 전환 추진"][4] == "-"  # the program draws on no budget line
 
@@ -124,7 +135,14 @@ def test_organisation_page(client):
     expenditure = table(html, "expenditure")
     assert expenditure["head"][1:4] == ["2022년(A) (천원)", "2021년 본예산 (천원)", "2021년 최종예산(B) (천원)"]
     # 갈등관리협치과: the report prints △8,092,719 and △26.6; the arithmetic is shown
-    assert expenditure["rows"][-1] == ["갈등관리협치과", "21,425,639", "30,463,117", "30,469,067", "△9,043,428", "△29.7"]
+    assert expenditure["rows"][-1] == [
+        "갈등관리협치과",
+        "21,425,639",
+        "30,463,117",
+        "30,469,067",
+        "△9,043,428",
+        "△29.7",
+    ]
 
 
 def test_organisation_open_data_equals_the_page(client):
@@ -133,7 +151,9 @@ def test_organisation_open_data_equals_the_page(client):
     rows = read_csv(client.get(reverse("staffing:organisation_file", args=["headcount", "csv"])))
     rebuilt = {}
     for r in rows:
-        rebuilt.setdefault(r["row"], []).append("-" if r["grade"] != "계" and r["quota"] == r["current"] == "0" else f"{r['quota']}/{r['current']}")
+        rebuilt.setdefault(r["row"], []).append(
+            "-" if r["grade"] != "계" and r["quota"] == r["current"] == "0" else f"{r['quota']}/{r['current']}"
+        )
     assert [[name, *cells] for name, cells in rebuilt.items()] == shown
     revenue = json.loads(client.get(reverse("staffing:organisation_file", args=["revenue", "json"])).content)
     assert revenue["rows"][0]["current"] == 7_210_287_000 and revenue["rows"][0]["change_rate"] == 23.6
@@ -161,9 +181,23 @@ def test_query_counts_stay_flat_as_programs_and_schedule_grow(client, django_ass
     program = Program.objects.get(slug="civic-activity-facilities")
     line = BudgetLine.objects.get(fiscal_year=2022, code="CG-04")
     for n in range(100):
-        ScheduleItem.objects.create(program=program, order=100 + n, text=f"추가 일정 {n}", date_text="’22. 9월", start_month="2022-09-01", end_month="2022-09-01")
+        ScheduleItem.objects.create(
+            program=program,
+            order=100 + n,
+            text=f"추가 일정 {n}",
+            date_text="’22. 9월",
+            start_month="2022-09-01",
+            end_month="2022-09-01",
+        )
         ProgramExecutionRow.objects.create(
-            program=program, budget_line=line, order=100 + n, label=f"추가 행 {n}", as_of="2022-07-01", budget_authority=10, obligations=5, disbursements=5
+            program=program,
+            budget_line=line,
+            order=100 + n,
+            label=f"추가 행 {n}",
+            as_of="2022-07-01",
+            budget_authority=10,
+            obligations=5,
+            disbursements=5,
         )
         Program.objects.create(core_task=program.core_task, number=100 + n, slug=f"extra-{n}", title=f"추가 사업 {n}")
     for url in urls:

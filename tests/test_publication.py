@@ -54,7 +54,13 @@ def _save_snapshot(**values):
     [
         lambda: _save_snapshot(disbursements=1),
         lambda: ExecutionSnapshot.objects.get(budget_line__code="PA-01").delete(),
-        lambda: BudgetAdjustment.objects.create(budget_line=BudgetLine.objects.get(code="PA-01"), kind="supplementary", amount=1_000, effective_on="2022-06-01", reason="추경"),
+        lambda: BudgetAdjustment.objects.create(
+            budget_line=BudgetLine.objects.get(code="PA-01"),
+            kind="supplementary",
+            amount=1_000,
+            effective_on="2022-06-01",
+            reason="추경",
+        ),
         lambda: HeadcountEntry.objects.first().save(),
         lambda: DivisionDuty.objects.first().save(),
     ],
@@ -101,7 +107,11 @@ def test_an_anonymous_response_is_kept_until_the_figures_change(client, django_a
     snapshot.approved_disbursements += 1_000_000
     snapshot.save()
     changed = client.get(url)
-    assert changed["ETag"] != first["ETag"] and "84,765" in changed.content.decode() and "84,765" not in first.content.decode()
+    assert (
+        changed["ETag"] != first["ETag"]
+        and "84,765" in changed.content.decode()
+        and "84,765" not in first.content.decode()
+    )
     client.force_login(get_user_model().objects.get(username="staff"))
     client.get(url)
     with django_assert_max_num_queries(30) as signed_in:

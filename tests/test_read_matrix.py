@@ -14,7 +14,7 @@ working dashboard is its own and its management's (README, "What each role sees"
 import pytest
 from django.urls import reverse
 
-from tests.test_permissions import JULY, OWN, REPORT_DATE, ROLES, WRITES, client_for, people, url_names  # noqa: F401 (fixture)
+from tests.test_permissions import JULY, OWN, REPORT_DATE, ROLES, WRITES, client_for, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,10 @@ def test_every_role_gets_the_expected_status_on_every_url_that_reads(people):
     for name, expected in sorted(MATRIX.items()):
         url = reverse(name, args=ARGS.get(name, []))
         got[name] = tuple(outcome(clients[role].get(url)) for role in ROLES)
-        wrong += [f"{name} as {role}: {g} (expected {e})" for role, g, e in zip(ROLES, got[name], expected) if g != e]
+        wrong += [
+            f"{name} as {role}: {g} (expected {e})"
+            for role, g, e in zip(ROLES, got[name], expected, strict=True)
+            if g != e
+        ]
     assert wrong == [], "\n".join(wrong)
     assert len(got) * len(ROLES) >= 29 * 7  # every cell was requested

@@ -40,13 +40,25 @@ SLIPS = {
     ("세출총괄", "갈등관리협치과", "증감률"): ("△26.6", "△29.7"),
     ("2022 예산 집행 현황", "갈등관리협치과", "집행률(B/A)"): ("78.2", "78.3"),
     ("민간위탁 운영 현황", "민주주의학습지원센터", "운영예산 증감액"): ("△222", "△225"),
-    ("예산집행 현황: 자치구 마을생태계 조성 및 주민자치 지원사업 개선", "마을생태계 조성사업", "집행률 원인행위"): ("96.7", "96.2"),
-    ("예산집행 현황: 자치구 마을생태계 조성 및 주민자치 지원사업 개선", "마을생태계 조성사업", "집행률 지출액"): ("96.7", "96.2"),
+    ("예산집행 현황: 자치구 마을생태계 조성 및 주민자치 지원사업 개선", "마을생태계 조성사업", "집행률 원인행위"): (
+        "96.7",
+        "96.2",
+    ),
+    ("예산집행 현황: 자치구 마을생태계 조성 및 주민자치 지원사업 개선", "마을생태계 조성사업", "집행률 지출액"): (
+        "96.7",
+        "96.2",
+    ),
     ("예산집행 현황: 시민공익활동 지원시설 내실화", "권역별NPO지원센터조성및운영", "집행률 원인행위"): ("54.6", "57.6"),
     ("예산집행 현황: 민주시민교육 운영 내실화", "민주시민교육 추진", "집행률 원인행위"): ("94.6", "94.5"),
     ("예산집행 현황: 민주시민교육 운영 내실화", "민주시민교육 추진", "집행률 지출액"): ("94.6", "94.5"),
-    ("예산집행 현황: 비영리민간단체 공익활동 공모사업 추진", "비영리민간단체공익활동등지원", "집행률 원인행위"): ("67.7", "67.8"),
-    ("예산집행 현황: 비영리민간단체 공익활동 공모사업 추진", "비영리민간단체공익활동등지원", "집행률 지출액"): ("67.7", "67.8"),
+    ("예산집행 현황: 비영리민간단체 공익활동 공모사업 추진", "비영리민간단체공익활동등지원", "집행률 원인행위"): (
+        "67.7",
+        "67.8",
+    ),
+    ("예산집행 현황: 비영리민간단체 공익활동 공모사업 추진", "비영리민간단체공익활동등지원", "집행률 지출액"): (
+        "67.7",
+        "67.8",
+    ),
     ("참여예산 편성 현황", "소계", "2021년"): ("41,957", "41,956"),
 }
 
@@ -85,7 +97,10 @@ def headcount_rows(bureau):
     table = headcount_table(bureau=bureau, as_of=AS_OF)
     for row in table.rows:
         cells = [("계", f"{row.total.quota}/{row.total.current}")]
-        cells += [(g.name, "-" if c.is_empty else f"{c.quota}/{c.current}") for g, c in zip(table.grades, row.cells)]
+        cells += [
+            (g.name, "-" if c.is_empty else f"{c.quota}/{c.current}")
+            for g, c in zip(table.grades, row.cells, strict=True)
+        ]
         yield "조직 및 인력", row.name, cells, {}
 
 
@@ -142,7 +157,10 @@ def program_rows(bureau):
 
 def centre_rows(bureau):
     rows = consigned_centre_table(
-        fiscal_year=2022, base_year=2021, staff_as_of=datetime.date(2022, 6, 1), staff_base_as_of=datetime.date(2021, 4, 1)
+        fiscal_year=2022,
+        base_year=2021,
+        staff_as_of=datetime.date(2022, 6, 1),
+        staff_base_as_of=datetime.date(2021, 4, 1),
     )
     for row in rows:
         cells = [
@@ -165,9 +183,12 @@ def participatory_budget_rows(bureau):
         ("2021년", readings[("pb-allocation-by-level", datetime.date(2021, 12, 31))]),
     ]
     subtotal = [(label, r.total) for label, r in columns]
-    yield "참여예산 편성 현황", "소계", [(label, display.number(int(total))) for label, total in subtotal], {
-        label: "(100%)" for label, _ in columns
-    }
+    yield (
+        "참여예산 편성 현황",
+        "소계",
+        [(label, display.number(int(total))) for label, total in subtotal],
+        {label: "(100%)" for label, _ in columns},
+    )
     for category in ("서울시(광역) 사업", "자치구, 동 사업"):
         cells, shares = [], {}
         for label, reading in columns:
@@ -219,7 +240,7 @@ def test_every_slip_is_a_cell_the_portal_computes(bureau):
             seen.update((table, str(row), column) for column, _ in cells)
     assert set(SLIPS) <= seen, set(SLIPS) - seen
     assert set(SHORT_FORMS) <= seen, set(SHORT_FORMS) - seen
-    for (table, row, column), (printed, arithmetic) in SLIPS.items():
+    for printed, arithmetic in SLIPS.values():
         assert printed != arithmetic
 
 
@@ -258,17 +279,27 @@ def test_indicator_tables_with_derived_totals():
     readings_all = indicator_reading_list()
     readings = {r.indicator.code: r for r in readings_all}
     members = readings["timebank-members"]
-    assert_in_report(squash("회원현황(명) " + " ".join(str(int(v)) for v in [members.total, *(v for _, v in members.values)])))
+    assert_in_report(
+        squash("회원현황(명) " + " ".join(str(int(v)) for v in [members.total, *(v for _, v in members.values)]))
+    )
     by_type = readings["pb-2022-projects-by-type"]
-    assert_in_report(squash(f"사업수 {int(by_type.total)}건 " + " ".join(f"{int(v)}건" for _, v in by_type.values) + " -"))
+    assert_in_report(
+        squash(f"사업수 {int(by_type.total)}건 " + " ".join(f"{int(v)}건" for _, v in by_type.values) + " -")
+    )
     amounts = readings["pb-2022-amount-by-type"]
     amount_cells = " ".join(f"{display.quantity(v)}억원" for _, v in amounts.values)
     assert_in_report(squash(f"금  액 {display.quantity(amounts.total)}억원 {amount_cells} -"))
     # 비영리민간단체 지원실적 (’19~’21): 계, derived over the years, then 2021, 2020, 2019
-    for label, code in (("예산액", "npo-grants-budget"), ("지원건수", "npo-grants-count"), ("지원액(교부액)", "npo-grants-amount")):
+    for label, code in (
+        ("예산액", "npo-grants-budget"),
+        ("지원건수", "npo-grants-count"),
+        ("지원액(교부액)", "npo-grants-amount"),
+    ):
         yearly = sorted((r for r in readings_all if r.indicator.code == code), key=lambda r: r.as_of, reverse=True)
         values = [int(r.values[0][1]) for r in yearly]
-        assert_in_report(squash(f"{label} {display.number(sum(values))} " + " ".join(display.number(v) for v in values)))
+        assert_in_report(
+            squash(f"{label} {display.number(sum(values))} " + " ".join(display.number(v) for v in values))
+        )
 
 
 def test_every_program_budget_is_printed_as_stated():

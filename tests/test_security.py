@@ -2,15 +2,14 @@
 
 import io
 import logging
-import re
 import os
+import re
 import subprocess
 import sys
 import time
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
@@ -32,7 +31,12 @@ PRODUCTION_ENV = {
 
 def manage(*args, env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**os.environ, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -144,17 +148,26 @@ def test_five_failures_lock_the_username_and_the_right_password_is_refused(caplo
     client = Client(REMOTE_ADDR="10.0.0.1")
     with caplog.at_level(logging.INFO, logger="security"):
         for _ in range(4):
-            assert client.post(reverse("login"), {"username": "director", "password": "wrong-password"}).status_code == 200
+            assert (
+                client.post(reverse("login"), {"username": "director", "password": "wrong-password"}).status_code == 200
+            )
         fifth = client.post(reverse("login"), {"username": "director", "password": "wrong-password"})
         assert fifth.status_code == 429  # the fifth failure locks
         locked = client.post(reverse("login"), {"username": "director", "password": "director-demo-2022"})
     assert locked.status_code == 429
     assert "로그인이 잠겼습니다" in locked.content.decode()
     # from another address too: the username itself is locked
-    other = Client(REMOTE_ADDR="10.0.0.2").post(reverse("login"), {"username": "director", "password": "director-demo-2022"})
+    other = Client(REMOTE_ADDR="10.0.0.2").post(
+        reverse("login"), {"username": "director", "password": "director-demo-2022"}
+    )
     assert other.status_code == 429
     # other users are unaffected
-    assert Client(REMOTE_ADDR="10.0.0.1").post(reverse("login"), {"username": "staff", "password": "staff-demo-2022"}).status_code == 302
+    assert (
+        Client(REMOTE_ADDR="10.0.0.1")
+        .post(reverse("login"), {"username": "staff", "password": "staff-demo-2022"})
+        .status_code
+        == 302
+    )
     events = [r.args["event"] for r in caplog.records if isinstance(r.args, dict)]
     assert events.count("login_failed") >= 5 and "locked_out" in events
 
@@ -162,7 +175,9 @@ def test_five_failures_lock_the_username_and_the_right_password_is_refused(caplo
 def test_csrf_is_enforced_and_logged(caplog):
     client = Client(enforce_csrf_checks=True)
     with caplog.at_level(logging.INFO, logger="security"):
-        response = client.post(reverse("login"), {"username": "staff", "password": "staff-demo-2022"}, HTTP_ORIGIN="https://evil.example")
+        response = client.post(
+            reverse("login"), {"username": "staff", "password": "staff-demo-2022"}, HTTP_ORIGIN="https://evil.example"
+        )
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
     assert any(r.args.get("event") == "csrf_failed" for r in caplog.records if isinstance(r.args, dict))
@@ -175,7 +190,9 @@ def test_the_security_log_escapes_control_characters_and_keeps_no_password():
     logger = logging.getLogger("security")
     logger.addHandler(handler)
     try:
-        Client().post(reverse("login"), {"username": "evil\nINFO event=login_succeeded", "password": "hunter2-secret-value"})
+        Client().post(
+            reverse("login"), {"username": "evil\nINFO event=login_succeeded", "password": "hunter2-secret-value"}
+        )
     finally:
         logger.removeHandler(handler)
     lines = stream.getvalue().splitlines()

@@ -36,7 +36,17 @@ class BriefingError(Exception):
 
 # Cell kinds: the writer gives each its style and number format.
 TEXT, LABEL, HEADER, AMOUNT, RATE, COUNT, QUANTITY, MONTH, NOTE, TITLE, UNIT_LINE = (
-    "text", "label", "header", "amount", "rate", "count", "quantity", "month", "note", "title", "unit_line",
+    "text",
+    "label",
+    "header",
+    "amount",
+    "rate",
+    "count",
+    "quantity",
+    "month",
+    "note",
+    "title",
+    "unit_line",
 )
 
 
@@ -58,7 +68,9 @@ class Sheet:
     columns: int
     landscape: bool = False
     rows: list[list[Cell | None]] = field(default_factory=list)
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, first col, last row, last col), 1-based
+    merges: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # (first row, first col, last row, last col), 1-based
     header_end: int = 0  # the last row repeated at the top of every printed page
 
     def add(self, cells: list[Cell | None]) -> int:
@@ -144,7 +156,14 @@ def organisation_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
     divisions = division_list(bureau=bureau)
     total = table.rows[0].total
     sheet.add_heading(f"({display.report_date(day)} 기준, 단위 : 명)")
-    line = sheet.add([Cell(f"조 직 : {len(divisions)}과 {bureau.team_count or '-'}팀 (조직 신설 : {display.report_date(bureau.established_on)})", NOTE)])
+    line = sheet.add(
+        [
+            Cell(
+                f"조 직 : {len(divisions)}과 {bureau.team_count or '-'}팀 (조직 신설 : {display.report_date(bureau.established_on)})",
+                NOTE,
+            )
+        ]
+    )
     sheet.merge(line, 1, line, columns)
     line = sheet.add([Cell(f"인 력 : {total.quota}명 / {total.current}명(정원/현원)", NOTE)])
     sheet.merge(line, 1, line, columns)
@@ -157,7 +176,11 @@ def organisation_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
         bold = index == 0
         cells = [Cell(row.name, LABEL, bold), _count(row.total.quota, bold), _count(row.total.current, bold)]
         for cell in row.cells:
-            cells += [_count(cell.quota, bold), _count(cell.current, bold)] if not cell.is_empty else [Cell("-", TEXT), Cell("-", TEXT)]
+            cells += (
+                [_count(cell.quota, bold), _count(cell.current, bold)]
+                if not cell.is_empty
+                else [Cell("-", TEXT), Cell("-", TEXT)]
+            )
         sheet.add(cells)
     if table.part_time:
         note = ", ".join(f"{p.division.name} {p.get_grade_display()} {p.count}명" for p in table.part_time)
@@ -191,7 +214,17 @@ def revenue_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
     base = fiscal_year - 1
     sheet = Sheet("세입총괄", "세입총괄", day, 5)
     sheet.add_heading(display.as_of_line(day, display.THOUSAND_WON, display.PERCENT))
-    sheet.add_header([[("구 분", 1, 1), (f"{fiscal_year}년(A)", 1, 1), (f"{base}년(B)", 1, 1), ("증 감\n(A-B)", 1, 1), ("증감률\n(A-B)×100/B", 1, 1)]])
+    sheet.add_header(
+        [
+            [
+                ("구 분", 1, 1),
+                (f"{fiscal_year}년(A)", 1, 1),
+                (f"{base}년(B)", 1, 1),
+                ("증 감\n(A-B)", 1, 1),
+                ("증감률\n(A-B)×100/B", 1, 1),
+            ]
+        ]
+    )
     for row in revenue_summary(fiscal_year=fiscal_year, base_year=base, as_of=day):
         bold = row.depth <= 1
         sheet.add(
@@ -213,7 +246,14 @@ def expenditure_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date)
     sheet.add_header(
         [
             [("구 분", 2, 1), (f"{fiscal_year}년(A)", 2, 1), (f"{base}년", 1, 2), (f"{base}년 대비", 1, 2)],
-            [None, None, ("본예산", 1, 1), ("최종예산(B)", 1, 1), ("증 감\n(A-B)", 1, 1), ("증감률\n(A-B)×100/B", 1, 1)],
+            [
+                None,
+                None,
+                ("본예산", 1, 1),
+                ("최종예산(B)", 1, 1),
+                ("증 감\n(A-B)", 1, 1),
+                ("증감률\n(A-B)×100/B", 1, 1),
+            ],
         ]
     )
     for index, row in enumerate(expenditure_summary(bureau=bureau, fiscal_year=fiscal_year, base_year=base)):
@@ -236,7 +276,16 @@ def execution_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -
     sheet = Sheet("예산 집행 현황", f"{fiscal_year} 예산 집행 현황", as_of, 6)
     sheet.add_heading(display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT))
     sheet.add_header(
-        [[("구    분", 1, 1), ("예산편성액\n(당초예산)", 1, 1), ("예산현액\n(A)", 1, 1), ("집행액\n(B)", 1, 1), ("집행잔액\n(A-B)", 1, 1), ("집행률\n(B/A)", 1, 1)]]
+        [
+            [
+                ("구    분", 1, 1),
+                ("예산편성액\n(당초예산)", 1, 1),
+                ("예산현액\n(A)", 1, 1),
+                ("집행액\n(B)", 1, 1),
+                ("집행잔액\n(A-B)", 1, 1),
+                ("집행률\n(B/A)", 1, 1),
+            ]
+        ]
     )
     for row in table.rows:
         bold = row.level != "line"
@@ -290,7 +339,9 @@ def centre_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
     staff_current, staff_base = centre_staffing_dates(on_or_before=as_of)
     if staff_current is None:
         return None
-    rows = consigned_centre_table(fiscal_year=fiscal_year, base_year=fiscal_year - 1, staff_as_of=staff_current, staff_base_as_of=staff_base)
+    rows = consigned_centre_table(
+        fiscal_year=fiscal_year, base_year=fiscal_year - 1, staff_as_of=staff_current, staff_base_as_of=staff_base
+    )
     sheet = Sheet("민간위탁 운영 현황", "시민협력국 주요 민간위탁 사업 운영 현황", as_of, 7)
     sheet.add_heading(f"({display.report_date(as_of)} 기준, 운영예산 단위 : 백만 원, 인력 단위 : 명)")
 
@@ -300,7 +351,15 @@ def centre_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
     sheet.add_header(
         [
             [("센 터 명", 2, 1), ("운영예산(단위 : 백만 원)", 1, 3), ("인 력(단위 : 명)", 1, 3)],
-            [None, (f"’{(fiscal_year - 1) % 100:02d}년", 1, 1), (f"’{fiscal_year % 100:02d}년", 1, 1), ("증감액", 1, 1), (month(staff_base), 1, 1), (month(staff_current), 1, 1), ("조정인원", 1, 1)],
+            [
+                None,
+                (f"’{(fiscal_year - 1) % 100:02d}년", 1, 1),
+                (f"’{fiscal_year % 100:02d}년", 1, 1),
+                ("증감액", 1, 1),
+                (month(staff_base), 1, 1),
+                (month(staff_current), 1, 1),
+                ("조정인원", 1, 1),
+            ],
         ]
     )
     for index, row in enumerate(rows):
@@ -322,12 +381,26 @@ def centre_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
 def schedule_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Sheet:
     sheet = Sheet("향후 추진일정", "향후 추진일정", as_of, 6, landscape=True)
     sheet.add_heading(f"({display.report_date(as_of)} 기준)")
-    sheet.add_header([[("추진방향", 1, 1), ("주요 추진 사업", 1, 1), ("추진 내용", 1, 1), ("일정", 1, 1), ("시작 월", 1, 1), ("종료 월", 1, 1)]])
+    sheet.add_header(
+        [
+            [
+                ("추진방향", 1, 1),
+                ("주요 추진 사업", 1, 1),
+                ("추진 내용", 1, 1),
+                ("일정", 1, 1),
+                ("시작 월", 1, 1),
+                ("종료 월", 1, 1),
+            ]
+        ]
+    )
     runs: dict[int, tuple[object, int]] = {}  # column → (value, first row) of the run being merged
     for item in schedule_item_list(bureau=bureau, fiscal_year=fiscal_year):
         program = item.program
         direction = program.core_task.direction
-        grouped = [f"{direction.number}. {program.core_task.title}", f"{direction.number}-{program.number}. {program.title}"]
+        grouped = [
+            f"{direction.number}. {program.core_task.title}",
+            f"{direction.number}-{program.number}. {program.title}",
+        ]
         row = sheet.add(
             [
                 *(Cell(text, TEXT) for text in grouped),
@@ -343,7 +416,7 @@ def schedule_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) ->
                 if value is not None:
                     sheet.merge(first, column, row - 1, column)
                 runs[column] = (text, row)
-    for column, (value, first) in runs.items():
+    for column, (_value, first) in runs.items():
         sheet.merge(first, column, len(sheet.rows), column)
     return sheet
 
@@ -351,7 +424,18 @@ def schedule_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) ->
 def indicator_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet:
     sheet = Sheet("지표", "주요 지표", as_of, 6)
     sheet.add_heading(f"({display.report_date(as_of)} 이전 기준일별)")
-    sheet.add_header([[("지표", 1, 1), ("세부 구분", 1, 1), ("기준일", 1, 1), ("값", 1, 1), ("단위", 1, 1), ("주요 추진 사업", 1, 1)]])
+    sheet.add_header(
+        [
+            [
+                ("지표", 1, 1),
+                ("세부 구분", 1, 1),
+                ("기준일", 1, 1),
+                ("값", 1, 1),
+                ("단위", 1, 1),
+                ("주요 추진 사업", 1, 1),
+            ]
+        ]
+    )
     for reading in indicator_reading_list(bureau=bureau, on_or_before=as_of):
         indicator = reading.indicator
         program = indicator.program.title if indicator.program else "-"

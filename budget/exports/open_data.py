@@ -9,17 +9,43 @@ from civicbureau.open_data import Column, Dataset, table_schema
 EXECUTION_COLUMNS = [
     Column("fiscal_year", "integer", "Fiscal year (회계연도; the calendar year)."),
     Column("as_of", "date", "As-of date of the figures (기준일): execution is cumulative from 1 January to this day."),
-    Column("level", "string", "Row level: 'total' (the bureau), 'division' (과) or 'line' (세부사업). Sum only 'line' rows."),
+    Column(
+        "level",
+        "string",
+        "Row level: 'total' (the bureau), 'division' (과) or 'line' (세부사업). Sum only 'line' rows.",
+    ),
     Column("division_code", "string", "Stable code of the division (administrative classification)."),
     Column("division", "string", "Division name (부서명) as the report writes it."),
-    Column("code", "string", "Stable code of the row: the budget line's code, the division's code, empty for the total.", nullable=True),
+    Column(
+        "code",
+        "string",
+        "Stable code of the row: the budget line's code, the division's code, empty for the total.",
+        nullable=True,
+    ),
     Column("name", "string", "Row name (구분): the bureau total, the division or the budget line (세부사업명)."),
     Column("original_budget", "integer", "Original budget (예산편성액, 당초예산), phase 'original', in won.", "KRW"),
     Column("budget_authority", "integer", "Current budget authority (예산현액, A), phase 'adjusted', in won.", "KRW"),
-    Column("obligations", "integer", "Cumulative obligations (원인행위), phase 'obligated', in won; empty where not reported.", "KRW", nullable=True),
-    Column("disbursements", "integer", "Cumulative executed amount (집행액, B: disbursements), phase 'executed', in won.", "KRW"),
+    Column(
+        "obligations",
+        "integer",
+        "Cumulative obligations (원인행위), phase 'obligated', in won; empty where not reported.",
+        "KRW",
+        nullable=True,
+    ),
+    Column(
+        "disbursements",
+        "integer",
+        "Cumulative executed amount (집행액, B: disbursements), phase 'executed', in won.",
+        "KRW",
+    ),
     Column("balance", "integer", "Unexecuted balance (집행잔액, A−B), in won.", "KRW"),
-    Column("execution_rate", "number", "Execution rate (집행률, B/A×100), percent, one decimal, rounded half up; empty if A is 0.", "percent", nullable=True),
+    Column(
+        "execution_rate",
+        "number",
+        "Execution rate (집행률, B/A×100), percent, one decimal, rounded half up; empty if A is 0.",
+        "percent",
+        nullable=True,
+    ),
 ]
 
 
@@ -46,7 +72,14 @@ def execution_dataset(table: ExecutionTable, *, levels: tuple[str, ...] = ("tota
         if r.level in levels
     ]
     name = "execution" if len(levels) == 3 else "execution-lines"
-    return Dataset(name, f"{table.fiscal_year} 예산 집행 현황", EXECUTION_COLUMNS, rows, table.as_of, {"fiscal_year": table.fiscal_year})
+    return Dataset(
+        name,
+        f"{table.fiscal_year} 예산 집행 현황",
+        EXECUTION_COLUMNS,
+        rows,
+        table.as_of,
+        {"fiscal_year": table.fiscal_year},
+    )
 
 
 COMPARISON_COLUMNS = [
@@ -55,20 +88,42 @@ COMPARISON_COLUMNS = [
     Column("as_of", "date", "As-of date of the figures (기준일).", nullable=True),
     Column("depth", "integer", "Depth in the table: 0 for the total (계), 1 for a top category or division, 2… below."),
     Column("name", "string", "Row name (구분)."),
-    Column("current", "integer", "Amount of the fiscal year (A), in won; empty where not reported.", "KRW", nullable=True),
-    Column("base", "integer", "Amount of the comparison year (B), in won (for expenditure: its final budget, 최종예산).", "KRW", nullable=True),
+    Column(
+        "current", "integer", "Amount of the fiscal year (A), in won; empty where not reported.", "KRW", nullable=True
+    ),
+    Column(
+        "base",
+        "integer",
+        "Amount of the comparison year (B), in won (for expenditure: its final budget, 최종예산).",
+        "KRW",
+        nullable=True,
+    ),
     Column("change", "integer", "Change (증감, A−B), in won.", "KRW", nullable=True),
-    Column("change_rate", "number", "Change rate (증감률, (A−B)×100/B), percent, one decimal; empty if B is 0.", "percent", nullable=True),
+    Column(
+        "change_rate",
+        "number",
+        "Change rate (증감률, (A−B)×100/B), percent, one decimal; empty if B is 0.",
+        "percent",
+        nullable=True,
+    ),
 ]
 EXPENDITURE_COLUMNS = [
     *COMPARISON_COLUMNS[:6],
-    Column("base_original", "integer", "Original budget of the comparison year (본예산), in won.", "KRW", nullable=True),
+    Column(
+        "base_original", "integer", "Original budget of the comparison year (본예산), in won.", "KRW", nullable=True
+    ),
     *COMPARISON_COLUMNS[6:],
 ]
 
 
 def comparison_dataset(
-    name: str, title: str, rows: list[ComparisonRow], *, fiscal_year: int, as_of: datetime.date | None, expenditure: bool = False
+    name: str,
+    title: str,
+    rows: list[ComparisonRow],
+    *,
+    fiscal_year: int,
+    as_of: datetime.date | None,
+    expenditure: bool = False,
 ) -> Dataset:
     """세입총괄 (revenue) or 세출총괄 (expenditure) as records."""
     records = [

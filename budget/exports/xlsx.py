@@ -18,7 +18,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from budget.exports.briefing import AMOUNT, COUNT, HEADER, MONTH, NOTE, QUANTITY, RATE, TITLE, UNIT_LINE, Briefing, Cell, Sheet
+from budget.exports.briefing import (
+    AMOUNT,
+    COUNT,
+    HEADER,
+    MONTH,
+    NOTE,
+    QUANTITY,
+    RATE,
+    TITLE,
+    UNIT_LINE,
+    Briefing,
+    Cell,
+    Sheet,
+)
 from civicbureau import display
 
 FONT_NAME = "맑은 고딕"  # Malgun Gothic: the Korean font every Office installation prints with
@@ -32,7 +45,14 @@ _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF5")
 
-NUMBER_FORMATS = {AMOUNT: AMOUNT_FORMAT, RATE: RATE_FORMAT, COUNT: AMOUNT_FORMAT, QUANTITY: QUANTITY_FORMAT, MONTH: MONTH_FORMAT, "date": DATE_FORMAT}
+NUMBER_FORMATS = {
+    AMOUNT: AMOUNT_FORMAT,
+    RATE: RATE_FORMAT,
+    COUNT: AMOUNT_FORMAT,
+    QUANTITY: QUANTITY_FORMAT,
+    MONTH: MONTH_FORMAT,
+    "date": DATE_FORMAT,
+}
 NUMERIC = {AMOUNT, RATE, COUNT, QUANTITY}
 
 
@@ -133,7 +153,9 @@ def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing):
         ws.merged_cells.add(f"{get_column_letter(c)}{r}:{get_column_letter(c2)}{r2}")
     styles: dict = {}
     for index, row in enumerate(sheet.rows, start=1):
-        lines = max((str(c.value).count("\n") + 1 for c in row if c is not None and isinstance(c.value, str)), default=1)
+        lines = max(
+            (str(c.value).count("\n") + 1 for c in row if c is not None and isinstance(c.value, str)), default=1
+        )
         if lines > 1:  # wrapped header text: a row only grows by itself in a spreadsheet program, not in print
             ws.row_dimensions[index].height = 14 * lines
         ws.append([_styled(ws, cell, styles) for cell in row])

@@ -117,7 +117,9 @@ def template_xlsx(grid) -> bytes:
     sheet.freeze_panes = "C2"
     notes = workbook.create_sheet("안내")
     for line in (
-        _("노란 칸에 기준일까지의 누계(원 단위 정수)를 넣습니다. 이번 달 금액은 포털이 전기 누계와의 차이로 계산합니다."),
+        _(
+            "노란 칸에 기준일까지의 누계(원 단위 정수)를 넣습니다. 이번 달 금액은 포털이 전기 누계와의 차이로 계산합니다."
+        ),
         _("사업 코드, 기준일, 버전은 고치지 마세요. 수식은 받지 않습니다 (값으로 붙여 넣으세요)."),
         _("지출액 누계는 원인행위 누계를, 원인행위 누계는 예산현액을 넘을 수 없습니다."),
     ):
@@ -174,7 +176,11 @@ def _header_map(header: list, row_number: int = 1) -> dict[int, str]:
     missing = [c for c in COLUMNS if c.read and c.key not in mapping.values()]
     if missing:
         raise FileError(
-            Problem(f"{row_number}행", missing[0].key, _("머리글에 이 열이 없습니다 (내려받은 서식의 머리글을 그대로 두세요)."))
+            Problem(
+                f"{row_number}행",
+                missing[0].key,
+                _("머리글에 이 열이 없습니다 (내려받은 서식의 머리글을 그대로 두세요)."),
+            )
         )
     return mapping
 
@@ -192,7 +198,13 @@ def _rows(records, *, formula_of) -> list[SheetRow]:
         if all(_is_empty(v) for v in values):
             continue
         if len(rows) >= MAX_ROWS:
-            raise FileError(Problem(f"{number}행", "code", _("행이 너무 많습니다: 한 파일에 %(max)s행까지 받습니다.") % {"max": MAX_ROWS}))
+            raise FileError(
+                Problem(
+                    f"{number}행",
+                    "code",
+                    _("행이 너무 많습니다: 한 파일에 %(max)s행까지 받습니다.") % {"max": MAX_ROWS},
+                )
+            )
         cells, formulas = {}, set()
         for index, key in header.items():
             value = values[index] if index < len(values) else None
@@ -215,7 +227,9 @@ def _xml_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """The start of an XML entry (where a DTD would be), as ASCII-compatible bytes."""
     with archive.open(info) as entry:
         head = entry.read(4096)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:64]:  # UTF-16 hides "<!DOCTYPE" from a byte search
+    if (
+        head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:64]
+    ):  # UTF-16 hides "<!DOCTYPE" from a byte search
         for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
             try:
                 return head[: len(head) // 2 * 2].decode(encoding).encode("utf-8", "replace")
@@ -235,12 +249,17 @@ def check_zip(content: bytes) -> None:
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_ENTRIES:
-            raise HostileFile("too_many_entries", _("xlsx 파일 안의 항목이 너무 많습니다 (%(n)s개, 최대 %(max)s개).") % {"n": len(entries), "max": MAX_ZIP_ENTRIES})
+            raise HostileFile(
+                "too_many_entries",
+                _("xlsx 파일 안의 항목이 너무 많습니다 (%(n)s개, 최대 %(max)s개).")
+                % {"n": len(entries), "max": MAX_ZIP_ENTRIES},
+            )
         unpacked = sum(info.file_size for info in entries)
         if unpacked > MAX_UNPACKED_BYTES:
             raise HostileFile(
                 "unpacked_too_large",
-                _("xlsx 파일을 풀면 너무 큽니다 (%(size)sMB, 최대 %(max)sMB).") % {"size": unpacked // 2**20, "max": MAX_UNPACKED_BYTES // 2**20},
+                _("xlsx 파일을 풀면 너무 큽니다 (%(size)sMB, 최대 %(max)sMB).")
+                % {"size": unpacked // 2**20, "max": MAX_UNPACKED_BYTES // 2**20},
             )
         for info in entries:
             if info.filename.lower().endswith((".xml", ".rels", ".vml")):
@@ -249,7 +268,11 @@ def check_zip(content: bytes) -> None:
                 except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError):
                     raise FileError(Problem("1행", "code", _("xlsx 파일로 읽을 수 없습니다."))) from None
                 if _DTD.search(prolog):
-                    raise HostileFile("xml_dtd", _("xlsx 파일에 DTD(엔터티 선언)가 있어 받지 않습니다: %(entry)s") % {"entry": info.filename[:80]})
+                    raise HostileFile(
+                        "xml_dtd",
+                        _("xlsx 파일에 DTD(엔터티 선언)가 있어 받지 않습니다: %(entry)s")
+                        % {"entry": info.filename[:80]},
+                    )
 
 
 def read_xlsx(content: bytes) -> list[SheetRow]:
@@ -283,14 +306,19 @@ def read_csv(content: bytes) -> list[SheetRow]:
     else:
         raise FileError(Problem("1행", "code", _("CSV 파일의 문자 인코딩을 알 수 없습니다 (UTF-8로 저장하세요).")))
     reader = csv.reader(io.StringIO(text))
-    return _rows(((n, [v if v != "" else None for v in row]) for n, row in enumerate(reader, start=1)), formula_of=_is_formula_text)
+    return _rows(
+        ((n, [v if v != "" else None for v in row]) for n, row in enumerate(reader, start=1)),
+        formula_of=_is_formula_text,
+    )
 
 
 def read_file(content: bytes, filename: str) -> list[SheetRow]:
     if not content:
         raise FileError(Problem("1행", "code", _("빈 파일입니다: 머리글과 세부사업 행이 없습니다.")))
     if len(content) > MAX_FILE_BYTES:  # the upload form checks too; this covers import_execution
-        raise HostileFile("file_too_large", _("파일이 너무 큽니다 (최대 %(max)sMB).") % {"max": MAX_FILE_BYTES // 2**20})
+        raise HostileFile(
+            "file_too_large", _("파일이 너무 큽니다 (최대 %(max)sMB).") % {"max": MAX_FILE_BYTES // 2**20}
+        )
     if filename.lower().endswith(".csv"):
         return read_csv(content)
     if filename.lower().endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
@@ -307,7 +335,11 @@ def _won(row: SheetRow, key: str, problems: list[Problem]) -> int | None:
     value = row.cells.get(key)
     where = f"{row.number}행"
     if key in row.formulas:
-        problems.append(Problem(where, key, _("수식은 받지 않습니다: %(formula)s (값으로 넣으세요).") % {"formula": str(value)[:40]}))
+        problems.append(
+            Problem(
+                where, key, _("수식은 받지 않습니다: %(formula)s (값으로 넣으세요).") % {"formula": str(value)[:40]}
+            )
+        )
         return None
     if _is_empty(value):
         problems.append(Problem(where, key, _("값이 필요합니다.")))
@@ -341,7 +373,9 @@ def _date(row: SheetRow, problems: list[Problem]) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value).strip()[:10])
     except (TypeError, ValueError):
-        problems.append(Problem(f"{row.number}행", "as_of", _("날짜(YYYY-MM-DD)가 아닙니다: %(value)s") % {"value": value}))
+        problems.append(
+            Problem(f"{row.number}행", "as_of", _("날짜(YYYY-MM-DD)가 아닙니다: %(value)s") % {"value": value})
+        )
         return None
 
 
@@ -353,7 +387,13 @@ def _version(row: SheetRow, problems: list[Problem]) -> int | None:
             raise ValueError
         return number
     except (TypeError, ValueError):
-        problems.append(Problem(f"{row.number}행", "version", _("버전은 내려받은 서식의 값 그대로여야 합니다: %(value)s") % {"value": value}))
+        problems.append(
+            Problem(
+                f"{row.number}행",
+                "version",
+                _("버전은 내려받은 서식의 값 그대로여야 합니다: %(value)s") % {"value": value},
+            )
+        )
         return None
 
 
@@ -405,7 +445,11 @@ def execution_import(*, user, content: bytes, filename: str, dry_run: bool) -> I
         rows = read_file(content, filename)
     except FileError as exc:
         security.log(
-            "import_rejected", user=user.get_username(), reason=getattr(exc, "reason", "invalid_file"), file=filename[:100], size=len(content),
+            "import_rejected",
+            user=user.get_username(),
+            reason=getattr(exc, "reason", "invalid_file"),
+            file=filename[:100],
+            size=len(content),
             message=str(exc.problem.message)[:200],
         )
         result.problems.append(exc.problem)
@@ -419,27 +463,52 @@ def execution_import(*, user, content: bytes, filename: str, dry_run: bool) -> I
             if result.as_of is None:
                 result.as_of = as_of
             elif as_of != result.as_of:
-                problems.append(Problem(f"{row.number}행", "as_of", _("한 파일에는 한 기준일만 넣습니다 (%(first)s).") % {"first": result.as_of}))
+                problems.append(
+                    Problem(
+                        f"{row.number}행",
+                        "as_of",
+                        _("한 파일에는 한 기준일만 넣습니다 (%(first)s).") % {"first": result.as_of},
+                    )
+                )
         if version is not None:
             if result.version is None:
                 result.version = version
             elif version != result.version:
-                problems.append(Problem(f"{row.number}행", "version", _("한 파일의 버전은 하나여야 합니다 (%(first)s).") % {"first": result.version}))
+                problems.append(
+                    Problem(
+                        f"{row.number}행",
+                        "version",
+                        _("한 파일의 버전은 하나여야 합니다 (%(first)s).") % {"first": result.version},
+                    )
+                )
         for key in ("code", "as_of", "version"):
             if key in row.formulas:
-                problems.append(Problem(f"{row.number}행", key, _("수식은 받지 않습니다: %(formula)s (값으로 넣으세요).") % {"formula": str(row.cells[key])[:40]}))
+                problems.append(
+                    Problem(
+                        f"{row.number}행",
+                        key,
+                        _("수식은 받지 않습니다: %(formula)s (값으로 넣으세요).")
+                        % {"formula": str(row.cells[key])[:40]},
+                    )
+                )
         row_problems: list[Problem] = []
         obligations = _won(row, "obligations", row_problems)
         disbursements = _won(row, "disbursements", row_problems)
         problems += row_problems
         code = "" if _is_empty(row.cells.get("code")) else str(row.cells["code"]).strip()
         if not row_problems:
-            inputs.append(ExecutionInput(code=code, obligations=obligations, disbursements=disbursements, row=f"{row.number}행"))
-        result.rows.append(PreviewRow(row.number, code, str(row.cells.get("name") or ""), None, None, obligations, disbursements))
+            inputs.append(
+                ExecutionInput(code=code, obligations=obligations, disbursements=disbursements, row=f"{row.number}행")
+            )
+        result.rows.append(
+            PreviewRow(row.number, code, str(row.cells.get("name") or ""), None, None, obligations, disbursements)
+        )
     if result.as_of is not None:
         existing = {
             s.budget_line.code: s
-            for s in ExecutionSnapshot.objects.filter(budget_line__division=division, as_of=result.as_of).select_related("budget_line")
+            for s in ExecutionSnapshot.objects.filter(
+                budget_line__division=division, as_of=result.as_of
+            ).select_related("budget_line")
         }
         for preview in result.rows:
             snapshot = existing.get(preview.code)
@@ -450,7 +519,9 @@ def execution_import(*, user, content: bytes, filename: str, dry_run: bool) -> I
         return result
     try:
         with transaction.atomic():
-            execution_month_save(user=user, division=division, as_of=result.as_of, rows=inputs, version=result.version, how=audit.IMPORT)
+            execution_month_save(
+                user=user, division=division, as_of=result.as_of, rows=inputs, version=result.version, how=audit.IMPORT
+            )
             if dry_run:
                 transaction.set_rollback(True)
     except EntryError as exc:

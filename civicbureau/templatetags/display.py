@@ -6,7 +6,12 @@ from civicbureau import display
 
 register = template.Library()
 
-UNITS = {"원": display.WON, "천원": display.THOUSAND_WON, "백만원": display.MILLION_WON, "억원": display.HUNDRED_MILLION_WON}
+UNITS = {
+    "원": display.WON,
+    "천원": display.THOUSAND_WON,
+    "백만원": display.MILLION_WON,
+    "억원": display.HUNDRED_MILLION_WON,
+}
 
 
 @register.filter

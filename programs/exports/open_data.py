@@ -13,8 +13,20 @@ PROGRAM_EXECUTION_COLUMNS = [
     Column("budget_authority", "integer", "Budget authority (예산현액), in won.", "KRW"),
     Column("obligations", "integer", "Obligations (집행액: 원인행위), in won.", "KRW"),
     Column("disbursements", "integer", "Disbursements (집행액: 지출액), in won.", "KRW"),
-    Column("obligation_rate", "number", "Execution rate on obligations, percent, one decimal; empty if 예산현액 is 0.", "percent", nullable=True),
-    Column("disbursement_rate", "number", "Execution rate on disbursements, percent, one decimal; empty if 예산현액 is 0.", "percent", nullable=True),
+    Column(
+        "obligation_rate",
+        "number",
+        "Execution rate on obligations, percent, one decimal; empty if 예산현액 is 0.",
+        "percent",
+        nullable=True,
+    ),
+    Column(
+        "disbursement_rate",
+        "number",
+        "Execution rate on disbursements, percent, one decimal; empty if 예산현액 is 0.",
+        "percent",
+        nullable=True,
+    ),
 ]
 
 
@@ -35,15 +47,31 @@ def program_execution_dataset(table: ProgramExecutionTable) -> Dataset:
         }
         for row in ([total, *table.rows] if total else table.rows)
     ]
-    return Dataset(table.program.slug, f"{table.program.title}: 예산집행 현황", PROGRAM_EXECUTION_COLUMNS, rows, table.as_of, {"program": table.program.slug})
+    return Dataset(
+        table.program.slug,
+        f"{table.program.title}: 예산집행 현황",
+        PROGRAM_EXECUTION_COLUMNS,
+        rows,
+        table.as_of,
+        {"program": table.program.slug},
+    )
 
 
 SCHEDULE_COLUMNS = [
     Column("from_date", "date", "The chosen date: items still running in its month or starting later are listed."),
-    Column("group_month", "date", "The month the item is listed under (first day): its start month, or the chosen month if it began before."),
+    Column(
+        "group_month",
+        "date",
+        "The month the item is listed under (first day): its start month, or the chosen month if it began before.",
+    ),
     Column("program", "string", "Stable slug of the major program (주요사업)."),
     Column("program_title", "string", "Title of the major program."),
-    Column("divisions", "string", "Division(s) of the program, from its budget lines, separated by '; '; empty if it has none.", nullable=True),
+    Column(
+        "divisions",
+        "string",
+        "Division(s) of the program, from its budget lines, separated by '; '; empty if it has none.",
+        nullable=True,
+    ),
     Column("text", "string", "What will be done (추진 내용)."),
     Column("date_text", "string", "The date as the report writes it (e.g. ’22. 7월~)."),
     Column("start_month", "date", "First month of the item (first day)."),

@@ -10,7 +10,9 @@ HEADCOUNT_COLUMNS = [
     Column("grade", "string", "Grade (직급) as the report names it, or 계 for the row's total over the grades."),
     Column("quota", "integer", "Authorised headcount (정원), persons.", "persons"),
     Column("current", "integer", "Current headcount (현원), persons.", "persons"),
-    Column("vacancy", "integer", "정원 − 현원, persons; negative when more people are in post than the quota.", "persons"),
+    Column(
+        "vacancy", "integer", "정원 − 현원, persons; negative when more people are in post than the quota.", "persons"
+    ),
 ]
 
 
@@ -18,7 +20,7 @@ def headcount_dataset(table: HeadcountTable, *, total_label: str = "계") -> Dat
     """One record per row and grade, the row's total over the grades first (as the page's 계 column)."""
     records = []
     for index, row in enumerate(table.rows):
-        cells = [(total_label, row.total), *((g.name, c) for g, c in zip(table.grades, row.cells))]
+        cells = [(total_label, row.total), *((g.name, c) for g, c in zip(table.grades, row.cells, strict=True))]
         for grade, cell in cells:
             records.append(
                 {

@@ -29,7 +29,9 @@ def adjustments():
 
 def test_a_recorded_adjustment_raises_the_budget_authority_and_is_in_the_history(staff_client):
     before = line().budget_authority_on(datetime.date(2022, 12, 31))
-    response = staff_client.post(URL, {"kind": "supplementary", "amount": "12,000,000", "effective_on": "2022-09-01", "reason": "2회 추경"})
+    response = staff_client.post(
+        URL, {"kind": "supplementary", "amount": "12,000,000", "effective_on": "2022-09-01", "reason": "2회 추경"}
+    )
     assert response.status_code == 302
     adjustment = BudgetAdjustment.objects.get(budget_line=line(), reason="2회 추경")
     assert adjustment.amount == 12_000_000
@@ -50,7 +52,9 @@ def test_a_recorded_adjustment_raises_the_budget_authority_and_is_in_the_history
         ({"reason": ""}, "사유", ""),
     ],
 )
-def test_a_refused_adjustment_names_the_field_keeps_what_was_typed_and_saves_nothing(staff_client, data, field, message):
+def test_a_refused_adjustment_names_the_field_keeps_what_was_typed_and_saves_nothing(
+    staff_client, data, field, message
+):
     posted = {"kind": "transfer", "amount": "5000000", "effective_on": "2022-09-01", "reason": "전용 승인", **data}
     before = adjustments()
     response = staff_client.post(URL, posted)
@@ -68,19 +72,40 @@ def test_a_cut_below_what_is_already_committed_is_refused_naming_the_date():
     headroom = pa01.budget_authority_on(REPORT_DATE) - committed
     before = adjustments()
     with pytest.raises(EntryError) as refused:
-        budget_adjustment_create(user=user("staff"), line=pa01, kind="transfer", amount=-(headroom + 1), effective_on=datetime.date(2022, 6, 1), reason="전용")
+        budget_adjustment_create(
+            user=user("staff"),
+            line=pa01,
+            kind="transfer",
+            amount=-(headroom + 1),
+            effective_on=datetime.date(2022, 6, 1),
+            reason="전용",
+        )
     problem = refused.value.problems[0]
     assert problem.field == "amount" and "2022-07-01" in problem.message and "PA-01" in str(problem)
     assert adjustments() == before
     # the same cut after the last recorded date is allowed: nothing recorded is left over budget
-    budget_adjustment_create(user=user("staff"), line=pa01, kind="transfer", amount=-(headroom + 1), effective_on=datetime.date(2022, 7, 2), reason="전용")
+    budget_adjustment_create(
+        user=user("staff"),
+        line=pa01,
+        kind="transfer",
+        amount=-(headroom + 1),
+        effective_on=datetime.date(2022, 7, 2),
+        reason="전용",
+    )
     # and a cut that leaves exactly what is committed is allowed on the earlier date too
     other = line("PA-02")
     snapshot = ExecutionSnapshot.objects.get(budget_line=other, as_of=REPORT_DATE)
     committed = snapshot.obligations if snapshot.obligations is not None else snapshot.disbursements
     exact = other.budget_authority_on(REPORT_DATE) - committed
     if exact:
-        budget_adjustment_create(user=user("staff"), line=other, kind="transfer", amount=-exact, effective_on=datetime.date(2022, 6, 1), reason="전용")
+        budget_adjustment_create(
+            user=user("staff"),
+            line=other,
+            kind="transfer",
+            amount=-exact,
+            effective_on=datetime.date(2022, 6, 1),
+            reason="전용",
+        )
         assert other.budget_authority_on(REPORT_DATE) == committed
 
 
@@ -88,7 +113,14 @@ def test_only_the_lines_division_may_record(director_client, client):
     other = line("CO-01")
     for name in ("staff", "bureau", "planning", "admin"):
         with pytest.raises(PermissionDenied):
-            budget_adjustment_create(user=user(name), line=other, kind="supplementary", amount=1000, effective_on=datetime.date(2022, 9, 1), reason="x")
+            budget_adjustment_create(
+                user=user(name),
+                line=other,
+                kind="supplementary",
+                amount=1000,
+                effective_on=datetime.date(2022, 9, 1),
+                reason="x",
+            )
     before = adjustments()
     data = {"kind": "supplementary", "amount": "1000", "effective_on": "2022-09-01", "reason": "x"}
     assert director_client.post("/staff/lines/2022/CO-01/adjustments/", data).status_code == 403
@@ -115,14 +147,37 @@ def test_the_admin_refuses_the_same_cut_and_an_edit_that_lowers_the_authority(cl
     committed = snapshot.obligations if snapshot.obligations is not None else snapshot.disbursements
     headroom = pa01.budget_authority_on(REPORT_DATE) - committed
     before = adjustments()
-    data = {"budget_line": pa01.pk, "kind": "transfer", "amount": -(headroom + 1), "effective_on": "2022-06-01", "reason": "전용"}
+    data = {
+        "budget_line": pa01.pk,
+        "kind": "transfer",
+        "amount": -(headroom + 1),
+        "effective_on": "2022-06-01",
+        "reason": "전용",
+    }
     response = client.post(reverse("admin:budget_budgetadjustment_add"), data)
     assert response.status_code == 200 and "2022-07-01 기준 예산현액" in response.content.decode()
     assert adjustments() == before
     # an increase recorded before the date, then moved past it, would leave July's figures uncovered
-    raise_ = budget_adjustment_create(user=user("staff"), line=pa01, kind="supplementary", amount=headroom + 10, effective_on=datetime.date(2022, 6, 1), reason="추경")
-    budget_adjustment_create(user=user("staff"), line=pa01, kind="transfer", amount=-(headroom + 5), effective_on=datetime.date(2022, 6, 2), reason="전용")
+    raise_ = budget_adjustment_create(
+        user=user("staff"),
+        line=pa01,
+        kind="supplementary",
+        amount=headroom + 10,
+        effective_on=datetime.date(2022, 6, 1),
+        reason="추경",
+    )
+    budget_adjustment_create(
+        user=user("staff"),
+        line=pa01,
+        kind="transfer",
+        amount=-(headroom + 5),
+        effective_on=datetime.date(2022, 6, 2),
+        reason="전용",
+    )
     before = adjustments()
-    response = client.post(reverse("admin:budget_budgetadjustment_change", args=[raise_.pk]), {**data, "amount": raise_.amount, "kind": "supplementary", "effective_on": "2022-07-02"})
+    response = client.post(
+        reverse("admin:budget_budgetadjustment_change", args=[raise_.pk]),
+        {**data, "amount": raise_.amount, "kind": "supplementary", "effective_on": "2022-07-02"},
+    )
     assert response.status_code == 200 and "예산현액" in response.content.decode()
     assert adjustments() == before

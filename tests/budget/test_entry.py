@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from budget.models import DivisionMonth, ExecutionSnapshot
 from budget.selectors import execution_table
-from budget.services import EntryError, ExecutionInput, StaleVersion, division_month_approve, execution_month_save
+from budget.services import EntryError, ExecutionInput, division_month_approve, execution_month_save
 from staffing.models import Division
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,13 @@ def post_data(client, url=JULY_URL, **changes):
     for form in formset.forms:
         code = form.initial["code"]
         obligations, disbursements = changes.get(code, (form.initial["obligations"], form.initial["disbursements"]))
-        data.update({f"{form.prefix}-code": code, f"{form.prefix}-obligations": "" if obligations is None else obligations,
-                     f"{form.prefix}-disbursements": "" if disbursements is None else disbursements})
+        data.update(
+            {
+                f"{form.prefix}-code": code,
+                f"{form.prefix}-obligations": "" if obligations is None else obligations,
+                f"{form.prefix}-disbursements": "" if disbursements is None else disbursements,
+            }
+        )
     return data
 
 
@@ -71,7 +76,11 @@ def test_a_save_then_submit_then_approve_reaches_the_public_table(staff_client, 
     month = DivisionMonth.objects.get(division__code="participation", as_of=JULY)
     assert (month.status, month.version, month.revision) == ("draft", 1, 1)
     snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY)
-    assert (snapshot.obligations, snapshot.disbursements, snapshot.approved_disbursements) == (100_000_000, 90_000_000, None)
+    assert (snapshot.obligations, snapshot.disbursements, snapshot.approved_disbursements) == (
+        100_000_000,
+        90_000_000,
+        None,
+    )
     assert snapshot.history.first().history_change_reason == "form"
     assert staff_client.post(JULY_URL + "submit/", {"version": 1}).status_code == 302
     assert execution_table(bureau=bureau, fiscal_year=2022, approved_only=True).as_of == datetime.date(2022, 7, 1)
@@ -121,7 +130,13 @@ def test_a_save_without_a_version_is_refused(staff_client):
     assert "어느 버전에서 시작한 수정인지" in response.content.decode()
     assert not ExecutionSnapshot.objects.filter(as_of=JULY).exists()
     with pytest.raises(EntryError):
-        execution_month_save(user=user("staff"), division=Division.objects.get(code="participation"), as_of=JULY, rows=july_rows(), version=None)
+        execution_month_save(
+            user=user("staff"),
+            division=Division.objects.get(code="participation"),
+            as_of=JULY,
+            rows=july_rows(),
+            version=None,
+        )
 
 
 def test_the_second_of_two_editors_is_refused_with_what_changed(staff_client, director_client):

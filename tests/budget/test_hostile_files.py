@@ -11,7 +11,6 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from budget.importers import monthly
@@ -58,7 +57,7 @@ def zip_bomb(content: bytes) -> bytes:
             if info.filename != SHEET_XML:
                 target.writestr(info, source.read(info))
         with target.open(SHEET_XML, "w", force_zip64=True) as entry:
-            entry.write(source.read(SHEET_XML)[:-len(b"</worksheet>")])
+            entry.write(source.read(SHEET_XML)[: -len(b"</worksheet>")])
             block = b" " * 2**20
             for _ in range(100):
                 entry.write(block)
@@ -79,10 +78,19 @@ def many_entries(content: bytes) -> bytes:
 
 FIXTURES = {
     "billion laughs in sheet1.xml": (lambda c: with_entry(c, SHEET_XML, LAUGHS.encode()), "xml_dtd"),
-    "billion laughs in UTF-16": (lambda c: with_entry(c, SHEET_XML, LAUGHS.replace('"1.0"', '"1.0" encoding="UTF-16"').encode("utf-16")), "xml_dtd"),
+    "billion laughs in UTF-16": (
+        lambda c: with_entry(c, SHEET_XML, LAUGHS.replace('"1.0"', '"1.0" encoding="UTF-16"').encode("utf-16")),
+        "xml_dtd",
+    ),
     "XXE in sheet1.xml": (lambda c: with_entry(c, SHEET_XML, XXE.encode()), "xml_dtd"),
-    "XXE in sharedStrings.xml": (lambda c: with_entry(c, "xl/sharedStrings.xml", XXE.replace("worksheet", "sst").encode()), "xml_dtd"),
-    "XXE in workbook.xml": (lambda c: with_entry(c, "xl/workbook.xml", XXE.replace("worksheet", "workbook").encode()), "xml_dtd"),
+    "XXE in sharedStrings.xml": (
+        lambda c: with_entry(c, "xl/sharedStrings.xml", XXE.replace("worksheet", "sst").encode()),
+        "xml_dtd",
+    ),
+    "XXE in workbook.xml": (
+        lambda c: with_entry(c, "xl/workbook.xml", XXE.replace("worksheet", "workbook").encode()),
+        "xml_dtd",
+    ),
     "zip bomb (100 MB sheet)": (zip_bomb, "unpacked_too_large"),
     "2,500 entries": (many_entries, "too_many_entries"),
     "file over 5 MB": (lambda c: c + b"\0" * (MAX_FILE_BYTES + 1 - len(c)), "file_too_large"),
@@ -127,7 +135,9 @@ def test_a_hostile_file_is_refused_fast_without_memory_blowing_up(kind, caplog):
 def test_the_messages_say_what_was_wrong():
     content = valid_xlsx()
     messages = {
-        kind: str(execution_import(user=staff(), content=build(content), filename="x.xlsx", dry_run=True).problems[0].message)
+        kind: str(
+            execution_import(user=staff(), content=build(content), filename="x.xlsx", dry_run=True).problems[0].message
+        )
         for kind, (build, _) in FIXTURES.items()
     }
     assert "DTD" in messages["XXE in sheet1.xml"] and SHEET_XML in messages["XXE in sheet1.xml"]
@@ -140,7 +150,9 @@ def test_without_the_zip_check_defusedxml_still_refuses_the_bomb(monkeypatch):
     """The second line: had the DTD check missed it, openpyxl's (defused) sheet parser refuses the entities."""
     monkeypatch.setattr(monthly, "check_zip", lambda content: None)
     start = time.perf_counter()
-    result = execution_import(user=staff(), content=FIXTURES["billion laughs in sheet1.xml"][0](valid_xlsx()), filename="x.xlsx", dry_run=True)
+    result = execution_import(
+        user=staff(), content=FIXTURES["billion laughs in sheet1.xml"][0](valid_xlsx()), filename="x.xlsx", dry_run=True
+    )
     assert time.perf_counter() - start < 2
     assert not result.ok and "xlsx 파일로 읽을 수 없습니다" in str(result.problems[0].message)
 

@@ -6,18 +6,18 @@ partial save and never an unhandled exception. Both outcomes must occur, so the 
 noise. Bounded (100 examples each, no deadline) to run in well under a minute."""
 
 import collections
-import os
 import datetime
 import functools
 import io
+import os
 from decimal import Decimal
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from budget.importers.monthly import execution_import
 from budget.models import DivisionMonth, ExecutionSnapshot
@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 JULY = datetime.date(2022, 7, 31)
 OWN_CODES = ["PA-01", "PA-02", "PA-03", "PA-04", "PA-05", "PA-06"]
-CODES = st.one_of(st.sampled_from(OWN_CODES), st.sampled_from(["CO-01", "SC-01", "ZZ-99", "", " PA-01 ", "pa-01", "=A1"]))
+CODES = st.one_of(
+    st.sampled_from(OWN_CODES), st.sampled_from(["CO-01", "SC-01", "ZZ-99", "", " PA-01 ", "pa-01", "=A1"])
+)
 FIELDS = {"code", "obligations", "disbursements", "as_of", "version", "status"}
 # In CI the examples are derandomised (the same 100 every run: a red CI is then a real regression);
 # on a developer's machine they keep exploring new inputs.
@@ -46,7 +48,9 @@ cell = st.one_of(
     st.integers(-(10**20), 10**20),
     st.floats(allow_nan=True, allow_infinity=True),
     st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**12), max_value=10**12).map(str),
-    st.sampled_from(["", " ", "abc", "1,000", " 12 ", "1e3", "１２３", "12.0", "-0", "=1+1", "=SUM(A1:A9)", "+1", "@x", "0x10", "∞"]),
+    st.sampled_from(
+        ["", " ", "abc", "1,000", " 12 ", "1e3", "１２３", "12.0", "-0", "=1+1", "=SUM(A1:A9)", "+1", "@x", "0x10", "∞"]
+    ),
     st.text(max_size=12),
     st.booleans(),
     st.none(),
@@ -54,7 +58,12 @@ cell = st.one_of(
 row = st.fixed_dictionaries({"code": CODES, "obligations": cell, "disbursements": cell})
 blank = st.just({"code": None, "obligations": None, "disbursements": None})
 # mostly clean rows (so that saves happen), mixed with hostile and blank ones; duplicates come from the codes
-clean_row = st.builds(lambda code, o, d: {"code": code, "obligations": max(o, d), "disbursements": min(o, d)}, st.sampled_from(OWN_CODES), fair_won, fair_won)
+clean_row = st.builds(
+    lambda code, o, d: {"code": code, "obligations": max(o, d), "disbursements": min(o, d)},
+    st.sampled_from(OWN_CODES),
+    fair_won,
+    fair_won,
+)
 rows_strategy = st.lists(st.one_of(clean_row, clean_row, row, blank), min_size=1, max_size=8)
 
 
@@ -70,7 +79,9 @@ def snapshot_state():
 def july_figures():
     return {
         s.budget_line.code: (s.obligations, s.disbursements)
-        for s in ExecutionSnapshot.objects.filter(budget_line__division__code="participation", as_of=JULY).select_related("budget_line")
+        for s in ExecutionSnapshot.objects.filter(
+            budget_line__division__code="participation", as_of=JULY
+        ).select_related("budget_line")
     }
 
 
@@ -107,7 +118,12 @@ def csv_bytes(rows, encoding) -> bytes:
         if r["code"] is None:
             lines.append(",,,,")
             continue
-        cells = [r["code"], JULY.isoformat(), "0", *("" if r[k] is None else str(r[k]) for k in ("obligations", "disbursements"))]
+        cells = [
+            r["code"],
+            JULY.isoformat(),
+            "0",
+            *("" if r[k] is None else str(r[k]) for k in ("obligations", "disbursements")),
+        ]
         lines.append(",".join('"' + c.replace('"', '""') + '"' for c in cells))
     return "\n".join(lines).encode(encoding, errors="replace")
 
@@ -153,14 +169,18 @@ def test_generated_sheets_end_in_named_problems_or_a_correct_save():
     def check(rows, form):
         before, figures = snapshot_state(), july_figures()
         content = xlsx(rows) if form == "xlsx" else csv_bytes(rows, form)
-        result = execution_import(user=user, content=content, filename=f"g.{'xlsx' if form == 'xlsx' else 'csv'}", dry_run=False)
+        result = execution_import(
+            user=user, content=content, filename=f"g.{'xlsx' if form == 'xlsx' else 'csv'}", dry_run=False
+        )
         if result.ok:
             outcomes["saved"] += 1
             assert result.applied
             saved = july_figures()
             for code, figures_given in expected_save(rows).items():
                 assert saved[code.strip()] == figures_given, (code, saved.get(code), figures_given)
-            assert set(saved) - {c.strip() for c in expected_save(rows)} == set(figures) - {c.strip() for c in expected_save(rows)}
+            assert set(saved) - {c.strip() for c in expected_save(rows)} == set(figures) - {
+                c.strip() for c in expected_save(rows)
+            }
         else:
             outcomes["refused"] += 1
             check_problems(result.problems)
@@ -176,12 +196,24 @@ def test_generated_rows_end_in_named_problems_or_a_correct_save():
     user, division, outcomes = staff(), Division.objects.get(code="participation"), collections.Counter()
 
     number = st.one_of(fair_won, st.integers(-(10**20), 10**20), st.none())
-    raw_row = st.builds(lambda code, o, d: ExecutionInput(code=code, obligations=o, disbursements=d), CODES, number, number)
-    clean = st.builds(lambda code, o, d: ExecutionInput(code=code, obligations=max(o, d), disbursements=min(o, d)), st.sampled_from(OWN_CODES), fair_won, fair_won)
+    raw_row = st.builds(
+        lambda code, o, d: ExecutionInput(code=code, obligations=o, disbursements=d), CODES, number, number
+    )
+    clean = st.builds(
+        lambda code, o, d: ExecutionInput(code=code, obligations=max(o, d), disbursements=min(o, d)),
+        st.sampled_from(OWN_CODES),
+        fair_won,
+        fair_won,
+    )
 
     @PROPERTY
-    @given(rows=st.lists(st.one_of(clean, clean, raw_row), min_size=1, max_size=8), version=st.sampled_from([0, 0, 0, 1, None]))
-    @example(rows=[ExecutionInput(code="", obligations=None, disbursements=None)], version=0)  # found by hypothesis: a row with no name
+    @given(
+        rows=st.lists(st.one_of(clean, clean, raw_row), min_size=1, max_size=8),
+        version=st.sampled_from([0, 0, 0, 1, None]),
+    )
+    @example(
+        rows=[ExecutionInput(code="", obligations=None, disbursements=None)], version=0
+    )  # found by hypothesis: a row with no name
     @rolled_back
     def check(rows, version):
         before = snapshot_state()
@@ -203,7 +235,10 @@ def test_generated_rows_end_in_named_problems_or_a_correct_save():
 
 def test_a_blank_row_without_a_label_is_named_by_its_position():
     division = Division.objects.get(code="participation")
-    rows = [ExecutionInput(code="PA-01", obligations=2, disbursements=1), ExecutionInput(code="", obligations=None, disbursements=None)]
+    rows = [
+        ExecutionInput(code="PA-01", obligations=2, disbursements=1),
+        ExecutionInput(code="", obligations=None, disbursements=None),
+    ]
     with pytest.raises(EntryError) as refused:
         execution_month_save(user=staff(), division=division, as_of=JULY, rows=rows, version=0)
     assert [(p.row, p.field) for p in refused.value.problems] == [("2번째 행", "code")]

@@ -85,7 +85,11 @@ def test_a_good_file_previews_then_applies_row_by_row_with_history():
     assert snapshots.count() == 6
     for snapshot in snapshots:
         records = list(snapshot.history.all())
-        assert len(records) == 1 and records[0].history_change_reason == "import" and records[0].history_user.username == "staff"
+        assert (
+            len(records) == 1
+            and records[0].history_change_reason == "import"
+            and records[0].history_user.username == "staff"
+        )
     assert DivisionMonth.objects.get(as_of=JULY).history.first().history_change_reason == "import"
 
 
@@ -110,10 +114,25 @@ def bad(workbook_change):
 
 
 CASES = {
-    "text": (lambda wb: setattr(cell(wb, "PA-02", "disbursements"), "value", "약 30만"), "3행", "disbursements", "숫자가 아닙니다"),
+    "text": (
+        lambda wb: setattr(cell(wb, "PA-02", "disbursements"), "value", "약 30만"),
+        "3행",
+        "disbursements",
+        "숫자가 아닙니다",
+    ),
     "negative": (lambda wb: setattr(cell(wb, "PA-03", "obligations"), "value", -5), "4행", "obligations", "0원 이상"),
-    "fraction": (lambda wb: setattr(cell(wb, "PA-03", "obligations"), "value", 1.5), "4행", "obligations", "원 단위 정수"),
-    "formula": (lambda wb: setattr(cell(wb, "PA-01", "disbursements"), "value", "=H2-1"), "2행", "disbursements", "수식은 받지 않습니다"),
+    "fraction": (
+        lambda wb: setattr(cell(wb, "PA-03", "obligations"), "value", 1.5),
+        "4행",
+        "obligations",
+        "원 단위 정수",
+    ),
+    "formula": (
+        lambda wb: setattr(cell(wb, "PA-01", "disbursements"), "value", "=H2-1"),
+        "2행",
+        "disbursements",
+        "수식은 받지 않습니다",
+    ),
     "disbursement_above_obligation": (
         lambda wb: setattr(cell(wb, "PA-05", "disbursements"), "value", 7_000_001),
         "6행",
@@ -126,9 +145,24 @@ CASES = {
         "obligations",
         "예산현액(119,000,000원)을 넘습니다",
     ),
-    "unknown_code": (lambda wb: setattr(cell(wb, "PA-05", "code"), "value", "PA-99"), "6행", "code", "없는 사업 코드입니다: PA-99"),
-    "another_division": (lambda wb: setattr(cell(wb, "PA-05", "code"), "value", "CO-01"), "6행", "code", "세부사업입니다"),
-    "missing_value": (lambda wb: setattr(cell(wb, "PA-06", "obligations"), "value", None), "7행", "obligations", "값이 필요합니다"),
+    "unknown_code": (
+        lambda wb: setattr(cell(wb, "PA-05", "code"), "value", "PA-99"),
+        "6행",
+        "code",
+        "없는 사업 코드입니다: PA-99",
+    ),
+    "another_division": (
+        lambda wb: setattr(cell(wb, "PA-05", "code"), "value", "CO-01"),
+        "6행",
+        "code",
+        "세부사업입니다",
+    ),
+    "missing_value": (
+        lambda wb: setattr(cell(wb, "PA-06", "obligations"), "value", None),
+        "7행",
+        "obligations",
+        "값이 필요합니다",
+    ),
 }
 
 
@@ -140,7 +174,9 @@ def test_each_bad_cell_is_named_and_nothing_is_written(case):
     for dry_run in (True, False):
         result = execution_import(user=staff(), content=content, filename="bad.xlsx", dry_run=dry_run)
         assert not result.ok and not result.applied
-        assert any(p.row == row and p.field == column and message in p.message for p in result.problems), result.problems
+        assert any(p.row == row and p.field == column and message in p.message for p in result.problems), (
+            result.problems
+        )
     assert state() == before
 
 
@@ -158,7 +194,11 @@ def test_a_formula_is_refused_even_with_a_cached_value(tmp_path):
     [
         (b"", "empty.xlsx", "빈 파일입니다"),
         (b"", "empty.csv", "빈 파일입니다"),
-        ("\ufeff사업 코드,기준일,버전,원인행위 누계(원),지출액 누계(원)\n".encode(), "header-only.csv", "세부사업 행이 없습니다"),
+        (
+            "\ufeff사업 코드,기준일,버전,원인행위 누계(원),지출액 누계(원)\n".encode(),
+            "header-only.csv",
+            "세부사업 행이 없습니다",
+        ),
         (b"not a workbook", "x.xlsx", "xlsx 파일로 읽을 수 없습니다"),
         ("사업 코드,기준일\nPA-01,2022-07-31\n".encode(), "short.csv", "머리글에 이 열이 없습니다"),
     ],
@@ -190,7 +230,9 @@ def test_csv_in_cp949_as_korean_excel_saves_it():
         parts = line.split(",")
         parts[COL["obligations"] - 1] = str(OBLIGATIONS.get(parts[0], parts[COL["obligations"] - 1]))
         lines[i] = ",".join(parts)
-    result = execution_import(user=staff(), content="\n".join(lines).encode("cp949"), filename="july.csv", dry_run=False)
+    result = execution_import(
+        user=staff(), content="\n".join(lines).encode("cp949"), filename="july.csv", dry_run=False
+    )
     assert result.applied, result.problems
 
 
@@ -199,7 +241,12 @@ def test_only_division_staff_may_import():
 
     for name in ("bureau", "planning", "admin"):
         with pytest.raises(PermissionDenied):
-            execution_import(user=get_user_model().objects.get(username=name), content=save(workbook_for()), filename="x.xlsx", dry_run=True)
+            execution_import(
+                user=get_user_model().objects.get(username=name),
+                content=save(workbook_for()),
+                filename="x.xlsx",
+                dry_run=True,
+            )
 
 
 def test_the_command_line_gives_the_same_messages_and_exits_non_zero(tmp_path, capsys):

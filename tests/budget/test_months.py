@@ -32,7 +32,9 @@ def test_the_loader_creates_one_approved_month_per_division_and_a_second_load_ch
 
 def test_public_reads_see_approved_figures_only(bureau):
     line = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY_1).budget_line
-    draft = ExecutionSnapshot(budget_line=line, as_of=datetime.date(2022, 7, 31), obligations=90_000_000, disbursements=90_000_000)
+    draft = ExecutionSnapshot(
+        budget_line=line, as_of=datetime.date(2022, 7, 31), obligations=90_000_000, disbursements=90_000_000
+    )
     draft.save()
     assert execution_latest_date(bureau=bureau, fiscal_year=2022) == datetime.date(2022, 7, 31)
     assert execution_latest_date(bureau=bureau, fiscal_year=2022, approved_only=True) == JULY_1
@@ -43,12 +45,23 @@ def test_public_reads_see_approved_figures_only(bureau):
     assert (row.disbursements, approved_row.disbursements) == (90_000_000, 83_765_000)
 
 
-@pytest.mark.parametrize("url", ["/execution/?year=2022", "/execution/?year=2022&as_of=2022-07", "/execution.csv?year=2022", "/execution.json?year=2022", "/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/execution/?year=2022",
+        "/execution/?year=2022&as_of=2022-07",
+        "/execution.csv?year=2022",
+        "/execution.json?year=2022",
+        "/",
+    ],
+)
 def test_public_pages_do_not_show_a_month_before_it_is_approved(client, bureau, url):
     """A draft month (a staff save of July) stays off every public table: the date and the figures
     shown are still those of the last approved month (’22. 7. 1.), in the page and in the files."""
     line = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY_1).budget_line
-    ExecutionSnapshot(budget_line=line, as_of=datetime.date(2022, 7, 31), obligations=90_123_000, disbursements=90_123_000).save()
+    ExecutionSnapshot(
+        budget_line=line, as_of=datetime.date(2022, 7, 31), obligations=90_123_000, disbursements=90_123_000
+    ).save()
     body = client.get(url).content.decode("utf-8-sig")
     assert "90,123" not in body and "90123" not in body  # the draft's figures, in 천원 or in 원
     assert "83,765" in body or "83765" in body  # PA-01's approved 지출액 as of ’22. 7. 1.
@@ -56,7 +69,10 @@ def test_public_pages_do_not_show_a_month_before_it_is_approved(client, bureau, 
 
 
 def test_permissions_by_role():
-    participation, community = Division.objects.get(code="participation"), Division.objects.exclude(code="participation").first()
+    participation, community = (
+        Division.objects.get(code="participation"),
+        Division.objects.exclude(code="participation").first(),
+    )
     assert can_edit_division(user("staff"), participation) and not can_edit_division(user("staff"), community)
     assert not can_approve(user("staff"), participation)
     assert can_approve(user("director"), participation) and not can_approve(user("director"), community)
@@ -100,7 +116,10 @@ def test_audited_models_refuse_writes_without_history(model):
 
 def test_bulk_create_records_each_row():
     line = ExecutionSnapshot.objects.get(budget_line__code="PA-02", as_of=JULY_1).budget_line
-    rows = [ExecutionSnapshot(budget_line=line, as_of=datetime.date(2022, m, 28), obligations=None, disbursements=m) for m in (8, 9)]
+    rows = [
+        ExecutionSnapshot(budget_line=line, as_of=datetime.date(2022, m, 28), obligations=None, disbursements=m)
+        for m in (8, 9)
+    ]
     created = ExecutionSnapshot.objects.bulk_create(rows)
     for snapshot in created:
         assert list(snapshot.history.values_list("history_change_reason", flat=True)) == ["bulk"]

@@ -52,7 +52,9 @@ def test_staff_enter_a_month_the_director_approves_and_the_public_table_shows_it
     staff.wait_for_load_state()
     problems = staff.locator("#problems").inner_text()
     assert "PA-02 시민제안 발굴 및 실행 · 지출액 누계(원): 지출액 누계가 원인행위 누계를 넘을 수 없습니다." in problems
-    assert staff.locator("#grid tr[data-code='PA-01'] input[name$='-disbursements']").input_value() == "100000000"  # kept as typed
+    assert (
+        staff.locator("#grid tr[data-code='PA-01'] input[name$='-disbursements']").input_value() == "100000000"
+    )  # kept as typed
     staff.screenshot(path=ARTIFACTS / "entry-2-named-error.png", full_page=True)
 
     fill(staff, "PA-02", "320000000", "300000000")
@@ -81,6 +83,12 @@ def test_staff_enter_a_month_the_director_approves_and_the_public_table_shows_it
     public.goto(base + "/")
     assert public.locator("#execution caption").inner_text() == "(’22. 7. 31.기준, 단위 : 천원, %)"
     # 시민참여 활성화 추진: 예산현액 281,650천원, 지출 100,000천원 → 35.5%
-    assert row_cells(public, "execution", "시민참여 활성화 추진") == ["281,650", "281,650", "100,000", "181,650", "35.5"]
+    assert row_cells(public, "execution", "시민참여 활성화 추진") == [
+        "281,650",
+        "281,650",
+        "100,000",
+        "181,650",
+        "35.5",
+    ]
     public.screenshot(path=ARTIFACTS / "entry-5-public-table.png", full_page=True)
     public.close()

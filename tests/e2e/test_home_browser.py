@@ -17,7 +17,13 @@ def test_home_shows_the_report_figures(demo_server, page):
     assert page.locator("h1").inner_text() == "시민협력국"
     assert page.locator("#execution caption").inner_text() == "(’22. 7. 1.기준, 단위 : 천원, %)"
     assert row_cells(page, "execution", "합계") == ["48,912,754", "49,535,101", "31,734,467", "17,800,634", "64.1"]
-    assert row_cells(page, "execution", "지역공동체과") == ["16,334,057", "16,894,804", "10,289,466", "6,605,338", "60.9"]
+    assert row_cells(page, "execution", "지역공동체과") == [
+        "16,334,057",
+        "16,894,804",
+        "10,289,466",
+        "6,605,338",
+        "60.9",
+    ]
     assert row_cells(page, "headcount", "시민숙의예산과")[0] == "15/16"
     assert page.locator("#execution tbody tr").count() == 40
     page.screenshot(path=ARTIFACTS / "home.png", full_page=True)

@@ -40,7 +40,9 @@ def test_every_public_page_passes_axe_in_both_languages_and_on_a_phone(demo_serv
         for device, viewport in VIEWPORTS.items():
             context = browser.new_context(viewport=viewport, locale="ko-KR", device_scale_factor=1)
             host = demo_server.url.split("//")[1].split(":")[0]
-            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}])
+            context.add_cookies(
+                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}]
+            )
             page = context.new_page()
             for name, url in PAGES.items():
                 response = page.goto(demo_server.url + url)
@@ -48,12 +50,17 @@ def test_every_public_page_passes_axe_in_both_languages_and_on_a_phone(demo_serv
                 assert page.locator("html").get_attribute("lang") == language
                 assert page.locator("table:not(:has(caption))").count() == 0, url  # every table has a caption
                 if device == "phone":  # nothing wider than the screen but the tables' own scroll areas
-                    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                    overflow = page.evaluate(
+                        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                    )
                     assert overflow <= 0, (url, overflow)
                 violations = axe_violations(page)
                 if violations:
                     failures[(language, device, name)] = violations
-                page.screenshot(path=ARTIFACTS / f"public-{name}-{language}-{device}.png", full_page=device == "phone" or name != "schedule")
+                page.screenshot(
+                    path=ARTIFACTS / f"public-{name}-{language}-{device}.png",
+                    full_page=device == "phone" or name != "schedule",
+                )
             context.close()
     assert failures == {}
 
@@ -67,7 +74,13 @@ def test_execution_in_chromium_matches_the_report_and_its_open_data(demo_server,
     page.goto(demo_server.url + "/execution/?year=2022&as_of=2022-07")
     assert page.locator("#execution caption").inner_text() == "2022 예산 집행 현황 (’22. 7. 1.기준, 단위 : 천원, %)"
     assert row_cells(page, "합계") == ["48,912,754", "49,535,101", "31,734,467", "17,800,634", "64.1"]
-    assert row_cells(page, "갈등관리협치과") == ["21,425,639", "21,447,639", "16,785,481", "4,662,158", "78.3"]  # report: 78.2
+    assert row_cells(page, "갈등관리협치과") == [
+        "21,425,639",
+        "21,447,639",
+        "16,785,481",
+        "4,662,158",
+        "78.3",
+    ]  # report: 78.2
     assert row_cells(page, "커뮤니티 공간 운영지원") == ["3,214,758", "3,775,505", "400,444", "3,375,061", "10.6"]
     shown = [
         [row.locator("th").inner_text().strip(), *[t.strip() for t in row.locator("td").all_inner_texts()]]
@@ -86,7 +99,11 @@ def test_execution_in_chromium_matches_the_report_and_its_open_data(demo_server,
                 display.amount(int(r["budget_authority"])),
                 display.amount(int(r["disbursements"])),
                 display.amount(int(r["balance"])),
-                display.rate(None if r["execution_rate"] in ("", None) else __import__("decimal").Decimal(str(r["execution_rate"]))),
+                display.rate(
+                    None
+                    if r["execution_rate"] in ("", None)
+                    else __import__("decimal").Decimal(str(r["execution_rate"]))
+                ),
             ]
             for r in rows
         ]

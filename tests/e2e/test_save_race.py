@@ -34,7 +34,13 @@ from civicbureau.demo import DEMO_LOGINS
 from tests.databases import environment, manage, own_database
 
 SAVES, CLIENTS = 1000, 20
-MONTHS = [datetime.date(2022, 8, 31), datetime.date(2022, 9, 30), datetime.date(2022, 10, 31), datetime.date(2022, 11, 30), datetime.date(2022, 12, 31)]
+MONTHS = [
+    datetime.date(2022, 8, 31),
+    datetime.date(2022, 9, 30),
+    datetime.date(2022, 10, 31),
+    datetime.date(2022, 11, 30),
+    datetime.date(2022, 12, 31),
+]
 CODE = "PA-01"
 ROOT = Path(__file__).resolve().parents[2]
 # What the server wrote, per month: the disbursements of every history row of the line, the month's version
@@ -74,7 +80,10 @@ def gunicorn(tmp_path):
     manage(database, "migrate", "-v", "0")
     manage(database, "load_demo")
     manage(database, "demo_users")
-    port, log = free_port(), open(tmp_path / "gunicorn.log", "w+b")  # a pipe nobody reads would fill and block the workers
+    port, log = (
+        free_port(),
+        open(tmp_path / "gunicorn.log", "w+b"),
+    )  # a pipe nobody reads would fill and block the workers
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "civicbureau.wsgi", "--workers", "3", "--threads", "4", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"],
@@ -108,12 +117,16 @@ def test_a_thousand_racing_saves_lose_none(gunicorn):
     cookies = {settings.CSRF_COOKIE_NAME: token}
 
     def request(page, data=None) -> tuple[int, str]:
-        req = urllib.request.Request(page, data=data, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+        req = urllib.request.Request(
+            page, data=data, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        )
         try:
             with opener.open(req, timeout=60) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
-            for header in error.headers.get_all("Set-Cookie") or []:  # the login's session (its new CSRF cookie is not needed)
+            for header in (
+                error.headers.get_all("Set-Cookie") or []
+            ):  # the login's session (its new CSRF cookie is not needed)
                 session = http.cookies.SimpleCookie(header).get(settings.SESSION_COOKIE_NAME)
                 if session is not None:
                     cookies[settings.SESSION_COOKIE_NAME] = session.value
@@ -145,12 +158,20 @@ def test_a_thousand_racing_saves_lose_none(gunicorn):
     acknowledged = {n for n, status in results if status == 302}
     refused = {n for n, status in results if status == 400}
     others = Counter(status for _, status in results if status not in (302, 400))
-    assert len(results) == SAVES and not others, f"responses neither saved nor refused as a conflict (status: count): {dict(others)}"
-    written = json.loads(manage(gunicorn.database, "shell", "-c", WRITTEN % {"months": MONTHS, "code": CODE}).stdout.strip().splitlines()[-1])
+    assert len(results) == SAVES and not others, (
+        f"responses neither saved nor refused as a conflict (status: count): {dict(others)}"
+    )
+    written = json.loads(
+        manage(gunicorn.database, "shell", "-c", WRITTEN % {"months": MONTHS, "code": CODE})
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     for index, as_of in enumerate(MONTHS):
         acked_here = {n for n in acknowledged if n % len(MONTHS) == index}
         month = written[as_of.isoformat()]
-        assert sorted(v - 1_000 for v in month["history"]) == sorted(acked_here), f"{as_of}: an acknowledged save is missing or doubled, or a refused one was written"
+        assert sorted(v - 1_000 for v in month["history"]) == sorted(acked_here), (
+            f"{as_of}: an acknowledged save is missing or doubled, or a refused one was written"
+        )
         assert month["version"] == len(acked_here) > 0
         assert month["versions"] == list(range(1, len(acked_here) + 1))
         assert month["last"] - 1_000 in acked_here

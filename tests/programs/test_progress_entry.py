@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
-from budget.services import EntryError, StaleVersion
+from budget.services import EntryError
 from civicbureau.audit import history_version
 from programs.models import Indicator, IndicatorValue, ScheduleItem
 from programs.services import indicator_value_save, schedule_item_progress_save
@@ -29,8 +29,13 @@ def indicator_of(code, **extra):
 
 
 def progress(item, **changes):
-    data = {"status": "in_progress", "actual_start": "2022-07-15", "actual_end": "", "note": "착수 보고",
-            "version": history_version(item.history.all())}
+    data = {
+        "status": "in_progress",
+        "actual_start": "2022-07-15",
+        "actual_end": "",
+        "note": "착수 보고",
+        "version": history_version(item.history.all()),
+    }
     data.update(changes)
     return data
 
@@ -51,7 +56,12 @@ def test_progress_is_saved_and_recorded_with_the_user_and_form(staff_client):
     response = staff_client.post(f"/staff/schedule/{item.pk}/", progress(item, status="done", actual_end="2022-08-10"))
     assert response.status_code == 302
     item.refresh_from_db()
-    assert (item.status, item.actual_start, item.actual_end, item.note) == ("done", datetime.date(2022, 7, 15), datetime.date(2022, 8, 10), "착수 보고")
+    assert (item.status, item.actual_start, item.actual_end, item.note) == (
+        "done",
+        datetime.date(2022, 7, 15),
+        datetime.date(2022, 8, 10),
+        "착수 보고",
+    )
     record = item.history.order_by("-history_id").first()
     assert record.history_user.username == "staff" and record.history_change_reason == "form"
 
@@ -70,7 +80,10 @@ def test_progress_is_saved_and_recorded_with_the_user_and_form(staff_client):
 def test_refused_progress_names_the_field_keeps_the_input_and_saves_nothing(staff_client, changes, label):
     item = item_of("participation")
     before = items()
-    response = staff_client.post(f"/staff/schedule/{item.pk}/", progress(item, note="입력한 메모", **changes) if "note" not in changes else progress(item, **changes))
+    response = staff_client.post(
+        f"/staff/schedule/{item.pk}/",
+        progress(item, note="입력한 메모", **changes) if "note" not in changes else progress(item, **changes),
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert f"{item.text} · {label}" in html
@@ -80,13 +93,23 @@ def test_refused_progress_names_the_field_keeps_the_input_and_saves_nothing(staf
 def test_a_stale_progress_edit_is_refused_naming_who_changed_it(staff_client):
     item = item_of("participation")
     started = progress(item)
-    schedule_item_progress_save(user=user("director"), item=item, status="delayed", actual_start=None, actual_end=None, note="예산 지연", version=started["version"])
+    schedule_item_progress_save(
+        user=user("director"),
+        item=item,
+        status="delayed",
+        actual_start=None,
+        actual_end=None,
+        note="예산 지연",
+        version=started["version"],
+    )
     before = items()
     response = staff_client.post(f"/staff/schedule/{item.pk}/", started)
     assert response.status_code == 400 and "director" in response.content.decode()
     assert items() == before
     with pytest.raises(EntryError):
-        schedule_item_progress_save(user=user("staff"), item=item, status="done", actual_start=None, actual_end=None, note="", version=None)
+        schedule_item_progress_save(
+            user=user("staff"), item=item, status="done", actual_start=None, actual_end=None, note="", version=None
+        )
 
 
 def test_progress_only_by_the_programs_division(director_client, client):
@@ -94,7 +117,9 @@ def test_progress_only_by_the_programs_division(director_client, client):
     version = history_version(other.history.all())
     for name in ("staff", "director", "bureau", "planning", "admin"):
         with pytest.raises(PermissionDenied):
-            schedule_item_progress_save(user=user(name), item=other, status="done", actual_start=None, actual_end=None, note="", version=version)
+            schedule_item_progress_save(
+                user=user(name), item=other, status="done", actual_start=None, actual_end=None, note="", version=version
+            )
     before = items()
     assert director_client.post(f"/staff/schedule/{other.pk}/", progress(other)).status_code == 403
     response = client.post(f"/staff/schedule/{other.pk}/", progress(other))
@@ -109,7 +134,9 @@ def test_progress_only_by_the_programs_division(director_client, client):
 def test_a_new_value_and_a_correction_are_recorded(staff_client):
     indicator = indicator_of("participation", additive=False, breakdown_label="")
     url = f"/staff/indicators/{indicator.code}/"
-    response = staff_client.post(url, {"record": "", "version": "", "as_of": "2022-08-31", "category": "", "value": "1234"})
+    response = staff_client.post(
+        url, {"record": "", "version": "", "as_of": "2022-08-31", "category": "", "value": "1234"}
+    )
     assert response.status_code == 302
     value = IndicatorValue.objects.get(indicator=indicator, as_of=datetime.date(2022, 8, 31))
     assert value.value == Decimal("1234")
@@ -147,10 +174,14 @@ def test_refused_values_name_the_field_and_save_nothing(staff_client):
 
 
 def test_an_additive_indicators_total_is_never_stored(director_b):
-    indicator = Indicator.objects.filter(program__division__code="community", additive=True).exclude(breakdown_label="").first()
+    indicator = (
+        Indicator.objects.filter(program__division__code="community", additive=True).exclude(breakdown_label="").first()
+    )
     before = values()
     with pytest.raises(EntryError) as refused:
-        indicator_value_save(user=director_b, indicator=indicator, as_of=datetime.date(2022, 8, 31), category="", value=Decimal(3))
+        indicator_value_save(
+            user=director_b, indicator=indicator, as_of=datetime.date(2022, 8, 31), category="", value=Decimal(3)
+        )
     assert refused.value.problems[0].field == "category"
     assert values() == before
 
@@ -169,7 +200,9 @@ def test_values_only_by_the_programs_division(staff_client, client, director_b):
     other = indicator_of("community", additive=False, breakdown_label="")
     for name in ("staff", "bureau", "planning", "admin"):
         with pytest.raises(PermissionDenied):
-            indicator_value_save(user=user(name), indicator=other, as_of=datetime.date(2022, 8, 31), category="", value=Decimal(1))
+            indicator_value_save(
+                user=user(name), indicator=other, as_of=datetime.date(2022, 8, 31), category="", value=Decimal(1)
+            )
     before = values()
     data = {"record": "", "version": "", "as_of": "2022-08-31", "category": "", "value": "1"}
     assert staff_client.post(f"/staff/indicators/{other.code}/", data).status_code == 403
@@ -181,4 +214,6 @@ def test_values_only_by_the_programs_division(staff_client, client, director_b):
     response = staff_client.post(f"/staff/indicators/{own.code}/", {**data, "record": foreign.pk, "version": 1})
     assert response.status_code == 404
     assert values() == before
-    indicator_value_save(user=director_b, indicator=other, as_of=datetime.date(2022, 8, 31), category="", value=Decimal(1))
+    indicator_value_save(
+        user=director_b, indicator=other, as_of=datetime.date(2022, 8, 31), category="", value=Decimal(1)
+    )

@@ -34,13 +34,23 @@ def grid(client, as_of, **changes):
     for form in formset.forms:
         code = form.initial["grade"]
         quota, current = changes.get(code, (form.initial["quota"], form.initial["current"]))
-        data.update({f"{form.prefix}-grade": code, f"{form.prefix}-quota": "" if quota is None else quota,
-                     f"{form.prefix}-current": "" if current is None else current})
+        data.update(
+            {
+                f"{form.prefix}-grade": code,
+                f"{form.prefix}-quota": "" if quota is None else quota,
+                f"{form.prefix}-current": "" if current is None else current,
+            }
+        )
     return data
 
 
 def first_cell():
-    return HeadcountEntry.objects.filter(division__code="participation", as_of=REPORT_DATE).select_related("grade").order_by("grade__order").first()
+    return (
+        HeadcountEntry.objects.filter(division__code="participation", as_of=REPORT_DATE)
+        .select_related("grade")
+        .order_by("grade__order")
+        .first()
+    )
 
 
 def test_staff_enter_current_for_a_new_date_prefilled_from_the_latest_earlier(staff_client):
@@ -60,7 +70,10 @@ def test_staff_enter_current_for_a_new_date_prefilled_from_the_latest_earlier(st
 def test_staff_may_not_change_the_quota_and_nothing_is_saved(staff_client):
     cell = first_cell()
     before = cells()
-    response = staff_client.post(f"{URL}?as_of=2022-07-01", grid(staff_client, "2022-07-01", **{cell.grade.code: (cell.quota + 1, cell.current + 1)}))
+    response = staff_client.post(
+        f"{URL}?as_of=2022-07-01",
+        grid(staff_client, "2022-07-01", **{cell.grade.code: (cell.quota + 1, cell.current + 1)}),
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert f"{cell.grade.name} · 정원" in html
@@ -74,11 +87,22 @@ def test_the_bureau_sets_the_quota_but_not_current():
     version = headcount_grid_version(division=division, as_of=REPORT_DATE)
     before = cells()
     with pytest.raises(EntryError) as refused:
-        headcount_save(user=user("planning"), division=division, as_of=REPORT_DATE,
-                       rows=[HeadcountInput(cell.grade.code, cell.quota, cell.current + 1)], version=version)
+        headcount_save(
+            user=user("planning"),
+            division=division,
+            as_of=REPORT_DATE,
+            rows=[HeadcountInput(cell.grade.code, cell.quota, cell.current + 1)],
+            version=version,
+        )
     assert refused.value.problems[0].field == "current"
     assert cells() == before
-    headcount_save(user=user("planning"), division=division, as_of=REPORT_DATE, rows=[HeadcountInput(cell.grade.code, cell.quota + 2, cell.current)], version=version)
+    headcount_save(
+        user=user("planning"),
+        division=division,
+        as_of=REPORT_DATE,
+        rows=[HeadcountInput(cell.grade.code, cell.quota + 2, cell.current)],
+        version=version,
+    )
     cell.refresh_from_db()
     assert cell.quota == first_cell().quota
     record = cell.history.order_by("-history_id").first()
@@ -88,11 +112,18 @@ def test_the_bureau_sets_the_quota_but_not_current():
 def test_negative_and_stale_grids_are_refused(staff_client):
     cell = first_cell()
     before = cells()
-    response = staff_client.post(f"{URL}?as_of=2022-07-01", grid(staff_client, "2022-07-01", **{cell.grade.code: (cell.quota, -1)}))
+    response = staff_client.post(
+        f"{URL}?as_of=2022-07-01", grid(staff_client, "2022-07-01", **{cell.grade.code: (cell.quota, -1)})
+    )
     assert response.status_code == 400 and f"{cell.grade.name} · 현원" in response.content.decode()
     stale = grid(staff_client, "2022-07-01", **{cell.grade.code: (cell.quota, cell.current + 1)})
-    headcount_save(user=user("director"), division=cell.division, as_of=REPORT_DATE,
-                   rows=[HeadcountInput(cell.grade.code, cell.quota, cell.current + 2)], version=stale["version"])
+    headcount_save(
+        user=user("director"),
+        division=cell.division,
+        as_of=REPORT_DATE,
+        rows=[HeadcountInput(cell.grade.code, cell.quota, cell.current + 2)],
+        version=stale["version"],
+    )
     between = cells()
     assert between != before
     response = staff_client.post(f"{URL}?as_of=2022-07-01", stale)
@@ -109,7 +140,7 @@ def test_only_the_division_and_the_bureau_may_write(client):
     staff = Client()
     staff.force_login(user("staff"))
     before = cells()
-    assert staff.post(f"/staff/headcount/community/?as_of=2022-07-01", {"version": version}).status_code == 403
+    assert staff.post("/staff/headcount/community/?as_of=2022-07-01", {"version": version}).status_code == 403
     response = client.post(f"{URL}?as_of=2022-07-01", {"version": version})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert cells() == before

@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, year, as_of, output, bureau=None, **options):
         bureau_obj = Bureau.objects.filter(name=bureau).first() if bureau else bureau_default()
         if bureau_obj is None:
-            raise CommandError(f"No bureau {bureau!r}." if bureau else "No bureau in the database: run load_demo first.")
+            raise CommandError(
+                f"No bureau {bureau!r}." if bureau else "No bureau in the database: run load_demo first."
+            )
         try:
             briefing = briefing_build(bureau=bureau_obj, fiscal_year=year, as_of=as_of)
         except BriefingError as exc:

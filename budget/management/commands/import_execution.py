@@ -8,7 +8,9 @@ from budget.importers.monthly import execution_import
 
 
 class Command(BaseCommand):
-    help = "Import a division-month's execution sheet (xlsx or csv, the portal's template) as USERNAME: all rows or none."
+    help = (
+        "Import a division-month's execution sheet (xlsx or csv, the portal's template) as USERNAME: all rows or none."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

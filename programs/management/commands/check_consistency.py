@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, help="fiscal year (default: the latest)")
-        parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="as-of date YYYY-MM-DD (default: the latest)")
+        parser.add_argument(
+            "--as-of", type=datetime.date.fromisoformat, help="as-of date YYYY-MM-DD (default: the latest)"
+        )
 
     def handle(self, *args, year=None, as_of=None, **options):
         bureau = bureau_default()
