@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from budget.importers.monthly import template_rows
 from budget.models import BudgetLine, ExecutionSnapshot
 from budget.selectors import division_month_grid
+from civicbureau import figures
 from programs.models import CoreTask, Direction, Program, ScheduleItem
 from staffing.models import Bureau, Division, Grade, HeadcountEntry, Membership
 
@@ -46,11 +47,6 @@ DEFAULT = Scale()
 QUICK = Scale(
     bureaus=3, divisions_per_bureau=6, lines_per_division=10, years=2, programs_per_year=12, items_per_program=5
 )
-
-
-def month_end(year: int, month: int) -> datetime.date:
-    first_next = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return first_next - datetime.timedelta(days=1)
 
 
 def _copy(model, fields: list[str], rows):
@@ -169,7 +165,7 @@ def _snapshots(rng, lines):
             obligated = max(disbursed, int(line.original_budget * obligated_share * min(1.0, progress * 1.3)))
             yield (
                 line.pk,
-                month_end(line.fiscal_year, month),
+                figures.month_end(datetime.date(line.fiscal_year, month, 1)),
                 obligated,
                 disbursed,
                 obligated,
@@ -184,7 +180,13 @@ def _headcount(rng, divisions, grades, years):
             for month in range(1, 13):
                 for grade in grades:
                     quota = quotas[grade.pk]
-                    yield (division.pk, grade.pk, month_end(year, month), quota, max(0, quota + rng.randrange(-2, 2)))
+                    yield (
+                        division.pk,
+                        grade.pk,
+                        figures.month_end(datetime.date(year, month, 1)),
+                        quota,
+                        max(0, quota + rng.randrange(-2, 2)),
+                    )
 
 
 def _programs(rng, bureau, years, scale) -> int:

@@ -15,10 +15,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet, month_end
+from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
 from budget.exports.briefing import Briefing, briefing_build, execution_sheet
 from budget.exports.xlsx import briefing_workbook
 from budget.models import BudgetLine, ExecutionSnapshot
+from civicbureau import figures
 from civicbureau.demo import demo_users_ensure, load_demo
 from staffing.models import Bureau
 
@@ -185,7 +186,7 @@ def time_raw(kind: str, bureau_id: int, division_id: int, requests: int) -> dict
     month = AS_OF.replace(day=1)
     params = {
         "as_of": AS_OF, "bureau": bureau_id, "year": YEAR, "division": division_id, "month": month,
-        "until": AS_OF + datetime.timedelta(days=60), "month_end": month_end(YEAR, AS_OF.month),
+        "until": AS_OF + datetime.timedelta(days=60), "month_end": figures.month_end(AS_OF),
     }  # fmt: skip
     if kind == "city":
         with connection.cursor() as cursor:

@@ -11,7 +11,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicbureau import figures, security
+from civicbureau import figures, security, uploads
+from civicbureau.forms import VersionForm
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
 
@@ -103,9 +104,6 @@ class ExecutionChangeForm(forms.Form):
         return datetime.date(day.year, max(months, 1), 1) if months else datetime.date(day.year, 1, 1)
 
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
 class WonField(forms.IntegerField):
     """Whole won, typed with or without thousands separators ('83,765,000'); never negative."""
 
@@ -137,12 +135,6 @@ ExecutionRowFormSet = forms.formset_factory(
 )
 
 
-class VersionForm(forms.Form):
-    """The version of the division-month the person's page was built from (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-
 class ReasonForm(VersionForm):
     reason = forms.CharField(label=_("사유"), max_length=300, widget=forms.TextInput(attrs={"size": 40}))
 
@@ -152,7 +144,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > uploads.MAX_FILE_BYTES:
             security.log("import_rejected", reason="file_too_large", file=upload.name[:100], size=upload.size)
             raise forms.ValidationError(_("파일이 너무 큽니다 (최대 5MB)."))
         return upload

@@ -277,9 +277,31 @@ class ExecutionSnapshot(models.Model):
         return f"{self.budget_line} @ {self.as_of}"
 
     def clean(self):
+        self.validate_figures()
+
+    def validate_entry(self, *, authority: int | None = None, check_lock: bool = True):
+        """full_clean's rules of one row (its fields, then validate_figures) with what the caller already
+        read, without the per-row constraint queries (the database holds the constraints again on save)."""
+        errors = {}
+        try:
+            self.clean_fields(exclude=["budget_line"])
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            self.validate_figures(authority=authority, check_lock=check_lock)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_figures(self, *, authority: int | None = None, check_lock: bool = True):
         """The rules no single column can state: the date falls in the line's fiscal year, disbursements
         stay within obligations, what is committed stays within the budget authority on that date, and a
-        submitted or approved division-month is not changed (a correction reopens it first)."""
+        submitted or approved division-month is not changed (a correction reopens it first).
+
+        A caller validating a whole sheet passes the `authority` of each line it read in one query; a service
+        holding the month's lock (it checked the month itself) and the loader (the report's own figures go
+        into the month they approve) pass `check_lock=False`."""
         if not (self.budget_line_id and self.as_of and self.disbursements is not None):
             return
         line = self.budget_line
@@ -290,8 +312,6 @@ class ExecutionSnapshot(models.Model):
             raise ValidationError({field: _("금액은 0원 이상이어야 합니다.")})
         if self.obligations is not None and self.disbursements > self.obligations:
             raise ValidationError({"disbursements": _("지출액 누계가 원인행위 누계를 넘을 수 없습니다.")})
-        # A caller validating a whole sheet passes the authorities it read in one query (`known_authority`)
-        authority = getattr(self, "known_authority", None)
         if authority is None:
             authority = line.budget_authority_on(self.as_of)
         committed, field = (
@@ -304,8 +324,7 @@ class ExecutionSnapshot(models.Model):
                     % {"line": line.name, "authority": display.number(authority)}
                 }
             )
-        # the loader (lock_exempt) and a service holding the month's lock (month_checked) skip the lookup
-        if not getattr(self, "lock_exempt", False) and not getattr(self, "month_checked", False):
+        if check_lock:
             month = DivisionMonth.objects.filter(division_id=line.division_id, as_of=self.as_of).first()
             if month is not None and month.is_locked:
                 raise ValidationError(

@@ -323,12 +323,6 @@ def fiscal_year_latest(*, bureau: Bureau) -> int | None:
     return BudgetLine.objects.filter(division__bureau=bureau).aggregate(latest=Max("fiscal_year"))["latest"]
 
 
-def month_end(month: datetime.date) -> datetime.date:
-    """The last day of the month `month` falls in."""
-    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - datetime.timedelta(days=1)
-
-
 def public_execution_date(
     *, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None
 ) -> datetime.date | None:
@@ -337,7 +331,7 @@ def public_execution_date(
     A division-month in draft, submitted or returned is not public (only its last approved revision is)."""
     limit = approved_through(bureau=bureau)
     if month is not None:
-        limit = min(limit, month_end(month))
+        limit = min(limit, figures.month_end(month))
     return execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=limit, approved_only=True)
 
 
@@ -366,7 +360,7 @@ def city_execution_date(*, fiscal_year: int, month: datetime.date | None = None)
         budget_line__fiscal_year=fiscal_year, approved_disbursements__isnull=False
     )
     if month is not None:
-        snapshots = snapshots.filter(as_of__lte=month_end(month))
+        snapshots = snapshots.filter(as_of__lte=figures.month_end(month))
     # ORDER BY … LIMIT 1 rather than MAX(): over the whole city PostgreSQL reads the as_of index backwards
     # and stops at the first match, where MAX() scans every snapshot of the year (1 ms against 150 ms on the
     # benchmark's 648,000 snapshots). For one bureau MAX() is the fast form: later dates of other bureaus

@@ -8,67 +8,19 @@ compares the version the person started from, and saves row by row so each chang
 with who, when and how ('form', 'import').
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
 from budget.selectors import budget_line_adjustments
 from civicbureau import audit, display, figures
+from civicbureau.entry import FIELD_LABELS, EntryError, Problem, StaleVersion, problems_from, require_version
 from civicbureau.permissions import can_approve, can_edit_division
 from staffing.models import Division
-
-# The field of a problem, as people read it (the same words as the grid's headers and the template's).
-FIELD_LABELS = {
-    "code": gettext_lazy("사업 코드"),
-    "obligations": gettext_lazy("원인행위 누계(원)"),
-    "disbursements": gettext_lazy("지출액 누계(원)"),
-    "as_of": gettext_lazy("기준일"),
-    "version": gettext_lazy("버전"),
-    "reason": gettext_lazy("사유"),
-    "status": gettext_lazy("상태"),
-    "kind": gettext_lazy("구분"),
-    "amount": gettext_lazy("금액(원)"),
-    "effective_on": gettext_lazy("적용일"),
-    "actual_start": gettext_lazy("실제 시작일"),
-    "actual_end": gettext_lazy("실제 종료일"),
-    "note": gettext_lazy("진행 메모"),
-    "value": gettext_lazy("값"),
-    "category": gettext_lazy("세부 구분"),
-    "quota": gettext_lazy("정원"),
-    "current": gettext_lazy("현원"),
-    "grade": gettext_lazy("직급"),
-}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One refused value: where it is (a budget line code, or a spreadsheet row), which field, and why."""
-
-    row: str
-    field: str
-    message: str
-
-    def __str__(self):
-        label = FIELD_LABELS.get(self.field, self.field)
-        return f"{self.row} · {label}: {self.message}" if self.row else f"{label}: {self.message}"
-
-
-class EntryError(Exception):
-    """A submission refused as a whole: nothing of it was saved."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
-
-
-class StaleVersion(EntryError):
-    """Someone changed the division-month after this edit started; their changes are named."""
 
 
 @dataclass(frozen=True)
@@ -83,22 +35,6 @@ class ExecutionInput:
     @property
     def where(self) -> str:
         return self.row or self.code
-
-
-def month_end(day: datetime.date) -> datetime.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-_record = audit.record  # who and how, for the history row the next save writes (also imports, commands)
-
-
-def problems_from(exc: ValidationError, row: str) -> list[Problem]:
-    """A model's ValidationError as problems of one row, field by field."""
-    return [
-        Problem(row, "status" if field == NON_FIELD_ERRORS else field, m)
-        for field, messages in exc.message_dict.items()
-        for m in messages
-    ]
 
 
 def _month_for_update(division: Division, as_of: datetime.date) -> DivisionMonth | None:
@@ -151,16 +87,7 @@ def _changes_since(month: DivisionMonth, version: int) -> list[str]:
 
 
 def _check_version(month: DivisionMonth | None, version: int | None) -> None:
-    if version is None:
-        raise EntryError(
-            [
-                Problem(
-                    "",
-                    "version",
-                    _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
-                )
-            ]
-        )
+    require_version(version)
     current = month.version if month else 0
     if version == current:
         return
@@ -256,15 +183,13 @@ def _validate_rows(
             row.disbursements,
         )
         snapshot.obligations, snapshot.disbursements = row.obligations, row.disbursements
-        snapshot.known_authority = figures.budget_authority(line.original_budget, [line.adjustment_total])
-        snapshot.month_checked = month_checked  # True: the caller holds the division-month (for update) and checked it
+        # the model states every rule of a snapshot; the database constraints hold them again on save, so the
+        # per-row constraint queries of validate_constraints are not run for a whole sheet
+        authority = figures.budget_authority(line.original_budget, [line.adjustment_total])
         try:
-            # clean() states every rule of a snapshot; the database constraints hold them again on save,
-            # so the per-row constraint queries of validate_constraints are not run for a whole sheet
-            snapshot.full_clean(exclude=["budget_line"], validate_unique=False, validate_constraints=False)
+            snapshot.validate_entry(authority=authority, check_lock=not month_checked)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                problems.extend(Problem(where, "status" if field == NON_FIELD_ERRORS else field, m) for m in messages)
+            problems += problems_from(exc, where)
             continue
         if changed:
             to_save.append(snapshot)
@@ -277,13 +202,13 @@ def execution_month_validate(*, division: Division, as_of: datetime.date, rows: 
 
 
 def _check_month_date(division: Division, as_of: datetime.date) -> None:
-    if as_of != month_end(as_of) and not DivisionMonth.objects.filter(division=division, as_of=as_of).exists():
+    if as_of != figures.month_end(as_of) and not DivisionMonth.objects.filter(division=division, as_of=as_of).exists():
         raise EntryError(
             [
                 Problem(
                     "",
                     "as_of",
-                    _("기준일은 월말이어야 합니다 (예: %(date)s).") % {"date": month_end(as_of).isoformat()},
+                    _("기준일은 월말이어야 합니다 (예: %(date)s).") % {"date": figures.month_end(as_of).isoformat()},
                 )
             ]
         )
@@ -338,7 +263,7 @@ def execution_month_save(
             month = DivisionMonth(
                 division=division, as_of=as_of, status=DivisionMonth.Status.DRAFT, version=1, changed_by=user
             )
-            _record(month, user, how)
+            audit.record(month, user, how)
             try:
                 with transaction.atomic():
                     month.save()
@@ -352,7 +277,7 @@ def execution_month_save(
             month.status = DivisionMonth.Status.DRAFT
             month.version += 1
             month.changed_by = user
-            _record(month, user, how)
+            audit.record(month, user, how)
             month.save()
         audit.save_many(ExecutionSnapshot, to_save, fields=["obligations", "disbursements"], user=user, how=how)
     return month
@@ -371,7 +296,7 @@ def _transition(*, month: DivisionMonth, version: int | None, allowed_from, user
         )
     locked.version += 1
     locked.changed_by = user
-    _record(locked, user, how)
+    audit.record(locked, user, how)
     return locked
 
 
@@ -425,7 +350,7 @@ def division_month_approve(*, user, month: DivisionMonth, version: int | None, h
                     snapshot.obligations,
                     snapshot.disbursements,
                 )
-                _record(snapshot, user, how)
+                audit.record(snapshot, user, how)
                 snapshot.save()
         month.status = DivisionMonth.Status.APPROVED
         month.approved_revision = month.revision
@@ -510,6 +435,6 @@ def budget_adjustment_create(
             adjustment.full_clean()
         except ValidationError as exc:
             raise EntryError(problems_from(exc, row)) from None
-        _record(adjustment, user, how)
+        audit.record(adjustment, user, how)
         adjustment.save()
     return adjustment

@@ -66,6 +66,7 @@ from budget.tables import (
     HistoryTable,
 )
 from civicbureau import display, open_data
+from civicbureau.entry import EntryError, form_problems, formset_problems
 from civicbureau.permissions import (
     VIEW,
     can_approve,
@@ -448,7 +449,7 @@ def month_detail(request, division, as_of):
                     rows=rows,
                     version=version_form.cleaned_data["version"],
                 )
-            except services.EntryError as exc:
+            except EntryError as exc:
                 problems = exc.problems
             else:
                 messages.success(
@@ -458,7 +459,15 @@ def month_detail(request, division, as_of):
                 )
                 return redirect(_month_url(division, as_of))
         else:
-            problems = _form_problems(formset, version_form, grid)
+            names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
+            problems = formset_problems(
+                formset,
+                version_form,
+                key_field="code",
+                row_of=lambda form: names.get(
+                    form.data.get(f"{form.prefix}-code", ""), form.data.get(f"{form.prefix}-code", "")
+                ),
+            )
     else:
         formset = ExecutionRowFormSet(prefix="rows", initial=[_initial(row) for row in grid.rows])
         version_form = VersionForm(initial={"version": grid.version})
@@ -488,26 +497,6 @@ def _initial(row) -> dict:
     return {"code": row.line.code, "obligations": row.previous_obligations, "disbursements": row.previous_disbursements}
 
 
-def _form_problems(formset, version_form, grid) -> list:
-    names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
-    problems = []
-    if not version_form.is_valid():
-        problems.append(
-            services.Problem(
-                "",
-                "version",
-                _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
-            )
-        )
-    for error in formset.non_form_errors():
-        problems.append(services.Problem("", "code", error))
-    for form in formset.forms:
-        code = form.data.get(f"{form.prefix}-code", "")
-        for field, errors in form.errors.items():
-            problems.extend(services.Problem(names.get(code, code), field, e) for e in errors)
-    return problems
-
-
 def _transition(request, division, as_of, action, success: str, *, with_reason=False):
     """Submit, approve, return or correct: the service decides; the page shows its answer."""
     _internal(request)
@@ -519,7 +508,7 @@ def _transition(request, division, as_of, action, success: str, *, with_reason=F
     kwargs = {"reason": request.POST.get("reason", "")} if with_reason else {}
     try:
         action(user=request.user, month=month, version=version, **kwargs)
-    except services.EntryError as exc:
+    except EntryError as exc:
         for problem in exc.problems:
             messages.error(request, str(problem))
     else:
@@ -667,15 +656,6 @@ def line_history(request, year, code):
     return render(request, "budget/history.html", {"table": table, "title": f"{line.code} {line.name}", "line": line})
 
 
-def form_problems(form, row: str = "") -> list:
-    """A bound form's errors as problems naming the field (the same words as a service's)."""
-    return [
-        services.Problem(row, "status" if field == "__all__" else field, e)
-        for field, errors in form.errors.items()
-        for e in errors
-    ]
-
-
 @login_required
 def adjustment_list(request):
     """The year's budget lines the person may read, each with its 예산현액 today and its adjustments' page."""
@@ -716,7 +696,7 @@ def line_adjustments(request, year, code):
                     effective_on=data["effective_on"],
                     reason=data["reason"],
                 )
-            except services.EntryError as exc:
+            except EntryError as exc:
                 problems = exc.problems
             else:
                 messages.success(request, _("%(line)s의 예산 변경을 기록했습니다.") % {"line": line.name})

@@ -81,6 +81,12 @@ def in_unit(won: int | None, unit_won: int) -> Decimal | None:
 MONTHS = 12
 
 
+def month_end(day: datetime.date) -> datetime.date:
+    """The last day of the month `day` falls in."""
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
 def months_elapsed(day: datetime.date) -> int:
     """Months of the fiscal year a cumulative figure as of `day` covers: the months fully past.
 

@@ -4,7 +4,7 @@ the models and programs.services, so a form and the admin refuse the same things
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from budget.forms import VersionForm
+from civicbureau.forms import VersionForm
 from programs.models import ScheduleItem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from budget.services import EntryError, Problem, StaleVersion, problems_from
 from civicbureau import audit
+from civicbureau.entry import EntryError, Problem, StaleVersion, problems_from, require_version
 from civicbureau.permissions import can_edit_division
 from programs.models import Indicator, IndicatorValue, ScheduleItem
 
@@ -37,16 +37,7 @@ def _stale(row: str, record) -> StaleVersion:
 
 
 def _check_version(row: str, record, version: int | None) -> None:
-    if version is None:
-        raise EntryError(
-            [
-                Problem(
-                    row,
-                    "version",
-                    _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
-                )
-            ]
-        )
+    require_version(version, row)
     if version != audit.history_version(record.history.all()):
         raise _stale(row, record)
 

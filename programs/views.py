@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.selectors import execution_latest_date, fiscal_year_latest
-from budget.services import EntryError
-from budget.views import form_problems
 from civicbureau import display, open_data
 from civicbureau.audit import history_version
+from civicbureau.entry import EntryError, form_problems
 from civicbureau.permissions import VIEW, can_edit_division, can_view_internal, membership_of, restrict
 from civicbureau.publication import public_cacheable
 from programs import services

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from budget.services import EntryError, Problem, problems_from
 from civicbureau import audit
+from civicbureau.entry import EntryError, Problem, problems_from, require_version
 from civicbureau.permissions import BUREAU_ROLES, can_edit_division, membership_of
 from staffing.models import Division, Grade, HeadcountEntry
 
@@ -73,16 +73,7 @@ def headcount_save(
     columns = headcount_columns(user, division)
     if not columns:
         raise PermissionDenied(_("이 과의 인원을 입력할 권한이 없습니다."))
-    if version is None:
-        raise EntryError(
-            [
-                Problem(
-                    "",
-                    "version",
-                    _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
-                )
-            ]
-        )
+    require_version(version)
     grades = {g.code: g for g in Grade.objects.all()}
     with transaction.atomic():
         # Lock the date's cells (the whole grid is one edit); a first save of a date meets the unique constraint.

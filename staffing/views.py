@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from budget.exports.open_data import comparison_dataset
-from budget.forms import VersionForm
 from budget.selectors import fiscal_year_latest, public_expenditure_summary, public_revenue_summary
-from budget.services import EntryError, Problem
 from budget.tables import ComparisonTable, ExpenditureTable
 from civicbureau import display, open_data
+from civicbureau.entry import EntryError, formset_problems
+from civicbureau.forms import VersionForm
 from civicbureau.permissions import VIEW, can_view_internal, restrict
 from civicbureau.publication import public_cacheable
 from staffing import services
@@ -147,21 +147,12 @@ def headcount_entry(request, division):
                 )
         else:
             names = {g.code: g.name for g in grades}
-            problems = (
-                [
-                    Problem(
-                        "",
-                        "version",
-                        _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요."),
-                    )
-                ]
-                if not version_form.is_valid()
-                else []
+            problems = formset_problems(
+                formset,
+                version_form,
+                key_field="grade",
+                row_of=lambda form: names.get(form.data.get(f"{form.prefix}-grade", ""), ""),
             )
-            for form in formset.forms:
-                grade = names.get(form.data.get(f"{form.prefix}-grade", ""), "")
-                problems.extend(Problem(grade, field, e) for field, errors in form.errors.items() for e in errors)
-            problems.extend(Problem("", "grade", e) for e in formset.non_form_errors())
     else:
         formset = HeadcountRowFormSet(
             prefix="rows",

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from budget.models import BudgetAdjustment, BudgetLine, ExecutionSnapshot
-from budget.services import EntryError, budget_adjustment_create
+from budget.services import budget_adjustment_create
+from civicbureau.entry import EntryError
 
 pytestmark = pytest.mark.django_db
 URL = "/staff/lines/2022/PA-01/adjustments/"

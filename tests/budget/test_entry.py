@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from budget.models import DivisionMonth, ExecutionSnapshot
 from budget.selectors import execution_table
-from budget.services import EntryError, ExecutionInput, division_month_approve, execution_month_save
+from budget.services import ExecutionInput, division_month_approve, execution_month_save
+from civicbureau.entry import EntryError
 from staffing.models import Division
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,9 @@ import pytest
 from django.urls import reverse
 
 from budget.importers import monthly
-from budget.importers.monthly import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MAX_ZIP_ENTRIES, execution_import
+from budget.importers.monthly import execution_import
+from civicbureau import uploads
+from civicbureau.uploads import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MAX_ZIP_ENTRIES
 from tests.budget.test_import import save, staff, workbook_for
 from tests.fingerprint import database_fingerprint
 
@@ -158,7 +160,7 @@ def test_without_the_zip_check_defusedxml_still_refuses_the_bomb(monkeypatch):
 
 
 def test_the_valid_template_still_passes_the_checks():
-    monthly.check_zip(valid_xlsx())
+    uploads.check_zip(valid_xlsx())
     assert execution_import(user=staff(), content=valid_xlsx(), filename="t.xlsx", dry_run=True).ok
 
 

@@ -21,7 +21,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from budget.importers.monthly import execution_import
 from budget.models import DivisionMonth, ExecutionSnapshot
-from budget.services import EntryError, ExecutionInput, execution_month_save
+from budget.services import ExecutionInput, execution_month_save
+from civicbureau.entry import EntryError
 from staffing.models import Division
 from tests.budget.test_import import staff
 

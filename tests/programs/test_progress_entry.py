@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
-from budget.services import EntryError
 from civicbureau.audit import history_version
+from civicbureau.entry import EntryError
 from programs.models import Indicator, IndicatorValue, ScheduleItem
 from programs.services import indicator_value_save, schedule_item_progress_save
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from budget.services import EntryError
+from civicbureau.entry import EntryError
 from staffing.models import Division, HeadcountEntry
 from staffing.services import HeadcountInput, headcount_grid_version, headcount_save
 

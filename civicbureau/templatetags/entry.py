@@ -2,7 +2,7 @@
 
 from django import template
 
-from budget.services import FIELD_LABELS
+from civicbureau.entry import FIELD_LABELS
 
 register = template.Library()
 

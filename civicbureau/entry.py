@@ -1,0 +1,96 @@
+"""What every entry path shares (forms, imports, commands; budget, programs, staffing): a refused value is
+a Problem naming its row and field, a refused submission is an EntryError carrying all of them, and an
+edit that started from an older version is a StaleVersion. The words of a refusal live here once."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The field of a problem, as people read it (the same words as the grids' headers and the template's).
+FIELD_LABELS = {
+    "code": _("사업 코드"),
+    "obligations": _("원인행위 누계(원)"),
+    "disbursements": _("지출액 누계(원)"),
+    "as_of": _("기준일"),
+    "version": _("버전"),
+    "reason": _("사유"),
+    "status": _("상태"),
+    "kind": _("구분"),
+    "amount": _("금액(원)"),
+    "effective_on": _("적용일"),
+    "actual_start": _("실제 시작일"),
+    "actual_end": _("실제 종료일"),
+    "note": _("진행 메모"),
+    "value": _("값"),
+    "category": _("세부 구분"),
+    "quota": _("정원"),
+    "current": _("현원"),
+    "grade": _("직급"),
+}
+
+VERSION_UNKNOWN = _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요.")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One refused value: where it is (a budget line code, or a spreadsheet row), which field, and why."""
+
+    row: str
+    field: str
+    message: str
+
+    def __str__(self):
+        label = FIELD_LABELS.get(self.field, self.field)
+        return f"{self.row} · {label}: {self.message}" if self.row else f"{label}: {self.message}"
+
+
+class EntryError(Exception):
+    """A submission refused as a whole: nothing of it was saved."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class StaleVersion(EntryError):
+    """Someone changed the record after this edit started; their changes are named."""
+
+
+def version_unknown(row: str = "") -> Problem:
+    """An edit that does not say which version it started from (a form without its hidden version)."""
+    return Problem(row, "version", str(VERSION_UNKNOWN))
+
+
+def require_version(version: int | None, row: str = "") -> None:
+    """Refuse an edit without a version: optimistic locking cannot tell what it would overwrite."""
+    if version is None:
+        raise EntryError([version_unknown(row)])
+
+
+def problems_from(exc: ValidationError, row: str) -> list[Problem]:
+    """A model's ValidationError as problems of one row, field by field."""
+    return [
+        Problem(row, "status" if field == NON_FIELD_ERRORS else field, m)
+        for field, messages in exc.message_dict.items()
+        for m in messages
+    ]
+
+
+def form_problems(form, row: str = "") -> list[Problem]:
+    """A bound form's errors as problems naming the field (the same words as a service's)."""
+    return [
+        Problem(row, "status" if field == NON_FIELD_ERRORS else field, e)
+        for field, errors in form.errors.items()
+        for e in errors
+    ]
+
+
+def formset_problems(formset, version_form, *, key_field: str, row_of) -> list[Problem]:
+    """A grid's errors, all at once: the missing version, the grid's own errors (under `key_field`), and
+    each row's errors under the name `row_of(form)` gives it."""
+    problems = [] if version_form.is_valid() else [version_unknown()]
+    problems += [Problem("", key_field, e) for e in formset.non_form_errors()]
+    for form in formset.forms:
+        problems += form_problems(form, row_of(form))
+    return problems
