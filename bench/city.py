@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from budget.importers.monthly import template_rows
 from budget.models import BudgetLine, ExecutionSnapshot
-from budget.selectors import division_month_grid
+from budget.selectors.entry import division_month_grid
 from civicbureau import figures
 from programs.models import CoreTask, Direction, Program, ScheduleItem
 from staffing.models import Bureau, Division, Grade, HeadcountEntry, Membership

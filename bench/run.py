@@ -16,11 +16,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
-from budget.exports.briefing import Briefing, briefing_build, execution_sheet
-from budget.exports.xlsx import briefing_workbook
 from budget.models import BudgetLine, ExecutionSnapshot
 from civicbureau import figures
 from civicbureau.demo import demo_users_ensure, load_demo
+from reports.rows import Briefing, briefing_build, execution_sheet
+from reports.writer import briefing_workbook
 from staffing.models import Bureau
 
 AS_OF = datetime.date(2022, 7, 1)

@@ -10,7 +10,8 @@ from budget.models import (
     RevenueAmount,
     RevenueCategory,
 )
-from civicbureau.admin import AuditedAdmin, DivisionScopedAdmin
+from civicbureau.admin import AuditedAdmin
+from staffing.admin import DivisionScopedAdmin
 
 
 @admin.register(BudgetLine)

@@ -1,9 +1,6 @@
-"""The public execution table's period: a fiscal year and an as-of month (?year=2022&as_of=2022-07).
-
-Forms of the money pages: which date to show, which two dates to compare.
-
-Forms of the staff entry pages: they turn what people type into numbers; the rules live in the model
-and the services, so a form, an import and the admin refuse the same things with the same words."""
+"""Budget forms: the public execution table's period (?year=2022&as_of=2022-07), and the staff entry's
+forms. Entry forms turn what people type into numbers; the rules live in the model and the services, so
+a form, an import and the admin refuse the same things with the same words."""
 
 import datetime
 import re
@@ -11,7 +8,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicbureau import figures, security, uploads
+from civicbureau import security, uploads
 from civicbureau.forms import VersionForm
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
@@ -52,56 +49,6 @@ class ExecutionPeriodForm(forms.Form):
 
     def month_choices(self, year: int) -> list[tuple[str, str]]:
         return [(f"{year}-{m:02d}", _("%(year)s년 %(month)s월") % {"year": year, "month": m}) for m in range(1, 13)]
-
-
-class AsOfForm(forms.Form):
-    """`?as_of=YYYY-MM-DD`: the figures shown are the latest recorded at or before it."""
-
-    as_of = forms.DateField(
-        label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-    def requested(self) -> datetime.date | None:
-        return self.cleaned_data.get("as_of") if self.is_valid() else None
-
-
-class ExecutionChangeForm(forms.Form):
-    """`?earlier=…&later=…`: two dates of one fiscal year. Without `later`, the latest figures; without
-    `earlier`, the month before `later` (the first day of the month its figures close: ’22. 7. 1. covers
-    June, so the month before is ’22. 6. 1., which covers May)."""
-
-    earlier = forms.DateField(
-        label=_("비교 기준일 (이전)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    later = forms.DateField(
-        label=_("기준일 (이후)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-    def clean(self):
-        data = super().clean()
-        earlier, later = data.get("earlier"), data.get("later")
-        if earlier and later:
-            if earlier >= later:
-                raise forms.ValidationError(_("비교 기준일은 기준일보다 앞서야 합니다."))
-            if earlier.year != later.year:
-                raise forms.ValidationError(
-                    _("두 날짜는 같은 회계연도 안에 있어야 합니다 (집행 실적은 회계연도마다 새로 쌓입니다).")
-                )
-        return data
-
-    def dates(self, latest: datetime.date | None) -> tuple[datetime.date | None, datetime.date | None]:
-        """(earlier, later) to compare; `latest` is the latest date with figures, used when none is given."""
-        data = self.cleaned_data if self.is_valid() else {}
-        later = data.get("later") or latest
-        if later is None:
-            return None, None
-        earlier = data.get("earlier") or self.month_before(later)
-        return earlier, later
-
-    @staticmethod
-    def month_before(day: datetime.date) -> datetime.date:
-        months = figures.months_elapsed(day)
-        return datetime.date(day.year, max(months, 1), 1) if months else datetime.date(day.year, 1, 1)
 
 
 class WonField(forms.IntegerField):

@@ -1,7 +1,7 @@
 """Writes of execution figures: a division's month is saved, submitted, approved, returned or reopened for
 correction only here, by forms, imports and commands alike.
 
-Every service checks permission again (civicbureau.permissions), validates every row with the model's
+Every service checks permission again (staffing.permissions), validates every row with the model's
 own rules before writing anything, locks the division-month row (select_for_update on PostgreSQL; on
 SQLite, where it does nothing, the transaction holds the database's write lock from BEGIN: settings),
 compares the version the person started from, and saves row by row so each change is in the history
@@ -16,11 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
-from budget.selectors import budget_line_adjustments
+from budget.selectors.execution import budget_line_adjustments
 from civicbureau import audit, display, figures
 from civicbureau.entry import FIELD_LABELS, EntryError, Problem, StaleVersion, problems_from, require_version
-from civicbureau.permissions import can_approve, can_edit_division
 from staffing.models import Division
+from staffing.permissions import can_approve, can_edit_division
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from budget import views
+from budget.views import adjustments, entry, history, public
 
 
 class IsoDateConverter:
@@ -19,29 +19,23 @@ register_converter(IsoDateConverter, "isodate")
 
 app_name = "budget"
 urlpatterns = [
-    path("execution/", views.execution, name="execution"),
-    path("execution/city/", views.city_execution, name="city_execution"),
-    path("execution.csv", views.execution_csv, name="execution_csv"),
-    path("execution.json", views.execution_json, name="execution_json"),
-    path("execution-lines.csv", views.execution_lines_csv, name="execution_lines_csv"),
-    path("datapackage.json", views.datapackage, name="datapackage"),
-    path("briefing.xlsx", views.briefing_export, name="briefing_export"),
-    path("dashboards/", views.dashboard_home, name="dashboard_home"),
-    path("dashboards/bureau/", views.bureau_dashboard, name="bureau_dashboard"),
-    path("dashboards/bureau/changes/", views.bureau_changes, name="bureau_changes"),
-    path("dashboards/division/<slug:code>/", views.division_dashboard, name="division_dashboard"),
-    path("dashboards/division/<slug:code>/changes/", views.division_changes, name="division_changes"),
-    path("staff/entry/", views.entry_board, name="entry_board"),
-    path("staff/entry/import/", views.import_upload, name="import_upload"),
-    path("staff/entry/import/apply/", views.import_apply, name="import_apply"),
-    path("staff/entry/<slug:division>/<isodate:as_of>/", views.month_detail, name="month_detail"),
-    path("staff/entry/<slug:division>/<isodate:as_of>/submit/", views.month_submit, name="month_submit"),
-    path("staff/entry/<slug:division>/<isodate:as_of>/approve/", views.month_approve, name="month_approve"),
-    path("staff/entry/<slug:division>/<isodate:as_of>/return/", views.month_return, name="month_return"),
-    path("staff/entry/<slug:division>/<isodate:as_of>/correct/", views.month_correct, name="month_correct"),
-    path("staff/entry/<slug:division>/<isodate:as_of>/template.<str:fmt>", views.month_template, name="month_template"),
-    path("staff/entry/<slug:division>/<isodate:as_of>/history/", views.month_history, name="month_history"),
-    path("staff/lines/<int:year>/<slug:code>/history/", views.line_history, name="line_history"),
-    path("staff/adjustments/", views.adjustment_list, name="adjustment_list"),
-    path("staff/lines/<int:year>/<slug:code>/adjustments/", views.line_adjustments, name="line_adjustments"),
+    path("execution/", public.execution, name="execution"),
+    path("execution/city/", public.city_execution, name="city_execution"),
+    path("execution.csv", public.execution_csv, name="execution_csv"),
+    path("execution.json", public.execution_json, name="execution_json"),
+    path("execution-lines.csv", public.execution_lines_csv, name="execution_lines_csv"),
+    path("datapackage.json", public.datapackage, name="datapackage"),
+    path("staff/entry/", entry.entry_board, name="entry_board"),
+    path("staff/entry/import/", entry.import_upload, name="import_upload"),
+    path("staff/entry/import/apply/", entry.import_apply, name="import_apply"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/", entry.month_detail, name="month_detail"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/submit/", entry.month_submit, name="month_submit"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/approve/", entry.month_approve, name="month_approve"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/return/", entry.month_return, name="month_return"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/correct/", entry.month_correct, name="month_correct"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/template.<str:fmt>", entry.month_template, name="month_template"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/history/", history.month_history, name="month_history"),
+    path("staff/lines/<int:year>/<slug:code>/history/", history.line_history, name="line_history"),
+    path("staff/adjustments/", adjustments.adjustment_list, name="adjustment_list"),
+    path("staff/lines/<int:year>/<slug:code>/adjustments/", adjustments.line_adjustments, name="line_adjustments"),
 ]

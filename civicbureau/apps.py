@@ -7,6 +7,3 @@ class CivicBureauConfig(AppConfig):
 
     def ready(self):
         from civicbureau import security  # noqa: F401  (connects the security-event receivers)
-        from civicbureau.publication import connect_signals
-
-        connect_signals()

@@ -26,6 +26,7 @@ THOUSAND_WON = Unit(_("천원"), 1_000)
 MILLION_WON = Unit(_("백만원"), 1_000_000)
 HUNDRED_MILLION_WON = Unit(_("억원"), 100_000_000)
 PERCENT = Unit("%")
+PERCENTAGE_POINTS = Unit("%p")
 PERSONS = Unit(_("명"))
 
 

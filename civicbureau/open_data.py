@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_BOM = "\ufeff"  # so that spreadsheet programs read the file as UTF-8 (Korean names)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -114,7 +116,7 @@ def table_schema(dataset: Dataset) -> dict:
 def response(dataset: Dataset, fmt: str) -> HttpResponse:
     """The dataset as a download: `fmt` is 'csv' or 'json'."""
     if fmt == "csv":
-        result = HttpResponse(csv_text(dataset).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        result = HttpResponse(csv_text(dataset).encode("utf-8"), content_type=CSV_TYPE)
     else:
         result = HttpResponse(json_text(dataset).encode("utf-8"), content_type="application/json; charset=utf-8")
     result["Content-Disposition"] = f'inline; filename="{dataset.name}.{fmt}"'

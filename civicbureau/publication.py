@@ -3,14 +3,15 @@
 Public pages show approved figures only. Execution figures are approved per division-month (the staff
 entry's DivisionMonth): the public execution selectors read the approved columns of each snapshot
 (`approved_only=True`), and the demo's months as of 2022-07-01 are loaded approved, since they were
-reported to the council. Other figures (revenue, headcount, programs) have no approval step yet:
-`approved_through` is where one plugs in, the last day whose figures the public may see.
+reported to the council. Other figures (revenue, headcount, programs) have no approval step yet; their
+`public_*` selectors are where one plugs in.
 
 Public pages are cacheable: each response carries an ETag and Last-Modified derived from the figures'
 version, and `Cache-Control: no-cache` so that a browser or a shared cache revalidates before each use and
 gets a 304 while nothing changed. The version is the latest change recorded by django-simple-history on
 the models the public pages read (every change to money and people figures is recorded there, from the
-admin, the loader or a service), so a change, a deletion or, later, an approval invalidates at once.
+admin, the loader or a service), so a change, a deletion or an approval invalidates at once. Each app
+names those models in its AppConfig.ready (`register`): the kernel imports no app.
 """
 
 import datetime
@@ -27,60 +28,25 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
-from staffing.models import Bureau
-
-
-def approved_through(*, bureau: Bureau | None) -> datetime.date:
-    """The last day whose figures the public may see.
-
-    Execution figures are limited by their division-month's approval instead (approved_only); the
-    other figures have no approval step yet, so there is no limit.
-    """
-    return datetime.date.max
-
-
 # -- the figures' version: what a public page's validators are made of -------------------------------
 
 # Reference data without a history table (names, duties, achievements' texts): a save bumps this key.
 _REFERENCE_BUMP_KEY = "civicbureau:public-reference-bump"
+_history_models: list = []  # models whose history rows date the figures (django-simple-history)
+# Staff work in progress that public pages never show, per model: an SQL condition on its history table
+# that keeps only what the public sees (for example a division-month's draft figures and its status
+# before approval are left out; an approval, the loader, the admin or a deletion are kept).
+_public_conditions: dict = {}
 
 
-def _public_history_models():
-    from budget.models import (
-        BudgetAdjustment,
-        BudgetLine,
-        BudgetPaceTarget,
-        DivisionBudget,
-        DivisionMonth,
-        ExecutionSnapshot,
-        RevenueAmount,
-    )
-    from programs.models import CentreBudget, CentreStaffing, IndicatorValue, Program, ProgramExecutionRow, ScheduleItem
-    from staffing.models import HeadcountEntry, PartTimeStaff
-
-    models = [
-        BudgetLine, BudgetAdjustment, ExecutionSnapshot, DivisionMonth, RevenueAmount, DivisionBudget, BudgetPaceTarget,
-        HeadcountEntry, PartTimeStaff,
-        Program, ProgramExecutionRow, ScheduleItem, CentreBudget, CentreStaffing, IndicatorValue,
-    ]  # fmt: skip
-    return [m.history.model for m in models]
-
-
-def _public_reference_models():
-    from programs.models import Achievement, CoreTask, Direction, Indicator, Vision
-    from staffing.models import Division, DivisionDuty, Grade
-
-    return [Bureau, Division, DivisionDuty, Grade, Vision, Direction, CoreTask, Achievement, Indicator]
-
-
-# Staff work in progress that public pages never show: a division-month's figures saved as a draft (from
-# the form or an import) and its status moving through draft, submitted, returned. Public pages read the
-# approved figures, which change only with an approval (a division-month's history row with status
-# 'approved'), the loader, the admin, or a deletion.
-_PUBLIC_FILTERS = {
-    "budget_historicalexecutionsnapshot": "history_type = '-' OR history_change_reason IS NULL OR history_change_reason NOT IN ('form', 'import')",
-    "budget_historicaldivisionmonth": "history_type = '-' OR status = 'approved' OR history_change_reason = 'admin'",
-}
+def register(*, history=(), reference=(), public_conditions=None):
+    """An app names the models its public pages read; called from its AppConfig.ready."""
+    _history_models.extend(history)
+    _public_conditions.update(public_conditions or {})
+    for model in reference:
+        post_save.connect(_bump_reference, sender=model, dispatch_uid=f"public-bump-save-{model._meta.label}")
+        post_delete.connect(_bump_reference, sender=model, dispatch_uid=f"public-bump-delete-{model._meta.label}")
+    _figures_changed_sql.cache_clear()
 
 
 @functools.cache
@@ -88,9 +54,10 @@ def _figures_changed_sql(public: bool) -> str:
     """Built once: reading `Model.history` builds a manager each time, a few milliseconds for fifteen models."""
     quote = connection.ops.quote_name
     parts = []
-    for model in _public_history_models():
-        table = model._meta.db_table
-        where = f" WHERE {_PUBLIC_FILTERS[table]}" if public and table in _PUBLIC_FILTERS else ""
+    for model in _history_models:
+        table = model.history.model._meta.db_table
+        shown = _public_conditions.get(model) if public else None
+        where = f" WHERE {shown}" if shown else ""
         parts.append(f"SELECT MAX({quote('history_date')}) FROM {quote(table)}{where}")
     return " UNION ALL ".join(parts)
 
@@ -141,13 +108,6 @@ def figures_cached(key: tuple, compute, *, public: bool = False, timeout: int = 
 
 def _bump_reference(sender, **kwargs):
     cache.set(_REFERENCE_BUMP_KEY, timezone.now(), None)
-
-
-def connect_signals():
-    """Called from the app config: a change to reference data without history also invalidates."""
-    for model in _public_reference_models():
-        post_save.connect(_bump_reference, sender=model, dispatch_uid=f"public-bump-save-{model._meta.label}")
-        post_delete.connect(_bump_reference, sender=model, dispatch_uid=f"public-bump-delete-{model._meta.label}")
 
 
 def _changed_at(request):

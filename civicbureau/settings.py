@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "staffing",
     "budget",
     "programs",
+    "dashboards",
+    "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -90,7 +93,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling first (ASVS 2.2.1)
-    "civicbureau.auth.MemberBackend",  # Django's ModelBackend, reading the membership with the user
+    "staffing.auth.MemberBackend",  # Django's ModelBackend, reading the membership with the user
 ]
 
 # Passwords: at least 12 characters, common ones refused (ASVS 2.1.1, 2.1.7).
@@ -157,8 +160,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

@@ -13,6 +13,7 @@ class MoneyColumn(tables.Column):
     def __init__(self, *args, unit: display.Unit = display.THOUSAND_WON, **kwargs):
         self.unit = unit
         kwargs.setdefault("attrs", {"td": {"class": "num"}})
+        kwargs.setdefault("default", display.NOT_AVAILABLE)
         super().__init__(*args, **kwargs)
 
     def render(self, value):
@@ -23,11 +24,10 @@ class MoneyColumn(tables.Column):
 
 
 class RateColumn(tables.Column):
-    """A rate in %, one decimal; '-' when it cannot be computed."""
+    """A rate in % (or a gap in %p), one decimal; '-' when it cannot be computed."""
 
-    unit = display.PERCENT
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, unit: display.Unit = display.PERCENT, **kwargs):
+        self.unit = unit
         kwargs.setdefault("attrs", {"td": {"class": "num"}})
         kwargs.setdefault("default", display.NOT_AVAILABLE)
         super().__init__(*args, **kwargs)
@@ -49,7 +49,8 @@ class NumberColumn(tables.Column):
 
 
 class FiguresTable(tables.Table):
-    """Base of the public tables: the first column is the row header; `caption` is set per table."""
+    """The one base table: the first column is the row header, money and rate columns carry their unit in
+    the header, `caption` (the as-of line) is set per table."""
 
     caption = ""
 

@@ -4,10 +4,12 @@ from django.urls import include, path
 from civicbureau import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("portal.urls")),
     path("", include("budget.urls")),
     path("", include("programs.urls")),
     path("", include("staffing.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("reports.urls")),
     path("i18n/switch/", views.language_switch, name="language_switch"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

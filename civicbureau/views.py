@@ -6,26 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 
-from budget.selectors import execution_table, fiscal_year_latest
 from civicbureau import security
-from civicbureau.permissions import can_export_briefing
-from civicbureau.publication import public_cacheable
-from staffing.selectors import bureau_default, division_list, headcount_table
-
-
-@public_cacheable
-def home(request):
-    """The bureau as of its latest figures: divisions, headcount and the execution table (approved figures only)."""
-    bureau = bureau_default()
-    context = {"bureau": bureau, "can_export_briefing": can_export_briefing(request.user)}
-    fiscal_year = bureau and fiscal_year_latest(bureau=bureau)
-    if fiscal_year:
-        context.update(
-            divisions=division_list(bureau=bureau),
-            headcount=headcount_table(bureau=bureau),
-            execution=execution_table(bureau=bureau, fiscal_year=fiscal_year, approved_only=True),
-        )
-    return render(request, "home.html", context)
 
 
 def permission_denied(request, exception=None):

@@ -9,9 +9,8 @@ from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import BudgetLine
-from budget.selectors import budget_line_figures
+from budget.selectors.execution import budget_line_figures
 from civicbureau import figures
-from civicbureau.publication import approved_through
 from programs.models import (
     Achievement,
     CentreBudget,
@@ -317,7 +316,7 @@ def schedule_item_list(*, bureau: Bureau, fiscal_year: int) -> list[ScheduleItem
     )
 
 
-# -- public reads: approved figures only (civicbureau.publication.approved_through) ------------------
+# -- public reads -------------------------------------------------------------------------------------
 
 
 def program_divisions(*, programs) -> dict[int, list[Division]]:
@@ -355,9 +354,9 @@ def public_program_list(*, bureau: Bureau) -> list[ProgramSummary]:
 
 def public_program_as_of(*, bureau: Bureau) -> datetime.date | None:
     """The date of the latest approved program figures (the program sections' as-of date)."""
-    return ProgramExecutionRow.objects.filter(
-        program__core_task__direction__bureau=bureau, as_of__lte=approved_through(bureau=bureau)
-    ).aggregate(latest=Max("as_of"))["latest"]
+    return ProgramExecutionRow.objects.filter(program__core_task__direction__bureau=bureau).aggregate(
+        latest=Max("as_of")
+    )["latest"]
 
 
 @dataclass
@@ -385,9 +384,7 @@ def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
     )
     if program is None:
         return None
-    as_of = program.execution_rows.filter(as_of__lte=approved_through(bureau=bureau)).aggregate(latest=Max("as_of"))[
-        "latest"
-    ]
+    as_of = program.execution_rows.aggregate(latest=Max("as_of"))["latest"]
     execution = None
     if as_of is not None:
         execution = next(

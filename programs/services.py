@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from civicbureau import audit
 from civicbureau.entry import EntryError, Problem, StaleVersion, problems_from, require_version
-from civicbureau.permissions import can_edit_division
 from programs.models import Indicator, IndicatorValue, ScheduleItem
+from staffing.permissions import can_edit_division
 
 
 def _stale(row: str, record) -> StaleVersion:

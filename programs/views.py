@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budget.selectors import execution_latest_date, fiscal_year_latest
+from budget.selectors.execution import execution_latest_date, fiscal_year_latest
 from civicbureau import display, open_data
 from civicbureau.audit import history_version
 from civicbureau.entry import EntryError, form_problems
-from civicbureau.permissions import VIEW, can_edit_division, can_view_internal, membership_of, restrict
 from civicbureau.publication import public_cacheable
 from programs import services
 from programs.exports.open_data import program_execution_dataset, schedule_dataset
@@ -28,6 +27,7 @@ from programs.selectors import (
     schedule_default_date,
 )
 from programs.tables import ProgramExecutionLineTable, ScheduleTable
+from staffing.permissions import VIEW, can_edit_division, can_view_internal, membership_of, restrict
 from staffing.selectors import bureau_default
 
 

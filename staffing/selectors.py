@@ -97,10 +97,8 @@ def bureau_default() -> Bureau | None:
 
 
 def public_headcount_table(*, bureau: Bureau) -> HeadcountTable:
-    """정원/현원 as of the latest approved date (civicbureau.publication.approved_through)."""
-    from civicbureau.publication import approved_through
-
-    as_of = headcount_latest_date(bureau=bureau, on_or_before=approved_through(bureau=bureau))
+    """정원/현원 as of the latest date. Headcount has no approval step yet: the public selector is the seam."""
+    as_of = headcount_latest_date(bureau=bureau)
     return headcount_table(bureau=bureau, as_of=as_of)
 
 

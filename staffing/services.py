@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from civicbureau import audit
 from civicbureau.entry import EntryError, Problem, problems_from, require_version
-from civicbureau.permissions import BUREAU_ROLES, can_edit_division, membership_of
 from staffing.models import Division, Grade, HeadcountEntry
+from staffing.permissions import BUREAU_ROLES, can_edit_division, membership_of
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from budget.exports.briefing import AMOUNT, RATE, briefing_build
 from budget.models import BudgetLine, ExecutionSnapshot
 from civicbureau import display
+from reports.rows import AMOUNT, RATE, briefing_build
 from tests.test_report import assert_in_report, printed_row, squash
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +198,7 @@ def test_a_date_without_figures_is_a_clear_error(tmp_path):
 
 
 def test_directors_download_it_from_the_portal(director_client):
-    response = director_client.get(reverse("budget:briefing_export"), {"year": 2022, "as_of": "2022-07-01"})
+    response = director_client.get(reverse("reports:briefing_export"), {"year": 2022, "as_of": "2022-07-01"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -207,21 +207,21 @@ def test_directors_download_it_from_the_portal(director_client):
 
 
 def test_division_staff_and_anonymous_visitors_cannot(staff_client, client):
-    assert staff_client.get(reverse("budget:briefing_export")).status_code == 403
-    response = client.get(reverse("budget:briefing_export"))
+    assert staff_client.get(reverse("reports:briefing_export")).status_code == 403
+    response = client.get(reverse("reports:briefing_export"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_a_bad_date_gives_a_page_with_the_reason(director_client):
-    response = director_client.get(reverse("budget:briefing_export"), {"year": 2022, "as_of": "2021-01-01"})
+    response = director_client.get(reverse("reports:briefing_export"), {"year": 2022, "as_of": "2021-01-01"})
     assert response.status_code == 400
     assert "2021-01-01까지 기록된 2022년 예산 집행 실적이 없습니다" in response.content.decode()
-    assert director_client.get(reverse("budget:briefing_export"), {"as_of": "not-a-date"}).status_code == 400
+    assert director_client.get(reverse("reports:briefing_export"), {"as_of": "not-a-date"}).status_code == 400
 
 
 def test_home_offers_the_download_to_directors_only(director_client, staff_client):
-    assert "briefing-download" in director_client.get(reverse("home")).content.decode()
-    assert "briefing-download" not in staff_client.get(reverse("home")).content.decode()
+    assert "briefing-download" in director_client.get(reverse("portal:home")).content.decode()
+    assert "briefing-download" not in staff_client.get(reverse("portal:home")).content.decode()
 
 
 def test_user_text_never_becomes_a_formula(tmp_path, bureau):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from bench.city import Scale, city_generate
 from budget.models import BudgetLine, ExecutionSnapshot
-from budget.views import CITY_PAGE_SIZE
+from budget.views.public import CITY_PAGE_SIZE
 from civicbureau import display
 from tests.html_tables import table
 from tests.test_public_execution import REPORT_ROWS

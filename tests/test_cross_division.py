@@ -21,8 +21,8 @@ from django.urls import reverse
 
 from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
 from budget.services import division_month_submit, execution_month_save
-from civicbureau.permissions import membership_of
 from staffing.models import Division
+from staffing.permissions import membership_of
 from tests.fingerprint import database_fingerprint
 from tests.test_permissions import JULY, REPORT_DATE, editor_of, rows_for
 

@@ -1,4 +1,4 @@
-"""Who sees which dashboard (civicbureau.permissions; the README's table of roles)."""
+"""Who sees which dashboard (staffing.permissions; the README's table of roles)."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -6,17 +6,17 @@ from django.test import Client
 from django.urls import reverse
 
 from budget.models import BudgetLine
-from civicbureau.permissions import DASHBOARD, can_view_bureau, can_view_division, restrict
 from programs.models import ScheduleItem
 from staffing.models import Bureau, Division, Membership
+from staffing.permissions import DASHBOARD, can_view_bureau, can_view_division, restrict
 
 pytestmark = pytest.mark.django_db
 
 PARTICIPATION_PAGES = [
-    reverse("budget:division_dashboard", args=["participation"]),
-    reverse("budget:division_changes", args=["participation"]),
+    reverse("dashboards:division_dashboard", args=["participation"]),
+    reverse("dashboards:division_changes", args=["participation"]),
 ]
-BUREAU_PAGES = [reverse("budget:bureau_dashboard"), reverse("budget:bureau_changes")]
+BUREAU_PAGES = [reverse("dashboards:bureau_dashboard"), reverse("dashboards:bureau_changes")]
 
 
 def member(username, role, division_code=None):
@@ -35,17 +35,17 @@ def other_staff():
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
-    for url in [reverse("budget:dashboard_home"), *PARTICIPATION_PAGES, *BUREAU_PAGES]:
+    for url in [reverse("dashboards:dashboard_home"), *PARTICIPATION_PAGES, *BUREAU_PAGES]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
 def test_division_staff_and_director_open_their_own_division_only(staff_client, director_client):
     for client in (staff_client, director_client):
-        assert client.get(reverse("budget:dashboard_home"))["Location"] == PARTICIPATION_PAGES[0]
+        assert client.get(reverse("dashboards:dashboard_home"))["Location"] == PARTICIPATION_PAGES[0]
         for url in PARTICIPATION_PAGES:
             assert client.get(url).status_code == 200, url
-        for url in [reverse("budget:division_dashboard", args=["community"]), *BUREAU_PAGES]:
+        for url in [reverse("dashboards:division_dashboard", args=["community"]), *BUREAU_PAGES]:
             assert client.get(url).status_code == 403, url
 
 
@@ -55,10 +55,10 @@ def test_staff_of_another_division_cannot_open_its_dashboard_or_changes(other_st
         response = client.get(url)
         assert response.status_code == 403, url
         assert "901,178" not in response.content.decode()
-    assert client.get(reverse("budget:division_dashboard", args=["community"])).status_code == 200
+    assert client.get(reverse("dashboards:division_dashboard", args=["community"])).status_code == 200
     assert (
         client.get(
-            reverse("budget:division_dashboard", args=["participation"]) + "?as_of=2022-07-01&pace=lagging"
+            reverse("dashboards:division_dashboard", args=["participation"]) + "?as_of=2022-07-01&pace=lagging"
         ).status_code
         == 403
     )
@@ -67,8 +67,10 @@ def test_staff_of_another_division_cannot_open_its_dashboard_or_changes(other_st
 def test_the_bureau_director_and_planning_see_the_bureau_and_every_division():
     for username, role in [("bureau-2", Membership.Role.BUREAU_DIRECTOR), ("planning-2", Membership.Role.PLANNING)]:
         user, client = member(username, role)
-        assert client.get(reverse("budget:dashboard_home"))["Location"] == BUREAU_PAGES[0]
-        for url in BUREAU_PAGES + [reverse("budget:division_dashboard", args=[d.code]) for d in Division.objects.all()]:
+        assert client.get(reverse("dashboards:dashboard_home"))["Location"] == BUREAU_PAGES[0]
+        for url in BUREAU_PAGES + [
+            reverse("dashboards:division_dashboard", args=[d.code]) for d in Division.objects.all()
+        ]:
             assert client.get(url).status_code == 200, url
 
 
@@ -76,14 +78,14 @@ def test_the_bureau_dashboard_links_only_divisions_the_user_may_open(client):
     client.force_login(get_user_model().objects.get(username="bureau"))
     html = client.get(BUREAU_PAGES[0]).content.decode()
     for division in Division.objects.all():
-        assert reverse("budget:division_dashboard", args=[division.code]) in html
+        assert reverse("dashboards:division_dashboard", args=[division.code]) in html
 
 
 def test_a_login_without_a_membership_sees_no_dashboard():
     user = get_user_model().objects.create_user(username="visitor", password="pw-for-tests-only")
     client = Client()
     client.force_login(user)
-    for url in [reverse("budget:dashboard_home"), *PARTICIPATION_PAGES, *BUREAU_PAGES]:
+    for url in [reverse("dashboards:dashboard_home"), *PARTICIPATION_PAGES, *BUREAU_PAGES]:
         assert client.get(url).status_code == 403, url
 
 
@@ -95,7 +97,7 @@ def test_the_administrator_sees_everything(client):
 
 def test_an_unknown_division_is_not_found(client):
     client.force_login(get_user_model().objects.get(username="bureau"))
-    assert client.get(reverse("budget:division_dashboard", args=["nowhere"])).status_code == 404
+    assert client.get(reverse("dashboards:division_dashboard", args=["nowhere"])).status_code == 404
 
 
 def test_restrict_and_can_view(other_staff):

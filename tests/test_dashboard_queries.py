@@ -86,11 +86,11 @@ def grow_tenfold():
 
 
 PAGES = [
-    ("director", "budget:division_dashboard", ["participation"], ""),
-    ("director", "budget:division_dashboard", ["participation"], "?pace=lagging&sort=-rate"),
-    ("director", "budget:division_changes", ["participation"], "?earlier=2022-06-01&later=2022-07-01"),
-    ("bureau", "budget:bureau_dashboard", [], ""),
-    ("bureau", "budget:bureau_changes", [], "?earlier=2022-06-01&later=2022-07-01"),
+    ("director", "dashboards:division_dashboard", ["participation"], ""),
+    ("director", "dashboards:division_dashboard", ["participation"], "?pace=lagging&sort=-rate"),
+    ("director", "dashboards:division_changes", ["participation"], "?earlier=2022-06-01&later=2022-07-01"),
+    ("bureau", "dashboards:bureau_dashboard", [], ""),
+    ("bureau", "dashboards:bureau_changes", [], "?earlier=2022-06-01&later=2022-07-01"),
 ]
 
 
@@ -110,7 +110,7 @@ def test_query_count_is_flat(client, django_assert_max_num_queries, username, na
     cache.clear()
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get(url).content.decode()
-    if name == "budget:division_dashboard" and not query:
+    if name == "dashboards:division_dashboard" and not query:
         assert "시민참여과 추가 53" in html
         assert "추가 일정" in html
         assert "추가 센터 0" in html
@@ -119,7 +119,7 @@ def test_query_count_is_flat(client, django_assert_max_num_queries, username, na
 def test_the_bureau_dashboard_is_drawn_once_per_version_of_the_figures(client, django_assert_max_num_queries):
     """Kept: the second request reads no money figures; a save (a new history row) draws it afresh."""
     client.force_login(get_user_model().objects.get(username="bureau"))
-    url = reverse("budget:bureau_dashboard") + "?as_of=2022-07-01"
+    url = reverse("dashboards:bureau_dashboard") + "?as_of=2022-07-01"
     cache.clear()
     first = client.get(url).content.decode()
     with django_assert_max_num_queries(5) as kept:  # session, user, divisions linked, the figures' version

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from budget.models import BudgetLine, BudgetPaceTarget, ExecutionSnapshot
-from budget.selectors import bureau_dashboard, division_dashboard, execution_change, execution_table
+from budget.selectors.execution import execution_table
+from dashboards.selectors import bureau_dashboard, division_dashboard, execution_change
 from programs.models import Program, ScheduleItem
 from programs.selectors import schedule_attention
 from staffing.models import Division
@@ -81,7 +82,7 @@ def add_snapshots(day, share, codes=None):
 
 
 def test_bureau_totals_are_the_reports_total_row(bureau_client):
-    html = bureau_client.get(reverse("budget:bureau_dashboard")).content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard")).content.decode()
     assert headline(html) == {
         "authority": "49,535,101",
         "obligations": "-",  # most lines have no obligations in the report: no partial sum
@@ -96,7 +97,7 @@ def test_bureau_totals_are_the_reports_total_row(bureau_client):
 
 
 def test_bureau_ranks_divisions_by_pace_gap_and_links_each(bureau_client):
-    html = bureau_client.get(reverse("budget:bureau_dashboard")).content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard")).content.decode()
     assert row_names(html, "divisions") == [
         "시민숙의예산과",
         "시민참여과",
@@ -123,12 +124,12 @@ def test_bureau_ranks_divisions_by_pace_gap_and_links_each(bureau_client):
         "60.9",
         "10.9",
     ]
-    assert f'href="{reverse("budget:division_dashboard", args=["community"])}"' in html
+    assert f'href="{reverse("dashboards:division_dashboard", args=["community"])}"' in html
     assert '<tr class="lagging even" data-code="deliberative-budget">' in html
 
 
 def test_bureau_dashboard_sorts_by_a_column(bureau_client):
-    html = bureau_client.get(reverse("budget:bureau_dashboard") + "?sort=-rate").content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard") + "?sort=-rate").content.decode()
     assert row_names(html, "divisions") == [
         "갈등관리협치과",
         "지역공동체과",
@@ -140,10 +141,10 @@ def test_bureau_dashboard_sorts_by_a_column(bureau_client):
 
 
 def test_bureau_dashboard_offers_the_briefing_for_its_date(bureau_client):
-    html = bureau_client.get(reverse("budget:bureau_dashboard"), {"as_of": "2022-07-01"}).content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard"), {"as_of": "2022-07-01"}).content.decode()
     assert 'id="briefing-download"' in html
-    assert reverse("budget:briefing_export") + "?year=2022&amp;as_of=2022-07-01" in html
-    response = bureau_client.get(reverse("budget:briefing_export"), {"year": 2022, "as_of": "2022-07-01"})
+    assert reverse("reports:briefing_export") + "?year=2022&amp;as_of=2022-07-01" in html
+    response = bureau_client.get(reverse("reports:briefing_export"), {"year": 2022, "as_of": "2022-07-01"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
@@ -161,7 +162,7 @@ def test_bureau_selector_total_equals_the_execution_table(bureau):
 
 
 def test_division_headline_and_lagging_lines(director_client):
-    html = director_client.get(reverse("budget:division_dashboard", args=["participation"])).content.decode()
+    html = director_client.get(reverse("dashboards:division_dashboard", args=["participation"])).content.decode()
     figures = headline(html)
     assert figures["authority"] == "1,977,413"
     assert figures["disbursements"] == "901,178"
@@ -180,7 +181,7 @@ def test_division_headline_and_lagging_lines(director_client):
 
 
 def test_division_lines_table_has_every_line_with_both_rates(director_client):
-    html = director_client.get(reverse("budget:division_dashboard", args=["participation"])).content.decode()
+    html = director_client.get(reverse("dashboards:division_dashboard", args=["participation"])).content.decode()
     assert len(row_names(html, "lines")) == 6
     assert row_cells(html, "lines", "민주시민교육 추진") == [
         "417,450",
@@ -208,7 +209,7 @@ def test_division_lines_table_has_every_line_with_both_rates(director_client):
 
 
 def test_community_line_with_an_adjustment_shows_original_and_authority(bureau_client):
-    html = bureau_client.get(reverse("budget:division_dashboard", args=["community"])).content.decode()
+    html = bureau_client.get(reverse("dashboards:division_dashboard", args=["community"])).content.decode()
     assert row_cells(html, "lines", "커뮤니티 공간 운영지원")[:5] == [
         "3,214,758",
         "3,775,505",
@@ -248,7 +249,7 @@ def test_community_line_with_an_adjustment_shows_original_and_authority(bureau_c
 )
 def test_division_lines_filter_and_sort(director_client, query, names):
     html = director_client.get(
-        reverse("budget:division_dashboard", args=["participation"]) + "?" + query
+        reverse("dashboards:division_dashboard", args=["participation"]) + "?" + query
     ).content.decode()
     assert row_names(html, "lines") == names
 
@@ -256,7 +257,7 @@ def test_division_lines_filter_and_sort(director_client, query, names):
 def test_division_lines_filter_by_program(director_client):
     program = Program.objects.get(slug="democratic-citizenship-education")
     html = director_client.get(
-        reverse("budget:division_dashboard", args=["participation"]) + f"?program={program.pk}"
+        reverse("dashboards:division_dashboard", args=["participation"]) + f"?program={program.pk}"
     ).content.decode()
     assert row_names(html, "lines") == ["민주시민교육 추진"]
 
@@ -265,7 +266,7 @@ def test_division_people_vacancies_and_part_time_apart(director_client, particip
     people = division_headcount(division=participation, on_or_before=AS_OF)
     assert [(g.grade.name, g.vacancy) for g in people.vacancies] == [("8·9급", 1)]
     assert (people.total.quota, people.total.current) == (23, 23)
-    html = director_client.get(reverse("budget:division_dashboard", args=["participation"])).content.decode()
+    html = director_client.get(reverse("dashboards:division_dashboard", args=["participation"])).content.decode()
     assert row_cells(html, "people", "8·9급")[:2] == ["1", "0"]
     assert "결원" in row_cells(html, "people", "8·9급")[2]
     assert "정원 초과" in row_cells(html, "people", "7급")[2]
@@ -273,13 +274,13 @@ def test_division_people_vacancies_and_part_time_apart(director_client, particip
 
 
 def test_division_consigned_centres_with_budget_and_staff_change(director_client):
-    html = director_client.get(reverse("budget:division_dashboard", args=["participation"])).content.decode()
+    html = director_client.get(reverse("dashboards:division_dashboard", args=["participation"])).content.decode()
     assert row_cells(html, "centres", "민주주의학습지원센터") == ["639", "414", "△225", "5", "4", "△1"]
     assert "인력 (’21. 4. 1.)" in html and "인력 (’22. 6. 1.)" in html
 
 
 def test_community_centres_have_their_total(bureau_client):
-    html = bureau_client.get(reverse("budget:division_dashboard", args=["community"])).content.decode()
+    html = bureau_client.get(reverse("dashboards:division_dashboard", args=["community"])).content.decode()
     assert row_names(html, "centres") == ["합계", "마을공동체종합지원센터", "마을배움터/마을활력소"]
     assert row_cells(html, "centres", "합계") == ["4,855", "3,450", "△1,405", "62", "37", "△25"]
 
@@ -295,7 +296,7 @@ def test_a_bureau_target_replaces_the_straight_line(bureau_client, bureau):
     gaps = {r.code: r.pace_gap for r in dashboard.rows}
     assert gaps["community"] == Decimal("0.9")  # 60.9 − 60.0
     assert gaps["participation"] == Decimal("-14.4")
-    html = bureau_client.get(reverse("budget:bureau_dashboard")).content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard")).content.decode()
     assert "목표(60.0%) 대비" in html
     assert "국이 정한 월별 누적 집행 목표" in html
     assert row_cells(html, "pace-table", "6월 말")[0].startswith("60.0")
@@ -316,20 +317,20 @@ def test_a_division_with_no_budget_has_no_rate_and_does_not_lag(bureau):
 
 
 def test_a_later_date_shows_the_latest_figures_before_it_and_says_so(bureau_client):
-    html = bureau_client.get(reverse("budget:bureau_dashboard") + "?as_of=2022-12-31").content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard") + "?as_of=2022-12-31").content.decode()
     assert headline(html)["disbursements"] == "31,734,467"
     assert "자료 기준일 : ’22. 7. 1." in html
     assert "’22. 12. 31. 이전에 기록된 가장 최근 자료입니다." in html
 
 
 def test_a_date_before_any_figure_says_there_are_none(bureau_client):
-    html = bureau_client.get(reverse("budget:bureau_dashboard") + "?as_of=2022-06-30").content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard") + "?as_of=2022-06-30").content.decode()
     assert "’22. 6. 30. 이전에 기록된 집행 실적이 없습니다." in html
     assert 'id="headline"' not in html
 
 
 def test_a_bad_date_falls_back_to_the_latest(bureau_client):
-    html = bureau_client.get(reverse("budget:bureau_dashboard") + "?as_of=yesterday").content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard") + "?as_of=yesterday").content.decode()
     assert "YYYY-MM-DD" in html
     assert headline(html)["rate"] == "64.1"
 
@@ -337,7 +338,7 @@ def test_a_bad_date_falls_back_to_the_latest(bureau_client):
 def test_the_chart_has_one_point_from_the_one_snapshot_and_says_so(director_client, participation):
     dashboard = division_dashboard(division=participation)
     assert [(p.month, p.as_of, p.rate) for p in dashboard.series[0].points] == [(6, AS_OF, Decimal("45.6"))]
-    html = director_client.get(reverse("budget:division_dashboard", args=["participation"])).content.decode()
+    html = director_client.get(reverse("dashboards:division_dashboard", args=["participation"])).content.decode()
     assert "집행 실적은 ’22. 7. 1. 하나뿐이어서 점 하나로 나타냅니다." in html
     assert '<script id="pace-chart-data" type="application/json">' in html
     assert "<script>" not in html  # no inline script: data in JSON, code in static files
@@ -363,7 +364,7 @@ def test_the_chart_takes_each_month_from_real_snapshots_only(participation):
 def test_the_figures_at_an_earlier_date_use_the_snapshots_of_that_date(bureau_client):
     add_snapshots(datetime.date(2022, 6, 1), Decimal("0.5"))
     html = bureau_client.get(
-        reverse("budget:division_dashboard", args=["participation"]) + "?as_of=2022-06-10"
+        reverse("dashboards:division_dashboard", args=["participation"]) + "?as_of=2022-06-10"
     ).content.decode()
     assert "자료 기준일 : ’22. 6. 1." in html
     assert headline(html)["disbursements"] == "450,589"  # each line's half, in won, summed, then rounded
@@ -379,7 +380,7 @@ def test_month_against_month_says_when_the_earlier_date_has_no_figures(director_
     )
     assert change.earlier_missing
     assert all(r.disbursements_change is None and r.rate_change is None for r in change.rows)
-    html = director_client.get(reverse("budget:division_changes", args=["participation"])).content.decode()
+    html = director_client.get(reverse("dashboards:division_changes", args=["participation"])).content.decode()
     assert "’22. 6. 1. 이전에 기록된 집행 실적이 없습니다." in html
     assert row_cells(html, "changes", "시민참여 활성화 추진") == [
         "-",
@@ -412,7 +413,7 @@ def test_month_against_month_per_line_in_won_and_points(director_client, partici
     assert row.obligation_rate_change == Decimal("22.6")  # 94.5 − 71.9
     division_row = next(r for r in change.rows if r.level == "division")
     assert division_row.disbursements_change is not None
-    url = reverse("budget:division_changes", args=["participation"]) + "?earlier=2022-06-01&later=2022-07-01"
+    url = reverse("dashboards:division_changes", args=["participation"]) + "?earlier=2022-06-01&later=2022-07-01"
     html = director_client.get(url).content.decode()
     assert row_cells(html, "changes", "민주시민교육 추진") == [
         "0",
@@ -437,12 +438,16 @@ def test_month_against_month_leaves_lines_without_an_earlier_figure_blank(bureau
     assert by_code[("line", "PA-02")].disbursements_change is None  # unknown, not a change from zero
     assert by_code[("division", "participation")].disbursements_change is None
     assert by_code[("total", "")].disbursements_change is None
-    html = bureau_client.get(reverse("budget:bureau_changes") + "?earlier=2022-06-01&later=2022-07-01").content.decode()
+    html = bureau_client.get(
+        reverse("dashboards:bureau_changes") + "?earlier=2022-06-01&later=2022-07-01"
+    ).content.decode()
     assert row_cells(html, "changes", "시민참여 활성화 추진")[6] == "41,883"
 
 
 def test_month_against_month_refuses_dates_across_years(bureau_client):
-    html = bureau_client.get(reverse("budget:bureau_changes") + "?earlier=2021-12-31&later=2022-07-01").content.decode()
+    html = bureau_client.get(
+        reverse("dashboards:bureau_changes") + "?earlier=2021-12-31&later=2022-07-01"
+    ).content.decode()
     assert "두 날짜는 같은 회계연도 안에 있어야 합니다" in html
 
 
@@ -458,7 +463,7 @@ def test_due_next_for_the_division(director_client, participation):
         "시민참여플랫폼 인지도 제고를 위한 브랜드 공모 추진",
         "시민 참가자 모집, 의제선정",
     }
-    html = director_client.get(reverse("budget:division_dashboard", args=["participation"])).content.decode()
+    html = director_client.get(reverse("dashboards:division_dashboard", args=["participation"])).content.decode()
     assert "시민 참가자 모집, 의제선정" in table_html(html, "due")
     assert 'id="no-overdue"' in html
 
@@ -475,7 +480,7 @@ def test_overdue_items_are_past_their_end_and_not_done(bureau_client, participat
 
 
 def test_bureau_schedule_names_the_division(bureau_client):
-    html = bureau_client.get(reverse("budget:bureau_dashboard")).content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard")).content.decode()
     assert "시민숙의예산과" in table_html(html, "due")  # 시민참여예산: a program without a budget table of its own
 
 
@@ -503,12 +508,12 @@ def test_the_dashboards_in_english(bureau_client, back_to_korean):
     from django.conf import settings
 
     bureau_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = bureau_client.get(reverse("budget:bureau_dashboard")).content.decode()
+    html = bureau_client.get(reverse("dashboards:bureau_dashboard")).content.decode()
     assert "시민협력국 dashboard" in html
     assert "Budget authority" in html and "Rate on disbursements" in html
     assert "Against pace (50.0%)" in html
     assert "(as of ’22. 7. 1., unit: thousand won, %)" in html
     assert "end of month 6" in html  # the chart's labels, in its JSON
-    html = bureau_client.get(reverse("budget:division_dashboard", args=["participation"])).content.decode()
+    html = bureau_client.get(reverse("dashboards:division_dashboard", args=["participation"])).content.decode()
     assert "Lagging budget lines" in html
     assert "Obligations are recorded for only 1 of 6 rows, so they have no total (-)." in html

@@ -20,7 +20,7 @@ def cells(html, table_id, row_name):
 
 
 def test_home_shows_the_execution_table_with_unit_and_date(client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert "2022 예산 집행 현황" in html
     assert "(’22. 7. 1.기준, 단위 : 천원, %)" in html
     assert cells(html, "execution", "합계") == ["48,912,754", "49,535,101", "31,734,467", "17,800,634", "64.1"]
@@ -28,7 +28,7 @@ def test_home_shows_the_execution_table_with_unit_and_date(client):
 
 
 def test_home_shows_headcount_and_duties(client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert cells(html, "headcount", "계")[:3] == ["104/102", "1/1", "5/4"]
     assert cells(html, "headcount", "사회협력과") == ["29/28", "-", "1/1", "5/5", "11/14", "11/6", "-", "0/1", "1/1"]
     assert "시민참여과 다급 1명" in html
@@ -37,7 +37,7 @@ def test_home_shows_headcount_and_duties(client):
 
 def test_home_query_count_does_not_grow_with_the_lines(client, django_assert_max_num_queries, bureau):
     with django_assert_max_num_queries(12) as small:
-        client.get(reverse("home"))
+        client.get(reverse("portal:home"))
     division = Division.objects.get(code="participation")
     for n in range(300):
         line = BudgetLine.objects.create(
@@ -50,11 +50,11 @@ def test_home_query_count_does_not_grow_with_the_lines(client, django_assert_max
         )
         ExecutionSnapshot.objects.create(budget_line=line, as_of="2022-07-01", obligations=None, disbursements=1_000)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        html = client.get(reverse("home")).content.decode()
+        html = client.get(reverse("portal:home")).content.decode()
     assert "추가 사업 299" in html
 
 
 def test_home_shows_the_organisation_line(client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert "조직 : 5과 22팀 (조직 신설 : ’21. 7. 25.)" in html
     assert "인력 : 104명 / 102명(정원/현원)" in html

@@ -43,7 +43,7 @@ def test_the_compiled_catalogue_holds_every_translation_of_its_source():
 @pytest.mark.django_db
 def test_home_in_english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert '<html lang="en">' in html
     assert "(as of ’22. 7. 1., unit: thousand won, %)" in html
     assert "Organisation: 5 divisions, 22 teams" in html
@@ -52,7 +52,7 @@ def test_home_in_english(client):
 
 @pytest.mark.django_db
 def test_home_in_korean_by_default(client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert '<html lang="ko">' in html
     assert "(’22. 7. 1.기준, 단위 : 천원, %)" in html
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from budget.exports.open_data import execution_dataset
-from budget.selectors import ExecutionRow, ExecutionTable
+from budget.selectors.execution import ExecutionRow, ExecutionTable
 from civicbureau.open_data import Column, Dataset, csv_text, json_document, neutralise
 
 

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budget.importers.monthly import template_xlsx
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
-from budget.selectors import division_month_grid
+from budget.selectors.entry import division_month_grid
 from budget.services import ExecutionInput, division_month_submit, execution_month_save
 from civicbureau.audit import history_version
 from programs.models import Indicator, IndicatorValue, ScheduleItem
@@ -50,17 +50,17 @@ WRITES = {
     "staffing:headcount_entry": HEADCOUNT,
 }
 READS = {
-    "home", "budget:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
+    "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
     "budget:line_history", "programs:consistency", "budget:adjustment_list", "programs:schedule_progress_list",
     "programs:indicator_list",
     # dashboards (who may open them: tests/test_dashboard_permissions.py)
-    "budget:dashboard_home", "budget:bureau_dashboard", "budget:bureau_changes", "budget:division_dashboard",
-    "budget:division_changes",
+    "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
+    "dashboards:division_changes",
     # public pages and open data (anyone; approved figures only)
     "budget:execution", "budget:city_execution", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
     "programs:program_list", "programs:program_detail", "programs:program_csv", "programs:program_json",
-    "staffing:organisation", "staffing:organisation_file",
+    "portal:organisation", "portal:organisation_file",
 }  # fmt: skip
 # Django's own views (the admin is tested below; login in tests/test_security.py) and the language switch
 OUTSIDE = ("admin", "accounts", "i18n", "set_language", "login", "language_switch")
@@ -281,11 +281,11 @@ def test_reads_never_write(role, people):
             url = reverse(name, args=[OWN, JULY, "xlsx"])
         elif name == "budget:line_history":
             url = reverse(name, args=[2022, "PA-01"])
-        elif name in ("budget:division_dashboard", "budget:division_changes"):
+        elif name in ("dashboards:division_dashboard", "dashboards:division_changes"):
             url = reverse(name, args=[OWN])
         elif name in ("programs:program_detail", "programs:program_csv", "programs:program_json"):
             url = reverse(name, args=["civic-activity-facilities"])
-        elif name == "staffing:organisation_file":
+        elif name == "portal:organisation_file":
             url = reverse(name, args=["headcount", "csv"])
         else:
             url = reverse(name)

@@ -124,7 +124,7 @@ def test_program_open_data_equals_the_page(client):
 
 
 def test_organisation_page(client):
-    html = client.get(reverse("staffing:organisation")).content.decode()
+    html = client.get(reverse("portal:organisation")).content.decode()
     headcount = table(html, "headcount")
     assert headcount["caption"] == "인력 (정원/현원) (’22. 7. 1.기준, 단위 : 명)"
     assert headcount["rows"][0][:3] == ["계", "104/102", "1/1"]
@@ -146,18 +146,18 @@ def test_organisation_page(client):
 
 
 def test_organisation_open_data_equals_the_page(client):
-    html = client.get(reverse("staffing:organisation")).content.decode()
+    html = client.get(reverse("portal:organisation")).content.decode()
     shown = table(html, "headcount")["rows"]
-    rows = read_csv(client.get(reverse("staffing:organisation_file", args=["headcount", "csv"])))
+    rows = read_csv(client.get(reverse("portal:organisation_file", args=["headcount", "csv"])))
     rebuilt = {}
     for r in rows:
         rebuilt.setdefault(r["row"], []).append(
             "-" if r["grade"] != "계" and r["quota"] == r["current"] == "0" else f"{r['quota']}/{r['current']}"
         )
     assert [[name, *cells] for name, cells in rebuilt.items()] == shown
-    revenue = json.loads(client.get(reverse("staffing:organisation_file", args=["revenue", "json"])).content)
+    revenue = json.loads(client.get(reverse("portal:organisation_file", args=["revenue", "json"])).content)
     assert revenue["rows"][0]["current"] == 7_210_287_000 and revenue["rows"][0]["change_rate"] == 23.6
-    expenditure = read_csv(client.get(reverse("staffing:organisation_file", args=["expenditure", "csv"])))
+    expenditure = read_csv(client.get(reverse("portal:organisation_file", args=["expenditure", "csv"])))
     assert expenditure[-1]["change"] == "-9043428000" and expenditure[-1]["change_rate"] == "-29.7"  # numbers, not '△'
 
 
@@ -170,7 +170,7 @@ def test_query_counts_stay_flat_as_programs_and_schedule_grow(client, django_ass
         reverse("programs:schedule_csv"),
         reverse("programs:program_list"),
         reverse("programs:program_detail", args=["civic-activity-facilities"]),
-        reverse("staffing:organisation"),
+        reverse("portal:organisation"),
     ]
     counts = {}
     for url in urls:

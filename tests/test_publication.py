@@ -21,8 +21,8 @@ PUBLIC_URLS = [
     ("programs:program_list", []),
     ("programs:program_detail", ["npo-grants"]),
     ("programs:program_csv", ["npo-grants"]),
-    ("staffing:organisation", []),
-    ("staffing:organisation_file", ["headcount", "csv"]),
+    ("portal:organisation", []),
+    ("portal:organisation_file", ["headcount", "csv"]),
 ]
 
 

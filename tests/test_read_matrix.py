@@ -23,17 +23,17 @@ ARGS = {
     "budget:month_history": [OWN, REPORT_DATE],
     "budget:month_template": [OWN, JULY, "xlsx"],
     "budget:line_history": [2022, "PA-01"],
-    "budget:division_dashboard": [OWN],
-    "budget:division_changes": [OWN],
+    "dashboards:division_dashboard": [OWN],
+    "dashboards:division_changes": [OWN],
     "programs:program_detail": ["civic-activity-facilities"],
     "programs:program_csv": ["civic-activity-facilities"],
     "programs:program_json": ["civic-activity-facilities"],
-    "staffing:organisation_file": ["headcount", "csv"],
+    "portal:organisation_file": ["headcount", "csv"],
 }
 PUBLIC = ("200",) * 7
 # URL name → the status for   anonymous  staff_a  staff_b  director_a  bureau  planning  admin   (ROLES order)
 MATRIX = {
-    "home":                        PUBLIC,
+    "portal:home":                 PUBLIC,
     "budget:execution":            PUBLIC,
     "budget:city_execution":       PUBLIC,
     "budget:execution_csv":        PUBLIC,
@@ -47,8 +47,8 @@ MATRIX = {
     "programs:program_detail":     PUBLIC,
     "programs:program_csv":        PUBLIC,
     "programs:program_json":       PUBLIC,
-    "staffing:organisation":       PUBLIC,
-    "staffing:organisation_file":  PUBLIC,
+    "portal:organisation":       PUBLIC,
+    "portal:organisation_file":  PUBLIC,
     "budget:entry_board":          ("login", "200", "200", "200", "200", "200", "200"),
     "budget:month_template":       ("login", "200", "200", "200", "200", "200", "200"),
     "budget:month_history":        ("login", "200", "200", "200", "200", "200", "200"),
@@ -57,12 +57,12 @@ MATRIX = {
     "budget:adjustment_list":      ("login", "200", "200", "200", "200", "200", "200"),
     "programs:schedule_progress_list": ("login", "200", "200", "200", "200", "200", "200"),
     "programs:indicator_list":     ("login", "200", "200", "200", "200", "200", "200"),
-    "budget:dashboard_home":       ("login", "→",   "→",   "→",   "→",   "→",   "→"),
-    "budget:division_dashboard":   ("login", "200", "403", "200", "200", "200", "200"),
-    "budget:division_changes":     ("login", "200", "403", "200", "200", "200", "200"),
-    "budget:bureau_dashboard":     ("login", "403", "403", "403", "200", "200", "200"),
-    "budget:bureau_changes":       ("login", "403", "403", "403", "200", "200", "200"),
-    "budget:briefing_export":      ("login", "403", "403", "200", "200", "200", "200"),
+    "dashboards:dashboard_home":       ("login", "→",   "→",   "→",   "→",   "→",   "→"),
+    "dashboards:division_dashboard":   ("login", "200", "403", "200", "200", "200", "200"),
+    "dashboards:division_changes":     ("login", "200", "403", "200", "200", "200", "200"),
+    "dashboards:bureau_dashboard":     ("login", "403", "403", "403", "200", "200", "200"),
+    "dashboards:bureau_changes":       ("login", "403", "403", "403", "200", "200", "200"),
+    "reports:briefing_export":      ("login", "403", "403", "200", "200", "200", "200"),
 }  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from budget.selectors import execution_table, expenditure_summary, revenue_summary
+from budget.selectors.execution import execution_table, expenditure_summary, revenue_summary
 from civicbureau import display, figures
 from programs.models import IndicatorValue, Program, ScheduleItem
 from programs.selectors import consigned_centre_table, indicator_reading_list, program_execution_tables

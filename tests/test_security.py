@@ -55,7 +55,7 @@ def test_production_refuses_to_start_without_its_environment(missing):
 
 
 def test_security_headers(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("portal:home"))
     csp = response["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
@@ -66,7 +66,11 @@ def test_security_headers(client):
 
 
 def test_pages_have_no_inline_scripts_or_styles(client, director_client):
-    for c, url in ((client, reverse("home")), (director_client, reverse("home")), (client, reverse("login"))):
+    for c, url in (
+        (client, reverse("portal:home")),
+        (director_client, reverse("portal:home")),
+        (client, reverse("login")),
+    ):
         html = c.get(url).content.decode()
         assert "<script>" not in html and " style=" not in html and "<style" not in html, url
         assert " onclick=" not in html and "javascript:" not in html
@@ -84,7 +88,7 @@ def test_404_in_both_languages(client, language, text):
 def test_403_in_both_languages_and_logged(staff_client, language, text, caplog):
     staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     with caplog.at_level(logging.INFO, logger="security"):
-        response = staff_client.get(reverse("budget:briefing_export"))
+        response = staff_client.get(reverse("reports:briefing_export"))
     assert response.status_code == 403
     assert text in response.content.decode()
     event = next(r for r in caplog.records if r.args.get("event") == "forbidden")
@@ -103,7 +107,7 @@ def test_a_database_that_is_down_gives_a_plain_503(client, monkeypatch):
     monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection", down)
     monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", down)
     client.raise_request_exception = False
-    response = client.get(reverse("home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 503
     html = response.content.decode()
     assert "데이터베이스에 연결할 수 없습니다" in html and "The database cannot be reached" in html

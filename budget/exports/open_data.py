@@ -3,7 +3,7 @@ Fiscal Data Package that describes the execution file. Writers are in civicburea
 
 import datetime
 
-from budget.selectors import ComparisonRow, ExecutionTable
+from budget.selectors.execution import ComparisonRow, ExecutionTable
 from civicbureau.open_data import Column, Dataset, table_schema
 
 EXECUTION_COLUMNS = [

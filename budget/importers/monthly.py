@@ -33,8 +33,8 @@ from budget.models import ExecutionSnapshot
 from budget.services import ExecutionInput, execution_month_save
 from civicbureau import audit, security
 from civicbureau.entry import EntryError, Problem
-from civicbureau.permissions import can_edit_division, membership_of
 from civicbureau.uploads import FileError, check_size, check_zip
+from staffing.permissions import can_edit_division, membership_of
 
 MAX_ROWS = 500  # a division has a few dozen lines; a bigger file is a mistake, refused before reading on
 SHEET = "실적"

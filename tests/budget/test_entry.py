@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from budget.models import DivisionMonth, ExecutionSnapshot
-from budget.selectors import execution_table
+from budget.selectors.execution import execution_table
 from budget.services import ExecutionInput, division_month_approve, execution_month_save
 from civicbureau.entry import EntryError
 from staffing.models import Division

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from budget.importers.monthly import COLUMNS, execution_import, template_csv, template_xlsx
 from budget.models import DivisionMonth, ExecutionSnapshot
-from budget.selectors import division_month_grid
+from budget.selectors.entry import division_month_grid
 from staffing.models import Division
 
 pytestmark = pytest.mark.django_db

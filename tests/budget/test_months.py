@@ -7,11 +7,11 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from budget.models import BudgetAdjustment, DivisionMonth, ExecutionSnapshot
-from budget.selectors import execution_latest_date, execution_table
+from budget.selectors.execution import execution_latest_date, execution_table
 from civicbureau.audit import AuditBypassError
 from civicbureau.demo import load_demo
-from civicbureau.permissions import APPROVE, EDIT, VIEW, can_approve, can_edit_division, restrict
 from staffing.models import Division, HeadcountEntry
+from staffing.permissions import APPROVE, EDIT, VIEW, can_approve, can_edit_division, restrict
 
 pytestmark = pytest.mark.django_db
 JULY_1 = datetime.date(2022, 7, 1)

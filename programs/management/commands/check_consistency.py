@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from budget.selectors import execution_latest_date, fiscal_year_latest
+from budget.selectors.execution import execution_latest_date, fiscal_year_latest
 from civicbureau import display
 from programs.selectors import consistency_disagreement_list
 from staffing.selectors import bureau_default

@@ -1,5 +1,5 @@
 """Authentication: Django's ModelBackend, reading the user's membership (bureau, division, role) in the
-same query as the user, since nearly every internal page asks for it (civicbureau.permissions)."""
+same query as the user, since nearly every internal page asks for it (permissions.py)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend

@@ -18,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from budget.exports.briefing import (
+from civicbureau import display
+from reports.rows import (
     AMOUNT,
     COUNT,
     HEADER,
@@ -32,7 +33,6 @@ from budget.exports.briefing import (
     Cell,
     Sheet,
 )
-from civicbureau import display
 
 FONT_NAME = "맑은 고딕"  # Malgun Gothic: the Korean font every Office installation prints with
 AMOUNT_FORMAT = '#,##0;"△"#,##0;0'

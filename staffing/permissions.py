@@ -43,7 +43,7 @@ def membership_of(user) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     if not hasattr(user, "_membership_cache"):
-        related = Membership.user.field.remote_field  # user.membership, read with the user by civicbureau.auth
+        related = Membership.user.field.remote_field  # user.membership, read with the user by staffing.auth
         if related.is_cached(user):
             user._membership_cache = related.get_cached_value(user)
         else:

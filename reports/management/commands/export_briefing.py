@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from budget.exports.briefing import BriefingError, briefing_build
-from budget.exports.xlsx import briefing_workbook
+from reports.rows import BriefingError, briefing_build
+from reports.writer import briefing_workbook
 from staffing.models import Bureau
 from staffing.selectors import bureau_default
 

@@ -1,6 +1,6 @@
 """The council briefing: the report's tables as plain sheets of cells, built from the selectors.
 
-Nothing here knows about xlsx: `budget.exports.xlsx` writes these sheets. Every figure comes from the
+Nothing here knows about xlsx: `reports.writer` writes these sheets. Every figure comes from the
 selectors and civicbureau.figures, in the unit the sheet shows (천원, 백만원, 명, %), so the workbook
 equals the pages. Each sheet carries the report's title, its as-of and unit line, and its header rows
 with the report's merges.
@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budget.selectors import (
+from budget.selectors.execution import (
     execution_latest_date,
     execution_table,
     expenditure_summary,

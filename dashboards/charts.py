@@ -4,7 +4,7 @@ the accessible table beside its chart; rates are strings of the Decimal the tabl
 
 from django.utils.translation import gettext as _
 
-from budget.selectors import ExecutionDashboard
+from dashboards.selectors import ExecutionDashboard
 
 
 def _rate(value):

@@ -1,0 +1,351 @@
+"""A bureau's money figures as of a date: the execution table (bureau, divisions, lines), 세입총괄 and
+세출총괄 against an earlier year, and the pace the bureau set. Sums of base figures run here; every derived
+figure (예산현액, balance, rates, changes) comes from civicbureau.figures."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    Max,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from budget.models import (
+    BudgetAdjustment,
+    BudgetLine,
+    BudgetPaceTarget,
+    DivisionBudget,
+    ExecutionSnapshot,
+    RevenueAmount,
+    RevenueCategory,
+)
+from civicbureau import figures
+from staffing.models import Bureau, Division
+
+
+@dataclass(frozen=True)
+class ProgramRef:
+    """A program a budget line belongs to (주요사업), as a dashboard names and filters it."""
+
+    pk: int
+    title: str
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@dataclass
+class ExecutionRow:
+    """A row of the execution table: the bureau total, a division or a budget line."""
+
+    level: str  # "total", "division" or "line"
+    name: str
+    original: int
+    authority: int
+    obligations: int | None
+    disbursements: int
+    code: str = ""
+    division_code: str = ""
+    line_id: int | None = None
+    is_basic_expense: bool = False
+    snapshot_as_of: datetime.date | None = None  # the line's own latest snapshot at or before the table's date
+    pace: Decimal | None = None  # the expected rate at the table's date, where a page compares against it
+    programs: list["ProgramRef"] = field(default_factory=list)  # the programs a line is part of (division dashboard)
+    division_order: int = 0
+    bureau_name: str = ""  # the city-wide table's lines name their bureau and division
+    division_name: str = ""
+
+    @property
+    def balance(self) -> int:
+        return figures.balance(self.authority, self.disbursements)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """집행률 on disbursements (the report's summary table)."""
+        return figures.execution_rate(self.disbursements, self.authority)
+
+    @property
+    def obligation_rate(self) -> Decimal | None:
+        return figures.execution_rate(self.obligations, self.authority)
+
+    @property
+    def pace_gap(self) -> Decimal | None:
+        """Disbursement rate − pace, in percentage points (negative: behind)."""
+        return figures.percentage_points(self.rate, self.pace)
+
+    @property
+    def is_lagging(self) -> bool:
+        return self.pace is not None and figures.is_lagging(self.rate, self.pace)
+
+
+@dataclass
+class ExecutionTable:
+    as_of: datetime.date | None
+    fiscal_year: int
+    rows: list[ExecutionRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> ExecutionRow | None:
+        return self.rows[0] if self.rows else None
+
+
+def sum_rows(level: str, name: str, rows: list[ExecutionRow], **extra) -> ExecutionRow:
+    return ExecutionRow(
+        level=level,
+        name=name,
+        original=figures.total(r.original for r in rows),
+        authority=figures.total(r.authority for r in rows),
+        obligations=figures.total(r.obligations for r in rows),
+        disbursements=figures.total(r.disbursements for r in rows),
+        **extra,
+    )
+
+
+def execution_latest_date(
+    *, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None, approved_only: bool = False
+) -> datetime.date | None:
+    """The latest date with execution figures for the bureau's lines of the year (approved ones only when asked)."""
+    snapshots = ExecutionSnapshot.objects.filter(
+        budget_line__division__bureau=bureau, budget_line__fiscal_year=fiscal_year
+    )
+    if approved_only:
+        snapshots = snapshots.filter(approved_disbursements__isnull=False)
+    if on_or_before:
+        snapshots = snapshots.filter(as_of__lte=on_or_before)
+    return snapshots.aggregate(latest=Max("as_of"))["latest"]  # one bureau: its lines' snapshots, by their index
+
+
+def budget_line_adjustments(*, lines, as_of: datetime.date):
+    """Annotate budget lines with the sum of their adjustments effective up to `as_of` (adjustment_total, 0
+    when none): with the original budget, what 예산현액 at that date is derived from."""
+    adjustments = (
+        BudgetAdjustment.objects.filter(budget_line=OuterRef("pk"), effective_on__lte=as_of)
+        .values("budget_line")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return lines.annotate(
+        adjustment_total=Coalesce(
+            Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
+        ),
+    )
+
+
+def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = False):
+    """Annotate budget lines with their adjustments up to `as_of` and their latest snapshot at or before it.
+
+    With `approved_only`, the snapshot figures are those of the last approved revision of their
+    division-month (what public pages may show); a month never approved counts as not reported.
+    """
+    latest = ExecutionSnapshot.objects.filter(budget_line=OuterRef("pk"), as_of__lte=as_of).order_by("-as_of")
+    obligations, disbursements = "obligations", "disbursements"
+    if approved_only:
+        latest = latest.filter(approved_disbursements__isnull=False)
+        obligations, disbursements = "approved_obligations", "approved_disbursements"
+    return budget_line_adjustments(lines=lines, as_of=as_of).annotate(
+        obligations_to_date=Subquery(latest.values(obligations)[:1], output_field=BigIntegerField()),
+        disbursements_to_date=Coalesce(
+            Subquery(latest.values(disbursements)[:1], output_field=BigIntegerField()),
+            Value(0),
+            output_field=BigIntegerField(),
+        ),
+        snapshot_as_of=Subquery(latest.values("as_of")[:1], output_field=DateField()),
+    )
+
+
+def line_row(line, **extra) -> ExecutionRow:
+    """A budget line annotated by budget_line_figures (with its division) as a row of an execution table."""
+    return ExecutionRow(
+        level="line",
+        name=line.name,
+        code=line.code,
+        division_code=line.division.code,
+        original=line.original_budget,
+        authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
+        obligations=line.obligations_to_date,
+        disbursements=line.disbursements_to_date,
+        line_id=line.pk,
+        is_basic_expense=line.is_basic_expense,
+        snapshot_as_of=line.snapshot_as_of,
+        division_order=line.division.order,
+        **extra,
+    )
+
+
+def execution_table(
+    *,
+    bureau: Bureau,
+    fiscal_year: int,
+    as_of: datetime.date | None = None,
+    division: Division | None = None,
+    approved_only: bool = False,
+) -> ExecutionTable:
+    """예산 집행 현황: bureau total, then each division followed by its lines, as of a date (default: latest).
+
+    With `division`, only that division and its lines (the first row is then the division's total).
+    Public pages pass `approved_only=True`: only figures of approved division-months count.
+    """
+    as_of = as_of or execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, approved_only=approved_only)
+    table = ExecutionTable(as_of=as_of, fiscal_year=fiscal_year)
+    if as_of is None:
+        return table
+    lines = BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year).select_related("division")
+    if division is not None:
+        lines = lines.filter(division=division)
+    lines = budget_line_figures(lines=lines, as_of=as_of, approved_only=approved_only).order_by(
+        "division__order", "order"
+    )
+    by_division: dict = {}
+    for line in lines:
+        by_division.setdefault(line.division, []).append(line_row(line))
+    division_rows = []
+    for line_division, line_rows in by_division.items():
+        division_rows.append(
+            sum_rows(
+                "division",
+                line_division.name,
+                line_rows,
+                code=line_division.code,
+                division_code=line_division.code,
+                division_order=line_division.order,
+            )
+        )
+        division_rows.extend(line_rows)
+    table.rows = [sum_rows("total", _("합계"), [r for r in division_rows if r.level == "division"]), *division_rows]
+    return table
+
+
+@dataclass
+class ComparisonRow:
+    """A row of a year-on-year table (세입총괄, 세출총괄): this year (A) against a comparison year (B)."""
+
+    name: str
+    depth: int
+    current: int | None
+    base: int | None
+    base_original: int | None = None
+
+    @property
+    def change(self) -> int | None:
+        return figures.change(self.current, self.base)
+
+    @property
+    def change_rate(self) -> Decimal | None:
+        return figures.change_rate(self.current, self.base)
+
+
+def revenue_latest_date(*, fiscal_year: int, on_or_before: datetime.date | None = None) -> datetime.date | None:
+    """The latest date with revenue figures for the fiscal year."""
+    amounts = RevenueAmount.objects.filter(fiscal_year=fiscal_year)
+    if on_or_before:
+        amounts = amounts.filter(as_of__lte=on_or_before)
+    return amounts.aggregate(latest=Max("as_of"))["latest"]
+
+
+def revenue_summary(*, fiscal_year: int, base_year: int, as_of: datetime.date) -> list[ComparisonRow]:
+    """세입총괄: the revenue tree with each node's amount (leaves stored, parents summed) for both years."""
+    categories = list(RevenueCategory.objects.order_by("order"))
+    amounts = {
+        (a.category_id, a.fiscal_year): a.amount
+        for a in RevenueAmount.objects.filter(fiscal_year__in=[fiscal_year, base_year], as_of=as_of)
+    }
+    children: dict = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+
+    def amount(category, year):
+        if category.pk in children:
+            return figures.total(amount(child, year) for child in children[category.pk])
+        return amounts.get((category.pk, year))
+
+    rows = []
+
+    def walk(parent_id, depth):
+        for category in children.get(parent_id, []):
+            rows.append(ComparisonRow(category.name, depth, amount(category, fiscal_year), amount(category, base_year)))
+            walk(category.pk, depth + 1)
+
+    walk(None, 1)
+    roots = children.get(None, [])
+    total = ComparisonRow(
+        _("계"),
+        0,
+        figures.total(amount(c, fiscal_year) for c in roots),
+        figures.total(amount(c, base_year) for c in roots),
+    )
+    return [total, *rows] if rows else []
+
+
+def expenditure_summary(*, bureau: Bureau, fiscal_year: int, base_year: int) -> list[ComparisonRow]:
+    """세출총괄: each division's budget this year (sum of its lines' 당초예산) against the comparison
+    year's 최종예산 (B), with that year's 본예산 beside it."""
+    this_year = dict(
+        BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year)
+        .values_list("division")
+        .annotate(total=Sum("original_budget"))
+    )
+    base = {b.division_id: b for b in DivisionBudget.objects.filter(division__bureau=bureau, fiscal_year=base_year)}
+    rows = []
+    for division in bureau.divisions.order_by("order"):
+        prior = base.get(division.pk)
+        rows.append(
+            ComparisonRow(
+                division.name,
+                1,
+                this_year.get(division.pk),
+                prior and prior.final_budget,
+                base_original=prior and prior.original_budget,
+            )
+        )
+    if not rows:
+        return []
+    total = ComparisonRow(
+        _("계"),
+        0,
+        figures.total(r.current for r in rows),
+        figures.total(r.base for r in rows),
+        base_original=figures.total(r.base_original for r in rows),
+    )
+    return [total, *rows]
+
+
+def fiscal_year_latest(*, bureau: Bureau) -> int | None:
+    """The latest fiscal year for which the bureau has budget lines."""
+    return BudgetLine.objects.filter(division__bureau=bureau).aggregate(latest=Max("fiscal_year"))["latest"]
+
+
+@dataclass
+class PaceCurve:
+    """The cumulative disbursement rate the bureau expects at the end of each month of a fiscal year."""
+
+    fiscal_year: int
+    points: list[Decimal]  # months 1 … 12
+    set_months: list[int]  # the months the bureau set; the others lie on a straight line between them
+
+    @property
+    def is_straight_line(self) -> bool:
+        return not self.set_months
+
+    def at(self, months: int) -> Decimal:
+        return figures.pace_at(self.points, months)
+
+    @property
+    def months(self) -> list[tuple[int, Decimal, bool]]:
+        """(month, expected rate, set by the bureau) for each month, for the pace table."""
+        return [(m, rate, m in self.set_months) for m, rate in enumerate(self.points, start=1)]
+
+
+def pace_curve(*, bureau: Bureau, fiscal_year: int) -> PaceCurve:
+    """The bureau's pace for a year: its monthly targets (BudgetPaceTarget), else month × 100 ÷ 12."""
+    targets = dict(
+        BudgetPaceTarget.objects.filter(bureau=bureau, fiscal_year=fiscal_year).values_list("month", "target_rate")
+    )
+    return PaceCurve(fiscal_year, figures.pace_curve(targets), sorted(targets))

@@ -1,0 +1,30 @@
+"""What every internal budget page checks first: the person may read internal pages, the division named
+in the address is one they may read, and the fiscal year asked for is a number."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from budget.selectors.execution import fiscal_year_latest
+from staffing.models import Division
+from staffing.permissions import VIEW, can_view_internal, restrict
+
+
+def internal_only(request) -> None:
+    if not can_view_internal(request.user):
+        raise PermissionDenied
+
+
+def division_or_404(request, code) -> Division:
+    """The division named in the URL, among those the person may read (another bureau's is a 404)."""
+    return get_object_or_404(restrict(Division.objects.all(), request.user, VIEW), code=code)
+
+
+def fiscal_year_of(request, bureau) -> int:
+    """?year=, else the bureau's latest fiscal year, else this year; not a number: 404."""
+    try:
+        return int(request.GET.get("year") or fiscal_year_latest(bureau=bureau) or datetime.date.today().year)
+    except ValueError:
+        raise Http404 from None

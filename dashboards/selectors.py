@@ -1,0 +1,296 @@
+"""The dashboards' reads: the date a dashboard shows, the headline and the lines or divisions against the
+pace, the monthly series for the charts, and month against month. The money comes from budget's
+selectors; every derived figure from civicbureau.figures."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budget.models import BudgetAdjustment, BudgetLine, ExecutionSnapshot
+from budget.selectors.execution import (
+    ExecutionRow,
+    ExecutionTable,
+    PaceCurve,
+    ProgramRef,
+    execution_latest_date,
+    execution_table,
+    fiscal_year_latest,
+    pace_curve,
+)
+from civicbureau import figures
+from staffing.models import Bureau, Division
+
+
+@dataclass(frozen=True)
+class DashboardDate:
+    """The date a person asked for and the date of the figures shown: the latest recorded at or before it."""
+
+    fiscal_year: int | None
+    requested: datetime.date | None
+    as_of: datetime.date | None
+
+    @property
+    def months_elapsed(self) -> int | None:
+        return None if self.as_of is None else figures.months_elapsed(self.as_of)
+
+    @property
+    def is_earlier_than_requested(self) -> bool:
+        return self.requested is not None and self.as_of is not None and self.as_of != self.requested
+
+
+def dashboard_date(*, bureau: Bureau, requested: datetime.date | None = None) -> DashboardDate:
+    """With a date, its fiscal year (the calendar year) and the latest execution date at or before it;
+    without one, the latest fiscal year and its latest execution date."""
+    fiscal_year = requested.year if requested else fiscal_year_latest(bureau=bureau)
+    if fiscal_year is None:
+        return DashboardDate(None, requested, None)
+    return DashboardDate(
+        fiscal_year, requested, execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=requested)
+    )
+
+
+@dataclass
+class SeriesPoint:
+    """The cumulative position at the end of a month, taken from a real snapshot (its date is `as_of`)."""
+
+    month: int
+    as_of: datetime.date
+    authority: int
+    disbursements: int
+    pace: Decimal
+
+    @property
+    def rate(self) -> Decimal | None:
+        return figures.execution_rate(self.disbursements, self.authority)
+
+    @property
+    def pace_gap(self) -> Decimal | None:
+        return figures.percentage_points(self.rate, self.pace)
+
+
+@dataclass
+class Series:
+    """One line of the pace chart: a division (or the bureau) month by month, only where snapshots exist."""
+
+    code: str
+    name: str
+    points: list[SeriesPoint]
+
+
+def execution_series(*, table: ExecutionTable, until: datetime.date, pace: PaceCurve) -> list[Series]:
+    """Cumulative disbursement rate by month for each division of an execution table, from the snapshots.
+
+    A month has a point only when a snapshot is dated in the span it covers (figures.months_elapsed); the
+    point is the latest such snapshot, each line taken at its latest snapshot at or before that date, and
+    예산현액 at that date. No monthly split is ever made up: with one snapshot there is one point.
+    Two queries (snapshots, adjustments), whatever the number of lines and months.
+    """
+    lines = [row for row in table.rows if row.level == "line"]
+    line_ids = [row.line_id for row in lines]
+    snapshots: dict[int, list] = {}
+    for line_id, as_of, disbursements in (
+        ExecutionSnapshot.objects.filter(budget_line__in=line_ids, as_of__lte=until)
+        .order_by("as_of")
+        .values_list("budget_line_id", "as_of", "disbursements")
+    ):
+        snapshots.setdefault(line_id, []).append((as_of, disbursements))
+    adjustments: dict[int, list] = {}
+    for line_id, effective_on, amount in BudgetAdjustment.objects.filter(budget_line__in=line_ids).values_list(
+        "budget_line_id", "effective_on", "amount"
+    ):
+        adjustments.setdefault(line_id, []).append((effective_on, amount))
+
+    groups: dict[str, list[ExecutionRow]] = {}
+    for line in lines:
+        groups.setdefault(line.division_code, []).append(line)
+    names = {row.code: row.name for row in table.rows if row.level == "division"}
+    series = []
+    for code, group_lines in groups.items():
+        dates = sorted({as_of for line in group_lines for as_of, _ in snapshots.get(line.line_id, [])})
+        month_dates: dict[int, datetime.date] = {}
+        for day in dates:  # the latest snapshot date within each month's span
+            month_dates[figures.months_elapsed(day)] = day
+        points = []
+        for month, day in sorted(month_dates.items()):
+            if month == 0:
+                continue  # January's first days: no month has closed yet
+            disbursed = [
+                next((amount for as_of, amount in reversed(snapshots.get(line.line_id, [])) if as_of <= day), 0)
+                for line in group_lines
+            ]
+            authority = [
+                figures.budget_authority(line.original, [a for on, a in adjustments.get(line.line_id, []) if on <= day])
+                for line in group_lines
+            ]
+            points.append(SeriesPoint(month, day, figures.total(authority), figures.total(disbursed), pace.at(month)))
+        series.append(Series(code, names[code], points))
+    return series
+
+
+@dataclass
+class ExecutionDashboard:
+    """What a manager sees of the money at a date: the headline row, the rows under it, the pace."""
+
+    date: DashboardDate
+    pace: PaceCurve | None
+    total: ExecutionRow | None
+    rows: list[ExecutionRow]  # lines (division dashboard) or divisions (bureau dashboard)
+    series: list[Series]
+    programs: list[ProgramRef] = field(default_factory=list)  # the division's programs, in the report's order
+
+    @property
+    def as_of(self) -> datetime.date | None:
+        return self.date.as_of
+
+    @property
+    def pace_now(self) -> Decimal | None:
+        return self.total.pace if self.total else None
+
+    @property
+    def lagging(self) -> list[ExecutionRow]:
+        """The rows behind the pace, the furthest behind first."""
+        return sorted((r for r in self.rows if r.is_lagging), key=lambda r: (r.pace_gap, r.division_order))
+
+    @property
+    def obligations_reported(self) -> int:
+        return sum(1 for r in self.rows if r.obligations is not None)
+
+    @property
+    def older_rows(self) -> list[ExecutionRow]:
+        """Lines whose latest figures are older than the dashboard's date (or missing)."""
+        return [r for r in self.rows if r.level == "line" and r.snapshot_as_of != self.as_of]
+
+
+def _dashboard(*, bureau: Bureau, requested: datetime.date | None, division: Division | None) -> ExecutionDashboard:
+    date = dashboard_date(bureau=bureau, requested=requested)
+    if date.as_of is None:
+        return ExecutionDashboard(date, None, None, [], [])
+    pace = pace_curve(bureau=bureau, fiscal_year=date.fiscal_year)
+    table = execution_table(bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, division=division)
+    expected = pace.at(date.months_elapsed)
+    for row in table.rows:
+        row.pace = expected
+    series = execution_series(table=table, until=date.as_of, pace=pace)
+    if division is None:
+        return ExecutionDashboard(date, pace, table.total, [r for r in table.rows if r.level == "division"], series)
+    programs: dict[int, list[ProgramRef]] = {}
+    order: list[ProgramRef] = []  # the query's order: direction, then program number
+    for line_id, program_id, title in (
+        BudgetLine.objects.filter(division=division, fiscal_year=date.fiscal_year, program_rows__isnull=False)
+        .order_by("program_rows__program__core_task__direction__number", "program_rows__program__number")
+        .values_list("pk", "program_rows__program", "program_rows__program__title")
+        .distinct()
+    ):
+        programs.setdefault(line_id, []).append(ProgramRef(program_id, title))
+        order.append(ProgramRef(program_id, title))
+    lines = [r for r in table.rows if r.level == "line"]
+    for row in lines:
+        row.programs = programs.get(row.line_id, [])
+    total = next((r for r in table.rows if r.level == "division"), None)
+    return ExecutionDashboard(date, pace, total, lines, series, list(dict.fromkeys(order)))
+
+
+def division_dashboard(*, division: Division, as_of: datetime.date | None = None) -> ExecutionDashboard:
+    """A division's money at a date: its total, each of its lines with both rates and the gap to the pace,
+    and its cumulative disbursement rate month by month. Query count is flat in lines and months."""
+    return _dashboard(bureau=division.bureau, requested=as_of, division=division)
+
+
+def bureau_dashboard(*, bureau: Bureau, as_of: datetime.date | None = None) -> ExecutionDashboard:
+    """The bureau's money at a date: its total (the report's 합계), each division with the gap to the pace
+    (ranked, furthest behind first), and each division's cumulative rate month by month."""
+    dashboard = _dashboard(bureau=bureau, requested=as_of, division=None)
+    dashboard.rows.sort(
+        key=lambda r: (r.pace_gap is None, r.pace_gap if r.pace_gap is not None else 0, r.division_order)
+    )
+    return dashboard
+
+
+@dataclass
+class ExecutionChangeRow:
+    """A line (or division, or total) at two dates; the change is None where the earlier date has no figure."""
+
+    later: ExecutionRow
+    earlier: ExecutionRow | None
+
+    @property
+    def name(self) -> str:
+        return self.later.name
+
+    @property
+    def level(self) -> str:
+        return self.later.level
+
+    def _earlier(self, attribute):
+        return None if self.earlier is None else getattr(self.earlier, attribute)
+
+    @property
+    def authority_change(self) -> int | None:
+        return figures.change(self.later.authority, self._earlier("authority"))
+
+    @property
+    def obligations_change(self) -> int | None:
+        return figures.change(self.later.obligations, self._earlier("obligations"))
+
+    @property
+    def disbursements_change(self) -> int | None:
+        return figures.change(self.later.disbursements, self._earlier("disbursements"))
+
+    @property
+    def obligation_rate_change(self) -> Decimal | None:
+        return figures.percentage_points(self.later.obligation_rate, self._earlier("obligation_rate"))
+
+    @property
+    def rate_change(self) -> Decimal | None:
+        return figures.percentage_points(self.later.rate, self._earlier("rate"))
+
+
+@dataclass
+class ExecutionChange:
+    """What changed between two dates of one fiscal year (each the latest recorded at or before it)."""
+
+    earlier: DashboardDate
+    later: DashboardDate
+    rows: list[ExecutionChangeRow]
+
+    @property
+    def earlier_missing(self) -> bool:
+        return self.earlier.as_of is None
+
+    @property
+    def same_snapshot(self) -> bool:
+        return self.earlier.as_of is not None and self.earlier.as_of == self.later.as_of
+
+
+def execution_change(
+    *, bureau: Bureau, earlier: datetime.date, later: datetime.date, division: Division | None = None
+) -> ExecutionChange:
+    """Per line (and division, and total): 예산현액, obligations, disbursements and both rates at two dates
+    of the same fiscal year, with the change in won and in percentage points. A line with no snapshot at
+    or before the earlier date has no change (not a change from zero): the snapshots are cumulative, so
+    the missing figure is unknown, not nil."""
+    later_date = dashboard_date(bureau=bureau, requested=later)
+    earlier_as_of = execution_latest_date(bureau=bureau, fiscal_year=later_date.fiscal_year, on_or_before=earlier)
+    earlier_date = DashboardDate(later_date.fiscal_year, earlier, earlier_as_of)
+    if later_date.as_of is None:
+        return ExecutionChange(earlier_date, later_date, [])
+    later_rows = execution_table(
+        bureau=bureau, fiscal_year=later_date.fiscal_year, as_of=later_date.as_of, division=division
+    ).rows
+    earlier_rows = {}
+    if earlier_as_of is not None:
+        earlier_table = execution_table(
+            bureau=bureau, fiscal_year=later_date.fiscal_year, as_of=earlier_as_of, division=division
+        )
+        earlier_lines = [r for r in earlier_table.rows if r.level == "line"]
+        unknown = {r.division_code for r in earlier_lines if r.snapshot_as_of is None}
+        for row in earlier_table.rows:
+            if row.level == "line" and row.snapshot_as_of is None:
+                continue  # no figure yet at the earlier date: unknown, so no change is shown
+            if row.level == "division" and row.code in unknown or row.level == "total" and unknown:
+                continue  # a sum over an unknown figure would mislead
+            earlier_rows[(row.level, row.code)] = row
+    rows = [ExecutionChangeRow(row, earlier_rows.get((row.level, row.code))) for row in later_rows]
+    if division is not None:
+        rows = [r for r in rows if r.level != "total"]
+    return ExecutionChange(earlier_date, later_date, rows)

@@ -1,0 +1,98 @@
+"""The dashboards' tables (django-tables2): a division's lines and the bureau's divisions against the pace,
+and month against month. Rows come ready-made from dashboards.selectors."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from civicbureau import display
+from civicbureau.tables import FiguresTable, MoneyColumn, RateColumn
+
+
+def _row_class(record):
+    return "lagging" if record.is_lagging else ""
+
+
+class DashboardFiguresTable(FiguresTable):
+    """The dashboards' rows (a line or a division): 당초예산, 예산현액, 원인행위, 지출액, 잔액, both rates and
+    the gap to the pace, after the row's name (each table declares its own `name` column)."""
+
+    original = MoneyColumn(verbose_name=_("당초예산"))
+    authority = MoneyColumn(verbose_name=_("예산현액"))
+    obligations = MoneyColumn(verbose_name=_("원인행위"))
+    disbursements = MoneyColumn(verbose_name=_("지출액"))
+    balance = MoneyColumn(verbose_name=_("잔액"))
+    obligation_rate = RateColumn(verbose_name=_("집행률(원인행위)"))
+    rate = RateColumn(verbose_name=_("집행률(지출)"))
+    pace_gap = RateColumn(verbose_name=_("목표 대비"), unit=display.PERCENTAGE_POINTS, attrs={"td": {"class": "gap"}})
+
+    class Meta(FiguresTable.Meta):
+        orderable = True
+        sequence = ("name", "...")
+        row_attrs = {"class": _row_class, "data-code": lambda record: record.code}
+
+
+class ExecutionLineTable(DashboardFiguresTable):
+    """The division dashboard's budget lines."""
+
+    name = tables.Column(verbose_name=_("세부사업"), order_by=("division_order", "name"))
+
+    class Meta(DashboardFiguresTable.Meta):
+        attrs = {"class": "figures", "id": "lines"}
+        empty_text = _("조건에 맞는 세부사업이 없습니다.")
+
+    def render_name(self, value, record):
+        notes = []
+        if record.programs:
+            notes.append(format_html('<span class="sub">{}</span>', ", ".join(p.title for p in record.programs)))
+        if record.is_basic_expense:
+            notes.append(format_html('<span class="sub">{}</span>', _("기본경비")))
+        return format_html("{}{}", value, format_html_join("", "<br>{}", ((n,) for n in notes)))
+
+
+class DivisionExecutionTable(DashboardFiguresTable):
+    """The bureau dashboard: each division side by side, ranked by the gap to the pace."""
+
+    name = tables.Column(verbose_name=_("과"), order_by=("division_order",))
+
+    class Meta(DashboardFiguresTable.Meta):
+        attrs = {"class": "figures", "id": "divisions"}
+
+    def __init__(self, *args, linked=(), as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.linked = set(linked)
+        self.as_of = as_of
+
+    def render_name(self, value, record):
+        if record.code not in self.linked:
+            return value
+        url = reverse("dashboards:division_dashboard", args=[record.code])
+        if self.as_of:
+            url += f"?as_of={self.as_of:%Y-%m-%d}"
+        return format_html('<a href="{}">{}</a>', url, value)
+
+
+class ExecutionChangeTable(FiguresTable):
+    """Month against month: each row at both dates, the change in won and in percentage points."""
+
+    name = tables.Column(verbose_name=_("구분"), orderable=False)
+    authority_change = MoneyColumn(verbose_name=_("예산현액 증감"), orderable=False)
+    earlier_obligations = MoneyColumn(
+        verbose_name=_("원인행위 (이전)"), accessor="earlier__obligations", orderable=False
+    )
+    later_obligations = MoneyColumn(verbose_name=_("원인행위 (이후)"), accessor="later__obligations", orderable=False)
+    obligations_change = MoneyColumn(verbose_name=_("원인행위 증감"), orderable=False)
+    earlier_disbursements = MoneyColumn(
+        verbose_name=_("지출액 (이전)"), accessor="earlier__disbursements", orderable=False
+    )
+    later_disbursements = MoneyColumn(verbose_name=_("지출액 (이후)"), accessor="later__disbursements", orderable=False)
+    disbursements_change = MoneyColumn(verbose_name=_("지출액 증감"), orderable=False)
+    earlier_rate = RateColumn(verbose_name=_("집행률 (이전)"), accessor="earlier__rate", orderable=False)
+    later_rate = RateColumn(verbose_name=_("집행률 (이후)"), accessor="later__rate", orderable=False)
+    rate_change = RateColumn(verbose_name=_("집행률 증감"), unit=display.PERCENTAGE_POINTS, orderable=False)
+
+    class Meta(FiguresTable.Meta):
+        attrs = {"class": "figures", "id": "changes"}
+        row_attrs = {"class": lambda record: f"level-{record.level}", "data-code": lambda record: record.later.code}
+        orderable = False

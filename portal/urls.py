@@ -1,0 +1,14 @@
+from django.urls import path, re_path
+
+from portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisation/", views.organisation, name="organisation"),
+    re_path(
+        r"^organisation/(?P<name>headcount|revenue|expenditure)\.(?P<fmt>csv|json)$",
+        views.organisation_file,
+        name="organisation_file",
+    ),
+]

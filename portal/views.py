@@ -1,0 +1,108 @@
+"""The first pages a visitor meets: the bureau at a glance (home) and its organisation (divisions and duties,
+headcount by grade, 세입총괄 and 세출총괄) with their open data; approved figures only, read through the
+same public selectors as every public page."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from budget.exports.open_data import comparison_dataset
+from budget.selectors.execution import fiscal_year_latest
+from budget.selectors.public import (
+    public_execution_table,
+    public_expenditure_summary,
+    public_revenue_summary,
+)
+from budget.tables import ComparisonTable, ExpenditureTable
+from civicbureau import display, open_data
+from civicbureau.publication import public_cacheable
+from staffing.exports.open_data import headcount_dataset
+from staffing.permissions import can_export_briefing
+from staffing.selectors import bureau_default, division_list, public_headcount_table
+from staffing.tables import HeadcountGradeTable
+
+
+@public_cacheable
+def home(request):
+    """The bureau as of its latest figures: divisions, headcount and the execution table (approved figures only)."""
+    bureau = bureau_default()
+    context = {"bureau": bureau, "can_export_briefing": can_export_briefing(request.user)}
+    fiscal_year = bureau and fiscal_year_latest(bureau=bureau)
+    if fiscal_year:
+        context.update(
+            divisions=division_list(bureau=bureau),
+            headcount=public_headcount_table(bureau=bureau),
+            execution=public_execution_table(bureau=bureau, fiscal_year=fiscal_year),
+        )
+    return render(request, "portal/home.html", context)
+
+
+def _bureau_year():
+    bureau = bureau_default()
+    if bureau is None:
+        raise Http404(_("아직 자료가 없습니다."))
+    return bureau, fiscal_year_latest(bureau=bureau)
+
+
+@public_cacheable
+def organisation(request):
+    bureau, year = _bureau_year()
+    headcount = public_headcount_table(bureau=bureau)
+    context = {
+        "bureau": bureau,
+        "divisions": division_list(bureau=bureau),
+        "headcount": headcount,
+        "headcount_table": HeadcountGradeTable(
+            headcount,
+            caption=_("인력 (정원/현원) %(line)s") % {"line": display.as_of_line(headcount.as_of, display.PERSONS)},
+        )
+        if headcount.as_of
+        else None,
+        "fiscal_year": year,
+    }
+    if year:
+        revenue_as_of, revenue = public_revenue_summary(bureau=bureau, fiscal_year=year)
+        expenditure_as_of, expenditure = public_expenditure_summary(bureau=bureau, fiscal_year=year)
+        labels = {"current_label": _("%(year)s년(A)") % {"year": year}}
+        if revenue:
+            context["revenue_table"] = ComparisonTable(
+                revenue,
+                base_label=_("%(year)s년(B)") % {"year": year - 1},
+                caption=_("세입총괄 %(line)s")
+                % {"line": display.as_of_line(revenue_as_of, display.THOUSAND_WON, display.PERCENT)},
+                **labels,
+            )
+        if expenditure:
+            context["expenditure_table"] = ExpenditureTable(
+                expenditure,
+                base_year=year - 1,
+                caption=_("세출총괄 %(line)s")
+                % {"line": display.as_of_line(expenditure_as_of, display.THOUSAND_WON, display.PERCENT)}
+                if expenditure_as_of
+                else _("세출총괄"),
+                **labels,
+            )
+    return render(request, "portal/organisation.html", context)
+
+
+def _file(name, fmt):
+    bureau, year = _bureau_year()
+    if name == "headcount":
+        table = public_headcount_table(bureau=bureau)
+        if table.as_of is None:
+            raise Http404(_("승인된 인력 자료가 없습니다."))
+        return open_data.response(headcount_dataset(table, total_label=_("계")), fmt)
+    if not year:
+        raise Http404(_("아직 자료가 없습니다."))
+    if name == "revenue":
+        as_of, rows = public_revenue_summary(bureau=bureau, fiscal_year=year)
+        dataset = comparison_dataset("revenue", "세입총괄", rows, fiscal_year=year, as_of=as_of)
+    else:
+        as_of, rows = public_expenditure_summary(bureau=bureau, fiscal_year=year)
+        dataset = comparison_dataset("expenditure", "세출총괄", rows, fiscal_year=year, as_of=as_of, expenditure=True)
+    return open_data.response(dataset, fmt)
+
+
+@public_cacheable
+def organisation_file(request, name, fmt):
+    return _file(name, fmt)
