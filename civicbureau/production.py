@@ -42,10 +42,7 @@ MIDDLEWARE = [*MIDDLEWARE]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
 )
-STORAGES = {
-    **STORAGES_DEFAULT,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+STORAGES = {**STORAGES_DEFAULT, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # One cache for every server process: the figures kept by publication.figures_cached, the public responses

@@ -8,11 +8,7 @@ from django.utils.translation import gettext as _
 
 from budget.exports.open_data import comparison_dataset
 from budget.selectors.execution import fiscal_year_latest
-from budget.selectors.public import (
-    public_execution_table,
-    public_expenditure_summary,
-    public_revenue_summary,
-)
+from budget.selectors.public import public_execution_table, public_expenditure_summary, public_revenue_summary
 from budget.tables import ComparisonTable, ExpenditureTable
 from civicbureau import display, open_data
 from civicbureau.publication import public_cacheable

@@ -12,9 +12,7 @@ from budget.selectors import execution
 from civicbureau import open_data
 from reports.rows import BriefingError, briefing_build
 from reports.writer import briefing_workbook
-from staffing.permissions import (
-    can_export_briefing,
-)
+from staffing.permissions import can_export_briefing
 from staffing.selectors import bureau_default
 
 

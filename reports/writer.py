@@ -19,20 +19,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from civicbureau import display
-from reports.rows import (
-    AMOUNT,
-    COUNT,
-    HEADER,
-    MONTH,
-    NOTE,
-    QUANTITY,
-    RATE,
-    TITLE,
-    UNIT_LINE,
-    Briefing,
-    Cell,
-    Sheet,
-)
+from reports.rows import AMOUNT, COUNT, HEADER, MONTH, NOTE, QUANTITY, RATE, TITLE, UNIT_LINE, Briefing, Cell, Sheet
 
 FONT_NAME = "맑은 고딕"  # Malgun Gothic: the Korean font every Office installation prints with
 AMOUNT_FORMAT = '#,##0;"△"#,##0;0'

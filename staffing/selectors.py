@@ -7,14 +7,7 @@ from django.db.models import Max, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
-from staffing.models import (
-    Bureau,
-    Division,
-    DivisionDuty,
-    Grade,
-    HeadcountEntry,
-    PartTimeStaff,
-)
+from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff
 
 
 @dataclass(frozen=True)

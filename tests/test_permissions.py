@@ -53,7 +53,7 @@ READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
     "budget:line_history", "programs:consistency", "budget:adjustment_list", "programs:schedule_progress_list",
     "programs:indicator_list",
-    # dashboards (who may open them: tests/test_dashboard_permissions.py)
+    # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
     "dashboards:division_changes",
     # public pages and open data (anyone; approved figures only)

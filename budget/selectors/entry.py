@@ -5,16 +5,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    Sum,
-)
+from django.db.models import Count, Sum
 
-from budget.models import (
-    BudgetLine,
-    DivisionMonth,
-    ExecutionSnapshot,
-)
+from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
 from budget.selectors.execution import budget_line_figures
 from civicbureau import figures
 from staffing.models import Bureau

@@ -6,15 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    BigIntegerField,
-    DateField,
-    Max,
-    OuterRef,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import BigIntegerField, DateField, Max, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -135,7 +127,7 @@ def budget_line_adjustments(*, lines, as_of: datetime.date):
     return lines.annotate(
         adjustment_total=Coalesce(
             Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
-        ),
+        )
     )
 
 

@@ -6,12 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from budget.models import (
-    BudgetAdjustment,
-    BudgetLine,
-    DivisionMonth,
-    ExecutionSnapshot,
-)
+from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
 from civicbureau import display
 
 

@@ -3,19 +3,10 @@ public; only its last approved revision is), for one bureau and for the whole ci
 
 import datetime
 
-from django.db.models import (
-    Count,
-    Max,
-    Sum,
-)
+from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext_lazy as _
 
-from budget.models import (
-    BudgetLine,
-    DivisionBudget,
-    ExecutionSnapshot,
-    RevenueAmount,
-)
+from budget.models import BudgetLine, DivisionBudget, ExecutionSnapshot, RevenueAmount
 from budget.selectors.execution import (
     ComparisonRow,
     ExecutionRow,

@@ -10,19 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from budget import services
-from budget.forms import (
-    BudgetAdjustmentForm,
-)
+from budget.forms import BudgetAdjustmentForm
 from budget.models import BudgetLine
 from budget.selectors import entry
 from budget.views.access import fiscal_year_of, internal_only
 from civicbureau.entry import EntryError, form_problems
-from staffing.permissions import (
-    VIEW,
-    can_edit_division,
-    membership_of,
-    restrict,
-)
+from staffing.permissions import VIEW, can_edit_division, membership_of, restrict
 from staffing.selectors import bureau_default
 
 

@@ -15,11 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budget import services
-from budget.forms import (
-    ExecutionRowFormSet,
-    ImportForm,
-    ReasonForm,
-)
+from budget.forms import ExecutionRowFormSet, ImportForm, ReasonForm
 from budget.importers.monthly import execution_import, template_csv, template_xlsx
 from budget.models import DivisionMonth
 from budget.selectors import entry
@@ -27,11 +23,7 @@ from budget.views.access import division_or_404, fiscal_year_of, internal_only
 from civicbureau import open_data
 from civicbureau.entry import EntryError, formset_problems
 from civicbureau.forms import VersionForm
-from staffing.permissions import (
-    can_approve,
-    can_edit_division,
-    membership_of,
-)
+from staffing.permissions import can_approve, can_edit_division, membership_of
 from staffing.selectors import bureau_default
 
 IMPORT_SESSION_KEY = "execution_import"

@@ -7,10 +7,7 @@ from budget.models import BudgetLine, DivisionMonth
 from budget.selectors import history
 from budget.tables import HistoryTable
 from budget.views.access import division_or_404, internal_only
-from staffing.permissions import (
-    VIEW,
-    restrict,
-)
+from staffing.permissions import VIEW, restrict
 
 
 @login_required

@@ -11,9 +11,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from budget.exports.open_data import execution_dataset, fiscal_data_package
-from budget.forms import (
-    ExecutionPeriodForm,
-)
+from budget.forms import ExecutionPeriodForm
 from budget.selectors import public
 from budget.tables import CityLineTable, ExecutionStatusTable
 from civicbureau import display, open_data

@@ -10,8 +10,8 @@ from bench.city import Scale, city_generate
 from budget.models import BudgetLine, ExecutionSnapshot
 from budget.views.public import CITY_PAGE_SIZE
 from civicbureau import display
+from tests.budget.test_public_execution import REPORT_ROWS
 from tests.html_tables import table
-from tests.test_public_execution import REPORT_ROWS
 
 pytestmark = pytest.mark.django_db
 URL = reverse("budget:city_execution")

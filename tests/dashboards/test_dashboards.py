@@ -1,6 +1,6 @@
 """The managers' dashboards: figures against the report, pace and lagging, time, the month-against-month
 view, schedule, people, centres, filters and sorting. Permissions are in test_permissions.py and query
-counts in test_dashboard_queries.py."""
+counts in tests/dashboards/test_queries.py."""
 
 import datetime
 import re
