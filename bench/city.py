@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from openpyxl import Workbook
 
-from budget.importers.monthly import template_rows
+from budget.exports.sheet import LAYOUT, template_rows
 from budget.models import BudgetLine, ExecutionSnapshot
 from budget.selectors.entry import division_month_grid
 from civicbureau import figures
@@ -141,18 +141,18 @@ def correction_sheet(division, as_of: datetime.date) -> tuple[bytes, int]:
     won (a correction within the obligations): an import of it changes every row. Returns the file and its
     number of rows."""
     rows = template_rows(division_month_grid(division=division, as_of=as_of))
-    for row in rows[1:]:
+    for row in rows:
         row[8] = max(0, row[8] - 1_000)
-    workbook = (
-        Workbook()
-    )  # as Excel saves a sheet: with its <dimension> (write-only mode leaves it out, and the reader then parses twice)
+    # as Excel saves a sheet: with its <dimension> (write-only mode leaves it out, and the reader then parses twice)
+    workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "실적"
+    sheet.title = LAYOUT.sheet
+    sheet.append([c.header for c in LAYOUT.columns])
     for row in rows:
         sheet.append(row)
     buffer = BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue(), len(rows) - 1
+    return buffer.getvalue(), len(rows)
 
 
 def _snapshots(rng, lines):

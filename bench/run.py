@@ -379,11 +379,11 @@ def measure_import(scale) -> dict:
     the division-month's version and a history row per line included.
 
     - "city month": every synthetic division's sheet for ’22. 8. 31. (the city's month, one sheet a division);
-    - "largest sheet": one sheet at the importer's cap (MAX_ROWS lines) for a synthetic large division,
+    - "largest sheet": one sheet at the importer's cap (LAYOUT.max_rows lines) for a synthetic large division,
       imported three times (each a new correction of every line), the median reported.
     A staff member enters their own division only, and a division's sheet is capped, so no single sheet
     holds the city's 5,400 lines; the per-row rate is read from the largest sheet."""
-    from budget.importers.monthly import MAX_ROWS
+    from budget.exports.sheet import LAYOUT
     from staffing.models import Division
 
     files = []
@@ -402,7 +402,7 @@ def measure_import(scale) -> dict:
             order=n,
             original_budget=1_000_000_000,
         )
-        for n in range(1, MAX_ROWS + 1)
+        for n in range(1, LAYOUT.max_rows + 1)
     )
     ExecutionSnapshot.objects.bulk_create(  # the month as entered before: the sheet corrects every line
         ExecutionSnapshot(budget_line=line, as_of=IMPORT_AS_OF, obligations=600_000_000, disbursements=500_000_000)

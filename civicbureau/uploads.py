@@ -1,12 +1,20 @@
-"""Uploaded files screened before anything parses them: a file over the size limit, and an xlsx (a zip of
-XML) that would unpack to too much or whose XML has a DTD (entity expansion, external entities), are
-refused with a message saying why. openpyxl parses sheets with defusedxml as a second line."""
+"""Uploaded spreadsheets, for every import: screened before anything parses them (a file over the size
+limit, and an xlsx, a zip of XML, that would unpack to too much or whose XML has a DTD: entity expansion,
+external entities), then read into rows of cells keyed by column (read_rows), refusing formulas and
+files past a row limit, with a message naming the row. openpyxl parses sheets with defusedxml as a
+second line."""
 
+import csv
+import datetime
 import io
 import re
 import zipfile
+from dataclasses import dataclass, field
 
+import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from civicbureau.entry import Problem
 
@@ -90,3 +98,192 @@ def check_zip(content: bytes) -> None:
                         _("xlsx 파일에 DTD(엔터티 선언)가 있어 받지 않습니다: %(entry)s")
                         % {"entry": info.filename[:80]},
                     )
+
+
+# -- reading a sheet into rows ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column of a template: its key, its header, whether the import reads it back, whether people fill
+    it in (highlighted in the template), and how the template shows it."""
+
+    key: str
+    header: str
+    read: bool = False
+    input: bool = False
+    width: int = 16
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """A template and what its import expects: the sheet, the columns (the first read column names a
+    problem of the whole file), how many rows at most, what to say when the file has no rows, and the
+    notes the template's second sheet gives."""
+
+    sheet: str
+    columns: tuple[SheetColumn, ...]
+    max_rows: int
+    empty_message: str
+    no_rows_message: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """A header as the template writes it, or its key, → the key."""
+        return {c.header: c.key for c in self.columns} | {c.key: c.key for c in self.columns}
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns if c.read)
+
+
+@dataclass
+class SheetRow:
+    number: int  # the spreadsheet's own row number (the header is row 1)
+    cells: dict  # column key → raw value (None for empty)
+    formulas: set = field(default_factory=set)  # column keys whose cell holds a formula
+
+
+def is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_formula_text(value) -> bool:
+    return isinstance(value, str) and value.strip().startswith("=")
+
+
+def _file_problem(layout: SheetLayout, row: str, message) -> FileError:
+    return FileError(Problem(row, layout.required[0], str(message)))
+
+
+def _header_map(layout: SheetLayout, header: list, row_number: int) -> dict[int, str]:
+    mapping = {}
+    for index, value in enumerate(header):
+        key = layout.headers.get(str(value).strip()) if value is not None else None
+        if key:
+            mapping[index] = key
+    missing = [key for key in layout.required if key not in mapping.values()]
+    if missing:
+        message = _("머리글에 이 열이 없습니다 (내려받은 서식의 머리글을 그대로 두세요).")
+        raise FileError(Problem(f"{row_number}행", missing[0], message))
+    return mapping
+
+
+def _rows(layout: SheetLayout, records) -> list[SheetRow]:
+    """records: an iterator of (row number, list of values); stops with an error past the layout's maximum."""
+    header = None
+    rows = []
+    for number, values in records:
+        if all(is_empty(v) for v in values):
+            continue
+        if header is None:
+            header = _header_map(layout, values, number)
+            continue
+        if len(rows) >= layout.max_rows:
+            message = _("행이 너무 많습니다: 한 파일에 %(max)s행까지 받습니다.") % {"max": layout.max_rows}
+            raise _file_problem(layout, f"{number}행", message)
+        cells, formulas = {}, set()
+        for index, key in header.items():
+            value = values[index] if index < len(values) else None
+            cells[key] = value
+            if _is_formula_text(value):
+                formulas.add(key)
+        rows.append(SheetRow(number, cells, formulas))
+    if header is None:
+        raise _file_problem(layout, "1행", layout.empty_message)
+    if not rows:
+        raise _file_problem(layout, "2행", layout.no_rows_message)
+    return rows
+
+
+def _read_xlsx(layout: SheetLayout, content: bytes) -> list[SheetRow]:
+    """Formulas are read as formulas (data_only=False): a formula is refused, not its cached result,
+    which may be stale or missing in a file not saved by Excel."""
+    check_zip(content)
+    unreadable = _file_problem(layout, "1행", _("xlsx 파일로 읽을 수 없습니다."))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise unreadable from None
+    try:
+        sheet = workbook[layout.sheet] if layout.sheet in workbook.sheetnames else workbook.worksheets[0]
+        records = ((number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1))
+        try:
+            return _rows(layout, records)
+        except FileError:
+            raise
+        except Exception:  # read_only parses the sheet while iterating: a broken sheet fails here, not above
+            raise unreadable from None
+    finally:
+        workbook.close()
+
+
+def _read_csv(layout: SheetLayout, content: bytes) -> list[SheetRow]:
+    for encoding in ("utf-8-sig", "cp949"):  # Korean Excel saves CSV as cp949
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise _file_problem(layout, "1행", _("CSV 파일의 문자 인코딩을 알 수 없습니다 (UTF-8로 저장하세요)."))
+    reader = csv.reader(io.StringIO(text))
+    return _rows(layout, ((n, [v if v != "" else None for v in row]) for n, row in enumerate(reader, start=1)))
+
+
+def read_rows(content: bytes, filename: str, layout: SheetLayout) -> list[SheetRow]:
+    """An uploaded xlsx or csv as rows of cells keyed by column, after screening it; raises FileError."""
+    if not content:
+        raise _file_problem(layout, "1행", layout.empty_message)
+    check_size(len(content))  # the upload form checks too; this covers the management commands
+    if filename.lower().endswith(".csv"):
+        return _read_csv(layout, content)
+    if filename.lower().endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
+        return _read_xlsx(layout, content)
+    raise _file_problem(layout, "1행", _("xlsx 또는 csv 파일만 받습니다."))
+
+
+# -- writing a template --------------------------------------------------------------------------------
+
+HEADER_FILL = PatternFill("solid", fgColor="E8EEF5")
+INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+
+
+def template_xlsx(layout: SheetLayout, rows: list[list]) -> bytes:
+    """The template people fill in: the header, the rows, the input columns highlighted, the notes apart."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = layout.sheet
+    sheet.append([c.header for c in layout.columns])
+    for values in rows:
+        sheet.append(values)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for index, column in enumerate(layout.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if column.number_format:
+                cell.number_format = column.number_format
+            if column.input:
+                cell.fill = INPUT_FILL
+    sheet.freeze_panes = "C2"
+    notes = workbook.create_sheet("안내")
+    for line in layout.notes:
+        notes.append([str(line)])
+    notes.column_dimensions["A"].width = 100
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_csv(layout: SheetLayout, rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.header for c in layout.columns])
+    for values in rows:
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, datetime.date) else v for v in values])
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Korean text correctly

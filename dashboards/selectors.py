@@ -11,7 +11,6 @@ from budget.selectors.execution import (
     ExecutionRow,
     ExecutionTable,
     PaceCurve,
-    ProgramRef,
     execution_latest_date,
     execution_table,
     fiscal_year_latest,
@@ -19,6 +18,17 @@ from budget.selectors.execution import (
 )
 from civicbureau import figures
 from staffing.models import Bureau, Division
+
+
+@dataclass(frozen=True)
+class ProgramRef:
+    """A program a budget line belongs to (주요사업), as a dashboard names and filters it."""
+
+    pk: int
+    title: str
+
+    def __str__(self) -> str:
+        return self.title
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from budget.importers.monthly import MAX_ROWS
+from budget.exports.sheet import LAYOUT
 from civicbureau.demo import DEMO_DATA_DIR
 from tests.databases import (
     database_copy,
@@ -39,7 +39,7 @@ from tests.databases import (
     writes_begun,
 )
 
-IMPORT_ROWS = MAX_ROWS  # the importer's limit for one file
+IMPORT_ROWS = LAYOUT.max_rows  # the importer's limit for one file
 IMPORT_AS_OF = datetime.date(2022, 8, 31)
 # One synthetic division of IMPORT_ROWS budget lines with monthly figures (bench/city.py), a login of its
 # staff, and the month's sheet with every line corrected.

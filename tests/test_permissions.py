@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from budget.importers.monthly import template_xlsx
+from budget.exports.sheet import template_xlsx
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
 from budget.selectors.entry import division_month_grid
 from budget.services import ExecutionInput, division_month_submit, execution_month_save

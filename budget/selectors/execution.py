@@ -23,17 +23,6 @@ from civicbureau import figures
 from staffing.models import Bureau, Division
 
 
-@dataclass(frozen=True)
-class ProgramRef:
-    """A program a budget line belongs to (주요사업), as a dashboard names and filters it."""
-
-    pk: int
-    title: str
-
-    def __str__(self) -> str:
-        return self.title
-
-
 @dataclass
 class ExecutionRow:
     """A row of the execution table: the bureau total, a division or a budget line."""
@@ -50,7 +39,7 @@ class ExecutionRow:
     is_basic_expense: bool = False
     snapshot_as_of: datetime.date | None = None  # the line's own latest snapshot at or before the table's date
     pace: Decimal | None = None  # the expected rate at the table's date, where a page compares against it
-    programs: list["ProgramRef"] = field(default_factory=list)  # the programs a line is part of (division dashboard)
+    programs: list = field(default_factory=list)  # the programs a line is part of (set by the division dashboard)
     division_order: int = 0
     bureau_name: str = ""  # the city-wide table's lines name their bureau and division
     division_name: str = ""

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budget import services
+from budget.exports.sheet import template_csv, template_xlsx
 from budget.forms import ExecutionRowFormSet, ImportForm, ReasonForm
-from budget.importers.monthly import execution_import, template_csv, template_xlsx
+from budget.importers.monthly import execution_import
 from budget.models import DivisionMonth
 from budget.selectors import entry
 from budget.views.access import division_or_404, fiscal_year_of, internal_only

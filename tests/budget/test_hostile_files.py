@@ -13,7 +13,6 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from budget.importers import monthly
 from budget.importers.monthly import execution_import
 from civicbureau import uploads
 from civicbureau.uploads import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MAX_ZIP_ENTRIES
@@ -150,7 +149,7 @@ def test_the_messages_say_what_was_wrong():
 
 def test_without_the_zip_check_defusedxml_still_refuses_the_bomb(monkeypatch):
     """The second line: had the DTD check missed it, openpyxl's (defused) sheet parser refuses the entities."""
-    monkeypatch.setattr(monthly, "check_zip", lambda content: None)
+    monkeypatch.setattr(uploads, "check_zip", lambda content: None)
     start = time.perf_counter()
     result = execution_import(
         user=staff(), content=FIXTURES["billion laughs in sheet1.xml"][0](valid_xlsx()), filename="x.xlsx", dry_run=True

@@ -9,14 +9,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from budget.importers.monthly import COLUMNS, execution_import, template_csv, template_xlsx
+from budget.exports.sheet import LAYOUT, template_csv, template_xlsx
+from budget.importers.monthly import execution_import
 from budget.models import DivisionMonth, ExecutionSnapshot
 from budget.selectors.entry import division_month_grid
 from staffing.models import Division
 
 pytestmark = pytest.mark.django_db
 JULY = datetime.date(2022, 7, 31)
-COL = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
+COL = {c.key: i for i, c in enumerate(LAYOUT.columns, start=1)}
 OBLIGATIONS = {"PA-01": 100_000_000, "PA-02": 300_000_000, "PA-03": 40_000_000, "PA-05": 7_000_000, "PA-06": 90_000_000}
 
 
