@@ -4,6 +4,7 @@ a form, an import and the admin refuse the same things with the same words."""
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,11 @@ class ExecutionPeriodForm(forms.Form):
 
     def month_choices(self, year: int) -> list[tuple[str, str]]:
         return [(f"{year}-{m:02d}", _("%(year)s년 %(month)s월") % {"year": year, "month": m}) for m in range(1, 13)]
+
+
+def period_query(request) -> str:
+    """The period parameters alone (no sort order), for the download links next to a page."""
+    return urlencode([(key, request.GET[key]) for key in ("year", "as_of") if request.GET.get(key)])
 
 
 class WonField(forms.IntegerField):

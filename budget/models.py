@@ -270,7 +270,7 @@ class ExecutionSnapshot(models.Model):
                 name="snapshot_approved_figures_valid",
             ),
         ]
-        # the city's latest date with figures (selectors.city_execution_date) reads this index backwards
+        # the city's latest date with figures (city.selectors.city_execution_date) reads this index backwards
         indexes = [models.Index(fields=["as_of"], name="snapshot_as_of")]
 
     def __str__(self):

@@ -20,7 +20,6 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "budget"
 urlpatterns = [
     path("execution/", public.execution, name="execution"),
-    path("execution/city/", public.city_execution, name="city_execution"),
     path("execution.csv", public.execution_csv, name="execution_csv"),
     path("execution.json", public.execution_json, name="execution_json"),
     path("execution-lines.csv", public.execution_lines_csv, name="execution_lines_csv"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("staffing.urls")),
     path("", include("dashboards.urls")),
     path("", include("reports.urls")),
+    path("", include("city.urls")),
     path("i18n/switch/", views.language_switch, name="language_switch"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

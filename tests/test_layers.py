@@ -1,6 +1,6 @@
 """The layers of the code, lowest first: a module never imports from a layer above its own.
 
-    civicbureau (the kernel) < staffing < budget < programs < dashboards, reports, portal, demo
+    civicbureau (the kernel) < staffing < budget < programs < dashboards, reports, portal, city, demo
 
 The features at the top read several apps and none of the others: each can change without the rest.
 Every import is read from the source (also those inside functions), so a lazy import cannot hide a
@@ -21,6 +21,7 @@ LAYERS = {
     "dashboards": 4,
     "reports": 4,
     "portal": 4,
+    "city": 4,
     "demo": 4,
 }
 

@@ -35,7 +35,7 @@ PUBLIC = ("200",) * 7
 MATRIX = {
     "portal:home":                 PUBLIC,
     "budget:execution":            PUBLIC,
-    "budget:city_execution":       PUBLIC,
+    "city:execution":              PUBLIC,
     "budget:execution_csv":        PUBLIC,
     "budget:execution_json":       PUBLIC,
     "budget:execution_lines_csv":  PUBLIC,

@@ -158,28 +158,15 @@ def execution_import(*, user, content: bytes, filename: str, dry_run: bool) -> I
     for row in rows:
         as_of = _date(row, problems)
         version = _version(row, problems)
-        if as_of is not None:
-            if result.as_of is None:
-                result.as_of = as_of
-            elif as_of != result.as_of:
-                problems.append(
-                    Problem(
-                        f"{row.number}행",
-                        "as_of",
-                        _("한 파일에는 한 기준일만 넣습니다 (%(first)s).") % {"first": result.as_of},
-                    )
-                )
-        if version is not None:
-            if result.version is None:
-                result.version = version
-            elif version != result.version:
-                problems.append(
-                    Problem(
-                        f"{row.number}행",
-                        "version",
-                        _("한 파일의 버전은 하나여야 합니다 (%(first)s).") % {"first": result.version},
-                    )
-                )
+        for key, value, message in (
+            ("as_of", as_of, _("한 파일에는 한 기준일만 넣습니다 (%(first)s).")),
+            ("version", version, _("한 파일의 버전은 하나여야 합니다 (%(first)s).")),
+        ):
+            first = getattr(result, key)
+            if value is not None and first is None:
+                setattr(result, key, value)
+            elif value is not None and value != first:
+                problems.append(Problem(f"{row.number}행", key, message % {"first": first}))
         for key in ("code", "as_of", "version"):
             if key in row.formulas:
                 problems.append(

@@ -205,13 +205,19 @@ def month_template(request, division, as_of, fmt):
     )
 
 
-@login_required
-def import_upload(request):
-    """Upload the sheet: the preview lists every change (old → new) and every problem by row and column."""
+def _importer(request):
+    """The membership of someone who may import their own division's sheet."""
     internal_only(request)
     membership = membership_of(request.user)
     if membership is None or membership.division is None or not can_edit_division(request.user, membership.division):
         raise PermissionDenied
+    return membership
+
+
+@login_required
+def import_upload(request):
+    """Upload the sheet: the preview lists every change (old → new) and every problem by row and column."""
+    membership = _importer(request)
     result = token = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -240,10 +246,7 @@ def import_upload(request):
 @require_POST
 def import_apply(request):
     """Apply the previewed file: the same import, not rolled back."""
-    internal_only(request)
-    membership = membership_of(request.user)
-    if membership is None or membership.division is None or not can_edit_division(request.user, membership.division):
-        raise PermissionDenied
+    membership = _importer(request)
     stored = request.session.get(IMPORT_SESSION_KEY)
     if not stored or stored.get("token") != request.POST.get("token"):
         messages.error(request, _("미리보기가 만료되었습니다. 파일을 다시 올리세요."))

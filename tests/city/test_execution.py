@@ -8,13 +8,13 @@ from django.urls import reverse
 
 from bench.city import Scale, city_generate
 from budget.models import BudgetLine, ExecutionSnapshot
-from budget.views.public import CITY_PAGE_SIZE
+from city.views import CITY_PAGE_SIZE
 from civicbureau import display
 from tests.budget.test_public_execution import REPORT_ROWS
 from tests.html_tables import table
 
 pytestmark = pytest.mark.django_db
-URL = reverse("budget:city_execution")
+URL = reverse("city:execution")
 TWO_BUREAUS = Scale(
     bureaus=2, divisions_per_bureau=3, lines_per_division=40, years=1, programs_per_year=1, items_per_program=1
 )

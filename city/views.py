@@ -1,0 +1,48 @@
+"""The whole city's 예산 집행 현황, public: approved figures only, the same period choices as /execution/."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from budget.forms import ExecutionPeriodForm, period_query
+from budget.tables import ExecutionStatusTable
+from city import selectors
+from city.tables import CityLineTable
+from civicbureau import display
+from civicbureau.publication import public_cacheable
+
+CITY_PAGE_SIZE = 100
+
+
+@public_cacheable
+def execution(request):
+    """The whole city's 예산 집행 현황: the city's and each bureau's totals over every line, then the lines,
+    100 a page. Approved figures only; the same period choices as /execution/."""
+    form = ExecutionPeriodForm(request.GET, fiscal_years=selectors.city_fiscal_years())
+    context = {"form": form}
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    if year:
+        month = form.cleaned_data["as_of"]
+        context.update(month_choices=form.month_choices(year), chosen_month=month, fiscal_year=year)
+        as_of = selectors.city_execution_date(fiscal_year=year, month=month)
+        if as_of is not None:
+            unit_line = display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT)
+            page = Paginator(selectors.city_execution_lines(fiscal_year=year, as_of=as_of), CITY_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            )
+            totals_caption = _("%(year)s 시 전체 합계와 국별 합계 %(line)s") % {"year": year, "line": unit_line}
+            lines_caption = _("%(year)s 세부사업별 (%(number)s/%(pages)s쪽) %(line)s") % {
+                "year": year, "number": page.number, "pages": page.paginator.num_pages, "line": unit_line,
+            }  # fmt: skip
+            context.update(
+                as_of=as_of,
+                totals=ExecutionStatusTable(
+                    selectors.city_execution_totals(fiscal_year=year, as_of=as_of),
+                    caption=totals_caption,
+                    orderable=False,
+                ),
+                lines=CityLineTable(selectors.city_execution_rows(page.object_list), caption=lines_caption),
+                page=page,
+                query=period_query(request),
+            )
+    return render(request, "city/execution.html", context, status=400 if form.errors else 200)
