@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dashboards",
     "reports",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

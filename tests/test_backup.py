@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from budget.models import ExecutionSnapshot
-from civicbureau.demo import load_demo
+from demo.loader import load_demo
 from tests.test_demo_loader import fingerprint
 
 

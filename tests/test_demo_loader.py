@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from budget.models import BudgetLine, ExecutionSnapshot
-from civicbureau.demo import DEMO_DATA_DIR, DemoDataError, load_demo
+from demo.loader import DEMO_DATA_DIR, DemoDataError, load_demo
 
 pytestmark = pytest.mark.django_db
 

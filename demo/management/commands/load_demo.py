@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from civicbureau.demo import DEMO_DATA_DIR, DemoDataError, load_demo
+from demo.loader import DEMO_DATA_DIR, DemoDataError, load_demo
 
 
 class Command(BaseCommand):
