@@ -8,7 +8,8 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from budget.models import BudgetLine, ExecutionSnapshot
-from demo.loader import DEMO_DATA_DIR, DemoDataError, load_demo
+from demo.loader import DEMO_DATA_DIR, load_demo
+from demo.rows import DemoDataError
 
 pytestmark = pytest.mark.django_db
 
