@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from budget.models import ExecutionSnapshot
 from demo.loader import load_demo
-from tests.test_demo_loader import fingerprint
+from tests.demo.test_loader import fingerprint
 
 
 @pytest.mark.django_db(transaction=True)
