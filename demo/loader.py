@@ -1,9 +1,21 @@
-"""The 2022 report as the portal's demo: loading `demo_data/` into the database.
+"""Loading the 2022 report (`demo_data/`) into the database: the one bulk path that writes models directly.
 
-Every file is one table of the report, in the report's own unit (천원, 백만원), readable in a diff.
-The load runs in one transaction: a bad row stops it with a message naming the file, the row and the
-field, and the database is left exactly as it was. Loading twice changes nothing: a row is written only
-when a figure differs, so the history records real changes only.
+The services are staff entry: each needs a user allowed to write, the version an edit started from and a
+month still open. The report is none of these. Most of it is reference data no service writes (the
+organisation, grades, budget lines, revenue, programs, centres, indicators; the admin is their only other
+editor), and its figures are an approved record (each division's month is created approved). So the
+loader writes the models itself, under the same checks and the same trail:
+
+- every record passes the model's own `full_clean()` before it is saved; an error names the file, the row
+  and the column (`DemoDataError`);
+- every write, deletions included, goes through `Loader.write`, which records it in the history with
+  how='load_demo' (`civicbureau.audit.record`);
+- the whole load is one transaction: a bad row stops it and leaves the database exactly as it was;
+- a row is written only when a value differs, so loading twice changes nothing and the history holds real
+  changes only.
+
+Every file is one table of the report, in the report's own unit (천원, 백만원), readable in a diff. The files
+are read by staffing_files, budget_files and programs_files; their records are parsed by rows.
 """
 
 from pathlib import Path
@@ -11,6 +23,7 @@ from pathlib import Path
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
+from civicbureau import audit
 from demo import budget_files, programs_files, staffing_files
 from demo.rows import Row
 
@@ -78,10 +91,22 @@ class Loader:
             field = next((f for f in errors if f != NON_FIELD_ERRORS), NON_FIELD_ERRORS)
             column = (fields or {}).get(field, field)
             raise row.error(column, " ".join(errors[field])) from None
-        obj._change_reason = CHANGE_REASON
-        obj.save()
-        self.written += 1
+        self.write(obj)
         return obj
+
+    def delete_after(self, model: type[models.Model], count: int, **lookup) -> None:
+        """Delete the ordered records past the `count` the file now lists (a duty or an achievement taken out)."""
+        for obj in model.objects.filter(**lookup, order__gt=count):
+            self.write(obj, delete=True)
+
+    def write(self, obj: models.Model, *, delete: bool = False) -> None:
+        """The loader's only write: the history row it leaves says how (load_demo) and names no user."""
+        audit.record(obj, None, CHANGE_REASON)
+        if delete:
+            obj.delete()
+        else:
+            obj.save()
+            self.written += 1
 
 
 def load_demo(directory: Path = DEMO_DATA_DIR) -> Loader:

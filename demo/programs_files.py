@@ -100,7 +100,7 @@ def _program(
                 "as_of": achievements_as_of,
             },
         )
-    Achievement.objects.filter(program=program, order__gt=len(items)).delete()
+    loader.delete_after(Achievement, len(items), program=program)
     rows = list(yaml_rows(name, row.values.get("execution") or [], f"{row.number}.execution"))
     for order, e_row in enumerate(rows, start=1):
         line_code = e_row.text("budget_line")
@@ -123,7 +123,7 @@ def _program(
                 "disbursements": disbursements,
             },
         )
-    ProgramExecutionRow.objects.filter(program=program, as_of=as_of, order__gt=len(rows)).delete()
+    loader.delete_after(ProgramExecutionRow, len(rows), program=program, as_of=as_of)
     items = list(yaml_rows(name, row.values.get("schedule") or [], f"{row.number}.schedule"))
     for order, s_row in enumerate(items, start=1):
         date_text = s_row.text("date_text")
@@ -143,7 +143,7 @@ def _program(
                 "end_month": span.end,
             },
         )
-    ScheduleItem.objects.filter(program=program, order__gt=len(items)).delete()
+    loader.delete_after(ScheduleItem, len(items), program=program)
     return program
 
 

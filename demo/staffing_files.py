@@ -48,7 +48,7 @@ def organisation(loader: "Loader") -> Organisation:
             loader.upsert(
                 duty_row, DivisionDuty, {"division": division, "order": duty_order}, {"text": duty_row.text("text")}
             )
-        DivisionDuty.objects.filter(division=division, order__gt=len(duties)).delete()
+        loader.delete_after(DivisionDuty, len(duties), division=division)
     grades = {}
     for order, row in enumerate(yaml_rows(name, data.get("grades"), "grades"), start=1):
         code = row.text("code")
