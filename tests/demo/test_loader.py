@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from budget.models import BudgetLine, ExecutionSnapshot
+from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
 from demo.loader import DEMO_DATA_DIR, load_demo
 from demo.rows import DemoDataError
 from programs.models import ScheduleItem
@@ -46,6 +46,18 @@ def test_second_load_changes_nothing():
     assert loader.written == 0
     assert loader.unchanged > 400
     assert fingerprint() == before
+
+
+def test_a_changed_figure_goes_into_the_month_the_report_approves(data_copy):
+    """The report is the approved record: its months are loaded approved, and a corrected figure reloads into
+    its approved month (a service would refuse: the month is locked)."""
+    edit(data_copy / "execution.csv", "PA-03,2022,2022-07-01,,37729", "PA-03,2022,2022-07-01,,37728")
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-03", as_of="2022-07-01")
+    assert DivisionMonth.objects.get(division=snapshot.budget_line.division, as_of=snapshot.as_of).is_locked
+    loader = load_demo(data_copy)
+    assert loader.written == 1
+    snapshot.refresh_from_db()
+    assert (snapshot.disbursements, snapshot.approved_disbursements) == (37_728_000, 37_728_000)
 
 
 @pytest.mark.django_db(transaction=True)
