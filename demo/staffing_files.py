@@ -71,11 +71,7 @@ def headcount(loader: "Loader", divisions: dict[str, Division], grades: dict[str
         loader.upsert(
             row,
             HeadcountEntry,
-            {
-                "division": row.ref("division", divisions),
-                "grade": row.ref("grade", grades),
-                "as_of": row.date("as_of"),
-            },
+            {"division": row.ref("division", divisions), "grade": row.ref("grade", grades), "as_of": row.date("as_of")},
             {"quota": row.integer("quota"), "current": row.integer("current")},
         )
 
