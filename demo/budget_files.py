@@ -69,6 +69,12 @@ def budget_adjustments(loader: "Loader", lines: Lines) -> None:
         )
 
 
+def _report_figures_validate(snapshot: ExecutionSnapshot) -> None:
+    """full_clean's rules but the month's lock: the report's own figures go into the month they approve."""
+    snapshot.validate_entry(check_lock=False)
+    snapshot.validate_constraints()
+
+
 def execution(loader: "Loader", lines: Lines) -> None:
     """The report's cumulative execution; the report is the approved record, so each division's month
     at each date is created approved (revision 1) and the figures are its approved figures."""
@@ -90,7 +96,7 @@ def execution(loader: "Loader", lines: Lines) -> None:
                 "approved_disbursements": disbursements,
             },
             {"obligations": "obligations_thousand_won", "disbursements": "disbursements_thousand_won"},
-            lock_exempt=True,
+            validate=_report_figures_validate,
         )
         months.setdefault((line.division, as_of), row)
     for (division, as_of), row in months.items():

@@ -6,8 +6,9 @@ organisation, grades, budget lines, revenue, programs, centres, indicators; the 
 editor), and its figures are an approved record (each division's month is created approved). So the
 loader writes the models itself, under the same checks and the same trail:
 
-- every record passes the model's own `full_clean()` before it is saved; an error names the file, the row
-  and the column (`DemoDataError`);
+- every record passes the model's own rules before it is saved (`full_clean()`; an execution snapshot all
+  but the month's lock, since the report's figures go into the month they approve); an error names the
+  file, the row and the column (`DemoDataError`);
 - every write, deletions included, goes through `Loader.write`, which records it in the history with
   how='load_demo' (`civicbureau.audit.record`);
 - the whole load is one transaction: a bad row stops it and leaves the database exactly as it was;
@@ -18,6 +19,7 @@ Every file is one table of the report, in the report's own unit (천원, 백만�
 are read by staffing_files, budget_files and programs_files; their records are parsed by rows.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -62,12 +64,12 @@ class Loader:
         values: dict,
         fields: dict | None = None,
         *,
-        lock_exempt: bool = False,
+        validate: Callable[[models.Model], None] | None = None,
     ):
         """Create or update the record found by `lookup`; save only when a value differs.
 
         `fields` maps model fields to the file's columns, so that a model validation error names the column.
-        `lock_exempt`: the report's own figures may be reloaded into the month they approve.
+        `validate`: the model's rules for this record when they are not its `full_clean()`.
         """
         obj = model.objects.filter(**lookup).first()
         if obj is None:
@@ -83,9 +85,11 @@ class Loader:
             if not changed:
                 self.unchanged += 1
                 return obj
-        obj.lock_exempt = lock_exempt
         try:
-            obj.full_clean()
+            if validate is None:
+                obj.full_clean()
+            else:
+                validate(obj)
         except ValidationError as exc:
             errors = exc.message_dict
             field = next((f for f in errors if f != NON_FIELD_ERRORS), NON_FIELD_ERRORS)
