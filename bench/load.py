@@ -79,7 +79,8 @@ def prepare(users: int) -> tuple[list, list[str], list[str]]:
 
     from bench.load_client import SAVE_MONTHS, StaffLogin
     from budget.models import BudgetLine
-    from civicbureau.demo import demo_users_ensure, load_demo
+    from demo.loader import load_demo
+    from demo.logins import demo_users_ensure
     from programs.models import Program
     from staffing.models import Division, Membership
 

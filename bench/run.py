@@ -18,7 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
 from budget.models import BudgetLine, ExecutionSnapshot
 from civicbureau import figures
-from civicbureau.demo import demo_users_ensure, load_demo
+from demo.loader import load_demo
+from demo.logins import demo_users_ensure
 from reports.rows import Briefing, briefing_build, execution_sheet
 from reports.writer import briefing_workbook
 from staffing.models import Bureau

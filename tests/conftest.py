@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from civicbureau.demo import DEMO_LOGINS, demo_users_ensure, load_demo
+from demo.loader import load_demo
+from demo.logins import DEMO_LOGINS, demo_users_ensure
 from staffing.models import Bureau, Division, Membership
 
 

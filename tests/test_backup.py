@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from budget.models import ExecutionSnapshot
-from civicbureau.demo import load_demo
-from tests.test_demo_loader import fingerprint
+from demo.loader import load_demo
+from tests.demo.test_loader import fingerprint
 
 
 @pytest.mark.django_db(transaction=True)

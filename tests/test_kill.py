@@ -27,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 
 from budget.exports.sheet import LAYOUT
-from civicbureau.demo import DEMO_DATA_DIR
+from demo.loader import DEMO_DATA_DIR
 from tests.databases import (
     database_copy,
     database_restore,

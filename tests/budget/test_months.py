@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from budget.models import BudgetAdjustment, DivisionMonth, ExecutionSnapshot
 from budget.selectors.execution import execution_latest_date, execution_table
 from civicbureau.audit import AuditBypassError
-from civicbureau.demo import load_demo
+from demo.loader import load_demo
 from staffing.models import Division, HeadcountEntry
 from staffing.permissions import APPROVE, EDIT, VIEW, can_approve, can_edit_division, restrict
 

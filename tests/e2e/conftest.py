@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from civicbureau.demo import demo_users_ensure, load_demo
+from demo.loader import load_demo
+from demo.logins import demo_users_ensure
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -10,7 +10,8 @@ from http.cookiejar import CookieJar
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from civicbureau.demo import demo_users_ensure, load_demo
+from demo.loader import load_demo
+from demo.logins import demo_users_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
 from django.urls import reverse
 
-from civicbureau.demo import DEMO_LOGINS
+from demo.logins import DEMO_LOGINS
 from tests.databases import environment, manage, own_database
 
 SAVES, CLIENTS = 1000, 20

@@ -7,8 +7,10 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from budget.models import BudgetLine, ExecutionSnapshot
-from civicbureau.demo import DEMO_DATA_DIR, DemoDataError, load_demo
+from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
+from demo.loader import DEMO_DATA_DIR, load_demo
+from demo.rows import DemoDataError
+from programs.models import ScheduleItem
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +46,18 @@ def test_second_load_changes_nothing():
     assert loader.written == 0
     assert loader.unchanged > 400
     assert fingerprint() == before
+
+
+def test_a_changed_figure_goes_into_the_month_the_report_approves(data_copy):
+    """The report is the approved record: its months are loaded approved, and a corrected figure reloads into
+    its approved month (a service would refuse: the month is locked)."""
+    edit(data_copy / "execution.csv", "PA-03,2022,2022-07-01,,37729", "PA-03,2022,2022-07-01,,37728")
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-03", as_of="2022-07-01")
+    assert DivisionMonth.objects.get(division=snapshot.budget_line.division, as_of=snapshot.as_of).is_locked
+    loader = load_demo(data_copy)
+    assert loader.written == 1
+    snapshot.refresh_from_db()
+    assert (snapshot.disbursements, snapshot.approved_disbursements) == (37_728_000, 37_728_000)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,3 +247,17 @@ def test_the_command_names_file_row_and_field(data_copy):
 def test_the_command_reports_what_it_wrote(capsys):
     call_command("load_demo")
     assert re.search(r"0 records written, \d+ unchanged", capsys.readouterr().out)
+
+
+def test_a_record_taken_out_of_a_file_is_deleted_and_the_history_says_load_demo(data_copy):
+    taken_out = "서남권 NPO지원센터종료협의완료및후속절차진행"
+    edit(data_copy / "programs.yaml", f'          - text: {taken_out}\n            date_text: "’22. 7월~"\n', "")
+    count = ScheduleItem.objects.count()
+    last_history = ScheduleItem.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+    load_demo(data_copy)
+    assert ScheduleItem.objects.count() == count - 1
+    assert not ScheduleItem.objects.filter(text=taken_out).exists()
+    written = ScheduleItem.history.filter(history_id__gt=last_history)
+    assert sorted(written.values_list("history_type", "history_change_reason")) == sorted(
+        [("-", "load_demo")] + [("~", "load_demo")] * (written.count() - 1)
+    )

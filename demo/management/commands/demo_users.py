@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from civicbureau.demo import demo_users_ensure
+from demo.logins import demo_users_ensure
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from civicbureau.demo import DEMO_LOGINS
+from demo.logins import DEMO_LOGINS
 from staffing.models import Membership
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from civicbureau.demo import DEMO_DATA_DIR, DemoDataError, load_demo
+from demo.loader import DEMO_DATA_DIR, load_demo
+from demo.rows import DemoDataError
 
 
 class Command(BaseCommand):
