@@ -16,7 +16,8 @@ from dashboards import charts, selectors
 from dashboards.filters import LineFilterForm
 from dashboards.forms import AsOfForm, ExecutionChangeForm
 from dashboards.tables import DivisionExecutionTable, ExecutionChangeTable, ExecutionLineTable
-from programs.selectors import division_centre_table, schedule_attention
+from programs.selectors.centres import division_centre_table
+from programs.selectors.schedule import schedule_attention
 from staffing.models import Division
 from staffing.permissions import can_view_bureau, can_view_division, home_dashboard, restrict
 from staffing.selectors import bureau_default, division_headcount

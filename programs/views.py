@@ -18,14 +18,9 @@ from programs.exports.open_data import program_execution_dataset, schedule_datas
 from programs.filters import ScheduleItemFilterSet
 from programs.forms import IndicatorValueForm, ScheduleProgressForm
 from programs.models import Indicator, IndicatorValue, ScheduleItem
-from programs.selectors import (
-    consistency_disagreement_list,
-    public_program_as_of,
-    public_program_detail,
-    public_program_list,
-    public_schedule,
-    schedule_default_date,
-)
+from programs.selectors.consistency import consistency_disagreement_list
+from programs.selectors.programs import public_program_as_of, public_program_detail, public_program_list
+from programs.selectors.schedule import public_schedule, schedule_default_date
 from programs.tables import ProgramExecutionLineTable, ScheduleTable
 from staffing.permissions import VIEW, can_edit_division, can_view_internal, membership_of, restrict
 from staffing.selectors import bureau_default

@@ -18,14 +18,10 @@ from budget.selectors.execution import (
     revenue_summary,
 )
 from civicbureau import display, figures
-from programs.selectors import (
-    centre_staffing_dates,
-    consigned_centre_table,
-    indicator_reading_list,
-    program_execution_tables,
-    program_rows_latest_date,
-    schedule_item_list,
-)
+from programs.selectors.centres import centre_staffing_dates, consigned_centre_table
+from programs.selectors.indicators import indicator_reading_list
+from programs.selectors.programs import program_execution_tables, program_rows_latest_date
+from programs.selectors.schedule import schedule_item_list
 from staffing.models import Bureau
 from staffing.selectors import division_list, headcount_latest_date, headcount_table
 

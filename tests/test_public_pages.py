@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from budget.models import BudgetLine
 from programs.models import Program, ProgramExecutionRow, ScheduleItem
-from programs.selectors import public_schedule, schedule_default_date
+from programs.selectors.schedule import public_schedule, schedule_default_date
 from tests.html_tables import all_tables, table
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,9 @@ from django.conf import settings
 from budget.selectors.execution import execution_table, expenditure_summary, revenue_summary
 from civicbureau import display, figures
 from programs.models import IndicatorValue, Program, ScheduleItem
-from programs.selectors import consigned_centre_table, indicator_reading_list, program_execution_tables
+from programs.selectors.centres import consigned_centre_table
+from programs.selectors.indicators import indicator_reading_list
+from programs.selectors.programs import program_execution_tables
 from staffing.selectors import headcount_table
 
 pytestmark = pytest.mark.django_db

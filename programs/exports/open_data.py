@@ -3,7 +3,8 @@
 import datetime
 
 from civicbureau.open_data import Column, Dataset
-from programs.selectors import ProgramExecutionTable, ScheduleMonth
+from programs.selectors.programs import ProgramExecutionTable
+from programs.selectors.schedule import ScheduleMonth
 
 PROGRAM_EXECUTION_COLUMNS = [
     Column("program", "string", "Stable slug of the major program (주요사업)."),

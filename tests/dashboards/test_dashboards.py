@@ -14,7 +14,7 @@ from budget.models import BudgetLine, BudgetPaceTarget, ExecutionSnapshot
 from budget.selectors.execution import execution_table
 from dashboards.selectors import bureau_dashboard, division_dashboard, execution_change
 from programs.models import Program, ScheduleItem
-from programs.selectors import schedule_attention
+from programs.selectors.schedule import schedule_attention
 from staffing.models import Division
 from staffing.selectors import division_headcount
 

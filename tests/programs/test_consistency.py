@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from programs.selectors import consistency_disagreement_list
+from programs.selectors.consistency import consistency_disagreement_list
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from budget.selectors.execution import execution_latest_date, fiscal_year_latest
 from civicbureau import display
-from programs.selectors import consistency_disagreement_list
+from programs.selectors.consistency import consistency_disagreement_list
 from staffing.selectors import bureau_default
 
 

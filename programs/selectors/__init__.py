@@ -1,0 +1,1 @@
+"""Reads of programs, one module per subject: programs, centres, schedule, indicators, consistency."""

@@ -1,0 +1,49 @@
+"""Indicators (성과지표): each reading as of a date, additive totals derived."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+
+from programs.models import Indicator, IndicatorValue, Program
+from staffing.models import Bureau
+
+
+@dataclass
+class IndicatorReading:
+    """An indicator's values as of one date; the total of an additive breakdown is derived here."""
+
+    indicator: Indicator
+    as_of: datetime.date
+    values: list  # [(category, value)], category '' for the headline value
+
+    @property
+    def total(self) -> Decimal | None:
+        if not self.indicator.additive:
+            return None
+        return sum((value for _, value in self.values), Decimal(0))
+
+
+def indicator_reading_list(
+    *, bureau: Bureau | None = None, program: Program | None = None, on_or_before: datetime.date | None = None
+) -> list[IndicatorReading]:
+    """Indicators' values grouped by as-of date, in the report's order: a bureau's (with those tied to no
+    program), one program's, or all."""
+    values = IndicatorValue.objects.order_by("as_of", "order")
+    if on_or_before:
+        values = values.filter(as_of__lte=on_or_before)
+    indicators = (
+        Indicator.objects.order_by("order").select_related("program").prefetch_related(Prefetch("values", values))
+    )
+    if bureau is not None:
+        indicators = indicators.filter(Q(program__core_task__direction__bureau=bureau) | Q(program__isnull=True))
+    if program is not None:
+        indicators = indicators.filter(program=program)
+    readings = []
+    for indicator in indicators:
+        by_date: dict = {}
+        for value in indicator.values.all():
+            by_date.setdefault(value.as_of, []).append((value.category, value.value))
+        readings.extend(IndicatorReading(indicator, as_of, values) for as_of, values in by_date.items())
+    return readings

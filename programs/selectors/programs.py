@@ -1,0 +1,159 @@
+"""A bureau's major programs (주요사업): their execution tables, and the public list and sections."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Max, Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from civicbureau import figures
+from programs.models import Achievement, Program, ProgramExecutionRow, ScheduleItem
+from programs.selectors.indicators import indicator_reading_list
+from staffing.models import Bureau, Division
+
+
+@dataclass
+class ProgramExecutionLine:
+    """A row of a program's 예산집행 현황 table, with both rates (on obligations and on disbursements)."""
+
+    label: str
+    authority: int | None
+    obligations: int | None
+    disbursements: int | None
+
+    @property
+    def obligation_rate(self) -> Decimal | None:
+        return figures.execution_rate(self.obligations, self.authority)
+
+    @property
+    def disbursement_rate(self) -> Decimal | None:
+        return figures.execution_rate(self.disbursements, self.authority)
+
+
+@dataclass
+class ProgramExecutionTable:
+    program: Program
+    as_of: datetime.date | None
+    rows: list[ProgramExecutionLine]
+
+    @property
+    def total(self) -> ProgramExecutionLine | None:
+        """The 계 row, where the program's table shows one (as the report does for some programs)."""
+        if not self.program.execution_total_shown:
+            return None
+        return ProgramExecutionLine(
+            _("계"),
+            figures.total(r.authority for r in self.rows),
+            figures.total(r.obligations for r in self.rows),
+            figures.total(r.disbursements for r in self.rows),
+        )
+
+
+def program_rows_latest_date(*, bureau: Bureau, on_or_before: datetime.date | None = None) -> datetime.date | None:
+    """The latest date for which the program sections report their execution tables."""
+    rows = ProgramExecutionRow.objects.filter(program__core_task__direction__bureau=bureau)
+    if on_or_before:
+        rows = rows.filter(as_of__lte=on_or_before)
+    return rows.aggregate(latest=Max("as_of"))["latest"]
+
+
+def program_execution_tables(*, bureau: Bureau, as_of: datetime.date) -> list[ProgramExecutionTable]:
+    """Every program's own execution table as of a date, in the report's order (programs without one are left out)."""
+    programs = (
+        Program.objects.filter(core_task__direction__bureau=bureau)
+        .select_related("core_task__direction")
+        .prefetch_related(Prefetch("execution_rows", ProgramExecutionRow.objects.filter(as_of=as_of).order_by("order")))
+        .order_by("core_task__direction__number", "core_task__number", "number")
+    )
+    tables = []
+    for program in programs:
+        rows = [
+            ProgramExecutionLine(r.label, r.budget_authority, r.obligations, r.disbursements)
+            for r in program.execution_rows.all()
+        ]
+        if rows:
+            tables.append(ProgramExecutionTable(program, as_of, rows))
+    return tables
+
+
+def program_divisions(*, programs) -> dict[int, list[Division]]:
+    """Each program's divisions, derived from the budget lines its execution rows draw on (one query);
+    a program without execution rows has none."""
+    rows = (
+        ProgramExecutionRow.objects.filter(program__in=programs)
+        .select_related("budget_line__division")
+        .order_by("budget_line__division__order")
+    )
+    found: dict[int, list[Division]] = {}
+    for row in rows:
+        divisions = found.setdefault(row.program_id, [])
+        if row.budget_line.division not in divisions:
+            divisions.append(row.budget_line.division)
+    return found
+
+
+@dataclass
+class ProgramSummary:
+    program: Program
+    divisions: list
+
+
+def public_program_list(*, bureau: Bureau) -> list[ProgramSummary]:
+    """The major programs in the report's order, each with its core task, direction and divisions."""
+    programs = list(
+        Program.objects.filter(core_task__direction__bureau=bureau)
+        .select_related("core_task__direction")
+        .order_by("core_task__direction__fiscal_year", "core_task__direction__number", "core_task__number", "number")
+    )
+    divisions = program_divisions(programs=programs)
+    return [ProgramSummary(p, divisions.get(p.pk, [])) for p in programs]
+
+
+def public_program_as_of(*, bureau: Bureau) -> datetime.date | None:
+    """The date of the latest approved program figures (the program sections' as-of date)."""
+    return ProgramExecutionRow.objects.filter(program__core_task__direction__bureau=bureau).aggregate(
+        latest=Max("as_of")
+    )["latest"]
+
+
+@dataclass
+class ProgramDetail:
+    """A major program laid out like its section of the report."""
+
+    program: Program
+    divisions: list
+    as_of: datetime.date | None
+    achievements: list
+    execution: ProgramExecutionTable | None
+    schedule: list
+    indicators: list
+
+
+def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
+    program = (
+        Program.objects.filter(core_task__direction__bureau=bureau, slug=slug)
+        .select_related("core_task__direction")
+        .prefetch_related(
+            Prefetch("achievements", Achievement.objects.order_by("order")),
+            Prefetch("schedule_items", ScheduleItem.objects.order_by("order")),
+        )
+        .first()
+    )
+    if program is None:
+        return None
+    as_of = program.execution_rows.aggregate(latest=Max("as_of"))["latest"]
+    execution = None
+    if as_of is not None:
+        execution = next(
+            (t for t in program_execution_tables(bureau=bureau, as_of=as_of) if t.program.pk == program.pk), None
+        )
+    return ProgramDetail(
+        program=program,
+        divisions=program_divisions(programs=[program]).get(program.pk, []),
+        as_of=as_of,
+        achievements=list(program.achievements.all()),
+        execution=execution,
+        schedule=list(program.schedule_items.all()),
+        indicators=indicator_reading_list(program=program),
+    )
