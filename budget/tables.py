@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
+from budget.selectors.execution import RowLevel
 from civicbureau.tables import FiguresTable, MoneyColumn, RateColumn
 
 
@@ -13,11 +14,11 @@ class GroupedRows(list):
     themselves and each division's lines sort under it (django-tables2 sorts list data with `.sort`)."""
 
     def sort(self, *, key=None, reverse=False):
-        total = [r for r in self if r.level == "total"]
-        divisions = sorted((r for r in self if r.level == "division"), key=key, reverse=reverse)
+        total = [r for r in self if r.level == RowLevel.TOTAL]
+        divisions = sorted((r for r in self if r.level == RowLevel.DIVISION), key=key, reverse=reverse)
         lines: dict = {}
         for row in self:
-            if row.level == "line":
+            if row.level == RowLevel.LINE:
                 lines.setdefault(row.division_code, []).append(row)
         ordered = list(total)
         for division in divisions:

@@ -7,7 +7,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import BudgetLine, ExecutionSnapshot
-from budget.selectors.execution import ExecutionRow, budget_line_figures, line_row, sum_rows
+from budget.selectors.execution import ExecutionRow, RowLevel, budget_line_figures, line_row, sum_rows
 from civicbureau import figures
 from civicbureau.publication import figures_cached
 
@@ -61,7 +61,7 @@ def _city_execution_totals(fiscal_year: int, as_of: datetime.date) -> list[Execu
     )
     bureaus = [
         ExecutionRow(
-            level="division",  # a bureau is a group of the city's table as a division is of a bureau's
+            level=RowLevel.DIVISION,  # a bureau is a group of the city's table as a division is of a bureau's
             name=s["division__bureau__name"],
             code=str(s["division__bureau"]),
             original=s["original"],
@@ -73,7 +73,7 @@ def _city_execution_totals(fiscal_year: int, as_of: datetime.date) -> list[Execu
     ]
     if not bureaus:
         return []
-    return [sum_rows("total", _("합계"), bureaus), *bureaus]
+    return [sum_rows(RowLevel.TOTAL, _("합계"), bureaus), *bureaus]
 
 
 def city_execution_lines(*, fiscal_year: int, as_of: datetime.date):

@@ -11,6 +11,7 @@ from budget.selectors.execution import (
     ExecutionRow,
     ExecutionTable,
     PaceCurve,
+    RowLevel,
     execution_latest_date,
     execution_table,
     fiscal_year_latest,
@@ -95,7 +96,7 @@ def execution_series(*, table: ExecutionTable, until: datetime.date, pace: PaceC
     예산현액 at that date. No monthly split is ever made up: with one snapshot there is one point.
     Two queries (snapshots, adjustments), whatever the number of lines and months.
     """
-    lines = [row for row in table.rows if row.level == "line"]
+    lines = [row for row in table.rows if row.level == RowLevel.LINE]
     line_ids = [row.line_id for row in lines]
     snapshots: dict[int, list] = {}
     for line_id, as_of, disbursements in (
@@ -113,7 +114,7 @@ def execution_series(*, table: ExecutionTable, until: datetime.date, pace: PaceC
     groups: dict[str, list[ExecutionRow]] = {}
     for line in lines:
         groups.setdefault(line.division_code, []).append(line)
-    names = {row.code: row.name for row in table.rows if row.level == "division"}
+    names = {row.code: row.name for row in table.rows if row.level == RowLevel.DIVISION}
     series = []
     for code, group_lines in groups.items():
         dates = sorted({as_of for line in group_lines for as_of, _ in snapshots.get(line.line_id, [])})
@@ -168,7 +169,7 @@ class ExecutionDashboard:
     @property
     def older_rows(self) -> list[ExecutionRow]:
         """Lines whose latest figures are older than the dashboard's date (or missing)."""
-        return [r for r in self.rows if r.level == "line" and r.snapshot_as_of != self.as_of]
+        return [r for r in self.rows if r.level == RowLevel.LINE and r.snapshot_as_of != self.as_of]
 
 
 def _dashboard(*, bureau: Bureau, requested: datetime.date | None, division: Division | None) -> ExecutionDashboard:
@@ -182,7 +183,9 @@ def _dashboard(*, bureau: Bureau, requested: datetime.date | None, division: Div
         row.pace = expected
     series = execution_series(table=table, until=date.as_of, pace=pace)
     if division is None:
-        return ExecutionDashboard(date, pace, table.total, [r for r in table.rows if r.level == "division"], series)
+        return ExecutionDashboard(
+            date, pace, table.total, [r for r in table.rows if r.level == RowLevel.DIVISION], series
+        )
     programs: dict[int, list[ProgramRef]] = {}
     order: list[ProgramRef] = []  # the query's order: direction, then program number
     for line_id, program_id, title in (
@@ -193,10 +196,10 @@ def _dashboard(*, bureau: Bureau, requested: datetime.date | None, division: Div
     ):
         programs.setdefault(line_id, []).append(ProgramRef(program_id, title))
         order.append(ProgramRef(program_id, title))
-    lines = [r for r in table.rows if r.level == "line"]
+    lines = [r for r in table.rows if r.level == RowLevel.LINE]
     for row in lines:
         row.programs = programs.get(row.line_id, [])
-    total = next((r for r in table.rows if r.level == "division"), None)
+    total = next((r for r in table.rows if r.level == RowLevel.DIVISION), None)
     return ExecutionDashboard(date, pace, total, lines, series, list(dict.fromkeys(order)))
 
 
@@ -292,15 +295,15 @@ def execution_change(
         earlier_table = execution_table(
             bureau=bureau, fiscal_year=later_date.fiscal_year, as_of=earlier_as_of, division=division
         )
-        earlier_lines = [r for r in earlier_table.rows if r.level == "line"]
+        earlier_lines = [r for r in earlier_table.rows if r.level == RowLevel.LINE]
         unknown = {r.division_code for r in earlier_lines if r.snapshot_as_of is None}
         for row in earlier_table.rows:
-            if row.level == "line" and row.snapshot_as_of is None:
+            if row.level == RowLevel.LINE and row.snapshot_as_of is None:
                 continue  # no figure yet at the earlier date: unknown, so no change is shown
-            if row.level == "division" and row.code in unknown or row.level == "total" and unknown:
+            if row.level == RowLevel.DIVISION and row.code in unknown or row.level == RowLevel.TOTAL and unknown:
                 continue  # a sum over an unknown figure would mislead
             earlier_rows[(row.level, row.code)] = row
     rows = [ExecutionChangeRow(row, earlier_rows.get((row.level, row.code))) for row in later_rows]
     if division is not None:
-        rows = [r for r in rows if r.level != "total"]
+        rows = [r for r in rows if r.level != RowLevel.TOTAL]
     return ExecutionChange(earlier_date, later_date, rows)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budget.selectors.execution import (
+    RowLevel,
     execution_latest_date,
     execution_table,
     expenditure_summary,
@@ -284,10 +285,10 @@ def execution_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -
         ]
     )
     for row in table.rows:
-        bold = row.level != "line"
+        bold = row.level != RowLevel.LINE
         sheet.add(
             [
-                Cell(str(row.name), LABEL, bold, indent=1 if row.level == "line" else 0),
+                Cell(str(row.name), LABEL, bold, indent=1 if row.level == RowLevel.LINE else 0),
                 _amount(row.original, bold=bold),
                 _amount(row.authority, bold=bold),
                 _amount(row.disbursements, bold=bold),

@@ -3,7 +3,7 @@ Fiscal Data Package that describes the execution file. Writers are in civicburea
 
 import datetime
 
-from budget.selectors.execution import ComparisonRow, ExecutionTable
+from budget.selectors.execution import ComparisonRow, ExecutionTable, RowLevel
 from civicbureau.open_data import Column, Dataset, table_schema
 
 EXECUTION_COLUMNS = [
@@ -49,9 +49,9 @@ EXECUTION_COLUMNS = [
 ]
 
 
-def execution_dataset(table: ExecutionTable, *, levels: tuple[str, ...] = ("total", "division", "line")) -> Dataset:
+def execution_dataset(table: ExecutionTable, *, levels: tuple[RowLevel, ...] = tuple(RowLevel)) -> Dataset:
     """예산 집행 현황 as records, in the page's order (won, not thousand won; rates as numbers)."""
-    division_names = {r.division_code: r.name for r in table.rows if r.level == "division"}
+    division_names = {r.division_code: r.name for r in table.rows if r.level == RowLevel.DIVISION}
     rows = [
         {
             "fiscal_year": table.fiscal_year,

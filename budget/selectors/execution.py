@@ -5,6 +5,7 @@ figure (예산현액, balance, rates, changes) comes from civicbureau.figures.""
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db.models import BigIntegerField, DateField, Max, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -23,11 +24,20 @@ from civicbureau import figures
 from staffing.models import Bureau, Division
 
 
+class RowLevel(StrEnum):
+    """A row of an execution table: the total, a group of lines (a division in a bureau's table, a bureau
+    in the city's), or a budget line. The values are the open data's `level`."""
+
+    TOTAL = "total"
+    DIVISION = "division"
+    LINE = "line"
+
+
 @dataclass
 class ExecutionRow:
     """A row of the execution table: the bureau total, a division or a budget line."""
 
-    level: str  # "total", "division" or "line"
+    level: RowLevel
     name: str
     original: int
     authority: int
@@ -78,7 +88,7 @@ class ExecutionTable:
         return self.rows[0] if self.rows else None
 
 
-def sum_rows(level: str, name: str, rows: list[ExecutionRow], **extra) -> ExecutionRow:
+def sum_rows(level: RowLevel, name: str, rows: list[ExecutionRow], **extra) -> ExecutionRow:
     return ExecutionRow(
         level=level,
         name=name,
@@ -145,7 +155,7 @@ def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = Fa
 def line_row(line, **extra) -> ExecutionRow:
     """A budget line annotated by budget_line_figures (with its division) as a row of an execution table."""
     return ExecutionRow(
-        level="line",
+        level=RowLevel.LINE,
         name=line.name,
         code=line.code,
         division_code=line.division.code,
@@ -200,7 +210,10 @@ def execution_table(
             )
         )
         division_rows.extend(line_rows)
-    table.rows = [sum_rows("total", _("합계"), [r for r in division_rows if r.level == "division"]), *division_rows]
+    table.rows = [
+        sum_rows(RowLevel.TOTAL, _("합계"), [r for r in division_rows if r.level == RowLevel.DIVISION]),
+        *division_rows,
+    ]
     return table
 
 

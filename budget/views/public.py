@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 from budget.exports.open_data import execution_dataset, fiscal_data_package
 from budget.forms import ExecutionPeriodForm, period_query
 from budget.selectors import public
+from budget.selectors.execution import RowLevel
 from budget.tables import ExecutionStatusTable
 from civicbureau import display, open_data
 from civicbureau.publication import public_cacheable
@@ -63,7 +64,7 @@ def _file_table(request):
     return None, table
 
 
-def _execution_file(request, fmt, *, levels=("total", "division", "line")):
+def _execution_file(request, fmt, *, levels=tuple(RowLevel)):
     refusal, table = _file_table(request)
     return refusal or open_data.response(execution_dataset(table, levels=levels), fmt)
 
@@ -81,7 +82,7 @@ def execution_json(request):
 @public_cacheable
 def execution_lines_csv(request):
     """Budget lines only (no total or division rows): the Fiscal Data Package's resource."""
-    return _execution_file(request, "csv", levels=("line",))
+    return _execution_file(request, "csv", levels=(RowLevel.LINE,))
 
 
 @public_cacheable
@@ -92,5 +93,5 @@ def datapackage(request):
         return refusal
     query = period_query(request)
     path = "execution-lines.csv" + (f"?{query}" if query else "")
-    package = fiscal_data_package(execution_dataset(table, levels=("line",)), resource_path=path)
+    package = fiscal_data_package(execution_dataset(table, levels=(RowLevel.LINE,)), resource_path=path)
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 1})
