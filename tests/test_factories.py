@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from budget import selectors
 from budget.models import ExecutionSnapshot
+from budget.selectors import execution
 from staffing.models import Division
 from tests import factories
 
@@ -73,7 +73,7 @@ def test_a_bureau_built_beside_the_demo_leaves_the_demo_as_it_was(bureau):
     even a line added to a demo division (another fiscal year by default)."""
 
     def demo_table():
-        table = selectors.execution_table(bureau=bureau, fiscal_year=2022)
+        table = execution.execution_table(bureau=bureau, fiscal_year=2022)
         return table.as_of, [(r.level, str(r.name), r.authority, r.obligations, r.disbursements) for r in table.rows]
 
     before = demo_table()

@@ -1,12 +1,13 @@
-"""The execution table (budget.selectors) on a small bureau built by factories: every row is the factory
-figures summed by hand, and the approved-only (public) table never shows a month that is not approved."""
+"""The execution table (budget.selectors.execution and .public) on a small bureau built by factories: every
+row is the factory figures summed by hand, and the approved-only (public) table never shows a month that is
+not approved."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
 
-from budget import selectors
+from budget.selectors import execution, public
 from budget.services import (
     ExecutionInput,
     division_month_approve,
@@ -71,7 +72,7 @@ def small_bureau(db):
 
 def test_every_row_is_the_hand_summed_factory_figures(small_bureau):
     bureau, (first, second), (a1, a2, b1, b2) = small_bureau
-    table = selectors.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JULY)
+    table = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JULY)
     # 예산현액 = original + adjustments effective by July 31; figures: each line's latest snapshot by then;
     # balance = 예산현액 − disbursed; rate = disbursed ÷ 예산현액 × 100, half up to one decimal.
     # a1: 120,000,000 + 30,000,000 (the −5,000,000 of Sep 1 is later); July's snapshot, not June's
@@ -93,7 +94,7 @@ def test_every_row_is_the_hand_summed_factory_figures(small_bureau):
 
 def test_one_division_and_a_later_date(small_bureau):
     bureau, (first, second), (a1, a2, b1, b2) = small_bureau
-    only_second = selectors.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JULY, division=second)
+    only_second = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JULY, division=second)
     # with a division, its own total comes first (the table's total row is the division's sum)
     assert [r[:7] for r in rows(only_second)] == [
         ("total", "합계", "", 307_250_000, 319_595_000, None, 150_000_000),
@@ -102,7 +103,7 @@ def test_one_division_and_a_later_date(small_bureau):
         ("line", b2.name, b2.code, 7_250_000, 7_250_000, None, 0),
     ]
     # no date given: the latest with figures in the year (b1's August snapshot; the next year's is not counted)
-    latest = selectors.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR)
+    latest = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR)
     assert latest.as_of == AUGUST
     by_code = {r.code: r for r in latest.rows if r.level == "line"}
     assert (by_code[b1.code].authority, by_code[b1.code].disbursements) == (313_345_000, 210_000_000)
@@ -145,16 +146,16 @@ def test_a_month_not_approved_stays_off_the_approved_only_table(db):
     june = division_month_correct(user=staff, month=june, version=june.version, reason="지출액 오기")
     june = save(JUNE, {p1: (30_000_000, 26_000_000), p2: (4_000_000, 4_000_000)}, june.version)  # not approved yet
 
-    public = selectors.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR)
-    assert public.as_of == JUNE
-    assert line_figures(public) == approved_june
-    assert (public.total.obligations, public.total.disbursements) == (43_000_000, 37_000_000)
+    public_table = public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR)
+    assert public_table.as_of == JUNE
+    assert line_figures(public_table) == approved_june
+    assert (public_table.total.obligations, public_table.total.disbursements) == (43_000_000, 37_000_000)
     for as_of in (JUNE, JULY):  # asked for July, the approved-only table still has June's approved figures
-        approved = selectors.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=as_of, approved_only=True)
+        approved = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=as_of, approved_only=True)
         assert line_figures(approved) == approved_june, as_of
     # staff's own table shows the work in progress
-    internal_june = selectors.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JUNE)
-    internal_july = selectors.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JULY)
+    internal_june = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JUNE)
+    internal_july = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JULY)
     assert line_figures(internal_june) == {**approved_june, p1.code: (30_000_000, 26_000_000)}
     assert line_figures(internal_july) == {
         p1.code: (60_000_000, 41_000_000),
@@ -165,6 +166,6 @@ def test_a_month_not_approved_stays_off_the_approved_only_table(db):
     # the correction approved: now it is public; July, still a draft, is not
     june = division_month_submit(user=staff, month=june, version=june.version)
     division_month_approve(user=director, month=june, version=june.version)
-    public = selectors.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR)
-    assert public.as_of == JUNE
-    assert line_figures(public) == {**approved_june, p1.code: (30_000_000, 26_000_000)}
+    public_table = public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR)
+    assert public_table.as_of == JUNE
+    assert line_figures(public_table) == {**approved_june, p1.code: (30_000_000, 26_000_000)}

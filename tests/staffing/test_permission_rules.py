@@ -1,4 +1,4 @@
-"""Who may do what to which division (civicbureau.permissions), on a bureau built by factories: two
+"""Who may do what to which division (staffing.permissions), on a bureau built by factories: two
 divisions (a, b) and a division of another bureau (e), a member of each role, a login without a
 membership, the administrator and an anonymous visitor.
 
@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from budget.models import BudgetLine, ExecutionSnapshot
-from civicbureau import permissions
 from programs.models import IndicatorValue
+from staffing import permissions
 from staffing.models import Division
 from tests.factories import (
     BudgetLineFactory,
