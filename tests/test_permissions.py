@@ -8,6 +8,8 @@ to show that a read never writes.
 
 import datetime
 import io
+import re
+from html import unescape
 
 import openpyxl
 import pytest
@@ -293,6 +295,15 @@ def test_reads_never_write(role, people):
     assert state() == before
 
 
+def problems_shown(html: str) -> list[str]:
+    """The items of the page's problem list (#problems), as text."""
+    found = re.search(r'<div[^>]*id="problems"[^>]*>(.*?)</div>', html, re.S)
+    assert found, "no #problems on the page"
+    return [
+        unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
+    ]
+
+
 def test_a_crafted_grid_with_another_divisions_line_is_refused(people):
     client = client_for("staff_a", people)
     own = Division.objects.get(code=OWN)
@@ -301,10 +312,11 @@ def test_a_crafted_grid_with_another_divisions_line_is_refused(people):
     before = state()
     response = client.post(url_for("budget:month_detail", own), data)
     assert response.status_code == 400
-    assert (
-        "CO-01은(는) 지역공동체과의 세부사업입니다" in response.content.decode()
-        or "세부사업입니다" in response.content.decode()
-    )
+    # one refusal, on that row's code, naming the line's division and the grid's
+    other = BudgetLine.objects.get(fiscal_year=2022, code="CO-01").division
+    message = f"CO-01은(는) {other.name}의 세부사업입니다; {own.name}의 실적만 넣을 수 있습니다."
+    assert [(p.row, p.field, str(p.message)) for p in response.context["problems"]] == [("CO-01", "code", message)]
+    assert problems_shown(response.content.decode()) == [f"CO-01 · 사업 코드: {message}"]
     assert state() == before
 
 

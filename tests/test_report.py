@@ -6,6 +6,10 @@ extraction broke lines and spaced out names). Derived figures come from the arit
 report's printed derived figure does not follow from its base figures (a slip), the cell is listed in
 SLIPS with both values, the portal's value must be the arithmetic one, and the printed one must be what
 the report shows.
+
+Indicators are compared row by row with the report: each indicator's cells (its values, with the derived
+total where the report prints one) against the cells parsed from its program's section of the report,
+from the table row that names it or from the sentence that gives it.
 """
 
 import datetime
@@ -71,19 +75,29 @@ SHORT_FORMS = {
 }
 
 
-def printed_row(table: str, row: str, cells: list[tuple[str, str]], *, suffixes: dict | None = None) -> str:
-    """The row as the report prints it: the portal's cells, with the known slips' printed values."""
+def printed_cell(table: str, row: str, column: str, text: str) -> str:
+    """A cell as the report prints it: the portal's text, or the known slip's printed value there."""
+    key = (table, str(row), column)
+    if key in SLIPS:
+        printed, arithmetic = SLIPS[key]
+        assert text == arithmetic, f"{key}: the portal shows {text}, the arithmetic gives {arithmetic}"
+        return printed
+    if key in SHORT_FORMS:
+        assert Decimal(SHORT_FORMS[key]) == Decimal(text), key
+        return SHORT_FORMS[key]
+    return text
+
+
+def printed_row(
+    table: str, row: str, cells: list[tuple[str, str]], *, suffixes: dict | None = None, as_computed: tuple = ()
+) -> str:
+    """The row as the report prints it: the portal's cells, with the known slips' printed values (except
+    in the columns named in `as_computed`, which keep the portal's value)."""
     row = str(row)
     parts = [row]
     for column, text in cells:
-        key = (table, row, column)
-        if key in SLIPS:
-            printed, arithmetic = SLIPS[key]
-            assert text == arithmetic, f"{key}: the portal shows {text}, the arithmetic gives {arithmetic}"
-            text = printed
-        elif key in SHORT_FORMS:
-            assert Decimal(SHORT_FORMS[key]) == Decimal(text), key
-            text = SHORT_FORMS[key]
+        if column not in as_computed:
+            text = printed_cell(table, row, column, text)
         parts.append(text + (suffixes or {}).get(column, ""))
     return squash("".join(parts))
 
@@ -235,15 +249,23 @@ def test_table_row_counts_match_the_report(bureau):
 
 
 def test_every_slip_is_a_cell_the_portal_computes(bureau):
-    """Each listed slip names a real cell, and the report really prints the slip (not the arithmetic)."""
+    """Each listed slip names a real cell, the portal computes the arithmetic value there, and the report
+    prints the slip instead: the row is in the report with the slip, and not with the portal's value."""
     seen = set()
     for rows in TABLES:
-        for table, row, cells, _ in rows(bureau):
-            seen.update((table, str(row), column) for column, _ in cells)
+        for table, row, cells, suffixes in rows(bureau):
+            for column, text in cells:
+                key = (table, str(row), column)
+                seen.add(key)
+                if key not in SLIPS:
+                    continue
+                printed, arithmetic = SLIPS[key]
+                assert text == arithmetic, f"{key}: the portal shows {text}"
+                assert_in_report(printed_row(table, row, cells, suffixes=suffixes))
+                as_computed = printed_row(table, row, cells, suffixes=suffixes, as_computed=(column,))
+                assert as_computed not in REPORT, f"{key}: the report prints the portal's {text}, not a slip"
     assert set(SLIPS) <= seen, set(SLIPS) - seen
     assert set(SHORT_FORMS) <= seen, set(SHORT_FORMS) - seen
-    for printed, arithmetic in SLIPS.values():
-        assert printed != arithmetic
 
 
 def test_organisation_line_and_part_time_note(bureau):
@@ -269,39 +291,246 @@ def test_every_schedule_item_is_in_the_report_with_its_date_text():
         assert_in_report(squash(f"{item.text} : {item.date_text}"))
 
 
-def test_every_indicator_value_is_printed_in_the_report():
-    values = list(IndicatorValue.objects.select_related("indicator"))
-    assert len(values) > 100
-    for value in values:
-        text = display.quantity(value.value)
-        assert squash(text) in REPORT, f"{value.indicator.code} {value.category}: {text}"
+# -- indicators: each one's row in the report, parsed, against the portal's ------------------------------
+
+REPORT_LINES = REPORT_PATH.read_text(encoding="utf-8").splitlines()
+DOTS = str.maketrans("․‧∙", "···")  # the report writes the middle dot four ways
 
 
-def test_indicator_tables_with_derived_totals():
-    readings_all = indicator_reading_list()
-    readings = {r.indicator.code: r for r in readings_all}
-    members = readings["timebank-members"]
-    assert_in_report(
-        squash("회원현황(명) " + " ".join(str(int(v)) for v in [members.total, *(v for _, v in members.values)]))
+def program_sections() -> dict[str, list[str]]:
+    """Chapter Ⅲ's sections by their squashed heading ('2서울시마을공동체종합지원센터운영개선'), as lines."""
+    start = next(i for i, line in enumerate(REPORT_LINES) if line.startswith("Ⅲ."))
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in REPORT_LINES[start:]:
+        if re.match(r"\d \S", line):  # '3 지역커뮤니티 공간 조성 ·운영지원 내실화'
+            current = sections.setdefault(squash(line), [])
+        elif current is not None:
+            current.append(line)
+    return sections
+
+
+SECTIONS = program_sections()
+
+
+def section_of(program) -> list[str]:
+    return SECTIONS[squash(f"{program.number} {program.title}")]
+
+
+def report_row(lines: list[str], label: str) -> list[str]:
+    """The cells of the one table row among `lines` that starts with `label` (the report's spacing inside
+    a label varies: '금  액', '지 점 명'), split on whitespace."""
+    pattern = re.compile(r"\s*" + r"\s*".join(map(re.escape, squash(label))) + r"(?:\s+(.*))?$")
+    found = [match.group(1) or "" for line in lines if (match := pattern.match(line))]
+    assert len(found) == 1, f"{len(found)} rows of the section start with {label!r}"
+    return found[0].split()
+
+
+def printed_quantity(value, unit: str = "") -> str:
+    return display.quantity(value) + unit
+
+
+def indicator_table_rows(readings: dict) -> list[tuple[str, list[str], list[str]]]:
+    """The report's indicator tables, row by row: (what, the portal's cells, the report's cells). The
+    portal's cells are built from `readings` ({(code, as_of): IndicatorReading}); derived totals included."""
+    compared = []
+
+    def compare(what, portal, lines, label):
+        compared.append((what, portal, report_row(lines, label)))
+
+    # Ⅲ-3-1 서울시간은행 회원현황: 합계 then each 지점, as the header names them
+    members = readings[("timebank-members", datetime.date(2022, 7, 15))]
+    lines = section_of(members.indicator.program)
+    compare("timebank-members: 지점", [category for category, _ in members.values], lines, "지 점 명 합 계")
+    compare(
+        "timebank-members",
+        [printed_quantity(members.total)] + [printed_quantity(v) for _, v in members.values],
+        lines,
+        "회원현황(명)",
     )
-    by_type = readings["pb-2022-projects-by-type"]
-    assert_in_report(
-        squash(f"사업수 {int(by_type.total)}건 " + " ".join(f"{int(v)}건" for _, v in by_type.values) + " -")
+
+    # Ⅲ-2-2 ’22년 시민참여예산 편성: 계 then each 유형 of the header; a 유형 without a value is printed '-'
+    by_type = [readings[(code, AS_OF)] for code in ("pb-2022-projects-by-type", "pb-2022-amount-by-type")]
+    lines = section_of(by_type[0].indicator.program)
+    types = [t.rstrip("＊") for t in report_row(lines, "구 분 계")]
+    for reading, label in zip(by_type, ("사업수", "금 액"), strict=True):
+        values, unit = dict(reading.values), reading.indicator.unit
+        assert set(values) <= set(types), f"{reading.indicator.code}: {set(values) - set(types)} not in the header"
+        portal = [printed_quantity(reading.total, unit)]
+        portal += [printed_quantity(values[t], unit) if t in values else display.NOT_AVAILABLE for t in types]
+        compare(reading.indicator.code, portal, lines, label)
+
+    # Ⅲ-2-2 참여예산 편성 (백만원): 합계(’13~’22년), 2022년, 2021년 columns; each cell the amount and its share
+    columns = [
+        ("합계(’13~’22년)", readings[("pb-allocation-cumulative", AS_OF)]),
+        ("2022년", readings[("pb-allocation-by-level", AS_OF)]),
+        ("2021년", readings[("pb-allocation-by-level", datetime.date(2021, 12, 31))]),
+    ]
+    compare(
+        "pb-allocation: 연도",
+        [f"{reading.as_of.year}년" for _, reading in columns[1:]],
+        lines,
+        "구 분 합 계(’13~’22년)",
     )
-    amounts = readings["pb-2022-amount-by-type"]
-    amount_cells = " ".join(f"{display.quantity(v)}억원" for _, v in amounts.values)
-    assert_in_report(squash(f"금  액 {display.quantity(amounts.total)}억원 {amount_cells} -"))
-    # 비영리민간단체 지원실적 (’19~’21): 계, derived over the years, then 2021, 2020, 2019
-    for label, code in (
-        ("예산액", "npo-grants-budget"),
-        ("지원건수", "npo-grants-count"),
-        ("지원액(교부액)", "npo-grants-amount"),
+    categories = [category for category, _ in columns[0][1].values]
+    assert all([c for c, _ in reading.values] == categories for _, reading in columns)
+    subtotal = []
+    for column, reading in columns:
+        text = printed_cell("참여예산 편성 현황", "소계", column, display.number(int(reading.total)))
+        subtotal += [text, f"({figures.percent(int(reading.total), int(reading.total), places=0)}%)"]
+    compare("pb-allocation: 소계", subtotal, lines, "소 계")
+    for category in categories:
+        cells = []
+        for _, reading in columns:
+            value = int(dict(reading.values)[category])
+            cells += [display.number(value), f"({figures.percent(value, int(reading.total), places=0)}%)"]
+        compare(f"pb-allocation: {category}", cells, lines, category)
+
+    # Ⅲ-3-5 비영리민간단체 지원실적 (’19~’21): 계, derived over the years, then the years of the header
+    for code, label in (
+        ("npo-grants-budget", "예산액"),
+        ("npo-grants-count", "지원건수"),
+        ("npo-grants-amount", "지원액(교부액)"),
     ):
-        yearly = sorted((r for r in readings_all if r.indicator.code == code), key=lambda r: r.as_of, reverse=True)
-        values = [int(r.values[0][1]) for r in yearly]
-        assert_in_report(
-            squash(f"{label} {display.number(sum(values))} " + " ".join(display.number(v) for v in values))
-        )
+        yearly = sorted((r for key, r in readings.items() if key[0] == code), key=lambda r: r.as_of, reverse=True)
+        lines = section_of(yearly[0].indicator.program)
+        compare(f"{code}: 연도", [str(r.as_of.year) for r in yearly], lines, "구 분 계")
+        values = [value for r in yearly for _, value in r.values]
+        compare(code, [printed_quantity(sum(values))] + [printed_quantity(v) for v in values], lines, label)
+    return compared
+
+
+N = r"(?<![\d.])(?<!\d,)(\d[\d,.]*)"  # a whole number as printed (4,600 or 10.1), not the tail of one
+# The indicators the report gives in its sentences: the pattern of the words around the figures, in the
+# squashed text of the indicator's program section (middle dots as '·'). Its groups are the indicator's
+# values in order (by date, then by category), after a group named `total` where the report prints the
+# derived total. The pattern must match once in the section.
+SENTENCES = {
+    "village-centre-card-news": rf"카드뉴스\({N}건\)",
+    "village-centre-district-staff-training": rf"자치구실무자역량강화교육\({N}회\)",
+    "village-hubs": (
+        rf"총(?P<total>[\d,]+)개소\(운영중\d+,조성중\d+\)>·운영중:市민간위탁{N},區자체운영{N}\(.*?\)"
+        rf"·조성중:市직접조성{N},區조성\d+\(설계중{N},공사중{N},운영준비중{N}\)"
+    ),
+    "village-hubs-district-grant-districts": rf"심사실시하여{N}개자치구\d+개소지원",
+    "village-hubs-district-grant-hubs": rf"심사실시하여\d+개자치구{N}개소지원",
+    "village-ecosystem-districts": rf"마을생태계:{N}개자치구의",
+    "village-ecosystem-contest-projects": (
+        rf"공모사업(?P<total>[\d,]+)건\(사회문제해결공익적가치형{N}건,공동체활동강화형{N}건\)"
+    ),
+    "village-ecosystem-planned-contests": rf"공익적가치형\d+건중{N}건은",
+    "resident-autonomy-districts": rf"지원\({N}개구\d+개동\d+개사업\)",
+    "resident-autonomy-dongs": rf"지원\(\d+개구{N}개동\d+개사업\)",
+    "resident-autonomy-agendas": rf"자치구제출한의제{N}건",
+    "resident-autonomy-training-districts": rf"{N}개자치구\d+명사업담당자교육",
+    "resident-autonomy-training-participants": rf"\d+개자치구{N}명사업담당자교육",
+    "npo-centres-cumulative-support": rf"총{N}억원\(연평균\d+억원,’13~’21년\)",
+    "npo-centres-staff": rf"운영인력(?P<total>[\d,]+)명\(서울시{N}/권역{N}\)",
+    "npo-centres-cumulative-personnel-cost": rf"누적인건비{N}억원",
+    "samgakji-tenants": rf"{N}개활동가·단체선정및총\d+석입주",
+    "samgakji-seats": rf"\d+개활동가·단체선정및총{N}석입주",
+    "samgakji-rentals": rf"대관건수증가:4월{N}건→5월{N}건",
+    "democracy-academy-programmes": rf"역량강화프로그램운영\({N}회\)",
+    "democracy-indicator-tf-meetings": rf"전문가TF구성및운영\({N}회\)",
+    "democracy-linked-projects": rf"민주시민교육사업추진\({N}건\)",
+    "citizen-proposals-funnel": rf"시민제안\({N}건\),부서검토\({N}건\),제안수용\({N}건\)",
+    "citizen-proposals-best": rf"자체우수제안\({N}건\)선정",
+    "citizen-proposals-central-candidates": rf"중앙우수제안후보\({N}건\)제출",
+    "proposal-budget-projects": rf"’22년예산편성\({N}건,[\d.]+억원\)",
+    "proposal-budget-amount": rf"’22년예산편성\(\d+건,{N}억원\)",
+    "pb-limit": rf"\(한도액{N}억원\)",
+    "pb-district-2022": rf"’22년자치구참여예산:{N}억원",
+    "pb-district-own-cumulative": rf"자치구자체편성참여예산:{N}억원",
+    # '평균 2천여건': the portal keeps 2,000 (an approximation, as the indicator's name says)
+    "pb-2021-proposals-funnel": rf"평균(?P<thousands>\d+)천여건제안사업접수→{N}개사업예산편성",
+    "timebank-members-gender": rf"총\d+명\(남{N}%,여{N}%\)",
+    "timebank-cafe-monthly-visits": rf"월평균방문횟수{N}여회",
+    "timebank-pilot-partners": rf"총{N}개주체가참여",
+    "innovation-centre-units": rf"\(서울혁신센터조직·인력\){N}실{N}팀",
+    "innovation-centre-staff": rf"팀,(?P<total>[\d,]+)명\(사무직{N},시설직{N}\)",
+    "innovation-centre-pm": rf"※PM{N}명별도",
+    "innovation-park-tenant-support": rf"입주단체지원\({N}건\)",
+    "innovation-park-citizen-programme-sessions": rf"시민목공체험\({N}회\d+명\),시민디지털기반제작체험\({N}회\d+명\)",
+    "innovation-park-citizen-programme-participants": (
+        rf"시민목공체험\(\d+회{N}명\),시민디지털기반제작체험\(\d+회{N}명\)"
+    ),
+    "innovation-park-social-project-teams": (
+        rf"\(목공·디지털\)(?P<total>[\d,]+)개팀\d+명·공원의자·캣타워등목공제작:{N}팀\d+명"
+        rf"/3D프린터등디지털장비활용가구등제작:{N}팀\d+명"
+    ),
+    "innovation-park-social-project-participants": (
+        rf"\(목공·디지털\)\d+개팀(?P<total>[\d,]+)명·공원의자·캣타워등목공제작:\d+팀{N}명"
+        rf"/3D프린터등디지털장비활용가구등제작:\d+팀{N}명"
+    ),
+    "innovation-park-safety-inspections": rf"시설물안전점검실시\({N}회\)",
+    "innovation-park-repair-sites": rf"보수·보강\({N}개소\d+건\)",
+    "innovation-park-repair-items": rf"보수·보강\(\d+개소{N}건\)",
+    "csr-network-members-2021": rf"’21년{N}개→’22년\d+개",
+    "csr-network-members-by-type": (
+        rf"참여기관\((?P<total>[\d,]+)개\):市·산하기관{N},市투자·출연기관{N},기업{N},민간단체등{N}"
+    ),
+    "donation-zone-partners": rf"KT등{N}개기관·기업",
+    "donation-review-meetings": rf"총{N}회개최/\d+건",
+    "donation-review-cases": rf"총\d+회개최/{N}건",
+    "donation-review-amount": rf"기탁금품(?P<total>[\d,]+)억원상당\(현금{N}억,물품{N}억원상당\)",
+    "donation-solicitation-registrations": rf"기부금품모집등록\(’22.1~6월\):(?P<total>[\d,]+)건\(신규{N},변경{N}\)",
+    "donation-field-inspections": rf"현장검사\(’22.6~7월\):{N}개단체",
+    "sharing-orgs-designated": rf"(?P<total>[\d,]+)개지정\(신규{N},재지정{N}\)",
+    "sharing-orgs-projects-supported": rf"{N}개사업지원\(\d+백만원\)",
+    "sharing-orgs-support-amount": rf"\d+개사업지원\({N}백만원\)",
+    "sharing-district-districts": rf"{N}개자치구\d+개사업\(\d+백만원\)",
+    "sharing-district-projects": rf"\d+개자치구{N}개사업\(\d+백만원\)",
+    "sharing-district-amount": rf"\d+개자치구\d+개사업\({N}백만원\)",
+    "sharing-consulting-targets": rf"컨설팅을희망하는공유기업·단체{N}개소",
+    "sharing-orgs-designated-total": rf"서울시지정공유기업:{N}개",
+    "npo-grants-2022-organisations": rf"{N}개단체\([\d,]+백만원\)접수,{N}개단체\([\d,]+백만원\)선정",
+    "npo-grants-2022-amount": rf"\d+개단체\({N}백만원\)접수,\d+개단체\({N}백만원\)선정",
+}
+
+
+def indicator_sentence_rows(readings: dict) -> list[tuple[str, list[str], list[str]]]:
+    """The indicators given in sentences: (code, the portal's cells, the figures the pattern reads in the report)."""
+    compared = []
+    for code, pattern in SENTENCES.items():
+        dated = sorted((r for key, r in readings.items() if key[0] == code), key=lambda r: r.as_of)
+        assert dated, f"{code}: no values in the portal"
+        text = squash("\n".join(section_of(dated[0].indicator.program))).translate(DOTS)
+        matches = list(re.finditer(pattern, text))
+        assert len(matches) == 1, f"{code}: the pattern matches {len(matches)} times in its section"
+        groups = re.compile(pattern).groupindex
+        portal = [printed_quantity(r.total) for r in dated] if "total" in groups else []
+        for reading in dated:
+            for category, value in reading.values:
+                if "thousands" in groups and category == "제안사업 접수":
+                    portal.append(printed_quantity(value / 1000))
+                else:
+                    portal.append(printed_quantity(value))
+        compared.append((code, portal, list(matches[0].groups())))
+    return compared
+
+
+def indicator_readings() -> dict:
+    return {(r.indicator.code, r.as_of): r for r in indicator_reading_list()}
+
+
+def test_every_indicator_row_is_the_reports_row_cell_by_cell():
+    """Each indicator's values (with the derived totals the report prints) against the report's own row,
+    parsed from the table or sentence of the indicator's program section: all cells, in order."""
+    readings = indicator_readings()
+    compared = indicator_table_rows(readings) + indicator_sentence_rows(readings)
+    assert {what: portal for what, portal, _ in compared} == {what: report for what, _, report in compared}
+
+
+def test_every_indicator_reading_has_its_row_compared():
+    """No indicator escapes: the tables and sentences above cover every reading in the portal."""
+    readings = indicator_readings()
+    in_tables = {
+        "timebank-members", "pb-2022-projects-by-type", "pb-2022-amount-by-type", "pb-allocation-by-level",
+        "pb-allocation-cumulative", "npo-grants-budget", "npo-grants-count", "npo-grants-amount",
+    }  # fmt: skip
+    assert not in_tables & set(SENTENCES)
+    assert {code for code, _ in readings} == in_tables | set(SENTENCES)
+    assert sum(len(r.values) for r in readings.values()) == IndicatorValue.objects.count() > 100
 
 
 def test_every_program_budget_is_printed_as_stated():
