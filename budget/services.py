@@ -232,7 +232,7 @@ def execution_month_save(
     as_of: datetime.date,
     rows: list[ExecutionInput],
     version: int | None,
-    how: str = audit.FORM,
+    how: audit.How = audit.How.FORM,
 ) -> DivisionMonth:
     """Save a division's cumulative figures as of a date: all rows or none.
 
@@ -283,7 +283,7 @@ def execution_month_save(
     return month
 
 
-def _transition(*, month: DivisionMonth, version: int | None, allowed_from, user, how: str) -> DivisionMonth:
+def _transition(*, month: DivisionMonth, version: int | None, allowed_from, user, how: audit.How) -> DivisionMonth:
     locked = _month_for_update(month.division, month.as_of)
     _check_version(locked, version)
     if locked.status not in allowed_from:
@@ -300,7 +300,9 @@ def _transition(*, month: DivisionMonth, version: int | None, allowed_from, user
     return locked
 
 
-def division_month_submit(*, user, month: DivisionMonth, version: int | None, how: str = audit.FORM) -> DivisionMonth:
+def division_month_submit(
+    *, user, month: DivisionMonth, version: int | None, how: audit.How = audit.How.FORM
+) -> DivisionMonth:
     """Staff hand the month to the director: every budget line of the division must have its figures."""
     if not can_edit_division(user, month.division):
         raise PermissionDenied(_("이 과의 실적을 제출할 권한이 없습니다."))
@@ -331,7 +333,9 @@ def division_month_submit(*, user, month: DivisionMonth, version: int | None, ho
     return month
 
 
-def division_month_approve(*, user, month: DivisionMonth, version: int | None, how: str = audit.FORM) -> DivisionMonth:
+def division_month_approve(
+    *, user, month: DivisionMonth, version: int | None, how: audit.How = audit.How.FORM
+) -> DivisionMonth:
     """The director (or the bureau) approves: the month is locked and its figures become the public ones."""
     if not can_approve(user, month.division):
         raise PermissionDenied(_("이 과의 실적을 승인할 권한이 없습니다."))
@@ -369,7 +373,7 @@ def _reason_required(reason: str) -> str:
 
 
 def division_month_return(
-    *, user, month: DivisionMonth, version: int | None, reason: str, how: str = audit.FORM
+    *, user, month: DivisionMonth, version: int | None, reason: str, how: audit.How = audit.How.FORM
 ) -> DivisionMonth:
     """The approver sends a submitted month back to the division with a reason; staff can edit it again."""
     if not can_approve(user, month.division):
@@ -386,7 +390,7 @@ def division_month_return(
 
 
 def division_month_correct(
-    *, user, month: DivisionMonth, version: int | None, reason: str, how: str = audit.FORM
+    *, user, month: DivisionMonth, version: int | None, reason: str, how: audit.How = audit.How.FORM
 ) -> DivisionMonth:
     """Reopen an approved month as the next revision, with a reason; its approved figures stay public
     until the new revision is approved."""
@@ -412,7 +416,7 @@ def budget_adjustment_create(
     amount: int | None,
     effective_on: datetime.date | None,
     reason: str,
-    how: str = audit.FORM,
+    how: audit.How = audit.How.FORM,
 ) -> BudgetAdjustment:
     """Record a dated change to a line's budget authority (추경, 이월, 전용, 예비비 …) with its reason.
 

@@ -10,9 +10,9 @@ class AuditedAdmin(SimpleHistoryAdmin):
     """Every save and delete here is in the history with the user and the reason 'admin'."""
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = audit.ADMIN
+        obj._change_reason = audit.How.ADMIN
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        obj._change_reason = audit.ADMIN
+        obj._change_reason = audit.How.ADMIN
         super().delete_model(request, obj)

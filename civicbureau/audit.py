@@ -6,15 +6,21 @@ values and how it came (django-simple-history), so writes that skip `save()` are
 of the services: many rows of one model written in a few statements, each with its own history row.
 """
 
+from enum import StrEnum
+
 from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
-FORM = "form"
-IMPORT = "import"
-ADMIN = "admin"
-BULK = "bulk"
-HOW = {FORM, IMPORT, ADMIN, BULK, "load_demo"}
+
+class How(StrEnum):
+    """How a change came, recorded as its history row's change reason."""
+
+    FORM = "form"  # a page of the portal
+    IMPORT = "import"  # a spreadsheet, uploaded or through import_execution
+    ADMIN = "admin"  # the Django admin
+    BULK = "bulk"  # bulk_create() outside a service
+    LOAD_DEMO = "load_demo"  # the demo loader
 
 
 class AuditBypassError(RuntimeError):
@@ -38,7 +44,7 @@ class AuditedQuerySet(models.QuerySet):
             raise AuditBypassError(
                 f"{self.model.__name__}: bulk_create() returned rows without keys; their history cannot be written"
             )
-        get_history_manager_for_model(self.model).bulk_history_create(objs, default_change_reason=BULK)
+        get_history_manager_for_model(self.model).bulk_history_create(objs, default_change_reason=How.BULK)
         return objs
 
 
@@ -46,7 +52,7 @@ class AuditedManager(models.Manager.from_queryset(AuditedQuerySet)):
     pass
 
 
-def record(obj, user, how: str) -> None:
+def record(obj, user, how: How) -> None:
     """Who and how, for the history row the next save (or delete) of `obj` writes."""
     obj._history_user = user
     obj._change_reason = how
@@ -58,7 +64,7 @@ def history_version(history_queryset) -> int:
     return history_queryset.order_by("-history_id").values_list("history_id", flat=True).first() or 0
 
 
-def save_many(model, objs, *, fields: list[str], user, how: str) -> None:
+def save_many(model, objs, *, fields: list[str], user, how: How) -> None:
     """Save many rows of one audited model the way `save()` would, each with its history row (who, how,
     when, the new values), but in a few statements: new rows by one INSERT, changed rows by one UPDATE,
     their history rows by one INSERT. For services that have already validated every row (full_clean);

@@ -30,7 +30,6 @@ from demo import budget_files, programs_files, staffing_files
 from demo.rows import Row
 
 DEMO_DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
-CHANGE_REASON = "load_demo"
 
 
 class Loader:
@@ -105,7 +104,7 @@ class Loader:
 
     def write(self, obj: models.Model, *, delete: bool = False) -> None:
         """The loader's only write: the history row it leaves says how (load_demo) and names no user."""
-        audit.record(obj, None, CHANGE_REASON)
+        audit.record(obj, None, audit.How.LOAD_DEMO)
         if delete:
             obj.delete()
         else:

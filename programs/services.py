@@ -51,7 +51,7 @@ def schedule_item_progress_save(
     actual_end: datetime.date | None,
     note: str,
     version: int | None,
-    how: str = audit.FORM,
+    how: audit.How = audit.How.FORM,
 ) -> ScheduleItem:
     """Record how a promised step is going: its status, when it actually started and ended, a short note.
     The program's division (Program.division) enters it; the bureau's roles read it."""
@@ -93,7 +93,7 @@ def indicator_value_save(
     value: Decimal | None,
     record: IndicatorValue | None = None,
     version: int | None = None,
-    how: str = audit.FORM,
+    how: audit.How = audit.How.FORM,
 ) -> IndicatorValue:
     """Add a value of an indicator as of a date (`record` None), or correct one (`record` with the version
     the person started from). The indicator belongs to a program of the person's division.

@@ -67,7 +67,7 @@ def headcount_save(
     as_of: datetime.date,
     rows: list[HeadcountInput],
     version: int | None,
-    how: str = audit.FORM,
+    how: audit.How = audit.How.FORM,
 ) -> int:
     """Save the division's grid as of a date; returns how many cells changed."""
     columns = headcount_columns(user, division)

@@ -206,7 +206,12 @@ def execution_import(*, user, content: bytes, filename: str, dry_run: bool) -> I
     try:
         with transaction.atomic():
             execution_month_save(
-                user=user, division=division, as_of=result.as_of, rows=inputs, version=result.version, how=audit.IMPORT
+                user=user,
+                division=division,
+                as_of=result.as_of,
+                rows=inputs,
+                version=result.version,
+                how=audit.How.IMPORT,
             )
             if dry_run:
                 transaction.set_rollback(True)

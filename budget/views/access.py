@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from budget.selectors.execution import fiscal_year_latest
 from staffing.models import Division
-from staffing.permissions import VIEW, can_view_internal, restrict
+from staffing.permissions import VIEW, can_view_internal, membership_of, restrict
+from staffing.selectors import bureau_default
 
 
 def internal_only(request) -> None:
@@ -22,9 +23,14 @@ def division_or_404(request, code) -> Division:
     return get_object_or_404(restrict(Division.objects.all(), request.user, VIEW), code=code)
 
 
-def fiscal_year_of(request, bureau) -> int:
-    """?year=, else the bureau's latest fiscal year, else this year; not a number: 404."""
+def bureau_and_year(request):
+    """(membership, bureau, fiscal year) of an internal page of a year: the person's bureau (the default one
+    for the administrator), and ?year=, else the bureau's latest fiscal year, else this year; not a number: 404."""
+    internal_only(request)
+    membership = membership_of(request.user)
+    bureau = membership.bureau if membership else bureau_default()
     try:
-        return int(request.GET.get("year") or fiscal_year_latest(bureau=bureau) or datetime.date.today().year)
+        year = int(request.GET.get("year") or fiscal_year_latest(bureau=bureau) or datetime.date.today().year)
     except ValueError:
         raise Http404 from None
+    return membership, bureau, year

@@ -13,19 +13,15 @@ from budget import services
 from budget.forms import BudgetAdjustmentForm
 from budget.models import BudgetLine
 from budget.selectors import entry
-from budget.views.access import fiscal_year_of, internal_only
+from budget.views.access import bureau_and_year, internal_only
 from civicbureau.entry import EntryError, form_problems
-from staffing.permissions import VIEW, can_edit_division, membership_of, restrict
-from staffing.selectors import bureau_default
+from staffing.permissions import VIEW, can_edit_division, restrict
 
 
 @login_required
 def adjustment_list(request):
     """The year's budget lines the person may read, each with its 예산현액 today and its adjustments' page."""
-    internal_only(request)
-    membership = membership_of(request.user)
-    bureau = membership.bureau if membership else bureau_default()
-    year = fiscal_year_of(request, bureau)
+    membership, bureau, year = bureau_and_year(request)
     lines = entry.budget_line_authority_list(
         lines=restrict(BudgetLine.objects.filter(fiscal_year=year, division__bureau=bureau), request.user, VIEW)
     )

@@ -20,12 +20,11 @@ from budget.forms import ExecutionRowFormSet, ImportForm, ReasonForm
 from budget.importers.monthly import execution_import
 from budget.models import DivisionMonth
 from budget.selectors import entry
-from budget.views.access import division_or_404, fiscal_year_of, internal_only
+from budget.views.access import bureau_and_year, division_or_404, internal_only
 from civicbureau import open_data
 from civicbureau.entry import EntryError, formset_problems
 from civicbureau.forms import VersionForm
 from staffing.permissions import can_approve, can_edit_division, membership_of
-from staffing.selectors import bureau_default
 
 IMPORT_SESSION_KEY = "execution_import"
 
@@ -37,10 +36,7 @@ def _month_url(division, as_of) -> str:
 @login_required
 def entry_board(request):
     """The year's board: every division × month, missing → draft → submitted → returned/approved."""
-    internal_only(request)
-    membership = membership_of(request.user)
-    bureau = membership.bureau if membership else bureau_default()
-    year = fiscal_year_of(request, bureau)
+    membership, bureau, year = bureau_and_year(request)
     board = entry.entry_board(bureau=bureau, fiscal_year=year)
     return render(
         request, "budget/board.html", {"board": board, "statuses": DivisionMonth.Status, "membership": membership}
