@@ -86,11 +86,11 @@ def form_problems(form, row: str = "") -> list[Problem]:
     ]
 
 
-def formset_problems(formset, version_form, *, key_field: str, row_of) -> list[Problem]:
+def formset_problems(formset, version_form, *, key_field: str, row_name) -> list[Problem]:
     """A grid's errors, all at once: the missing version, the grid's own errors (under `key_field`), and
-    each row's errors under the name `row_of(form)` gives it."""
+    each row's errors under the name `row_name(key)` gives the row's posted key (a line code, a grade)."""
     problems = [] if version_form.is_valid() else [version_unknown()]
     problems += [Problem("", key_field, e) for e in formset.non_form_errors()]
     for form in formset.forms:
-        problems += form_problems(form, row_of(form))
+        problems += form_problems(form, row_name(form.data.get(f"{form.prefix}-{key_field}", "")))
     return problems

@@ -68,10 +68,7 @@ def headcount_entry(request, division):
         else:
             names = {g.code: g.name for g in grades}
             problems = formset_problems(
-                formset,
-                version_form,
-                key_field="grade",
-                row_of=lambda form: names.get(form.data.get(f"{form.prefix}-grade", ""), ""),
+                formset, version_form, key_field="grade", row_name=lambda grade: names.get(grade, "")
             )
     else:
         formset = HeadcountRowFormSet(

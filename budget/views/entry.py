@@ -88,12 +88,7 @@ def month_detail(request, division, as_of):
         else:
             names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
             problems = formset_problems(
-                formset,
-                version_form,
-                key_field="code",
-                row_of=lambda form: names.get(
-                    form.data.get(f"{form.prefix}-code", ""), form.data.get(f"{form.prefix}-code", "")
-                ),
+                formset, version_form, key_field="code", row_name=lambda code: names.get(code, code)
             )
     else:
         formset = ExecutionRowFormSet(prefix="rows", initial=[_initial(row) for row in grid.rows])
