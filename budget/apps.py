@@ -17,6 +17,7 @@ class BudgetConfig(AppConfig):
             RevenueAmount,
         )
         from civicbureau import publication
+        from civicbureau.audit import How
 
         publication.register(
             history=[
@@ -31,7 +32,8 @@ class BudgetConfig(AppConfig):
             # a month's figures saved as a draft (form or import) and its status before approval stay off
             public_conditions={
                 ExecutionSnapshot: "history_type = '-' OR history_change_reason IS NULL"
-                " OR history_change_reason NOT IN ('form', 'import')",
-                DivisionMonth: "history_type = '-' OR status = 'approved' OR history_change_reason = 'admin'",
+                f" OR history_change_reason NOT IN ('{How.FORM}', '{How.IMPORT}')",
+                DivisionMonth: f"history_type = '-' OR status = '{DivisionMonth.Status.APPROVED}'"
+                f" OR history_change_reason = '{How.ADMIN}'",
             },
         )

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -111,6 +111,12 @@ def table_schema(dataset: Dataset) -> dict:
             spec["constraints"] = {"required": True}
         fields.append(spec)
     return {"fields": fields, "missingValues": [""]}
+
+
+def refusal(errors) -> HttpResponseBadRequest:
+    """A file asked for with bad parameters: a 400 saying why in plain text (a form's or filter's errors)."""
+    text = "; ".join(str(e) for messages in errors.values() for e in messages)
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
 def response(dataset: Dataset, fmt: str) -> HttpResponse:

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,7 +81,7 @@ def schedule(request):
 def _schedule_file(request, fmt):
     bureau, filterset, from_day, months = _schedule(request)
     if months is None:
-        return HttpResponseBadRequest(str(filterset.errors.as_text()), content_type="text/plain; charset=utf-8")
+        return open_data.refusal(filterset.errors)
     return open_data.response(
         schedule_dataset(months, from_day=from_day, as_of=public_program_as_of(bureau=bureau)), fmt
     )

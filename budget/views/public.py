@@ -2,7 +2,7 @@
 Data Package at /datapackage.json. Approved figures only; views
 read the period, call a public selector, hand over a table."""
 
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -57,8 +57,7 @@ def _file_table(request):
     """(refusal, table) for a file: a bad period is a 400 in plain text; no approved figures by then, a 404."""
     _bureau, form, table = _period(request)
     if form.errors:
-        text = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8"), None
+        return open_data.refusal(form.errors), None
     if table is None:
         raise Http404(_("선택한 기준월까지 승인된 집행 실적이 없습니다."))
     return None, table
