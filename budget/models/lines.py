@@ -1,0 +1,144 @@
+"""Budget lines of a fiscal year and the dated adjustments that make their 예산현액."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from civicbureau import display, figures
+from civicbureau.audit import AuditedManager
+from staffing.models import Division
+
+
+class BudgetLine(models.Model):
+    """세부사업: a detailed budget line of a division for one fiscal year (기본경비 is a line of its own)."""
+
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("과"))
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    code = models.SlugField(
+        _("사업 코드"), max_length=30, help_text=_("연도 안에서 바뀌지 않는 코드 (내려받기·올리기에 쓰임)")
+    )
+    name = models.CharField(_("세부사업명"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    is_basic_expense = models.BooleanField(_("기본경비"), default=False)
+    original_budget = models.BigIntegerField(_("당초예산(원)"))
+    history = HistoricalRecords()
+    objects = AuditedManager()
+
+    DIVISION_PATH = "division"
+
+    class Meta:
+        verbose_name = _("세부사업")
+        verbose_name_plural = pgettext_lazy("plural", "세부사업")
+        ordering = ["fiscal_year", "division", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "code"],
+                name="budget_line_unique_code",
+                violation_error_message=_("같은 연도에 같은 사업 코드가 있습니다."),
+            ),
+            models.UniqueConstraint(fields=["fiscal_year", "division", "name"], name="budget_line_unique_name"),
+            models.CheckConstraint(condition=Q(original_budget__gte=0), name="budget_line_original_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.name}"
+
+    def budget_authority_on(self, day) -> int:
+        """예산현액 on a date: the original budget with the adjustments effective by then."""
+        amounts = self.adjustments.filter(effective_on__lte=day).values_list("amount", flat=True)
+        return figures.budget_authority(self.original_budget, amounts)
+
+
+class BudgetAdjustment(models.Model):
+    """A dated change to a line's budget authority; 예산현액 = 당초예산 + the sum of these up to a date."""
+
+    class Kind(models.TextChoices):
+        SUPPLEMENTARY = "supplementary", _("추경")
+        CARRYOVER = "carryover", _("이월")
+        TRANSFER = "transfer", _("전용")
+        RESERVE = "reserve", _("예비비")
+        UNSPECIFIED = "unspecified", _("구분 미기재")
+
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("세부사업")
+    )
+    kind = models.CharField(_("구분"), max_length=20, choices=Kind.choices)
+    amount = models.BigIntegerField(_("금액(원, 감액은 음수)"))
+    effective_on = models.DateField(_("적용일"))
+    reason = models.CharField(_("사유"), max_length=300)
+    history = HistoricalRecords()
+    objects = AuditedManager()
+
+    DIVISION_PATH = "budget_line__division"
+
+    class Meta:
+        verbose_name = _("예산 변경")
+        verbose_name_plural = pgettext_lazy("plural", "예산 변경")
+        ordering = ["effective_on", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="budget_adjustment_not_zero")]
+
+    def __str__(self):
+        return f"{self.budget_line} {self.get_kind_display()} {self.amount}"
+
+    def clean(self):
+        """The date falls in the line's fiscal year, and the 예산현액 the change leaves still covers what is
+        already committed at every recorded date it lowers (on every path: forms, the admin, the loader)."""
+        if self.effective_on and self.budget_line_id and self.effective_on.year != self.budget_line.fiscal_year:
+            raise ValidationError(
+                {"effective_on": _("적용일이 회계연도(%(year)s) 밖입니다.") % {"year": self.budget_line.fiscal_year}}
+            )
+        if self.effective_on and self.budget_line_id and self.amount is not None:
+            uncovered = self.uncovered()
+            if uncovered is not None:
+                day, authority, field, committed = uncovered
+                raise ValidationError(
+                    {
+                        "amount": _(
+                            "변경 후 %(date)s 기준 예산현액(%(authority)s원)이 이미 입력된 %(field)s %(committed)s원보다 적어집니다."
+                        )
+                        % {
+                            "date": day.isoformat(),
+                            "authority": display.number(authority),
+                            "field": field,
+                            "committed": display.number(committed),
+                        }
+                    }
+                )
+
+    def uncovered(self):
+        """The first recorded date at which this adjustment (new, or as changed) lowers the 예산현액 below the
+        cumulative obligations (or disbursements where obligations are not given): (date, 예산현액, field, committed)."""
+        line = self.budget_line
+        others = (
+            list(line.adjustments.exclude(pk=self.pk).values_list("effective_on", "amount"))
+            if self.pk
+            else list(line.adjustments.values_list("effective_on", "amount"))
+        )
+        stored = (
+            BudgetAdjustment.objects.filter(pk=self.pk).values_list("effective_on", "amount").first()
+            if self.pk
+            else None
+        )
+        for snapshot in line.snapshots.filter(
+            as_of__gte=min(self.effective_on, stored[0]) if stored else self.effective_on
+        ).order_by("as_of"):
+            effective = [amount for day, amount in others if day <= snapshot.as_of]
+            after = figures.budget_authority(
+                line.original_budget, effective + ([self.amount] if self.effective_on <= snapshot.as_of else [])
+            )
+            before = figures.budget_authority(
+                line.original_budget, effective + ([stored[1]] if stored and stored[0] <= snapshot.as_of else [])
+            )
+            if after >= before:
+                continue  # not lowered here: a slip already in the figures is not this change's
+            committed, field = (
+                (snapshot.obligations, _("원인행위 누계"))
+                if snapshot.obligations is not None
+                else (snapshot.disbursements, _("지출액 누계"))
+            )
+            if committed > after:
+                return snapshot.as_of, after, field, committed
+        return None
