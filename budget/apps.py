@@ -14,10 +14,10 @@ class BudgetConfig(AppConfig):
             DivisionBudget,
             DivisionMonth,
             ExecutionSnapshot,
+            Publication,
             RevenueAmount,
         )
         from civicbureau import publication
-        from civicbureau.audit import How
 
         publication.register(
             history=[
@@ -28,12 +28,14 @@ class BudgetConfig(AppConfig):
                 RevenueAmount,
                 DivisionBudget,
                 BudgetPaceTarget,
+                Publication,
             ],
-            # a month's figures saved as a draft (form or import) and its status before approval stay off
+            # Public pages read execution only through editions (a Publication and its copied figures): a
+            # month's entry, submission, approval or correction changes nothing public until it is
+            # published, and an adjustment only once an edition has made it public.
             public_conditions={
-                ExecutionSnapshot: "history_type = '-' OR history_change_reason IS NULL"
-                f" OR history_change_reason NOT IN ('{How.FORM}', '{How.IMPORT}')",
-                DivisionMonth: f"history_type = '-' OR status = '{DivisionMonth.Status.APPROVED}'"
-                f" OR history_change_reason = '{How.ADMIN}'",
+                ExecutionSnapshot: "1 = 0",
+                DivisionMonth: "1 = 0",
+                BudgetAdjustment: "published_in_id IS NOT NULL",
             },
         )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
 from budget.selectors.execution import RowLevel
+from civicbureau import display
 from civicbureau.tables import FiguresTable, MoneyColumn, RateColumn
 
 
@@ -27,12 +28,25 @@ class GroupedRows(list):
         self[:] = ordered
 
 
+class ExecutedColumn(MoneyColumn):
+    """집행액: '미보고' on a division or line without figures in the edition shown (a total with such a part
+    has no sum: '-')."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, empty_values=(), **kwargs)
+
+    def render(self, value, record):
+        if value is None:
+            return display.NOT_AVAILABLE if record.level == RowLevel.TOTAL else display.NOT_REPORTED
+        return super().render(value)
+
+
 class ExecutionFiguresTable(FiguresTable):
     """The execution figures of a row (a total, a bureau, a division or a line), after its name columns."""
 
     original = MoneyColumn(verbose_name=_("예산편성액(당초예산)"))
     authority = MoneyColumn(verbose_name=_("예산현액(A)"))
-    disbursements = MoneyColumn(verbose_name=_("집행액(B)"))
+    disbursements = ExecutedColumn(verbose_name=_("집행액(B)"))
     balance = MoneyColumn(verbose_name=_("집행잔액(A-B)"))
     rate = RateColumn(verbose_name=_("집행률(B/A)"))
 

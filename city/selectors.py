@@ -1,12 +1,12 @@
-"""The whole city's execution: every bureau's approved figures, the city's and each bureau's totals over
-every line, and the lines a page at a time. The city budget office's view."""
+"""The whole city's execution: every bureau's latest published period, the city's and each bureau's totals
+over every line, and the lines a page at a time. The city budget office's view."""
 
 import datetime
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from budget.models import BudgetLine, ExecutionSnapshot
+from budget.models import BudgetLine, Publication
 from budget.selectors.execution import ExecutionRow, RowLevel, budget_line_figures, line_row, sum_rows
 from civicbureau import figures
 from civicbureau.publication import figures_cached
@@ -17,35 +17,38 @@ def city_fiscal_years() -> list[int]:
     return list(BudgetLine.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
 
-def city_execution_date(*, fiscal_year: int, month: datetime.date | None = None) -> datetime.date | None:
-    """The latest approved snapshot of the year in any bureau, at or before the month's end (default: the
-    year's latest). Each line is then taken at its own latest approved snapshot at or before that date."""
-    snapshots = ExecutionSnapshot.objects.filter(
-        budget_line__fiscal_year=fiscal_year, approved_disbursements__isnull=False
-    )
+def city_publications(*, fiscal_year: int, month: datetime.date | None = None) -> list[Publication]:
+    """Each bureau's edition the public sees: the latest edition of its latest period of the year published
+    at or before the month's end (default: the year's latest). A bureau with nothing published is absent."""
+    editions = Publication.objects.filter(as_of__year=fiscal_year)
     if month is not None:
-        snapshots = snapshots.filter(as_of__lte=figures.month_end(month))
-    # ORDER BY … LIMIT 1 rather than MAX(): over the whole city PostgreSQL reads the as_of index backwards
-    # and stops at the first match, where MAX() scans every snapshot of the year (1 ms against 150 ms on the
-    # benchmark's 648,000 snapshots). For one bureau MAX() is the fast form: later dates of other bureaus
-    # would be read first.
-    return snapshots.order_by("-as_of").values_list("as_of", flat=True).first()
+        editions = editions.filter(as_of__lte=figures.month_end(month))
+    latest: dict = {}
+    for edition in editions.order_by("bureau", "-as_of", "-edition"):
+        latest.setdefault(edition.bureau_id, edition)
+    return list(latest.values())
 
 
-def city_execution_totals(*, fiscal_year: int, as_of: datetime.date) -> list[ExecutionRow]:
-    """The city's 합계, then each bureau's total, from approved figures: one query summing the base figures
-    of every line in the database (예산현액 and the rates are derived from the sums by civicbureau.figures).
+def city_execution_totals(*, fiscal_year: int, publications: list[Publication]) -> list[ExecutionRow]:
+    """The city's 합계, then each bureau's total as of its own published period: one query summing the base
+    figures of every line in the database (예산현액 and the rates are derived from the sums by
+    civicbureau.figures). A bureau with a division not reported (미보고) has no execution total, as
+    figures.total: no partial sum.
 
-    That query reads every line's latest snapshot (about 95 ms for the benchmark's 5,400 lines a year on
-    PostgreSQL), so its result is kept until the figures change (publication.figures_cached)."""
-    return figures_cached(
-        ("city-execution-totals", fiscal_year, as_of), lambda: _city_execution_totals(fiscal_year, as_of), public=True
-    )
+    That query reads every line's published figures, so its result is kept until the figures change
+    (publication.figures_cached)."""
+    key = ("city-execution-totals", fiscal_year, tuple(sorted(p.pk for p in publications)))
+    return figures_cached(key, lambda: _city_execution_totals(fiscal_year, publications), public=True)
 
 
-def _city_execution_totals(fiscal_year: int, as_of: datetime.date) -> list[ExecutionRow]:
+def _city_execution_totals(fiscal_year: int, publications: list[Publication]) -> list[ExecutionRow]:
+    if not publications:
+        return []
+    dates = {p.bureau_id: p.as_of for p in publications}
     lines = budget_line_figures(
-        lines=BudgetLine.objects.filter(fiscal_year=fiscal_year), as_of=as_of, approved_only=True
+        lines=BudgetLine.objects.filter(fiscal_year=fiscal_year, division__bureau__in=list(dates)),
+        as_of=max(dates.values()),
+        publications=publications,
     )
     sums = (
         lines.values("division__bureau", "division__bureau__name")
@@ -54,6 +57,7 @@ def _city_execution_totals(fiscal_year: int, as_of: datetime.date) -> list[Execu
             adjustments=Sum("adjustment_total"),
             obligations=Sum("obligations_to_date"),
             reported=Count("obligations_to_date"),
+            disbursed=Count("disbursements_to_date"),
             disbursements=Sum("disbursements_to_date"),
             count=Count("pk"),
         )
@@ -67,7 +71,8 @@ def _city_execution_totals(fiscal_year: int, as_of: datetime.date) -> list[Execu
             original=s["original"],
             authority=figures.budget_authority(s["original"], [s["adjustments"]]),
             obligations=s["obligations"] if s["reported"] == s["count"] else None,  # as figures.total: no partial sum
-            disbursements=s["disbursements"],
+            disbursements=s["disbursements"] if s["disbursed"] == s["count"] else None,
+            snapshot_as_of=dates[s["division__bureau"]],
         )
         for s in sums
     ]
@@ -76,11 +81,15 @@ def _city_execution_totals(fiscal_year: int, as_of: datetime.date) -> list[Execu
     return [sum_rows(RowLevel.TOTAL, _("합계"), bureaus), *bureaus]
 
 
-def city_execution_lines(*, fiscal_year: int, as_of: datetime.date):
-    """Every budget line of the city with its approved figures, in order (bureau, division, line): a
-    queryset, so that a page of it is read with LIMIT/OFFSET; `city_execution_rows` turns a page into rows."""
-    lines = BudgetLine.objects.filter(fiscal_year=fiscal_year).select_related("division__bureau")
-    return budget_line_figures(lines=lines, as_of=as_of, approved_only=True).order_by(
+def city_execution_lines(*, fiscal_year: int, publications: list[Publication]):
+    """Every budget line of the bureaus that published, with its published figures, in order (bureau,
+    division, line): a queryset, so that a page of it is read with LIMIT/OFFSET; `city_execution_rows`
+    turns a page into rows."""
+    lines = BudgetLine.objects.filter(
+        fiscal_year=fiscal_year, division__bureau__in=[p.bureau_id for p in publications]
+    ).select_related("division__bureau")
+    as_of = max(p.as_of for p in publications)
+    return budget_line_figures(lines=lines, as_of=as_of, publications=publications).order_by(
         "division__bureau", "division__order", "order", "pk"
     )
 

@@ -1,4 +1,5 @@
-"""The whole city's 예산 집행 현황, public: approved figures only, the same period choices as /execution/."""
+"""The whole city's 예산 집행 현황, public: each bureau's latest published period, the same period choices as
+/execution/."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -17,19 +18,20 @@ CITY_PAGE_SIZE = 100
 @public_cacheable
 def execution(request):
     """The whole city's 예산 집행 현황: the city's and each bureau's totals over every line, then the lines,
-    100 a page. Approved figures only; the same period choices as /execution/."""
+    100 a page. Each bureau as of its latest published period by the month asked for."""
     form = ExecutionPeriodForm(request.GET, fiscal_years=selectors.city_fiscal_years())
     context = {"form": form}
     year = form.cleaned_data.get("year") if form.is_valid() else None
     if year:
         month = form.cleaned_data["as_of"]
         context.update(month_choices=form.month_choices(year), chosen_month=month, fiscal_year=year)
-        as_of = selectors.city_execution_date(fiscal_year=year, month=month)
-        if as_of is not None:
+        publications = selectors.city_publications(fiscal_year=year, month=month)
+        if publications:
+            as_of = max(p.as_of for p in publications)
             unit_line = display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT)
-            page = Paginator(selectors.city_execution_lines(fiscal_year=year, as_of=as_of), CITY_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            )
+            page = Paginator(
+                selectors.city_execution_lines(fiscal_year=year, publications=publications), CITY_PAGE_SIZE
+            ).get_page(request.GET.get("page"))
             totals_caption = _("%(year)s 시 전체 합계와 국별 합계 %(line)s") % {"year": year, "line": unit_line}
             lines_caption = _("%(year)s 세부사업별 (%(number)s/%(pages)s쪽) %(line)s") % {
                 "year": year, "number": page.number, "pages": page.paginator.num_pages, "line": unit_line,
@@ -37,7 +39,7 @@ def execution(request):
             context.update(
                 as_of=as_of,
                 totals=ExecutionStatusTable(
-                    selectors.city_execution_totals(fiscal_year=year, as_of=as_of),
+                    selectors.city_execution_totals(fiscal_year=year, publications=publications),
                     caption=totals_caption,
                     orderable=False,
                 ),

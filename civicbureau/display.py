@@ -11,6 +11,7 @@ from civicbureau import figures
 
 MINUS = "△"
 NOT_AVAILABLE = "-"
+NOT_REPORTED = _("미보고")  # a division that had no approved figures when its period was published
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def csv_text(dataset: Dataset) -> str:
     return buffer.getvalue()
 
 
-def _json_value(value):
+def json_value(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
     if isinstance(value, datetime.date):
@@ -86,13 +86,13 @@ def json_document(dataset: Dataset) -> dict:
     return {
         "name": dataset.name,
         "title": dataset.title,
-        "as_of": _json_value(dataset.as_of),
-        **{k: _json_value(v) for k, v in dataset.meta.items()},
+        "as_of": json_value(dataset.as_of),
+        **{k: json_value(v) for k, v in dataset.meta.items()},
         "columns": [
             {"name": c.name, "type": c.type, "description": c.description, **({"unit": c.unit} if c.unit else {})}
             for c in dataset.columns
         ],
-        "rows": [{c.name: _json_value(row.get(c.name)) for c in dataset.columns} for row in dataset.rows],
+        "rows": [{c.name: json_value(row.get(c.name)) for c in dataset.columns} for row in dataset.rows],
     }
 
 

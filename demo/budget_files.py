@@ -12,6 +12,7 @@ from budget.models import (
     RevenueAmount,
     RevenueCategory,
 )
+from budget.services.periods import report_period_publish
 from demo.rows import Row, read_csv
 from staffing.models import Division
 
@@ -76,8 +77,9 @@ def _report_figures_validate(snapshot: ExecutionSnapshot) -> None:
 
 
 def execution(loader: "Loader", lines: Lines) -> None:
-    """The report's cumulative execution; the report is the approved record, so each division's month
-    at each date is created approved (revision 1) and the figures are its approved figures."""
+    """The report's cumulative execution; the report is the approved and published record, so each
+    division's month at each date is created approved (revision 1), the figures are its approved figures,
+    and each date is published as a reporting period (edition 1)."""
     columns = ["budget_line", "fiscal_year", "as_of", "obligations_thousand_won", "disbursements_thousand_won"]
     months = {}
     for row in read_csv(loader.directory, "execution.csv", columns):
@@ -106,6 +108,11 @@ def execution(loader: "Loader", lines: Lines) -> None:
             {"division": division, "as_of": as_of},
             {"status": DivisionMonth.Status.APPROVED, "revision": 1, "approved_revision": 1},
         )
+    for bureau, as_of in sorted({(division.bureau, as_of) for division, as_of in months}, key=lambda k: k[1]):
+        if report_period_publish(bureau=bureau, as_of=as_of) is None:
+            loader.unchanged += 1
+        else:
+            loader.written += 1
 
 
 def revenue(loader: "Loader") -> None:

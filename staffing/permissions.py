@@ -5,8 +5,8 @@ The roles (staffing.models.Membership.Role):
 
 - 주무관 (division staff) and 과장 (division director) enter, import and correct their own division's
   figures; the director approves or returns the division's submitted month.
-- 국장 (bureau director) and 국 기획 담당 (bureau planning) approve or return any division of their bureau;
-  they do not enter figures.
+- 국장 (bureau director) and 국 기획 담당 (bureau planning) approve or return any division of their bureau,
+  and publish the bureau's reporting periods; they do not enter figures.
 - Every member of the bureau reads everything internal (the entry board, the grids, the history): VIEW.
 - Dashboards (DASHBOARD) are narrower: a division's dashboard is its working view (lagging lines, overdue
   milestones, vacancies, unapproved figures), open to that division and to the bureau's management; the
@@ -132,6 +132,17 @@ def can_view_bureau(user, bureau: Bureau) -> bool:
         return True
     membership = membership_of(user)
     return membership is not None and membership.role in BUREAU_ROLES and membership.bureau_id == bureau.pk
+
+
+def can_publish(user, bureau: Bureau) -> bool:
+    """Publish the bureau's reporting period (공표): its director and planning staff only."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and bureau is not None
+        and membership.role in BUREAU_ROLES
+        and membership.bureau_id == bureau.pk
+    )
 
 
 def can_export_briefing(user) -> bool:

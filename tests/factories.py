@@ -181,6 +181,21 @@ class ExecutionSnapshotFactory(ValidatedFactory):
     disbursements = 30_000_000
 
 
+def publish(bureau: Bureau, as_of: datetime.date, *, reason: str = "", user=None):
+    """Publish the bureau's period as its planning staff would (the next edition), through the service."""
+    from budget.selectors.periods import bureau_period
+    from budget.services import period_publish
+
+    latest = bureau_period(bureau=bureau, as_of=as_of).latest
+    return period_publish(
+        user=user or member("planning", bureau=bureau),
+        bureau=bureau,
+        as_of=as_of,
+        edition_seen=latest.edition if latest else 0,
+        reason=reason,
+    )
+
+
 # -- programs -------------------------------------------------------------------------------------
 
 

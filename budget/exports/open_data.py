@@ -4,11 +4,17 @@ Fiscal Data Package that describes the execution file. Writers are in civicburea
 import datetime
 
 from budget.selectors.execution import ComparisonRow, ExecutionTable, RowLevel
-from civicbureau.open_data import Column, Dataset, table_schema
+from civicbureau.open_data import Column, Dataset, json_value, table_schema
 
 EXECUTION_COLUMNS = [
     Column("fiscal_year", "integer", "Fiscal year (회계연도; the calendar year)."),
-    Column("as_of", "date", "As-of date of the figures (기준일): execution is cumulative from 1 January to this day."),
+    Column(
+        "as_of",
+        "date",
+        "As-of date of the row's own figures (기준일): execution is cumulative from 1 January to this day. "
+        "A line's latest approved figures at or before the period; empty where not reported.",
+        nullable=True,
+    ),
     Column(
         "level",
         "string",
@@ -38,7 +44,7 @@ EXECUTION_COLUMNS = [
         "Cumulative executed amount (집행액, B: disbursements), phase 'executed', in won.",
         "KRW",
     ),
-    Column("balance", "integer", "Unexecuted balance (집행잔액, A−B), in won.", "KRW"),
+    Column("balance", "integer", "Unexecuted balance (집행잔액, A−B), in won.", "KRW", nullable=True),
     Column(
         "execution_rate",
         "number",
@@ -46,16 +52,27 @@ EXECUTION_COLUMNS = [
         "percent",
         nullable=True,
     ),
+    Column(
+        "reported",
+        "boolean",
+        "false where the division had not reported when the period was published (미보고): its execution is "
+        "empty, never an older figure; a total with such a part has no execution sum.",
+    ),
+    Column("period", "date", "The reporting period (기준일) the bureau published these figures for."),
+    Column("edition", "integer", "Edition of the period (판): a correction published later is the next edition."),
+    Column("published_at", "datetime", "When the edition was published (공표 일시), UTC."),
 ]
 
 
 def execution_dataset(table: ExecutionTable, *, levels: tuple[RowLevel, ...] = tuple(RowLevel)) -> Dataset:
     """예산 집행 현황 as records, in the page's order (won, not thousand won; rates as numbers)."""
     division_names = {r.division_code: r.name for r in table.rows if r.level == RowLevel.DIVISION}
+    edition = table.publication
+    published_at = edition.published_at.astimezone(datetime.UTC).replace(microsecond=0) if edition else None
     rows = [
         {
             "fiscal_year": table.fiscal_year,
-            "as_of": table.as_of,
+            "as_of": r.snapshot_as_of if r.level == RowLevel.LINE else (table.as_of if r.is_reported else None),
             "level": r.level,
             "division_code": r.division_code,
             "division": division_names.get(r.division_code, ""),
@@ -67,19 +84,19 @@ def execution_dataset(table: ExecutionTable, *, levels: tuple[RowLevel, ...] = t
             "disbursements": r.disbursements,
             "balance": r.balance,
             "execution_rate": r.rate,
+            "reported": r.is_reported,
+            "period": table.as_of,
+            "edition": edition and edition.edition,
+            "published_at": published_at,
         }
         for r in table.rows
         if r.level in levels
     ]
     name = "execution" if len(levels) == 3 else "execution-lines"
-    return Dataset(
-        name,
-        f"{table.fiscal_year} 예산 집행 현황",
-        EXECUTION_COLUMNS,
-        rows,
-        table.as_of,
-        {"fiscal_year": table.fiscal_year},
-    )
+    meta = {"fiscal_year": table.fiscal_year, "period": table.as_of}
+    if edition is not None:
+        meta.update(edition=edition.edition, published_at=published_at)
+    return Dataset(name, f"{table.fiscal_year} 예산 집행 현황", EXECUTION_COLUMNS, rows, table.as_of, meta)
 
 
 COMPARISON_COLUMNS = [
@@ -169,7 +186,9 @@ def fiscal_data_package(lines: Dataset, *, resource_path: str) -> dict:
         "name": f"civicbureau-budget-execution-{fiscal_year}",
         "title": f"시민협력국 {fiscal_year} 예산 집행 현황 (budget execution)",
         "description": "Expenditure budget and its execution by budget line (세부사업), cumulative to the as-of date. "
-        "Amounts are whole won. Published by CivicBureau; approved figures only.",
+        "Amounts are whole won. Published by CivicBureau: the reporting period "
+        f"{json_value(lines.meta.get('period'))}, edition {lines.meta.get('edition')}, published "
+        f"{json_value(lines.meta.get('published_at'))} (published figures only).",
         "licenses": [{"name": "KOGL-Type1", "title": "공공누리 제1유형 (Korea Open Government License Type 1)"}],
         "countryCode": "KR",
         "fiscalPeriod": {"start": f"{fiscal_year}-01-01", "end": f"{fiscal_year}-12-31"},

@@ -6,6 +6,7 @@ are derived by civicbureau.figures in the selectors.
 
 from budget.models.execution import DivisionMonth, ExecutionSnapshot
 from budget.models.lines import BudgetAdjustment, BudgetLine
+from budget.models.periods import Publication, PublishedFigure, PublishedMonth
 from budget.models.summaries import BudgetPaceTarget, DivisionBudget, RevenueAmount, RevenueCategory
 
 __all__ = [
@@ -15,6 +16,9 @@ __all__ = [
     "DivisionBudget",
     "DivisionMonth",
     "ExecutionSnapshot",
+    "Publication",
+    "PublishedFigure",
+    "PublishedMonth",
     "RevenueAmount",
     "RevenueCategory",
 ]

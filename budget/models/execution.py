@@ -132,7 +132,7 @@ class ExecutionSnapshot(models.Model):
                 name="snapshot_approved_figures_valid",
             ),
         ]
-        # the city's latest date with figures (city.selectors.city_execution_date) reads this index backwards
+        # a date's snapshots across lines (a period's figures, the latest date with figures) are read by this index
         indexes = [models.Index(fields=["as_of"], name="snapshot_as_of")]
 
     def __str__(self):

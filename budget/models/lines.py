@@ -69,6 +69,16 @@ class BudgetAdjustment(models.Model):
     amount = models.BigIntegerField(_("금액(원, 감액은 음수)"))
     effective_on = models.DateField(_("적용일"))
     reason = models.CharField(_("사유"), max_length=300)
+    published_in = models.ForeignKey(
+        "budget.Publication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="adjustments",
+        verbose_name=_("공표"),
+        help_text=_("이 변경을 처음 공표한 판 (비어 있으면 아직 공개되지 않음)"),
+    )
     history = HistoricalRecords()
     objects = AuditedManager()
 

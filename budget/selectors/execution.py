@@ -17,6 +17,8 @@ from budget.models import (
     BudgetPaceTarget,
     DivisionBudget,
     ExecutionSnapshot,
+    Publication,
+    PublishedFigure,
     RevenueAmount,
     RevenueCategory,
 )
@@ -42,7 +44,7 @@ class ExecutionRow:
     original: int
     authority: int
     obligations: int | None
-    disbursements: int
+    disbursements: int | None  # None: not reported (미보고) for a published period; for a total, some part is not
     code: str = ""
     division_code: str = ""
     line_id: int | None = None
@@ -55,7 +57,11 @@ class ExecutionRow:
     division_name: str = ""
 
     @property
-    def balance(self) -> int:
+    def is_reported(self) -> bool:
+        return self.disbursements is not None
+
+    @property
+    def balance(self) -> int | None:
         return figures.balance(self.authority, self.disbursements)
 
     @property
@@ -82,6 +88,12 @@ class ExecutionTable:
     as_of: datetime.date | None
     fiscal_year: int
     rows: list[ExecutionRow] = field(default_factory=list)
+    publication: Publication | None = None  # the edition a public table shows
+
+    @property
+    def not_reported(self) -> list[ExecutionRow]:
+        """The divisions without figures in the edition (미보고)."""
+        return [r for r in self.rows if r.level == RowLevel.DIVISION and not r.is_reported]
 
     @property
     def total(self) -> ExecutionRow | None:
@@ -101,28 +113,27 @@ def sum_rows(level: RowLevel, name: str, rows: list[ExecutionRow], **extra) -> E
 
 
 def execution_latest_date(
-    *, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None, approved_only: bool = False
+    *, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None
 ) -> datetime.date | None:
-    """The latest date with execution figures for the bureau's lines of the year (approved ones only when asked)."""
+    """The latest date with execution figures (of any status) for the bureau's lines of the year."""
     snapshots = ExecutionSnapshot.objects.filter(
         budget_line__division__bureau=bureau, budget_line__fiscal_year=fiscal_year
     )
-    if approved_only:
-        snapshots = snapshots.filter(approved_disbursements__isnull=False)
     if on_or_before:
         snapshots = snapshots.filter(as_of__lte=on_or_before)
     return snapshots.aggregate(latest=Max("as_of"))["latest"]  # one bureau: its lines' snapshots, by their index
 
 
-def budget_line_adjustments(*, lines, as_of: datetime.date):
+def budget_line_adjustments(*, lines, as_of: datetime.date, publications: list[Publication] | None = None):
     """Annotate budget lines with the sum of their adjustments effective up to `as_of` (adjustment_total, 0
-    when none): with the original budget, what 예산현액 at that date is derived from."""
-    adjustments = (
-        BudgetAdjustment.objects.filter(budget_line=OuterRef("pk"), effective_on__lte=as_of)
-        .values("budget_line")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+    when none): with the original budget, what 예산현액 at that date is derived from. With `publications`,
+    only the adjustments those editions (or earlier ones) made public count."""
+    adjustments = BudgetAdjustment.objects.filter(budget_line=OuterRef("pk"), effective_on__lte=as_of)
+    if publications is not None:
+        adjustments = adjustments.filter(
+            published_in__isnull=False, published_in__published_at__lte=max(p.published_at for p in publications)
+        )
+    adjustments = adjustments.values("budget_line").annotate(total=Sum("amount")).values("total")
     return lines.annotate(
         adjustment_total=Coalesce(
             Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
@@ -130,12 +141,25 @@ def budget_line_adjustments(*, lines, as_of: datetime.date):
     )
 
 
-def budget_line_figures(*, lines, as_of: datetime.date, approved_only: bool = False):
+def budget_line_figures(
+    *, lines, as_of: datetime.date, approved_only: bool = False, publications: list[Publication] | None = None
+):
     """Annotate budget lines with their adjustments up to `as_of` and their latest snapshot at or before it.
 
     With `approved_only`, the snapshot figures are those of the last approved revision of their
-    division-month (what public pages may show); a month never approved counts as not reported.
+    division-month (what an edition would publish); a month never approved counts as not reported.
+    With `publications` (at most one edition per bureau: what the public sees), the figures those editions
+    published, and none (disbursements None: 미보고) for a line whose division they did not publish.
     """
+    if publications is not None:
+        published = PublishedFigure.objects.filter(
+            publication__in=[p.pk for p in publications], budget_line=OuterRef("pk")
+        )
+        return budget_line_adjustments(lines=lines, as_of=as_of, publications=publications).annotate(
+            obligations_to_date=Subquery(published.values("obligations")[:1], output_field=BigIntegerField()),
+            disbursements_to_date=Subquery(published.values("disbursements")[:1], output_field=BigIntegerField()),
+            snapshot_as_of=Subquery(published.values("as_of")[:1], output_field=DateField()),
+        )
     latest = ExecutionSnapshot.objects.filter(budget_line=OuterRef("pk"), as_of__lte=as_of).order_by("-as_of")
     obligations, disbursements = "obligations", "disbursements"
     if approved_only:
@@ -177,23 +201,24 @@ def execution_table(
     fiscal_year: int,
     as_of: datetime.date | None = None,
     division: Division | None = None,
-    approved_only: bool = False,
+    publication: Publication | None = None,
 ) -> ExecutionTable:
     """예산 집행 현황: bureau total, then each division followed by its lines, as of a date (default: latest).
 
     With `division`, only that division and its lines (the first row is then the division's total).
-    Public pages pass `approved_only=True`: only figures of approved division-months count.
+    Public pages pass the `publication` (an edition of a period) whose figures they show, and its date.
     """
-    as_of = as_of or execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, approved_only=approved_only)
-    table = ExecutionTable(as_of=as_of, fiscal_year=fiscal_year)
+    if publication is not None:
+        as_of = publication.as_of
+    as_of = as_of or execution_latest_date(bureau=bureau, fiscal_year=fiscal_year)
+    table = ExecutionTable(as_of=as_of, fiscal_year=fiscal_year, publication=publication)
     if as_of is None:
         return table
     lines = BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year).select_related("division")
     if division is not None:
         lines = lines.filter(division=division)
-    lines = budget_line_figures(lines=lines, as_of=as_of, approved_only=approved_only).order_by(
-        "division__order", "order"
-    )
+    published = [publication] if publication is not None else None
+    lines = budget_line_figures(lines=lines, as_of=as_of, publications=published).order_by("division__order", "order")
     by_division: dict = {}
     for line in lines:
         by_division.setdefault(line.division, []).append(line_row(line))
@@ -201,7 +226,7 @@ def execution_table(
     for line_division, line_rows in by_division.items():
         division_rows.append(
             sum_rows(
-                "division",
+                RowLevel.DIVISION,
                 line_division.name,
                 line_rows,
                 code=line_division.code,

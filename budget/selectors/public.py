@@ -1,41 +1,41 @@
-"""What the public sees: approved figures only (a division-month in draft, submitted or returned is not
-public; only its last approved revision is), for one bureau and for the whole city."""
+"""What the public sees: published periods only. A period's figures reach the public when the bureau
+publishes an edition of it (budget.models.periods); a draft, a submitted month or an approved month of an
+open period is not public, nor is a correction until it is published as the next edition."""
 
 import datetime
 
 from django.db.models import Max
 
-from budget.models import BudgetLine, DivisionBudget, RevenueAmount
+from budget.models import BudgetLine, DivisionBudget, Publication, RevenueAmount
 from budget.selectors.execution import (
     ComparisonRow,
     ExecutionTable,
-    execution_latest_date,
     execution_table,
     expenditure_summary,
     revenue_summary,
 )
+from budget.selectors.periods import publication_on
 from civicbureau import figures
 from staffing.models import Bureau
 
 
-def public_execution_date(
-    *, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None
-) -> datetime.date | None:
-    """The as-of date the public sees for a fiscal year and an as-of month: the latest approved snapshot at or
-    before that month's end (default: the latest approved snapshot of the year). None: no figures yet.
-    A division-month in draft, submitted or returned is not public (only its last approved revision is)."""
+def public_publication(
+    *, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None, edition: int | None = None
+) -> Publication | None:
+    """The edition the public sees for a fiscal year and an as-of month: the latest published period at or
+    before that month's end (default: the year's latest), in its latest edition or the one asked for."""
     limit = figures.month_end(month) if month is not None else None
-    return execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=limit, approved_only=True)
+    return publication_on(bureau=bureau, fiscal_year=fiscal_year, on_or_before=limit, edition=edition)
 
 
 def public_execution_table(
-    *, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None
+    *, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None, edition: int | None = None
 ) -> ExecutionTable | None:
-    """예산 집행 현황 as the public sees it for a year and as-of month; None when no approved figures exist by then."""
-    as_of = public_execution_date(bureau=bureau, fiscal_year=fiscal_year, month=month)
-    if as_of is None:
+    """예산 집행 현황 as the public sees it for a year and as-of month; None when nothing is published by then."""
+    publication = public_publication(bureau=bureau, fiscal_year=fiscal_year, month=month, edition=edition)
+    if publication is None:
         return None
-    return execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, approved_only=True)
+    return execution_table(bureau=bureau, fiscal_year=fiscal_year, publication=publication)
 
 
 def public_fiscal_years(*, bureau: Bureau) -> list[int]:

@@ -8,10 +8,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from budget.models import DivisionMonth, ExecutionSnapshot
-from budget.selectors.execution import execution_table
+from budget.selectors.public import public_execution_table
 from budget.services import ExecutionInput, division_month_approve, execution_month_save
 from civicbureau.entry import EntryError
 from staffing.models import Division
+from tests.factories import publish
 
 pytestmark = pytest.mark.django_db
 JULY = datetime.date(2022, 7, 31)
@@ -70,7 +71,7 @@ def test_the_grid_shows_every_line_with_authority_and_previous_figures(staff_cli
     assert (row.line.code, row.previous_disbursements) == ("PA-01", 83_765_000)
 
 
-def test_a_save_then_submit_then_approve_reaches_the_public_table(staff_client, director_client, bureau):
+def test_a_save_then_submit_then_approve_then_publish_reaches_the_public_table(staff_client, director_client, bureau):
     data = post_data(staff_client, **FILLED)
     response = staff_client.post(JULY_URL, data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -84,13 +85,18 @@ def test_a_save_then_submit_then_approve_reaches_the_public_table(staff_client, 
     )
     assert snapshot.history.first().history_change_reason == "form"
     assert staff_client.post(JULY_URL + "submit/", {"version": 1}).status_code == 302
-    assert execution_table(bureau=bureau, fiscal_year=2022, approved_only=True).as_of == datetime.date(2022, 7, 1)
+    assert public_execution_table(bureau=bureau, fiscal_year=2022).as_of == datetime.date(2022, 7, 1)
     assert director_client.post(JULY_URL + "approve/", {"version": 2}).status_code == 302
     month.refresh_from_db()
     assert (month.status, month.approved_revision) == ("approved", 1)
-    table = execution_table(bureau=bureau, fiscal_year=2022, approved_only=True)
+    assert public_execution_table(bureau=bureau, fiscal_year=2022).as_of == datetime.date(2022, 7, 1)
+    assert "90,000" not in staff_client.get("/").content.decode()  # approved is not yet published
+    publish(bureau, JULY, reason="시민참여과만 먼저 공표")
+    table = public_execution_table(bureau=bureau, fiscal_year=2022)
     assert table.as_of == JULY
-    assert {r.code: r for r in table.rows}["PA-01"].disbursements == 90_000_000
+    rows = {r.code: r for r in table.rows}
+    assert rows["PA-01"].disbursements == 90_000_000
+    assert rows["deliberative-budget"].disbursements is None and not rows["deliberative-budget"].is_reported  # 미보고
     assert "90,000" in staff_client.get("/").content.decode()
 
 
@@ -173,6 +179,7 @@ def test_approved_month_is_locked_and_a_correction_is_a_new_revision(staff_clien
     assert (month.status, month.reason) == ("returned", "PA-01 확인 바랍니다")
     month = division_month_submit(user=user("staff"), month=month, version=3)
     month = division_month_approve(user=user("planning"), month=month, version=4)
+    publish(bureau, JULY, reason="시민참여과만 먼저 공표")
     with pytest.raises(EntryError, match="승인됨 상태의 달은 고칠 수 없습니다"):
         execution_month_save(user=user("staff"), division=participation, as_of=JULY, rows=july_rows(), version=5)
     with pytest.raises(EntryError, match="사유"):
@@ -181,8 +188,8 @@ def test_approved_month_is_locked_and_a_correction_is_a_new_revision(staff_clien
     assert (month.status, month.revision, month.approved_revision) == ("draft", 2, 1)
     rows = july_rows(**{"PA-01": (100_000_000, 99_000_000)})
     execution_month_save(user=user("staff"), division=participation, as_of=JULY, rows=rows, version=6)
-    # the public still sees revision 1 until revision 2 is approved
-    public = {r.code: r for r in execution_table(bureau=bureau, fiscal_year=2022, approved_only=True).rows}
+    # the public still sees revision 1 until revision 2 is approved and published
+    public = {r.code: r for r in public_execution_table(bureau=bureau, fiscal_year=2022).rows}
     assert public["PA-01"].disbursements == 83_765_000
     assert DivisionMonth.history.filter(id=month.pk).count() == 7
 

@@ -24,6 +24,7 @@ from tests.factories import (
     DivisionMonthFactory,
     ExecutionSnapshotFactory,
     member,
+    publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -114,9 +115,10 @@ def line_figures(table):
     return {r.code: (r.obligations, r.disbursements) for r in table.rows if r.level == "line"}
 
 
-def test_a_month_not_approved_stays_off_the_approved_only_table(db):
-    """Staff enter June, the director approves it; July is then saved as a draft and June reopened for a
-    correction: the public table keeps June's approved figures until the correction is approved."""
+def test_the_public_table_shows_published_editions_only(db):
+    """Staff enter June, the director approves it, planning publishes it; July is then saved as a draft and
+    June reopened for a correction: the public table keeps June's first edition until the correction is
+    approved and published as edition 2, and edition 1 stays citable."""
     bureau = BureauFactory()
     first = DivisionFactory(bureau=bureau, order=1)
     second = DivisionFactory(bureau=bureau, order=2)
@@ -144,15 +146,16 @@ def test_a_month_not_approved_stays_off_the_approved_only_table(db):
 
     save(JULY, {p1: (60_000_000, 41_000_000), p2: (7_000_000, 6_500_000)}, 0)  # a draft
     june = division_month_correct(user=staff, month=june, version=june.version, reason="지출액 오기")
+    assert public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR) is None  # approved, not published
+    first_edition = publish(bureau, JUNE)
     june = save(JUNE, {p1: (30_000_000, 26_000_000), p2: (4_000_000, 4_000_000)}, june.version)  # not approved yet
 
     public_table = public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR)
-    assert public_table.as_of == JUNE
+    assert (public_table.as_of, public_table.publication) == (JUNE, first_edition)
     assert line_figures(public_table) == approved_june
     assert (public_table.total.obligations, public_table.total.disbursements) == (43_000_000, 37_000_000)
-    for as_of in (JUNE, JULY):  # asked for July, the approved-only table still has June's approved figures
-        approved = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=as_of, approved_only=True)
-        assert line_figures(approved) == approved_june, as_of
+    july = public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, month=JULY)
+    assert (july.as_of, line_figures(july)) == (JUNE, approved_june)  # asked for July: June's edition
     # staff's own table shows the work in progress
     internal_june = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JUNE)
     internal_july = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JULY)
@@ -163,9 +166,13 @@ def test_a_month_not_approved_stays_off_the_approved_only_table(db):
         q1.code: (9_000_000, 8_000_000),
     }
 
-    # the correction approved: now it is public; July, still a draft, is not
+    # the correction approved: public once published, as edition 2; July, still a draft, is not
     june = division_month_submit(user=staff, month=june, version=june.version)
     division_month_approve(user=director, month=june, version=june.version)
+    assert line_figures(public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR)) == approved_june
+    second_edition = publish(bureau, JUNE, reason="지출액 오기 정정")
     public_table = public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR)
-    assert public_table.as_of == JUNE
+    assert (public_table.as_of, public_table.publication.edition) == (JUNE, 2) and second_edition.edition == 2
     assert line_figures(public_table) == {**approved_june, p1.code: (30_000_000, 26_000_000)}
+    cited = public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, edition=1)
+    assert (cited.publication, line_figures(cited)) == (first_edition, approved_june)  # edition 1 stays citable
