@@ -12,10 +12,11 @@ from io import BytesIO
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.utils import timezone
 from openpyxl import Workbook
 
 from budget.exports.sheet import LAYOUT, template_rows
-from budget.models import BudgetLine, ExecutionSnapshot
+from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot, Publication, PublishedFigure, PublishedMonth
 from budget.selectors.entry import division_month_grid
 from civicbureau import figures
 from programs.models import CoreTask, Direction, Program, ScheduleItem
@@ -23,6 +24,9 @@ from staffing.models import Bureau, Division, Grade, HeadcountEntry, Membership
 
 SEED = 2022
 LAST_YEAR = 2022
+# Months approved and published; the later months of the last year stay open for staff to enter and import
+# (the load test's saves, the kill test's import), with figures in the snapshots as staff's drafts would be.
+PUBLISHED_THROUGH = datetime.date(LAST_YEAR, 7, 31)
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,20 @@ def city_generate(scale: Scale = DEFAULT) -> dict:
                 "approved_obligations",
                 "approved_disbursements",
             ],
-            _snapshots(rng, lines),
+            (
+                (pk, day, obligated, paid, *((obligated, paid) if day <= PUBLISHED_THROUGH else (None, None)))
+                for pk, day, obligated, paid in _figures(lines)
+            ),
+        )
+        editions = _published_months(bureau, divisions, years)
+        _copy(
+            PublishedFigure,
+            ["publication_id", "budget_line_id", "as_of", "obligations", "disbursements"],
+            (
+                (editions[day], pk, day, obligated, paid)
+                for pk, day, obligated, paid in _figures(lines)
+                if day in editions
+            ),
         )
         _copy(
             HeadcountEntry,
@@ -155,22 +172,38 @@ def correction_sheet(division, as_of: datetime.date) -> tuple[bytes, int]:
     return buffer.getvalue(), len(rows)
 
 
-def _snapshots(rng, lines):
+def _figures(lines):
+    """(line id, month end, obligations, disbursements) of every month of each line, approved as entered;
+    each line's figures follow from its own seed, so that they can be read twice (snapshots, editions)."""
     for line in lines:
+        rng = random.Random(f"{SEED}-{line.fiscal_year}-{line.code}")
         final_share = rng.uniform(0.55, 0.98)
         obligated_share = min(1.0, final_share + rng.uniform(0.0, 0.1))
         for month in range(1, 13):
             progress = month / 12
             disbursed = int(line.original_budget * final_share * progress)
             obligated = max(disbursed, int(line.original_budget * obligated_share * min(1.0, progress * 1.3)))
-            yield (
-                line.pk,
-                figures.month_end(datetime.date(line.fiscal_year, month, 1)),
-                obligated,
-                disbursed,
-                obligated,
-                disbursed,
-            )  # approved as entered
+            yield line.pk, figures.month_end(datetime.date(line.fiscal_year, month, 1)), obligated, disbursed
+
+
+def _published_months(bureau, divisions, years) -> dict[datetime.date, int]:
+    """Every month of the years up to PUBLISHED_THROUGH approved (revision 1) in each division and published
+    as a first edition of the bureau's period; returns each period's edition id."""
+    days = [figures.month_end(datetime.date(year, month, 1)) for year in years for month in range(1, 13)]
+    days = [day for day in days if day <= PUBLISHED_THROUGH]
+    DivisionMonth.objects.bulk_create(
+        DivisionMonth(division=d, as_of=day, status=DivisionMonth.Status.APPROVED, approved_revision=1)
+        for d in divisions
+        for day in days
+    )
+    now = timezone.now()
+    editions = Publication.objects.bulk_create(
+        Publication(bureau=bureau, as_of=day, edition=1, published_at=now) for day in days
+    )
+    PublishedMonth.objects.bulk_create(
+        PublishedMonth(publication=edition, division=d, revision=1) for edition in editions for d in divisions
+    )
+    return {edition.as_of: edition.pk for edition in editions}
 
 
 def _headcount(rng, divisions, grades, years):

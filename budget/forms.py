@@ -1,4 +1,4 @@
-"""Budget forms: the public execution table's period (?year=2022&as_of=2022-07), and the staff entry's
+"""Budget forms: the public execution table's period (?year=2022&as_of=2022-07-31&edition=1), the staff entry's
 forms. Entry forms turn what people type into numbers; the rules live in the model and the services, so
 a form, an import and the admin refuse the same things with the same words."""
 
@@ -9,30 +9,40 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicbureau import security, uploads
+from civicbureau import display, figures, security, uploads
 from civicbureau.forms import VersionForm
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
+_PERIOD = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 
 
-class MonthField(forms.CharField):
-    """A month written YYYY-MM (a full date YYYY-MM-DD names its month); cleaned to the month's first day."""
+class PeriodLimitField(forms.CharField):
+    """Up to which date a table is asked for: a month written YYYY-MM (its last day) or a date YYYY-MM-DD
+    (a reporting period, or any day: the latest published period at or before it)."""
 
     def to_python(self, value):
         value = super().to_python(value).strip()
         if not value:
             return None
-        match = _MONTH.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise forms.ValidationError(_("기준월은 2022-07 처럼 연-월로 적어 주세요."), code="invalid")
-        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+        match = _PERIOD.match(value)
+        try:
+            year, month = int(match.group(1)), int(match.group(2))
+            if match.group(3):
+                return datetime.date(year, month, int(match.group(3)))
+            return figures.month_end(datetime.date(year, month, 1))
+        except (AttributeError, ValueError):
+            raise forms.ValidationError(
+                _("기준일은 2022-07-31 처럼 연-월-일로, 또는 2022-07 처럼 연-월로 적어 주세요."), code="invalid"
+            ) from None
 
 
 class ExecutionPeriodForm(forms.Form):
-    """Which table the public asks for. A plain form, not a filter: it picks a snapshot, it filters no rows."""
+    """Which table the public asks for: a fiscal year, a date (the latest published period at or before it)
+    and an edition of that period (default: its latest). A plain form, not a filter: it picks an edition,
+    it filters no rows."""
 
     year = forms.TypedChoiceField(label=_("회계연도"), coerce=int, required=False)
-    as_of = MonthField(label=_("기준월"), required=False)
+    as_of = PeriodLimitField(label=_("기준일"), required=False)
+    edition = forms.IntegerField(label=_("판"), min_value=1, max_value=999, required=False)
 
     def __init__(self, data=None, *, fiscal_years: list[int]):
         super().__init__(data)
@@ -41,20 +51,24 @@ class ExecutionPeriodForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        year, month = cleaned.get("year"), cleaned.get("as_of")
+        year, day = cleaned.get("year"), cleaned.get("as_of")
         if not year and self.fiscal_years:
-            cleaned["year"] = year = month.year if month and month.year in self.fiscal_years else self.fiscal_years[0]
-        if month and year and month.year != year:
-            self.add_error("as_of", _("기준월이 회계연도(%(year)s) 밖입니다.") % {"year": year})
+            cleaned["year"] = year = day.year if day and day.year in self.fiscal_years else self.fiscal_years[0]
+        if day and year and day.year != year:
+            self.add_error("as_of", _("기준일이 회계연도(%(year)s) 밖입니다.") % {"year": year})
+        if cleaned.get("edition") and not day:
+            self.add_error("edition", _("판을 고르려면 기준일도 적어 주세요."))
         return cleaned
 
-    def month_choices(self, year: int) -> list[tuple[str, str]]:
-        return [(f"{year}-{m:02d}", _("%(year)s년 %(month)s월") % {"year": year, "month": m}) for m in range(1, 13)]
+
+def period_choices(dates) -> list[tuple[str, str]]:
+    """The published periods to choose from: (YYYY-MM-DD, '’22. 7. 1.'), latest first."""
+    return [(day.isoformat(), display.report_date(day)) for day in sorted(set(dates), reverse=True)]
 
 
 def period_query(request) -> str:
     """The period parameters alone (no sort order), for the download links next to a page."""
-    return urlencode([(key, request.GET[key]) for key in ("year", "as_of") if request.GET.get(key)])
+    return urlencode([(key, request.GET[key]) for key in ("year", "as_of", "edition") if request.GET.get(key)])
 
 
 class WonField(forms.IntegerField):

@@ -1,10 +1,21 @@
-"""The city's tables: a page of every bureau's budget lines (the totals use budget's ExecutionStatusTable)."""
+"""The city's tables: the city's and each bureau's totals, and a page of every bureau's budget lines; each
+row says the date of its bureau's published period."""
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from budget.tables import ExecutionFiguresTable
-from civicbureau.tables import FiguresTable
+from budget.tables import ExecutionFiguresTable, ExecutionStatusTable
+from civicbureau.tables import AsOfColumn, FiguresTable
+
+
+class CityTotalsTable(ExecutionStatusTable):
+    """The city's 합계 and each bureau's total, as of the bureau's own latest published period."""
+
+    snapshot_as_of = AsOfColumn()
+
+    class Meta(ExecutionStatusTable.Meta):
+        orderable = False
+        sequence = ("name", "snapshot_as_of", "...")
 
 
 class CityLineTable(ExecutionFiguresTable):
@@ -14,8 +25,9 @@ class CityLineTable(ExecutionFiguresTable):
     name = tables.Column(verbose_name=_("세부사업"), attrs={"td": {"class": "text"}})
     bureau_name = tables.Column(verbose_name=_("국"), attrs={"td": {"class": "text"}})
     division_name = tables.Column(verbose_name=_("과"), attrs={"td": {"class": "text"}})
+    snapshot_as_of = AsOfColumn()
 
     class Meta(FiguresTable.Meta):
         orderable = False
-        sequence = ("name", "bureau_name", "division_name", "...")
+        sequence = ("name", "bureau_name", "division_name", "snapshot_as_of", "...")
         row_attrs = {"data-code": lambda record: record.code}

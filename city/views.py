@@ -5,10 +5,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from budget.forms import ExecutionPeriodForm, period_query
-from budget.tables import ExecutionStatusTable
+from budget.forms import ExecutionPeriodForm, period_choices, period_query
 from city import selectors
-from city.tables import CityLineTable
+from city.tables import CityLineTable, CityTotalsTable
 from civicbureau import display
 from civicbureau.publication import public_cacheable
 
@@ -23,9 +22,10 @@ def execution(request):
     context = {"form": form}
     year = form.cleaned_data.get("year") if form.is_valid() else None
     if year:
-        month = form.cleaned_data["as_of"]
-        context.update(month_choices=form.month_choices(year), chosen_month=month, fiscal_year=year)
-        publications = selectors.city_publications(fiscal_year=year, month=month)
+        limit = form.cleaned_data["as_of"]
+        dates = selectors.city_period_dates(fiscal_year=year)
+        context.update(period_choices=period_choices(dates), chosen=limit, fiscal_year=year)
+        publications = selectors.city_publications(fiscal_year=year, on_or_before=limit)
         if publications:
             as_of = max(p.as_of for p in publications)
             unit_line = display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT)
@@ -38,10 +38,8 @@ def execution(request):
             }  # fmt: skip
             context.update(
                 as_of=as_of,
-                totals=ExecutionStatusTable(
-                    selectors.city_execution_totals(fiscal_year=year, publications=publications),
-                    caption=totals_caption,
-                    orderable=False,
+                totals=CityTotalsTable(
+                    selectors.city_execution_totals(fiscal_year=year, publications=publications), caption=totals_caption
                 ),
                 lines=CityLineTable(selectors.city_execution_rows(page.object_list), caption=lines_caption),
                 page=page,

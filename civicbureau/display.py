@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
@@ -67,6 +68,15 @@ def as_of_line(day: datetime.date, *units: Unit) -> str:
     if unit_text:
         return str(_("(%(date)s기준, 단위 : %(units)s)") % {"date": report_date(day), "units": unit_text})
     return str(_("(%(date)s기준)") % {"date": report_date(day)})
+
+
+def edition_line(publication) -> str:
+    """'제1판, 2026-12-01 공표': which edition of a reporting period a table shows and when it was published
+    (in the site's time zone)."""
+    if publication is None:
+        return ""
+    published = timezone.localtime(publication.published_at).date().isoformat()
+    return str(_("제%(edition)s판, %(date)s 공표") % {"edition": publication.edition, "date": published})
 
 
 def headcount(quota: int | None, current: int | None, *, empty: bool = False) -> str:

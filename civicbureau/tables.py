@@ -48,6 +48,19 @@ class NumberColumn(tables.Column):
         return display.number(value)
 
 
+class AsOfColumn(tables.Column):
+    """The date a row's own figures are as of, the way the report writes it ('’22. 7. 1.'); '-' for none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("verbose_name", _("기준일"))
+        kwargs.setdefault("attrs", {"td": {"class": "date"}})
+        kwargs.setdefault("default", display.NOT_AVAILABLE)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return display.report_date(value)
+
+
 class FiguresTable(tables.Table):
     """The one base table: the first column is the row header, money and rate columns carry their unit in
     the header, `caption` (the as-of line) is set per table."""

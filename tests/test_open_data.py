@@ -48,7 +48,18 @@ def test_csv_has_a_bom_neutralised_text_and_plain_numbers():
     assert text.startswith("\ufefffiscal_year,as_of,level")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[3][6] == "'-음수 사업"
-    assert rows[1][7:] == ["3000", "3000", "", "1500", "1500", "50.0"]
+    assert rows[1][7:] == [
+        "3000",
+        "3000",
+        "",
+        "1500",
+        "1500",
+        "50.0",
+        "true",
+        rows[1][1],
+        "",
+        "",
+    ]  # no edition: internal
     assert rows[3][-1] == ""  # a rate that cannot be computed is empty, not '-'
 
 

@@ -165,6 +165,13 @@ def publication_on(
     return editions.filter(as_of=latest.as_of, edition=edition).first()
 
 
+def period_editions(publication: Publication) -> list[Publication]:
+    """Every edition of the publication's period, oldest first (each stays citable)."""
+    return list(
+        Publication.objects.filter(bureau_id=publication.bureau_id, as_of=publication.as_of).order_by("edition")
+    )
+
+
 def publication_divisions(publication: Publication) -> dict[int, int | None]:
     """Division id → the revision the edition published (None: 미보고)."""
     return dict(publication.months.values_list("division_id", "revision"))

@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import Max
 
-from budget.models import BudgetLine, DivisionBudget, Publication, RevenueAmount
+from budget.models import BudgetLine, DivisionBudget, RevenueAmount
 from budget.selectors.execution import (
     ComparisonRow,
     ExecutionTable,
@@ -15,24 +15,16 @@ from budget.selectors.execution import (
     revenue_summary,
 )
 from budget.selectors.periods import publication_on
-from civicbureau import figures
 from staffing.models import Bureau
 
 
-def public_publication(
-    *, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None, edition: int | None = None
-) -> Publication | None:
-    """The edition the public sees for a fiscal year and an as-of month: the latest published period at or
-    before that month's end (default: the year's latest), in its latest edition or the one asked for."""
-    limit = figures.month_end(month) if month is not None else None
-    return publication_on(bureau=bureau, fiscal_year=fiscal_year, on_or_before=limit, edition=edition)
-
-
 def public_execution_table(
-    *, bureau: Bureau, fiscal_year: int, month: datetime.date | None = None, edition: int | None = None
+    *, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None, edition: int | None = None
 ) -> ExecutionTable | None:
-    """예산 집행 현황 as the public sees it for a year and as-of month; None when nothing is published by then."""
-    publication = public_publication(bureau=bureau, fiscal_year=fiscal_year, month=month, edition=edition)
+    """예산 집행 현황 as the public sees it: the latest published period of the year at or before a date
+    (default: the year's latest), in its latest edition or the one asked for; None when nothing is
+    published by then (or no such edition)."""
+    publication = publication_on(bureau=bureau, fiscal_year=fiscal_year, on_or_before=on_or_before, edition=edition)
     if publication is None:
         return None
     return execution_table(bureau=bureau, fiscal_year=fiscal_year, publication=publication)

@@ -1,6 +1,6 @@
 """Public budget pages and their open data: 예산 집행 현황 at /execution/ (+ .csv, .json) and the Fiscal
-Data Package at /datapackage.json. Approved figures only; views
-read the period, call a public selector, hand over a table."""
+Data Package at /datapackage.json. Published periods only; views read the period, call a public selector,
+hand over a table."""
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from budget.exports.open_data import execution_dataset, fiscal_data_package
-from budget.forms import ExecutionPeriodForm, period_query
-from budget.selectors import public
+from budget.forms import ExecutionPeriodForm, period_choices, period_query
+from budget.selectors import periods, public
 from budget.selectors.execution import RowLevel
 from budget.tables import ExecutionStatusTable
 from civicbureau import display, open_data
@@ -26,24 +26,30 @@ def _period(request):
     table = None
     if form.is_valid() and form.cleaned_data["year"]:
         table = public.public_execution_table(
-            bureau=bureau, fiscal_year=form.cleaned_data["year"], month=form.cleaned_data["as_of"]
+            bureau=bureau,
+            fiscal_year=form.cleaned_data["year"],
+            on_or_before=form.cleaned_data["as_of"],
+            edition=form.cleaned_data["edition"],
         )
     return bureau, form, table
 
 
 @public_cacheable
 def execution(request):
-    """예산 집행 현황 for a fiscal year as of a month (default: the latest approved figures)."""
+    """예산 집행 현황 for a fiscal year as of a published period (default: the latest), in an edition."""
     bureau, form, table = _period(request)
     context = {"bureau": bureau, "form": form, "execution": table}
     year = form.cleaned_data.get("year") if form.is_valid() else None
     if year:
-        context["month_choices"] = form.month_choices(year)
-        context["chosen_month"] = form.cleaned_data["as_of"]
+        editions = periods.published_periods(bureau=bureau, fiscal_year=year)
+        context["period_choices"] = period_choices(e.as_of for e in editions)
+        context["chosen"] = form.cleaned_data["as_of"]
     if table is not None:
-        caption = _("%(year)s 예산 집행 현황 %(line)s") % {
+        context["editions"] = periods.period_editions(table.publication)
+        caption = _("%(year)s 예산 집행 현황 %(line)s %(edition)s") % {
             "year": table.fiscal_year,
             "line": display.as_of_line(table.as_of, display.THOUSAND_WON, display.PERCENT),
+            "edition": display.edition_line(table.publication),
         }
         status_table = ExecutionStatusTable(table.rows, caption=caption)
         RequestConfig(request, paginate=False).configure(status_table)
@@ -59,7 +65,7 @@ def _file_table(request):
     if form.errors:
         return open_data.refusal(form.errors), None
     if table is None:
-        raise Http404(_("선택한 기준월까지 승인된 집행 실적이 없습니다."))
+        raise Http404(_("선택한 기준일까지 공표된 집행 실적이 없습니다."))
     return None, table
 
 

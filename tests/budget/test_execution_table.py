@@ -154,7 +154,7 @@ def test_the_public_table_shows_published_editions_only(db):
     assert (public_table.as_of, public_table.publication) == (JUNE, first_edition)
     assert line_figures(public_table) == approved_june
     assert (public_table.total.obligations, public_table.total.disbursements) == (43_000_000, 37_000_000)
-    july = public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, month=JULY)
+    july = public.public_execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, on_or_before=JULY)
     assert (july.as_of, line_figures(july)) == (JUNE, approved_june)  # asked for July: June's edition
     # staff's own table shows the work in progress
     internal_june = execution.execution_table(bureau=bureau, fiscal_year=FISCAL_YEAR, as_of=JUNE)

@@ -39,7 +39,7 @@ def test_public_reads_see_published_figures_only(bureau):
     draft.save()
     assert execution_latest_date(bureau=bureau, fiscal_year=2022) == datetime.date(2022, 7, 31)
     everything = execution_table(bureau=bureau, fiscal_year=2022, as_of=datetime.date(2022, 7, 31))
-    published = public_execution_table(bureau=bureau, fiscal_year=2022, month=datetime.date(2022, 7, 31))
+    published = public_execution_table(bureau=bureau, fiscal_year=2022, on_or_before=datetime.date(2022, 7, 31))
     row = {r.code: r for r in everything.rows}["PA-01"]
     published_row = {r.code: r for r in published.rows}["PA-01"]
     assert published.as_of == JULY_1
@@ -66,7 +66,7 @@ def test_public_pages_do_not_show_a_month_before_it_is_approved(client, bureau, 
     body = client.get(url).content.decode("utf-8-sig")
     assert "90,123" not in body and "90123" not in body  # the draft's figures, in 천원 or in 원
     assert "83,765" in body or "83765" in body  # PA-01's approved 지출액 as of ’22. 7. 1.
-    assert "2022-07-31" not in body and "7. 31" not in body
+    assert "2022-07-31" not in body and "7. 31.기준" not in body  # (’22. 7. 31. may name the limit asked for)
 
 
 def test_permissions_by_role():

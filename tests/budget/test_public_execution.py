@@ -1,6 +1,7 @@
 """/execution/: the report's 예산 집행 현황 for the public, its period choice, sorting and open data."""
 
 import csv
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -8,9 +9,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budget.models import BudgetLine, ExecutionSnapshot
+from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
 from civicbureau import display
 from staffing.models import Division
+from tests.factories import publish
 from tests.html_tables import table
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,8 @@ def page_rows(html):
 def test_execution_page_shows_the_report_with_unit_and_date(client):
     html = client.get(reverse("budget:execution")).content.decode()
     found = table(html, "execution")
-    assert found["caption"] == "2022 예산 집행 현황 (’22. 7. 1.기준, 단위 : 천원, %)"
+    assert found["caption"].startswith("2022 예산 집행 현황 (’22. 7. 1.기준, 단위 : 천원, %) 제1판, ")
+    assert found["caption"].endswith(" 공표")
     assert found["head"] == [
         "구분", "예산편성액(당초예산) (천원)", "예산현액(A) (천원)", "집행액(B) (천원)", "집행잔액(A-B) (천원)", "집행률(B/A) (%)",
     ]  # fmt: skip
@@ -50,24 +53,33 @@ def test_a_month_without_figures_says_so(client):
     response = client.get(reverse("budget:execution"), {"year": 2022, "as_of": "2022-03"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "2022년 3월 말까지 승인된 집행 실적이 없습니다" in html
+    assert "’22. 3. 31.까지 공표된 집행 실적이 없습니다" in html
     assert 'id="execution"' not in html
 
 
 def test_a_later_month_shows_the_latest_snapshot_before_its_end(client):
     html = client.get(reverse("budget:execution"), {"year": 2022, "as_of": "2022-12"}).content.decode()
-    assert table(html, "execution")["caption"].endswith("(’22. 7. 1.기준, 단위 : 천원, %)")
-    assert "2022년 12월 말 기준으로 가장 최근 자료입니다" in html
+    assert "(’22. 7. 1.기준, 단위 : 천원, %) 제1판" in table(html, "execution")["caption"]
+    assert "’22. 12. 31.까지 공표된 가장 최근 자료입니다" in html
 
 
-def test_the_as_of_month_picks_the_snapshot_at_or_before_its_end(client):
-    line = BudgetLine.objects.get(fiscal_year=2022, code="PA-01")
-    ExecutionSnapshot.objects.create(
-        budget_line=line, as_of="2022-05-31", disbursements=50_000_000, approved_disbursements=50_000_000
+def test_the_as_of_month_picks_the_published_period_at_or_before_its_end(client):
+    """May published for one division (the others 미보고): asked for May, the May edition; for June, still
+    May's (nothing later is published by then); for July, the report's ’22. 7. 1."""
+    participation = Division.objects.get(code="participation")
+    for line in participation.budget_lines.filter(fiscal_year=2022):
+        paid = 50_000_000 if line.code == "PA-01" else 0
+        ExecutionSnapshot.objects.create(
+            budget_line=line, as_of="2022-05-31", disbursements=paid, approved_disbursements=paid
+        )
+    DivisionMonth.objects.create(
+        division=participation, as_of="2022-05-31", status="approved", revision=1, approved_revision=1
     )
-    may = page_rows(client.get(reverse("budget:execution"), {"year": 2022, "as_of": "2022-05"}).content.decode())
-    assert may["시민참여 활성화 추진"][2] == "50,000"
-    assert may["시민참여과"][2] == "50,000"  # the other lines have no figures by then: 0
+    publish(participation.bureau, datetime.date(2022, 5, 31), reason="시민참여과만 보고")
+    for month in ("2022-05", "2022-06"):
+        may = page_rows(client.get(reverse("budget:execution"), {"year": 2022, "as_of": month}).content.decode())
+        assert may["시민참여 활성화 추진"][2] == "50,000" and may["시민참여과"][2] == "50,000"
+        assert may["시민숙의예산과"][2] == "미보고" and may["합계"][2] == "-", month  # no older figure, no partial sum
     july = page_rows(client.get(reverse("budget:execution"), {"year": 2022, "as_of": "2022-07"}).content.decode())
     assert july["시민참여 활성화 추진"][2] == "83,765"
 
@@ -155,7 +167,8 @@ def test_a_name_that_a_spreadsheet_would_run_is_neutralised(client):
     text = client.get(reverse("budget:execution_csv")).content.decode()
     assert "'=HYPERLINK" in text
     assert (
-        '\n2022,2022-07-01,line,participation,시민참여과,PA-XF,"\'=HYPERLINK(""http://x"",""y"")",5,5,,0,5,0.0'
+        # a line added after the edition: no figures in it (reported=false), never a 0
+        '\n2022,,line,participation,시민참여과,PA-XF,"\'=HYPERLINK(""http://x"",""y"")",5,5,,,,,false,2022-07-01,1,'
         in text.replace("\r\n", "\n")
     )
     json_name = [

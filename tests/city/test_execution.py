@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 
 from bench.city import Scale, city_generate
-from budget.models import BudgetLine, ExecutionSnapshot
+from budget.models import BudgetAdjustment, BudgetLine, ExecutionSnapshot
 from city.views import CITY_PAGE_SIZE
 from civicbureau import display
 from tests.budget.test_public_execution import REPORT_ROWS
+from tests.factories import publish
 from tests.html_tables import table
 
 pytestmark = pytest.mark.django_db
@@ -44,16 +45,19 @@ def test_the_demo_city_is_the_report_bureau(client):
     totals = table(html, "city-totals")
     assert totals["caption"] == "2022 시 전체 합계와 국별 합계 (’22. 7. 1.기준, 단위 : 천원, %)"
     assert table(html, "city-lines")["caption"] == "2022 세부사업별 (1/1쪽) (’22. 7. 1.기준, 단위 : 천원, %)"
-    assert {r[0]: r[1:] for r in totals["rows"]} == {"합계": REPORT_ROWS["합계"], "시민협력국": REPORT_ROWS["합계"]}
+    assert {r[0]: r[1:] for r in totals["rows"]} == {
+        "합계": ["-", *REPORT_ROWS["합계"]],
+        "시민협력국": ["’22. 7. 1.", *REPORT_ROWS["합계"]],  # each bureau says the date of its period
+    }
     lines = rows(html, "city-lines")
     assert len(lines) == 34 and lines[0][:3] == ["시민참여 활성화 추진", "시민협력국", "시민참여과"]
-    assert {r[0]: r[3:] for r in lines}["예산학교 운영"] == REPORT_ROWS["예산학교 운영"]
+    assert {r[0]: r[3:] for r in lines}["예산학교 운영"] == ["’22. 7. 1.", *REPORT_ROWS["예산학교 운영"]]
 
 
 def test_totals_cover_every_line_of_every_page(client):
     city_generate(TWO_BUREAUS)
     html = client.get(f"{URL}?year=2022&as_of=2022-07").content.decode()
-    totals = {r[0]: r[1:] for r in rows(html, "city-totals")}
+    totals = {r[0]: r[2:] for r in rows(html, "city-totals")}  # after the name and the bureau's date
     assert list(totals) == ["합계", "시민협력국", "합성국 01", "합성국 02"]
     lines = all_lines(client, "year=2022&as_of=2022-07")
     assert len(lines) == 34 + 2 * 3 * 40 == 274
@@ -99,7 +103,7 @@ def test_a_month_not_yet_approved_stays_off(client):
 def test_bad_period_is_a_clear_400(client):
     response = client.get(f"{URL}?year=2022&as_of=2021-05")
     assert response.status_code == 400
-    assert "기준월이 회계연도(2022) 밖입니다." in response.content.decode()
+    assert "기준일이 회계연도(2022) 밖입니다." in response.content.decode()
 
 
 def test_query_count_is_flat_as_the_city_grows(client, django_assert_max_num_queries):
@@ -110,13 +114,17 @@ def test_query_count_is_flat_as_the_city_grows(client, django_assert_max_num_que
         assert "합성국 02" in client.get(f"{URL}?year=2022&page=3").content.decode()
 
 
-def test_the_kept_totals_follow_a_change_of_approved_figures(client):
-    """The totals are kept between requests (publication.figures_cached) and computed afresh after a change."""
-    before = {r[0]: r[1:] for r in rows(client.get(f"{URL}?year=2022").content.decode(), "city-totals")}
+def test_the_kept_totals_follow_a_published_change_only(client):
+    """The totals are kept between requests (publication.figures_cached): an approved correction leaves
+    them, its publication (edition 2) computes them afresh."""
+    before = {r[0]: r[2:] for r in rows(client.get(f"{URL}?year=2022").content.decode(), "city-totals")}
     assert before["합계"][2] == "31,734,467"
-    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
-    snapshot.disbursements += 1_000_000
-    snapshot.approved_disbursements += 1_000_000
-    snapshot.save()
-    after = {r[0]: r[1:] for r in rows(client.get(f"{URL}?year=2022").content.decode(), "city-totals")}
-    assert after["합계"][2] == "31,735,467" and after["시민협력국"][2] == "31,735,467"
+    line = BudgetLine.objects.get(code="PA-01")
+    BudgetAdjustment.objects.create(
+        budget_line=line, kind="supplementary", amount=1_000_000, effective_on="2022-06-01", reason="추경"
+    )
+    kept = {r[0]: r[2:] for r in rows(client.get(f"{URL}?year=2022").content.decode(), "city-totals")}
+    assert kept == before
+    publish(line.division.bureau, datetime.date(2022, 7, 1))
+    after = {r[0]: r[2:] for r in rows(client.get(f"{URL}?year=2022").content.decode(), "city-totals")}
+    assert won(after["합계"][1]) - won(before["합계"][1]) == 1_000_000 and after["합계"][2] == "31,734,467"

@@ -1,5 +1,8 @@
-"""Public pages are cacheable and revalidated: a change to the figures (or, later, an approval)
-changes their validators at once; the language and the user are part of them."""
+"""Public pages are cacheable and revalidated: a change to what the public sees (an edition published, a
+headcount or reference change) changes their validators at once, staff work on an open period does not;
+the language and the user are part of them."""
+
+import datetime
 
 import pytest
 from django.conf import settings
@@ -7,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from budget.models import BudgetAdjustment, BudgetLine, ExecutionSnapshot
-from staffing.models import DivisionDuty, HeadcountEntry
+from staffing.models import Bureau, DivisionDuty, HeadcountEntry
+from tests.factories import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -49,22 +53,25 @@ def _save_snapshot(**values):
     snapshot.save()
 
 
+def _adjustment():
+    return BudgetAdjustment.objects.create(
+        budget_line=BudgetLine.objects.get(code="PA-01"),
+        kind="supplementary",
+        amount=1_000,
+        effective_on="2022-06-01",
+        reason="추경",
+    )
+
+
+def _adjustment_published():
+    _adjustment()
+    publish(Bureau.objects.get(name="시민협력국"), datetime.date(2022, 7, 1))  # edition 2 of ’22. 7. 1.
+
+
 @pytest.mark.parametrize(
     "change",
-    [
-        lambda: _save_snapshot(disbursements=1),
-        lambda: ExecutionSnapshot.objects.get(budget_line__code="PA-01").delete(),
-        lambda: BudgetAdjustment.objects.create(
-            budget_line=BudgetLine.objects.get(code="PA-01"),
-            kind="supplementary",
-            amount=1_000,
-            effective_on="2022-06-01",
-            reason="추경",
-        ),
-        lambda: HeadcountEntry.objects.first().save(),
-        lambda: DivisionDuty.objects.first().save(),
-    ],
-    ids=["snapshot saved", "snapshot deleted", "adjustment added", "headcount saved", "duty saved"],
+    [_adjustment_published, lambda: HeadcountEntry.objects.first().save(), lambda: DivisionDuty.objects.first().save()],
+    ids=["adjustment published", "headcount saved", "duty saved"],
 )
 def test_a_change_to_the_figures_invalidates(client, change):
     before = etag(client)
@@ -72,6 +79,23 @@ def test_a_change_to_the_figures_invalidates(client, change):
     response = client.get("/execution/", HTTP_IF_NONE_MATCH=before)
     assert response.status_code == 200
     assert response["ETag"] != before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: _save_snapshot(disbursements=1),
+        lambda: ExecutionSnapshot.objects.get(budget_line__code="PA-01").delete(),
+        _adjustment,
+    ],
+    ids=["snapshot saved", "snapshot deleted", "adjustment added"],
+)
+def test_a_change_the_public_does_not_see_yet_keeps_the_validators(client, change):
+    """Execution figures and adjustments reach public pages only through an edition."""
+    before = client.get("/execution/")
+    change()
+    again = client.get("/execution/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert again.status_code == 304
 
 
 def test_language_and_user_are_part_of_the_validators(client, staff_client):
@@ -102,15 +126,12 @@ def test_an_anonymous_response_is_kept_until_the_figures_change(client, django_a
     with django_assert_max_num_queries(1):
         again = client.get(url)
     assert again.content == first.content and again["ETag"] == first["ETag"]
-    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
-    snapshot.disbursements += 1_000_000
-    snapshot.approved_disbursements += 1_000_000
-    snapshot.save()
+    _adjustment_published()  # PA-01's 예산현액 281,650 → 281,651 thousand won in edition 2
     changed = client.get(url)
     assert (
         changed["ETag"] != first["ETag"]
-        and "84,765" in changed.content.decode()
-        and "84,765" not in first.content.decode()
+        and "281,651" in changed.content.decode()
+        and "281,651" not in first.content.decode()
     )
     client.force_login(get_user_model().objects.get(username="staff"))
     client.get(url)
@@ -119,9 +140,9 @@ def test_an_anonymous_response_is_kept_until_the_figures_change(client, django_a
     assert len(signed_in.captured_queries) > 3  # drawn again: session, user, the figures
 
 
-def test_a_staff_draft_leaves_public_pages_kept_and_an_approval_renews_them(client):
-    """Staff saving, submitting and correcting a month is work the public never sees: the public version
-    (and so every kept public page) stays; the approval that makes the month public renews it."""
+def test_a_staff_draft_and_an_approval_leave_public_pages_kept_and_a_publication_renews_them(client):
+    """Staff saving, submitting and a director approving a month is work the public never sees: the public
+    version (and so every kept public page) stays; the publication that makes the month public renews it."""
     from budget.services import division_month_approve, division_month_submit, execution_month_save
     from staffing.models import Division
     from tests.budget.test_entry import JULY, july_rows, user
@@ -136,4 +157,7 @@ def test_a_staff_draft_leaves_public_pages_kept_and_an_approval_renews_them(clie
     assert draft["ETag"] == before["ETag"] and draft.content == before.content
     division_month_approve(user=user("director"), month=month, version=month.version)
     approved = client.get(url)
-    assert approved["ETag"] != before["ETag"] and "90,123" in approved.content.decode()
+    assert approved["ETag"] == before["ETag"] and approved.content == before.content
+    publish(participation.bureau, JULY, reason="시민참여과만 먼저")
+    published = client.get(url)
+    assert published["ETag"] != before["ETag"] and "90,123" in published.content.decode()
