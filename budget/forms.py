@@ -106,6 +106,20 @@ class ReasonForm(VersionForm):
     reason = forms.CharField(label=_("사유"), max_length=300, widget=forms.TextInput(attrs={"size": 40}))
 
 
+class PublishForm(forms.Form):
+    """Publishing a period: the edition the person saw (0 for none), the year the page was for, a reason."""
+
+    edition_seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    year = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("사유"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("미보고 과를 두고 공표할 때, 또는 새 판이 무엇을 고쳤는지 적습니다."),
+    )
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("실적 파일 (xlsx 또는 csv)"))
 

@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from budget.views import adjustments, entry, history, public
+from budget.views import adjustments, entry, history, periods, public
 
 
 class IsoDateConverter:
@@ -35,6 +35,9 @@ urlpatterns = [
     path("staff/entry/<slug:division>/<isodate:as_of>/template.<str:fmt>", entry.month_template, name="month_template"),
     path("staff/entry/<slug:division>/<isodate:as_of>/history/", history.month_history, name="month_history"),
     path("staff/lines/<int:year>/<slug:code>/history/", history.line_history, name="line_history"),
+    path("staff/periods/", periods.period_list, name="period_list"),
+    path("staff/periods/<isodate:as_of>/", periods.period_detail, name="period_detail"),
+    path("staff/periods/<isodate:as_of>/publish/", periods.period_publish, name="period_publish"),
     path("staff/adjustments/", adjustments.adjustment_list, name="adjustment_list"),
     path("staff/lines/<int:year>/<slug:code>/adjustments/", adjustments.line_adjustments, name="line_adjustments"),
 ]

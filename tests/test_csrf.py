@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from staffing.models import Division
 from tests.fingerprint import database_fingerprint
-from tests.test_permissions import APPROVERS, OWN, WRITES, prepare, sheet_for, url_for
+from tests.test_permissions import APPROVERS, OWN, PUBLISHERS, WRITES, prepare, sheet_for, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ FOREIGN = "https://attacker.example"
 
 
 def writer_for(name):
-    return "director_a" if WRITES[name] == APPROVERS else "staff_a"
+    return {APPROVERS: "director_a", PUBLISHERS: "planning"}.get(WRITES[name], "staff_a")
 
 
 def csrf_client(user) -> tuple[Client, str]:

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budget.exports.sheet import template_xlsx
-from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
+from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot, Publication
 from budget.selectors.entry import division_month_grid
 from budget.services import ExecutionInput, division_month_submit, execution_month_save
 from civicbureau.audit import history_version
@@ -37,6 +37,8 @@ EDITORS = "edit"
 APPROVERS = "approve"
 # the headcount grid: the division's staff and director (현원) on their own division, the bureau's roles (정원) on any
 HEADCOUNT = "headcount"
+# a reporting period of the bureau: its director and planning staff only (no division in the address)
+PUBLISHERS = "publish"
 DIVISION_OF = {"staff_a": "participation", "director_a": "participation", "staff_b": "community"}
 WRITES = {
     "budget:month_detail": EDITORS,
@@ -50,11 +52,12 @@ WRITES = {
     "programs:schedule_item_progress": EDITORS,
     "programs:indicator_values": EDITORS,
     "staffing:headcount_entry": HEADCOUNT,
+    "budget:period_publish": PUBLISHERS,
 }
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
     "budget:line_history", "programs:consistency", "budget:adjustment_list", "programs:schedule_progress_list",
-    "programs:indicator_list",
+    "programs:indicator_list", "budget:period_list", "budget:period_detail",
     # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
     "dashboards:division_changes",
@@ -130,6 +133,12 @@ def prepare(name, division, people, role=None):
     editor = editor_of(division, people)
     if name == "budget:line_adjustments":
         return {"kind": "supplementary", "amount": "1,000,000", "effective_on": "2022-08-01", "reason": "2회 추경"}
+    if name == "budget:period_publish":
+        # an adjustment not yet public: ’22. 7. 1. has something to publish as its second edition
+        BudgetAdjustment.objects.create(
+            budget_line=line_of(division), kind="supplementary", amount=1_000, effective_on="2022-06-01", reason="추경"
+        )
+        return {"edition_seen": 1, "year": 2022}
     if name == "programs:schedule_item_progress":
         item = schedule_item_of(division)
         return {
@@ -217,6 +226,8 @@ def url_for(name, division):
         return reverse(name, args=[indicator_of(division).code])
     if name == "staffing:headcount_entry":
         return reverse(name, args=[division.code]) + f"?as_of={REPORT_DATE.isoformat()}"
+    if name == "budget:period_publish":
+        return reverse(name, args=[REPORT_DATE])
     as_of = REPORT_DATE if name == "budget:month_correct" else JULY
     return reverse(name, args=[division.code, as_of])
 
@@ -229,6 +240,7 @@ def state():
         sorted(ScheduleItem.objects.values_list("pk", "status", "actual_start", "actual_end", "note")),
         sorted(IndicatorValue.objects.values_list("pk", "as_of", "category", "value")),
         sorted(HeadcountEntry.objects.values_list("pk", "quota", "current")),
+        sorted(Publication.objects.values_list("pk", "edition")),
     )
 
 
@@ -245,6 +257,8 @@ def test_who_may_write(name, role, target, people):
         may = DIVISION_OF.get(role) == target
     elif WRITES[name] == HEADCOUNT:
         may = DIVISION_OF.get(role) == target or role in ("bureau", "planning")
+    elif WRITES[name] == PUBLISHERS:
+        may = role in ("bureau", "planning")
     else:
         may = role in ("bureau", "planning") or (role == "director_a" and target == OWN)
     if name in ("budget:import_upload", "budget:import_apply"):
@@ -279,6 +293,8 @@ def test_reads_never_write(role, people):
     for name in READS:
         if name in ("budget:month_history",):
             url = reverse(name, args=[OWN, REPORT_DATE])
+        elif name == "budget:period_detail":
+            url = reverse(name, args=[REPORT_DATE])
         elif name == "budget:month_template":
             url = reverse(name, args=[OWN, JULY, "xlsx"])
         elif name == "budget:line_history":

@@ -29,6 +29,7 @@ ARGS = {
     "programs:program_csv": ["civic-activity-facilities"],
     "programs:program_json": ["civic-activity-facilities"],
     "portal:organisation_file": ["headcount", "csv"],
+    "budget:period_detail": [REPORT_DATE],
 }
 PUBLIC = ("200",) * 7
 # URL name → the status for   anonymous  staff_a  staff_b  director_a  bureau  planning  admin   (ROLES order)
@@ -57,6 +58,8 @@ MATRIX = {
     "budget:adjustment_list":      ("login", "200", "200", "200", "200", "200", "200"),
     "programs:schedule_progress_list": ("login", "200", "200", "200", "200", "200", "200"),
     "programs:indicator_list":     ("login", "200", "200", "200", "200", "200", "200"),
+    "budget:period_list":          ("login", "200", "200", "200", "200", "200", "200"),
+    "budget:period_detail":        ("login", "200", "200", "200", "200", "200", "200"),
     "dashboards:dashboard_home":       ("login", "→",   "→",   "→",   "→",   "→",   "→"),
     "dashboards:division_dashboard":   ("login", "200", "403", "200", "200", "200", "200"),
     "dashboards:division_changes":     ("login", "200", "403", "200", "200", "200", "200"),

@@ -58,10 +58,8 @@ def _refusals(period: Period, reason: str) -> list[Problem]:
         Problem(
             d.division.name,
             "status",
-            _(
-                "%(division)s의 %(date)s 실적이 %(status)s 상태입니다: 승인되지 않은 과를 미보고로 두고 공표하려면 사유를 적어 주세요."
-            )
-            % {"division": d.division.name, "date": display.report_date(period.as_of), "status": d.status_label},
+            _("%(date)s 실적이 %(status)s 상태입니다: 승인되지 않은 과를 미보고로 두고 공표하려면 사유를 적어 주세요.")
+            % {"date": display.report_date(period.as_of), "status": d.status_label},
         )
         for d in period.not_reportable
     ]

@@ -154,7 +154,7 @@ def month_approve(request, division, as_of):
         division,
         as_of,
         services.division_month_approve,
-        _("승인했습니다. 이 달의 실적이 공개 화면에 반영됩니다."),
+        _("승인했습니다. 국이 이 기준일을 공표하면 공개 화면에 반영됩니다."),
     )
 
 
@@ -172,7 +172,7 @@ def month_correct(request, division, as_of):
         division,
         as_of,
         services.division_month_correct,
-        _("정정을 열었습니다. 새 차수가 승인될 때까지 공개 화면에는 승인된 실적이 그대로 보입니다."),
+        _("정정을 열었습니다. 새 차수가 승인되고 공표될 때까지 공개 화면에는 공표된 실적이 그대로 보입니다."),
         with_reason=True,
     )
 
