@@ -9,14 +9,19 @@ from civicbureau import figures
 
 
 class AsOfForm(forms.Form):
-    """`?as_of=YYYY-MM-DD`: the figures shown are the latest recorded at or before it."""
+    """`?as_of=YYYY-MM-DD`: the figures shown are the latest recorded at or before it (default: the latest
+    published period); `&published=1`: only published figures (the latest published period at or before it)."""
 
     as_of = forms.DateField(
         label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    published = forms.BooleanField(label=_("공표된 실적만"), required=False)
 
     def requested(self) -> datetime.date | None:
         return self.cleaned_data.get("as_of") if self.is_valid() else None
+
+    def published_only(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("published"))
 
 
 class ExecutionChangeForm(forms.Form):

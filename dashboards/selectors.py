@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budget.models import BudgetAdjustment, BudgetLine, ExecutionSnapshot
+from budget.models import BudgetAdjustment, BudgetLine, ExecutionSnapshot, Publication
 from budget.selectors.execution import (
     ExecutionRow,
     ExecutionTable,
@@ -17,6 +17,7 @@ from budget.selectors.execution import (
     fiscal_year_latest,
     pace_curve,
 )
+from budget.selectors.periods import division_statuses, publication_on
 from civicbureau import figures
 from staffing.models import Bureau, Division
 
@@ -34,11 +35,13 @@ class ProgramRef:
 
 @dataclass(frozen=True)
 class DashboardDate:
-    """The date a person asked for and the date of the figures shown: the latest recorded at or before it."""
+    """The date a person asked for and the date of the figures shown: the latest recorded at or before it
+    (the latest published period when none is asked for, or when only published figures are asked for)."""
 
     fiscal_year: int | None
     requested: datetime.date | None
     as_of: datetime.date | None
+    publication: Publication | None = None  # the edition shown, when only published figures are shown
 
     @property
     def months_elapsed(self) -> int | None:
@@ -49,12 +52,21 @@ class DashboardDate:
         return self.requested is not None and self.as_of is not None and self.as_of != self.requested
 
 
-def dashboard_date(*, bureau: Bureau, requested: datetime.date | None = None) -> DashboardDate:
+def dashboard_date(
+    *, bureau: Bureau, requested: datetime.date | None = None, published_only: bool = False
+) -> DashboardDate:
     """With a date, its fiscal year (the calendar year) and the latest execution date at or before it;
-    without one, the latest fiscal year and its latest execution date."""
+    without one, the latest fiscal year and its latest published period (its latest execution date while
+    nothing is published). With `published_only`, the latest published period at or before the date."""
     fiscal_year = requested.year if requested else fiscal_year_latest(bureau=bureau)
     if fiscal_year is None:
         return DashboardDate(None, requested, None)
+    if published_only or requested is None:
+        publication = publication_on(bureau=bureau, fiscal_year=fiscal_year, on_or_before=requested)
+        if published_only:
+            return DashboardDate(fiscal_year, requested, publication and publication.as_of, publication)
+        if publication is not None:
+            return DashboardDate(fiscal_year, None, publication.as_of)
     return DashboardDate(
         fiscal_year, requested, execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=requested)
     )
@@ -159,8 +171,17 @@ class ExecutionDashboard:
 
     @property
     def lagging(self) -> list[ExecutionRow]:
-        """The rows behind the pace, the furthest behind first."""
-        return sorted((r for r in self.rows if r.is_lagging), key=lambda r: (r.pace_gap, r.division_order))
+        """The rows behind the pace (each at its own date against the pace of that date), the furthest behind
+        first; divisions that have not reported for the date are not ranked."""
+        return sorted(
+            (r for r in self.rows if r.is_lagging and r not in self.not_reported),
+            key=lambda r: (r.pace_gap, r.division_order),
+        )
+
+    @property
+    def not_reported(self) -> list[ExecutionRow]:
+        """Divisions (the bureau dashboard's rows) whose latest figures are older than the date shown."""
+        return [r for r in self.rows if r.level == RowLevel.DIVISION and r.snapshot_as_of != self.as_of]
 
     @property
     def obligations_reported(self) -> int:
@@ -172,20 +193,25 @@ class ExecutionDashboard:
         return [r for r in self.rows if r.level == RowLevel.LINE and r.snapshot_as_of != self.as_of]
 
 
-def _dashboard(*, bureau: Bureau, requested: datetime.date | None, division: Division | None) -> ExecutionDashboard:
-    date = dashboard_date(bureau=bureau, requested=requested)
+def _dashboard(
+    *, bureau: Bureau, requested: datetime.date | None, division: Division | None, published_only: bool = False
+) -> ExecutionDashboard:
+    date = dashboard_date(bureau=bureau, requested=requested, published_only=published_only)
     if date.as_of is None:
         return ExecutionDashboard(date, None, None, [], [])
     pace = pace_curve(bureau=bureau, fiscal_year=date.fiscal_year)
-    table = execution_table(bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, division=division)
-    expected = pace.at(date.months_elapsed)
-    for row in table.rows:
-        row.pace = expected
+    table = execution_table(
+        bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, division=division, publication=date.publication
+    )
+    for row in table.rows:  # each row against the pace of its own date
+        row.pace = pace.at(figures.months_elapsed(row.snapshot_as_of or date.as_of))
+    divisions = [r for r in table.rows if r.level == RowLevel.DIVISION]
+    statuses = division_statuses(bureau=bureau, dates={r.code: r.snapshot_as_of for r in divisions if r.snapshot_as_of})
+    for row in divisions:
+        row.status = statuses.get(row.code, "missing")
     series = execution_series(table=table, until=date.as_of, pace=pace)
     if division is None:
-        return ExecutionDashboard(
-            date, pace, table.total, [r for r in table.rows if r.level == RowLevel.DIVISION], series
-        )
+        return ExecutionDashboard(date, pace, table.total, divisions, series)
     programs: dict[int, list[ProgramRef]] = {}
     order: list[ProgramRef] = []  # the query's order: direction, then program number
     for line_id, program_id, title in (
@@ -203,18 +229,25 @@ def _dashboard(*, bureau: Bureau, requested: datetime.date | None, division: Div
     return ExecutionDashboard(date, pace, total, lines, series, list(dict.fromkeys(order)))
 
 
-def division_dashboard(*, division: Division, as_of: datetime.date | None = None) -> ExecutionDashboard:
-    """A division's money at a date: its total, each of its lines with both rates and the gap to the pace,
-    and its cumulative disbursement rate month by month. Query count is flat in lines and months."""
-    return _dashboard(bureau=division.bureau, requested=as_of, division=division)
+def division_dashboard(
+    *, division: Division, as_of: datetime.date | None = None, published_only: bool = False
+) -> ExecutionDashboard:
+    """A division's money at a date: its total with its date and status, each of its lines with both rates
+    and the gap to the pace, and its cumulative disbursement rate month by month. Query count is flat in
+    lines and months."""
+    return _dashboard(bureau=division.bureau, requested=as_of, division=division, published_only=published_only)
 
 
-def bureau_dashboard(*, bureau: Bureau, as_of: datetime.date | None = None) -> ExecutionDashboard:
-    """The bureau's money at a date: its total (the report's 합계), each division with the gap to the pace
-    (ranked, furthest behind first), and each division's cumulative rate month by month."""
-    dashboard = _dashboard(bureau=bureau, requested=as_of, division=None)
+def bureau_dashboard(
+    *, bureau: Bureau, as_of: datetime.date | None = None, published_only: bool = False
+) -> ExecutionDashboard:
+    """The bureau's money at a date: its total (the report's 합계), each division with its own date and
+    status and the gap to the pace of that date (ranked, furthest behind first; the divisions that have not
+    reported for the date after them, unranked), and each division's cumulative rate month by month."""
+    dashboard = _dashboard(bureau=bureau, requested=as_of, division=None, published_only=published_only)
+    late = dashboard.not_reported
     dashboard.rows.sort(
-        key=lambda r: (r.pace_gap is None, r.pace_gap if r.pace_gap is not None else 0, r.division_order)
+        key=lambda r: (r in late, r.pace_gap is None, r.pace_gap if r.pace_gap is not None else 0, r.division_order)
     )
     return dashboard
 

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from budget.selectors.periods import STATUS_LABELS
 from civicbureau import display
-from civicbureau.tables import FiguresTable, MoneyColumn, RateColumn
+from civicbureau.tables import AsOfColumn, FiguresTable, MoneyColumn, RateColumn
 
 
 def _row_class(record):
@@ -33,12 +34,24 @@ class DashboardFiguresTable(FiguresTable):
         row_attrs = {"class": _row_class, "data-code": lambda record: record.code}
 
 
+class StatusColumn(tables.Column):
+    """A division's status at its own date: 작성 중, 제출됨, 반려됨, 승인됨 or 공표됨."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, verbose_name=_("상태"), **kwargs)
+
+    def render(self, value):
+        return format_html('<span class="status status-{}">{}</span>', value, STATUS_LABELS.get(value, value))
+
+
 class ExecutionLineTable(DashboardFiguresTable):
-    """The division dashboard's budget lines."""
+    """The division dashboard's budget lines, each with the date of its own latest figures."""
 
     name = tables.Column(verbose_name=_("세부사업"), order_by=("division_order", "name"))
+    snapshot_as_of = AsOfColumn()
 
     class Meta(DashboardFiguresTable.Meta):
+        sequence = ("name", "snapshot_as_of", "...")
         attrs = {"class": "figures", "id": "lines"}
         empty_text = _("조건에 맞는 세부사업이 없습니다.")
 
@@ -52,11 +65,15 @@ class ExecutionLineTable(DashboardFiguresTable):
 
 
 class DivisionExecutionTable(DashboardFiguresTable):
-    """The bureau dashboard: each division side by side, ranked by the gap to the pace."""
+    """The bureau dashboard: each division side by side with its own date and status, ranked by the gap to
+    the pace of its date."""
 
     name = tables.Column(verbose_name=_("과"), order_by=("division_order",))
+    snapshot_as_of = AsOfColumn()
+    status = StatusColumn()
 
     class Meta(DashboardFiguresTable.Meta):
+        sequence = ("name", "snapshot_as_of", "status", "...")
         attrs = {"class": "figures", "id": "divisions"}
 
     def __init__(self, *args, linked=(), as_of=None, **kwargs):

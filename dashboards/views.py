@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django_tables2 import RequestConfig
 
+from budget.selectors.periods import publication_on
 from civicbureau import display
 from civicbureau.publication import figures_cached
 from dashboards import charts, selectors
@@ -65,7 +66,9 @@ def division_dashboard(request, code):
 
 def _division_dashboard_content(request, division) -> str:
     as_of_form = AsOfForm(request.GET)
-    money = selectors.division_dashboard(division=division, as_of=as_of_form.requested())
+    money = selectors.division_dashboard(
+        division=division, as_of=as_of_form.requested(), published_only=as_of_form.published_only()
+    )
     context = {"division": division, "as_of_form": as_of_form, "money": money}
     if money.as_of:
         filters = LineFilterForm(request.GET, programs=money.programs)
@@ -103,8 +106,13 @@ def bureau_dashboard(request):
 
 def _bureau_dashboard_content(request, bureau, linked) -> str:
     as_of_form = AsOfForm(request.GET)
-    money = selectors.bureau_dashboard(bureau=bureau, as_of=as_of_form.requested())
-    context = {"bureau": bureau, "as_of_form": as_of_form, "money": money}
+    money = selectors.bureau_dashboard(
+        bureau=bureau, as_of=as_of_form.requested(), published_only=as_of_form.published_only()
+    )
+    briefing = money.as_of and publication_on(
+        bureau=bureau, fiscal_year=money.date.fiscal_year, on_or_before=money.as_of
+    )
+    context = {"bureau": bureau, "as_of_form": as_of_form, "money": money, "briefing": briefing}
     if money.as_of:
         table = DivisionExecutionTable(
             money.rows,

@@ -10,14 +10,16 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from budget.models import Publication
 from budget.selectors.execution import (
+    ExecutionRow,
     RowLevel,
-    execution_latest_date,
     execution_table,
     expenditure_summary,
     revenue_latest_date,
     revenue_summary,
 )
+from budget.selectors.periods import Period, bureau_period, publication_on
 from civicbureau import display, figures
 from programs.selectors.centres import centre_staffing_dates, consigned_centre_table
 from programs.selectors.indicators import indicator_reading_list
@@ -103,12 +105,32 @@ class Sheet:
         self.header_end = len(self.rows)
 
 
+PREVIEW = "미확정"  # what every sheet of a briefing of an open period says, in its title and printed header
+
+
 @dataclass
 class Briefing:
     bureau: Bureau
     fiscal_year: int
     as_of: datetime.date
     sheets: list[Sheet]
+    publication: Publication | None = None  # the edition the briefing shows; None: a preview of an open period
+
+    @property
+    def is_preview(self) -> bool:
+        return self.publication is None
+
+    @property
+    def filename(self) -> str:
+        edition = f"제{self.publication.edition}판" if self.publication else PREVIEW
+        return f"{self.bureau.name}-업무보고-{self.as_of:%Y-%m-%d}-{edition}.xlsx"
+
+    @property
+    def period_line(self) -> str:
+        """The printed header: which edition of which period, or that the figures are not published."""
+        if self.publication:
+            return f"{display.report_date(self.as_of)} 기준 {display.edition_line(self.publication)}"
+        return f"{PREVIEW}: {display.report_date(self.as_of)} 기준 공표 전 미리보기"
 
 
 def _amount(won: int | None, unit: display.Unit = display.THOUSAND_WON, bold=False) -> Cell:
@@ -124,22 +146,65 @@ def _count(value: int | None, bold=False) -> Cell:
     return Cell(value, COUNT, bold)
 
 
-def briefing_build(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Briefing:
-    """The whole briefing with the latest figures at or before `as_of`."""
-    execution_as_of = execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=as_of)
-    if execution_as_of is None:
-        raise BriefingError(f"{bureau.name}: {as_of}까지 기록된 {fiscal_year}년 예산 집행 실적이 없습니다.")
+def briefing_build(
+    *, bureau: Bureau, fiscal_year: int, as_of: datetime.date | None = None, preview: bool = False
+) -> Briefing:
+    """The whole briefing of a reporting period.
+
+    By default, the latest published period of the year at or before `as_of` (default: the year's latest),
+    in its latest edition: what the council may be given. With `preview`, the period `as_of` itself as it
+    stands, published or not (each division's latest figures, drafts included): every sheet then says
+    미확정 in its title and printed header, and a first sheet lists each division's status."""
+    publication = None
+    if preview:
+        if as_of is None:
+            raise BriefingError("미리보기에는 기준일이 필요합니다.")
+        period = bureau_period(bureau=bureau, as_of=as_of)
+        if as_of.year != fiscal_year or not any(d.month for d in period.divisions):
+            raise BriefingError(f"{bureau.name}: {as_of} 기준 {fiscal_year}년 실적이 아직 없습니다.")
+    else:
+        publication = publication_on(bureau=bureau, fiscal_year=fiscal_year, on_or_before=as_of)
+        if publication is None:
+            limit = f"{as_of}까지 " if as_of else ""
+            raise BriefingError(f"{bureau.name}: {limit}공표된 {fiscal_year}년 기준일이 없습니다.")
+        as_of = publication.as_of
     sheets = [
+        status_sheet(period) if preview else None,
         organisation_sheet(bureau=bureau, as_of=as_of),
         revenue_sheet(fiscal_year=fiscal_year, as_of=as_of),
-        expenditure_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=execution_as_of),
-        execution_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=execution_as_of),
+        expenditure_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
+        execution_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, publication=publication),
         *program_sheets(bureau=bureau, as_of=as_of),
         centre_sheet(fiscal_year=fiscal_year, as_of=as_of),
-        schedule_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=execution_as_of),
+        schedule_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
         indicator_sheet(bureau=bureau, as_of=as_of),
     ]
-    return Briefing(bureau, fiscal_year, execution_as_of, [s for s in sheets if s is not None])
+    sheets = [s for s in sheets if s is not None]
+    if preview:
+        for sheet in sheets:
+            sheet.rows[0][0] = Cell(f"{sheet.title} ({PREVIEW})", TITLE)
+    return Briefing(bureau, fiscal_year, as_of, sheets, publication)
+
+
+def status_sheet(period: Period) -> Sheet:
+    """A preview's first sheet: each division's status for the period and the edition it would replace."""
+    sheet = Sheet("공표 상태", f"{period.bureau.name} 과별 실적 상태", period.as_of, 4)
+    sheet.add_heading(f"({display.report_date(period.as_of)} 기준, {PREVIEW}: 공표 전 미리보기)")
+    latest = f"제{period.latest.edition}판" if period.latest else "미공표"
+    sheet.add_header([[("과", 1, 1), ("상태", 1, 1), ("승인된 차수", 1, 1), (f"최근 판({latest})에 실린 차수", 1, 1)]])
+    for row in period.divisions:
+        published = row.published_revision if period.latest else None
+        sheet.add(
+            [
+                Cell(row.division.name, LABEL),
+                Cell(str(row.status_label), LABEL),
+                _count(row.approved_revision),
+                _count(published) if published or not period.latest else Cell(str(display.NOT_REPORTED), LABEL),
+            ]
+        )
+    line = sheet.add([Cell("승인되지 않은 과의 실적은 확정되지 않은 것입니다. 의회에는 공표된 판을 제출합니다.", NOTE)])
+    sheet.merge(line, 1, line, 4)
+    return sheet
 
 
 def organisation_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
@@ -268,8 +333,17 @@ def expenditure_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date)
     return sheet
 
 
-def execution_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Sheet:
-    table = execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of)
+def _executed(row: ExecutionRow, bold: bool) -> Cell:
+    """집행액, or 미보고 for a division (or its line) the edition has no figures of."""
+    if row.is_reported or row.level == RowLevel.TOTAL:
+        return _amount(row.disbursements, bold=bold)
+    return Cell(str(display.NOT_REPORTED), LABEL, bold)
+
+
+def execution_sheet(
+    *, bureau: Bureau, fiscal_year: int, as_of: datetime.date, publication: Publication | None = None
+) -> Sheet:
+    table = execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, publication=publication)
     sheet = Sheet("예산 집행 현황", f"{fiscal_year} 예산 집행 현황", as_of, 6)
     sheet.add_heading(display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT))
     sheet.add_header(
@@ -291,7 +365,7 @@ def execution_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -
                 Cell(str(row.name), LABEL, bold, indent=1 if row.level == RowLevel.LINE else 0),
                 _amount(row.original, bold=bold),
                 _amount(row.authority, bold=bold),
-                _amount(row.disbursements, bold=bold),
+                _executed(row, bold),
                 _amount(row.balance, bold=bold),
                 _rate(row.rate, bold),
             ]

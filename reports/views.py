@@ -18,26 +18,22 @@ from staffing.selectors import bureau_default
 
 @login_required
 def briefing_export(request):
-    """The council briefing workbook: ?year=2022&as_of=2022-07-01 (default: the latest figures)."""
+    """The council briefing workbook of a published period: ?year=2022&as_of=2022-07-01 (the latest period
+    published at or before the date; default: the year's latest). With &preview=1, the period as_of as it
+    stands, published or not, every sheet marked 미확정."""
     if not can_export_briefing(request.user):
         raise PermissionDenied
     bureau = bureau_default()
     try:
         year = int(request.GET.get("year") or execution.fiscal_year_latest(bureau=bureau))
         as_of_text = request.GET.get("as_of")
-        as_of = (
-            datetime.date.fromisoformat(as_of_text)
-            if as_of_text
-            else execution.execution_latest_date(bureau=bureau, fiscal_year=year)
-        )
-        if as_of is None:
-            raise BriefingError(f"{year}년 예산 집행 실적이 없습니다.")
-        briefing = briefing_build(bureau=bureau, fiscal_year=year, as_of=as_of)
+        as_of = datetime.date.fromisoformat(as_of_text) if as_of_text else None
+        preview = request.GET.get("preview") == "1"
+        briefing = briefing_build(bureau=bureau, fiscal_year=year, as_of=as_of, preview=preview)
     except (ValueError, BriefingError) as exc:
         return render(request, "reports/briefing_error.html", {"message": str(exc)}, status=400)
-    filename = f"{bureau.name}-업무보고-{briefing.as_of:%Y-%m-%d}.xlsx"
     return HttpResponse(
         briefing_workbook(briefing),
         content_type=open_data.XLSX_TYPE,
-        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)},
+        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=briefing.filename)},
     )

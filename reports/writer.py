@@ -1,8 +1,9 @@
 """Writes a Briefing as a print-ready xlsx workbook (openpyxl write-only mode, so memory stays flat).
 
 Numbers stay numbers: separators and the △ for negatives come from number formats, never from text.
-A4, fitted to one page wide, header rows repeated on every page, a footer with the bureau, the as-of
-date and page / pages, cell borders as the report draws its tables, and a Korean font.
+A4, fitted to one page wide, header rows repeated on every page, a header naming the period and its
+edition (or 미확정 for a preview), a footer with the bureau, the as-of date and page / pages, cell borders
+as the report draws its tables, and a Korean font.
 """
 
 import datetime
@@ -130,10 +131,11 @@ def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing):
     ws.print_options.horizontalCentered = True
     if sheet.header_end:
         ws.print_title_rows = f"1:{sheet.header_end}"
+    ws.oddHeader.right.text = briefing.period_line
     ws.oddFooter.left.text = briefing.bureau.name
     ws.oddFooter.center.text = f"{display.report_date(sheet.as_of)} 기준"
     ws.oddFooter.right.text = "&P / &N"
-    for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
+    for part in (ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
         part.font = FONT_NAME
         part.size = 9
     for r, c, r2, c2 in sheet.merges:
@@ -151,7 +153,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing):
 def briefing_workbook(briefing: Briefing) -> bytes:
     """The workbook as bytes, one sheet per table, in the report's order."""
     wb = Workbook(write_only=True)
-    wb.properties.title = f"{briefing.bureau.name} 업무보고 {briefing.fiscal_year}"
+    wb.properties.title = f"{briefing.bureau.name} 업무보고 {briefing.fiscal_year} ({briefing.period_line})"
     wb.properties.creator = "CivicBureau"
     for sheet in briefing.sheets:
         _write_sheet(wb, sheet, briefing)

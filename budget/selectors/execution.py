@@ -49,7 +49,9 @@ class ExecutionRow:
     division_code: str = ""
     line_id: int | None = None
     is_basic_expense: bool = False
-    snapshot_as_of: datetime.date | None = None  # the line's own latest snapshot at or before the table's date
+    snapshot_as_of: datetime.date | None = None  # the row's own date: a line's latest snapshot at or before the
+    # table's date, a division's latest among its lines (None: no figures)
+    status: str = ""  # the division-month's status at the row's own date, where a page shows it (periods.STATUS)
     pace: Decimal | None = None  # the expected rate at the table's date, where a page compares against it
     programs: list = field(default_factory=list)  # the programs a line is part of (set by the division dashboard)
     division_order: int = 0
@@ -232,6 +234,7 @@ def execution_table(
                 code=line_division.code,
                 division_code=line_division.code,
                 division_order=line_division.order,
+                snapshot_as_of=max((r.snapshot_as_of for r in line_rows if r.snapshot_as_of), default=None),
             )
         )
         division_rows.extend(line_rows)

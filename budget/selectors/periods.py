@@ -4,11 +4,41 @@ what publishing it now would change (budget.models.periods says what a period an
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
 
-from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, Publication, PublishedFigure
+from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, Publication, PublishedFigure, PublishedMonth
 from budget.selectors.execution import budget_line_figures
 from staffing.models import Bureau, Division
+
+PUBLISHED = "published"
+# A division's figures at a date, as dashboards label them: a DivisionMonth status, or 공표됨 when the
+# latest edition of that date published the month's approved revision.
+STATUS_LABELS = {**dict(DivisionMonth.Status.choices), PUBLISHED: _("공표됨")}
+
+
+def division_statuses(*, bureau: Bureau, dates: dict[str, datetime.date]) -> dict[str, str]:
+    """Division code → the status of its month at the date given for it (a key of STATUS_LABELS): one query
+    whatever the number of divisions."""
+    if not dates:
+        return {}
+    published = PublishedMonth.objects.filter(
+        publication__bureau=bureau, publication__as_of=OuterRef("as_of"), division=OuterRef("division")
+    ).order_by("-publication__edition")
+    months = {
+        (code, as_of): (status, approved, in_edition)
+        for code, as_of, status, approved, in_edition in DivisionMonth.objects.filter(
+            division__bureau=bureau, division__code__in=list(dates), as_of__in=set(dates.values())
+        )
+        .annotate(published_revision=Subquery(published.values("revision")[:1]))
+        .values_list("division__code", "as_of", "status", "approved_revision", "published_revision")
+    }
+    statuses = {}
+    for code, day in dates.items():
+        status, approved, in_edition = months.get((code, day), (DivisionMonth.Status.MISSING, None, None))
+        is_published = status == DivisionMonth.Status.APPROVED and approved is not None and in_edition == approved
+        statuses[code] = PUBLISHED if is_published else status
+    return statuses
 
 
 @dataclass

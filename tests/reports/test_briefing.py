@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from budget.models import BudgetLine, ExecutionSnapshot
+from budget.models import BudgetLine
 from civicbureau import display
 from reports.rows import AMOUNT, RATE, briefing_build
 from tests.test_report import assert_in_report, printed_row, squash
@@ -173,14 +173,21 @@ def test_merged_headers_as_in_the_report(workbook):
     assert {"A3:A4", "B3:B4", "C3:D3", "E3:F3"} <= merged
 
 
-def test_the_latest_figures_at_or_before_the_date(tmp_path, bureau):
+def test_a_draft_reaches_only_a_marked_preview_and_a_publication_the_briefing(tmp_path, bureau, people):
+    """The issue's story: a draft for 2022-08-31 leaves the briefing at the published ’22. 7. 1.; its
+    preview says 미확정 on every sheet and in its printed header, with each division's status first; once
+    the month is approved and published (the others 미보고), the briefing is that edition."""
+    from budget.services import division_month_approve, division_month_submit, execution_month_save
+    from tests.budget.test_entry import july_rows
+    from tests.factories import publish
+
     line = BudgetLine.objects.get(code="PA-01", fiscal_year=2022)
-    ExecutionSnapshot.objects.create(
-        budget_line=line, as_of=datetime.date(2022, 8, 31), obligations=None, disbursements=100_000_000
-    )
-    july = briefing_build(bureau=bureau, fiscal_year=2022, as_of=datetime.date(2022, 8, 30))
-    august = briefing_build(bureau=bureau, fiscal_year=2022, as_of=datetime.date(2022, 9, 15))
-    assert (july.as_of, august.as_of) == (AS_OF, datetime.date(2022, 8, 31))
+    participation, august = line.division, datetime.date(2022, 8, 31)
+    rows = july_rows(**{"PA-01": (100_000_000, 100_000_000)})
+    month = execution_month_save(user=people["staff_a"], division=participation, as_of=august, rows=rows, version=0)
+    published = briefing_build(bureau=bureau, fiscal_year=2022, as_of=datetime.date(2022, 9, 15))
+    assert (published.as_of, published.publication.edition, published.is_preview) == (AS_OF, 1, False)
+    assert published.filename == "시민협력국-업무보고-2022-07-01-제1판.xlsx"
 
     def disbursed(briefing):
         sheet = next(s for s in briefing.sheets if s.name == "예산 집행 현황")
@@ -188,13 +195,49 @@ def test_the_latest_figures_at_or_before_the_date(tmp_path, bureau):
         assert row[3].kind == AMOUNT and row[5].kind == RATE
         return row[3].value
 
-    assert (disbursed(july), disbursed(august)) == (83_765, 100_000)
+    assert disbursed(published) == 83_765
+    preview = briefing_build(bureau=bureau, fiscal_year=2022, as_of=august, preview=True)
+    assert (preview.as_of, preview.is_preview, disbursed(preview)) == (august, True, 100_000)
+    assert preview.filename == "시민협력국-업무보고-2022-08-31-미확정.xlsx"
+    assert all(sheet.rows[0][0].value.endswith("(미확정)") for sheet in preview.sheets)
+    path = tmp_path / "preview.xlsx"
+    call_command("export_briefing", year=2022, as_of=august, preview=True, output=path)
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "공표 상태"
+    statuses = {r[0]: r[1] for r in book["공표 상태"].iter_rows(min_row=4, max_col=2, values_only=True) if r[1]}
+    assert statuses == {"시민참여과": "작성 중", "시민숙의예산과": "미입력", "지역공동체과": "미입력",
+                        "사회협력과": "미입력", "갈등관리협치과": "미입력"}  # fmt: skip
+    assert all("미확정" in ws.oddHeader.right.text for ws in book.worksheets)
+
+    month = division_month_submit(user=people["staff_a"], month=month, version=month.version)
+    division_month_approve(user=people["director_a"], month=month, version=month.version)
+    assert briefing_build(bureau=bureau, fiscal_year=2022).as_of == AS_OF  # approved is not published
+    publish(bureau, august, reason="시민참여과만 보고")
+    edition = briefing_build(bureau=bureau, fiscal_year=2022, as_of=datetime.date(2022, 9, 15))
+    assert (edition.as_of, disbursed(edition)) == (august, 100_000)
+    sheet = next(s for s in edition.sheets if s.name == "예산 집행 현황")
+    cells = {r[0].value: r[3].value for r in sheet.rows[sheet.header_end :]}
+    assert cells["시민숙의예산과"] == "미보고" and cells["합계"] is None  # never an older figure, no partial sum
 
 
-def test_a_date_without_figures_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="2021-12-31까지 기록된 2022년 예산 집행 실적이 없습니다"):
+def test_a_date_without_a_published_period_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="2021-12-31까지 공표된 2022년 기준일이 없습니다"):
         call_command("export_briefing", year=2022, as_of=datetime.date(2021, 12, 31), output=tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+    with pytest.raises(CommandError, match="2022-08-31 기준 2022년 실적이 아직 없습니다"):
+        call_command(
+            "export_briefing", year=2022, as_of=datetime.date(2022, 8, 31), preview=True, output=tmp_path / "x.xlsx"
+        )
+
+
+def test_the_command_names_the_period_it_used(tmp_path):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(
+        "export_briefing", year=2022, as_of=datetime.date(2022, 12, 31), output=tmp_path / "x.xlsx", stdout=out
+    )
+    assert "period 2022-07-01, edition 1" in out.getvalue()
 
 
 def test_directors_download_it_from_the_portal(director_client):
@@ -215,7 +258,7 @@ def test_division_staff_and_anonymous_visitors_cannot(staff_client, client):
 def test_a_bad_date_gives_a_page_with_the_reason(director_client):
     response = director_client.get(reverse("reports:briefing_export"), {"year": 2022, "as_of": "2021-01-01"})
     assert response.status_code == 400
-    assert "2021-01-01까지 기록된 2022년 예산 집행 실적이 없습니다" in response.content.decode()
+    assert "2021-01-01까지 공표된 2022년 기준일이 없습니다" in response.content.decode()
     assert director_client.get(reverse("reports:briefing_export"), {"as_of": "not-a-date"}).status_code == 400
 
 

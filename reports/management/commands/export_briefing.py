@@ -10,23 +10,35 @@ from staffing.selectors import bureau_default
 
 
 class Command(BaseCommand):
-    help = "Write the council briefing (the report's tables as a print-ready xlsx) with the latest figures at or before a date."
+    help = (
+        "Write the council briefing (the report's tables as a print-ready xlsx) of the latest reporting period "
+        "published at or before a date; with --preview, of the period at that date as it stands (marked 미확정)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="fiscal year, e.g. 2022")
-        parser.add_argument("--as-of", type=datetime.date.fromisoformat, required=True, help="YYYY-MM-DD")
+        parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="YYYY-MM-DD (default: the latest)")
         parser.add_argument("--output", type=Path, required=True, help="the .xlsx file to write")
         parser.add_argument("--bureau", help="bureau name (default: the portal's bureau)")
+        parser.add_argument(
+            "--preview", action="store_true", help="the period --as-of as it stands, published or not (미확정)"
+        )
 
-    def handle(self, *args, year, as_of, output, bureau=None, **options):
+    def handle(self, *args, year, as_of, output, bureau=None, preview=False, **options):
         bureau_obj = Bureau.objects.filter(name=bureau).first() if bureau else bureau_default()
         if bureau_obj is None:
             raise CommandError(
                 f"No bureau {bureau!r}." if bureau else "No bureau in the database: run load_demo first."
             )
+        if preview and as_of is None:
+            raise CommandError("--preview needs --as-of (the period to preview).")
         try:
-            briefing = briefing_build(bureau=bureau_obj, fiscal_year=year, as_of=as_of)
+            briefing = briefing_build(bureau=bureau_obj, fiscal_year=year, as_of=as_of, preview=preview)
         except BriefingError as exc:
             raise CommandError(str(exc)) from None
         output.write_bytes(briefing_workbook(briefing))
-        self.stdout.write(f"{output}: {len(briefing.sheets)} sheets, figures as of {briefing.as_of}.")
+        if briefing.publication:
+            period = f"period {briefing.as_of}, edition {briefing.publication.edition}"
+        else:
+            period = f"period {briefing.as_of}, PREVIEW (미확정: not published)"
+        self.stdout.write(f"{output}: {len(briefing.sheets)} sheets, {period}.")
