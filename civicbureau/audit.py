@@ -58,6 +58,13 @@ def record(obj, user, how: How) -> None:
     obj._change_reason = how
 
 
+def as_recorded(model, at=None):
+    """The rows of an audited model as they were recorded at a moment (the latest history row of each at or
+    before it, deleted ones left out), or as they are now when `at` is None: a queryset to filter as usual.
+    Public pages read figures without an approval of their own as they stood when their period was published."""
+    return model.history.as_of(at) if at is not None else model.objects.all()
+
+
 def history_version(history_queryset) -> int:
     """The version of one record or a set of records for optimistic locking: the id of their latest
     history row (0 when none). Any save writes a higher one, so an edit that started before it is refused."""

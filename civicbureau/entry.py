@@ -2,6 +2,7 @@
 a Problem naming its row and field, a refused submission is an EntryError carrying all of them, and an
 edit that started from an older version is a StaleVersion. The words of a refusal live here once."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -94,3 +95,23 @@ def formset_problems(formset, version_form, *, key_field: str, row_name) -> list
     for form in formset.forms:
         problems += form_problems(form, row_name(form.data.get(f"{form.prefix}-{key_field}", "")))
     return problems
+
+
+EARLIEST_ENTRY_YEAR = 2000  # no figure of the portal's bureaus is older
+
+
+def check_entry_date(day, *, row: str = "", field: str = "as_of") -> None:
+    """A date typed for a figure must be plausible: from 2000 to the end of next year (a slip such as
+    9999-12-31 would otherwise become the bureau's latest date)."""
+    latest = datetime.date(datetime.date.today().year + 1, 12, 31)
+    if not datetime.date(EARLIEST_ENTRY_YEAR, 1, 1) <= day <= latest:
+        raise EntryError(
+            [
+                Problem(
+                    row,
+                    field,
+                    _("기준일 %(day)s이 입력할 수 있는 범위(%(first)s년 ~ %(last)s년) 밖입니다.")
+                    % {"day": day.isoformat(), "first": EARLIEST_ENTRY_YEAR, "last": latest.year},
+                )
+            ]
+        )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from budget.exports.open_data import comparison_dataset
 from budget.selectors.execution import fiscal_year_latest
+from budget.selectors.periods import publication_on
 from budget.selectors.public import public_execution_table, public_expenditure_summary, public_revenue_summary
 from budget.tables import ComparisonTable, ExpenditureTable
 from civicbureau import display, open_data
@@ -18,17 +19,26 @@ from staffing.selectors import bureau_default, division_list, public_headcount_t
 from staffing.tables import HeadcountGradeTable
 
 
+def _headcount(bureau, year, edition=None):
+    """The public headcount: as recorded when the year's latest period was published (None before that)."""
+    edition = edition or (year and publication_on(bureau=bureau, fiscal_year=year))
+    if not edition:
+        return None
+    return public_headcount_table(bureau=bureau, on_or_before=edition.as_of, recorded_by=edition.published_at)
+
+
 @public_cacheable
 def home(request):
-    """The bureau as of its latest figures: divisions, headcount and the execution table (approved figures only)."""
+    """The bureau as of its latest published period: divisions, headcount and the execution table."""
     bureau = bureau_default()
     context = {"bureau": bureau, "can_export_briefing": can_export_briefing(request.user)}
     fiscal_year = bureau and fiscal_year_latest(bureau=bureau)
     if fiscal_year:
+        execution = public_execution_table(bureau=bureau, fiscal_year=fiscal_year)
         context.update(
             divisions=division_list(bureau=bureau),
-            headcount=public_headcount_table(bureau=bureau),
-            execution=public_execution_table(bureau=bureau, fiscal_year=fiscal_year),
+            headcount=_headcount(bureau, fiscal_year, execution and execution.publication),
+            execution=execution,
         )
     return render(request, "portal/home.html", context)
 
@@ -40,19 +50,22 @@ def _bureau_year():
     return bureau, fiscal_year_latest(bureau=bureau)
 
 
+def _headcount_caption(headcount) -> str:
+    if headcount.dates_differ:  # the caption's date must be true of every row: each row then says its own
+        return _("인력 (정원/현원) (과별 기준일, 단위 : 명)")
+    return _("인력 (정원/현원) %(line)s") % {"line": display.as_of_line(headcount.as_of, display.PERSONS)}
+
+
 @public_cacheable
 def organisation(request):
     bureau, year = _bureau_year()
-    headcount = public_headcount_table(bureau=bureau)
+    headcount = _headcount(bureau, year)
     context = {
         "bureau": bureau,
         "divisions": division_list(bureau=bureau),
         "headcount": headcount,
-        "headcount_table": HeadcountGradeTable(
-            headcount,
-            caption=_("인력 (정원/현원) %(line)s") % {"line": display.as_of_line(headcount.as_of, display.PERSONS)},
-        )
-        if headcount.as_of
+        "headcount_table": HeadcountGradeTable(headcount, caption=_headcount_caption(headcount))
+        if headcount and headcount.as_of
         else None,
         "fiscal_year": year,
     }
@@ -84,9 +97,9 @@ def organisation(request):
 def _file(name, fmt):
     bureau, year = _bureau_year()
     if name == "headcount":
-        table = public_headcount_table(bureau=bureau)
-        if table.as_of is None:
-            raise Http404(_("승인된 인력 자료가 없습니다."))
+        table = _headcount(bureau, year)
+        if table is None or table.as_of is None:
+            raise Http404(_("공표된 인력 자료가 없습니다."))
         return open_data.response(headcount_dataset(table, total_label=_("계")), fmt)
     if not year:
         raise Http404(_("아직 자료가 없습니다."))

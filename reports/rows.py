@@ -26,7 +26,7 @@ from programs.selectors.indicators import indicator_reading_list
 from programs.selectors.programs import program_execution_tables, program_rows_latest_date
 from programs.selectors.schedule import schedule_item_list
 from staffing.models import Bureau
-from staffing.selectors import division_list, headcount_latest_date, headcount_table
+from staffing.selectors import division_list, headcount_table
 
 
 class BriefingError(Exception):
@@ -170,7 +170,7 @@ def briefing_build(
         as_of = publication.as_of
     sheets = [
         status_sheet(period) if preview else None,
-        organisation_sheet(bureau=bureau, as_of=as_of),
+        organisation_sheet(bureau=bureau, as_of=as_of, recorded_by=publication and publication.published_at),
         revenue_sheet(fiscal_year=fiscal_year, as_of=as_of),
         expenditure_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
         execution_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, publication=publication),
@@ -207,11 +207,13 @@ def status_sheet(period: Period) -> Sheet:
     return sheet
 
 
-def organisation_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
-    day = headcount_latest_date(bureau=bureau, on_or_before=as_of)
+def organisation_sheet(
+    *, bureau: Bureau, as_of: datetime.date, recorded_by: datetime.datetime | None = None
+) -> Sheet | None:
+    table = headcount_table(bureau=bureau, on_or_before=as_of, recorded_by=recorded_by)
+    day = table.as_of
     if day is None:
         return None
-    table = headcount_table(bureau=bureau, as_of=day)
     general = [g for g in table.grades if g.track != "fixed_term"]
     columns = 1 + 2 * (1 + len(table.grades))
     sheet = Sheet("조직 및 인력", "조직 및 인력", day, columns, landscape=True)
@@ -244,6 +246,12 @@ def organisation_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
                 else [Cell("-", TEXT), Cell("-", TEXT)]
             )
         sheet.add(cells)
+    if table.dates_differ:
+        older = ", ".join(
+            f"{r.name} {display.report_date(r.as_of) if r.as_of else '-'}" for r in table.rows[1:] if r.as_of != day
+        )
+        row = sheet.add([Cell(f"※ 기준일이 다른 과 : {older}", NOTE)])
+        sheet.merge(row, 1, row, columns)
     if table.part_time:
         note = ", ".join(f"{p.division.name} {p.get_grade_display()} {p.count}명" for p in table.part_time)
         row = sheet.add([Cell(f"※ 시간선택제 임기제(정원 외) : {note}", NOTE)])

@@ -7,6 +7,7 @@ from django.db.models import Max, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
+from civicbureau.audit import as_recorded
 from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff
 
 
@@ -34,6 +35,7 @@ class HeadcountRow:
     name: str
     cells: list[Headcount]  # one per grade, in the grades' order
     code: str = ""  # the division's code; empty for the 계 row
+    as_of: datetime.date | None = None  # the division's own latest date (None: no figures; the 계 row: None)
 
     @property
     def total(self) -> Headcount:
@@ -42,10 +44,15 @@ class HeadcountRow:
 
 @dataclass
 class HeadcountTable:
-    as_of: datetime.date | None
+    as_of: datetime.date | None  # the latest of the divisions' dates
     grades: list[Grade]
     rows: list[HeadcountRow]  # 계 first, then each division
     part_time: list[PartTimeStaff]
+
+    @property
+    def dates_differ(self) -> bool:
+        """Some division's latest figures are older than the table's date: each row then says its own."""
+        return any(row.as_of != self.as_of for row in self.rows[1:])
 
 
 def headcount_latest_date(*, bureau: Bureau, on_or_before: datetime.date | None = None) -> datetime.date | None:
@@ -55,26 +62,40 @@ def headcount_latest_date(*, bureau: Bureau, on_or_before: datetime.date | None 
     return entries.aggregate(latest=Max("as_of"))["latest"]
 
 
-def headcount_table(*, bureau: Bureau, as_of: datetime.date | None = None) -> HeadcountTable:
-    """정원/현원 by division and grade as of a date (default: the latest); totals derived."""
-    as_of = as_of or headcount_latest_date(bureau=bureau)
+def headcount_table(
+    *, bureau: Bureau, on_or_before: datetime.date | None = None, recorded_by: datetime.datetime | None = None
+) -> HeadcountTable:
+    """정원/현원 by division and grade, each division at its own latest date at or before `on_or_before`
+    (default: its latest), as recorded at `recorded_by` (default: now; civicbureau.audit.as_recorded);
+    totals derived. A division that entered a later date never empties the others' rows."""
+    entries = as_recorded(HeadcountEntry, recorded_by).filter(division__bureau=bureau)
+    part_time = as_recorded(PartTimeStaff, recorded_by).filter(division__bureau=bureau)
+    if on_or_before:
+        entries, part_time = entries.filter(as_of__lte=on_or_before), part_time.filter(as_of__lte=on_or_before)
+    dates = dict(entries.values("division").annotate(latest=Max("as_of")).values_list("division", "latest"))
     grades = list(Grade.objects.order_by("order"))
-    entries = {
+    cells = {
         (e.division_id, e.grade_id): Headcount(e.quota, e.current)
-        for e in HeadcountEntry.objects.filter(division__bureau=bureau, as_of=as_of)
+        for e in entries.filter(as_of__in=set(dates.values()))
+        if dates.get(e.division_id) == e.as_of
     }
     empty = Headcount(0, 0)
+    divisions = list(bureau.divisions.order_by("order"))
     division_rows = [
-        HeadcountRow(d.name, [entries.get((d.pk, g.pk), empty) for g in grades], d.code)
-        for d in bureau.divisions.order_by("order")
+        HeadcountRow(d.name, [cells.get((d.pk, g.pk), empty) for g in grades], d.code, dates.get(d.pk))
+        for d in divisions
     ]
     total = HeadcountRow(_("계"), [_total(row.cells[i] for row in division_rows) for i in range(len(grades))])
-    part_time = list(
-        PartTimeStaff.objects.filter(division__bureau=bureau, as_of=as_of)
-        .select_related("division")
-        .order_by("division__order", "grade")
-    )
-    return HeadcountTable(as_of=as_of, grades=grades, rows=[total, *division_rows], part_time=part_time)
+    names = {d.pk: d for d in divisions}
+    staff = [
+        p
+        for p in part_time.filter(as_of__in=set(dates.values())).order_by("grade")
+        if dates.get(p.division_id) == p.as_of
+    ]
+    for p in staff:
+        p.division = names[p.division_id]  # a historical row's division, read with the bureau's divisions
+    staff.sort(key=lambda p: p.division.order)
+    return HeadcountTable(max(dates.values(), default=None), grades, [total, *division_rows], staff)
 
 
 def division_list(*, bureau: Bureau) -> list[Division]:
@@ -89,10 +110,13 @@ def bureau_default() -> Bureau | None:
     return Bureau.objects.order_by("pk").first()
 
 
-def public_headcount_table(*, bureau: Bureau) -> HeadcountTable:
-    """정원/현원 as of the latest date. Headcount has no approval step yet: the public selector is the seam."""
-    as_of = headcount_latest_date(bureau=bureau)
-    return headcount_table(bureau=bureau, as_of=as_of)
+def public_headcount_table(
+    *, bureau: Bureau, on_or_before: datetime.date, recorded_by: datetime.datetime
+) -> HeadcountTable:
+    """정원/현원 as the public sees it: as recorded when the bureau's period was published (`recorded_by`,
+    its publication time), each division at its latest date at or before the period (`on_or_before`).
+    Headcount has no approval of its own: it is published with the bureau's reporting period."""
+    return headcount_table(bureau=bureau, on_or_before=on_or_before, recorded_by=recorded_by)
 
 
 @dataclass

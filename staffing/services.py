@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from civicbureau import audit
-from civicbureau.entry import EntryError, Problem, problems_from, require_version
+from civicbureau.entry import EntryError, Problem, check_entry_date, problems_from, require_version
 from staffing.models import Division, Grade, HeadcountEntry
 from staffing.permissions import BUREAU_ROLES, can_edit_division, membership_of
 
@@ -74,6 +74,7 @@ def headcount_save(
     if not columns:
         raise PermissionDenied(_("이 과의 인원을 입력할 권한이 없습니다."))
     require_version(version)
+    check_entry_date(as_of)
     grades = {g.code: g for g in Grade.objects.all()}
     with transaction.atomic():
         # Lock the date's cells (the whole grid is one edit); a first save of a date meets the unique constraint.

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import display
-from civicbureau.tables import FiguresTable
+from civicbureau.tables import AsOfColumn, FiguresTable
 
 
 class HeadcountCellColumn(tables.Column):
@@ -31,7 +31,8 @@ class HeadcountGradeTable(FiguresTable):
 
     def __init__(self, table, **kwargs):
         """`table` is staffing.selectors.HeadcountTable."""
-        extra = [("total", HeadcountCellColumn(None, verbose_name=_("계")))]
+        extra = [("as_of", AsOfColumn())] if table.dates_differ else []  # each row's own date, when they differ
+        extra += [("total", HeadcountCellColumn(None, verbose_name=_("계")))]
         extra += [(f"grade_{g.code}", HeadcountCellColumn(i, verbose_name=g.name)) for i, g in enumerate(table.grades)]
         super().__init__(table.rows, extra_columns=extra, **kwargs)
         self.row_attrs = {"class": lambda record: "level-total" if record is table.rows[0] else "level-division"}

@@ -110,7 +110,7 @@ def assert_in_report(line: str):
 
 
 def headcount_rows(bureau):
-    table = headcount_table(bureau=bureau, as_of=AS_OF)
+    table = headcount_table(bureau=bureau, on_or_before=AS_OF)
     for row in table.rows:
         cells = [("계", f"{row.total.quota}/{row.total.current}")]
         cells += [
@@ -269,7 +269,7 @@ def test_every_slip_is_a_cell_the_portal_computes(bureau):
 
 
 def test_organisation_line_and_part_time_note(bureau):
-    table = headcount_table(bureau=bureau, as_of=AS_OF)
+    table = headcount_table(bureau=bureau, on_or_before=AS_OF)
     total = table.rows[0].total
     established = display.report_date(bureau.established_on)
     assert_in_report(squash(f"{bureau.divisions.count()}과 {bureau.team_count}팀 (조직 신설 : {established})"))

@@ -52,3 +52,9 @@ def as_of_line(day, *units):
         return ""
     known = {**UNITS, "%": display.PERCENT, "명": display.PERSONS}
     return display.as_of_line(day, *(known[u] for u in units))
+
+
+@register.simple_tag
+def edition_line(publication):
+    """{% edition_line table.publication %} → '제1판, 2026-12-01 공표' ('' for none)."""
+    return display.edition_line(publication)

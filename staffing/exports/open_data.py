@@ -4,7 +4,12 @@ from civicbureau.open_data import Column, Dataset
 from staffing.selectors import HeadcountTable
 
 HEADCOUNT_COLUMNS = [
-    Column("as_of", "date", "As-of date of the headcount (기준일)."),
+    Column(
+        "as_of",
+        "date",
+        "As-of date of the row's headcount (기준일): each division's latest date; for 계, the latest of them.",
+        nullable=True,
+    ),
     Column("row", "string", "Row of the table: 계 (the bureau) or the division's name."),
     Column("is_total", "boolean", "true for the bureau's 계 row (the sum of the divisions)."),
     Column("grade", "string", "Grade (직급) as the report names it, or 계 for the row's total over the grades."),
@@ -24,7 +29,7 @@ def headcount_dataset(table: HeadcountTable, *, total_label: str = "계") -> Dat
         for grade, cell in cells:
             records.append(
                 {
-                    "as_of": table.as_of,
+                    "as_of": table.as_of if index == 0 else row.as_of,
                     "row": str(row.name),
                     "is_total": index == 0,
                     "grade": str(grade),
