@@ -131,48 +131,59 @@ DASHBOARD_SQL = [
           OR (i.end_month >= %(month)s AND i.end_month <= %(until)s) OR (i.end_month < %(month)s AND i.status <> 'done'))""",
 ]
 
-# The whole city's page: its date, the city's and each bureau's totals over every line (a LATERAL join
-# on PostgreSQL, the fastest form found: one index probe per line), the line count, one page of lines.
+# A public execution table: the edition's figures of each line, and the adjustments editions made public.
+PUBLIC_EXECUTION_SQL = """
+SELECT d.id, l.original_budget,
+       COALESCE((SELECT SUM(a.amount) FROM budget_budgetadjustment a JOIN budget_publication p ON p.id = a.published_in_id
+                 WHERE a.budget_line_id = l.id AND a.effective_on <= %(as_of)s AND p.published_at <= %(published_at)s), 0),
+       f.obligations, f.disbursements
+  FROM budget_budgetline l JOIN staffing_division d ON d.id = l.division_id
+  LEFT JOIN budget_publishedfigure f ON f.budget_line_id = l.id AND f.publication_id = %(publication)s
+ WHERE d.bureau_id = %(bureau)s AND l.fiscal_year = %(year)s
+ ORDER BY d."order", l."order"
+"""
+# The whole city's page: each bureau's latest edition by the month's end, the city's and each bureau's
+# totals over every line from those editions' figures, the line count, one page of lines.
+CITY_EDITIONS_SQL = """SELECT bureau_id, id, as_of FROM budget_publication
+   WHERE as_of >= %(year_start)s AND as_of <= %(month_end)s ORDER BY bureau_id, as_of DESC, edition DESC"""
 CITY_SQL = [
-    """SELECT s.as_of FROM budget_executionsnapshot s JOIN budget_budgetline l ON l.id = s.budget_line_id
-       WHERE l.fiscal_year = %(year)s AND s.approved_disbursements IS NOT NULL AND s.as_of <= %(month_end)s ORDER BY s.as_of DESC LIMIT 1""",
-    """SELECT d.bureau_id, SUM(l.original_budget), SUM(COALESCE(a.total, 0)), SUM(s.approved_obligations), COUNT(s.approved_obligations),
-              SUM(COALESCE(s.approved_disbursements, 0)), COUNT(*)
+    """SELECT d.bureau_id, SUM(l.original_budget), SUM(COALESCE(a.total, 0)), SUM(f.obligations), COUNT(f.obligations),
+              SUM(f.disbursements), COUNT(f.disbursements), COUNT(*)
          FROM budget_budgetline l JOIN staffing_division d ON d.id = l.division_id
-         LEFT JOIN LATERAL (SELECT approved_obligations, approved_disbursements FROM budget_executionsnapshot s
-                             WHERE s.budget_line_id = l.id AND s.as_of <= %(city_as_of)s AND s.approved_disbursements IS NOT NULL
-                             ORDER BY s.as_of DESC LIMIT 1) s ON true
-         LEFT JOIN (SELECT budget_line_id, SUM(amount) AS total FROM budget_budgetadjustment WHERE effective_on <= %(city_as_of)s GROUP BY 1) a
+         LEFT JOIN budget_publishedfigure f ON f.budget_line_id = l.id AND f.publication_id IN ({editions})
+         LEFT JOIN (SELECT budget_line_id, SUM(amount) AS total FROM budget_budgetadjustment
+                     WHERE effective_on <= %(city_as_of)s AND published_in_id IS NOT NULL GROUP BY 1) a
                 ON a.budget_line_id = l.id
-        WHERE l.fiscal_year = %(year)s GROUP BY d.bureau_id""",
-    "SELECT COUNT(*) FROM budget_budgetline WHERE fiscal_year = %(year)s",
+        WHERE l.fiscal_year = %(year)s AND d.bureau_id IN ({bureaus}) GROUP BY d.bureau_id""",
+    "SELECT COUNT(*) FROM budget_budgetline l JOIN staffing_division d ON d.id = l.division_id WHERE l.fiscal_year = %(year)s AND d.bureau_id IN ({bureaus})",
     """SELECT l.code, l.name, d.name, b.name, l.original_budget,
-              COALESCE((SELECT SUM(a.amount) FROM budget_budgetadjustment a WHERE a.budget_line_id = l.id AND a.effective_on <= %(city_as_of)s), 0),
-              (SELECT s.approved_disbursements FROM budget_executionsnapshot s WHERE s.budget_line_id = l.id AND s.as_of <= %(city_as_of)s
-                  AND s.approved_disbursements IS NOT NULL ORDER BY s.as_of DESC LIMIT 1)
+              COALESCE((SELECT SUM(a.amount) FROM budget_budgetadjustment a WHERE a.budget_line_id = l.id
+                          AND a.effective_on <= %(city_as_of)s AND a.published_in_id IS NOT NULL), 0),
+              f.obligations, f.disbursements, f.as_of
          FROM budget_budgetline l JOIN staffing_division d ON d.id = l.division_id JOIN staffing_bureau b ON b.id = d.bureau_id
-        WHERE l.fiscal_year = %(year)s ORDER BY d.bureau_id, d."order", l."order", l.id LIMIT 100 OFFSET 200""",
+         LEFT JOIN budget_publishedfigure f ON f.budget_line_id = l.id AND f.publication_id IN ({editions})
+        WHERE l.fiscal_year = %(year)s AND d.bureau_id IN ({bureaus})
+        ORDER BY d.bureau_id, d."order", l."order", l.id LIMIT 100 OFFSET 200""",
 ]
-# SQLite has no LATERAL: there the totals read each line's snapshot by correlated subqueries.
-CITY_SQL_SQLITE = (
-    CITY_SQL[:1]
-    + [
-        """SELECT d.bureau_id, SUM(l.original_budget),
-                  SUM(COALESCE((SELECT SUM(a.amount) FROM budget_budgetadjustment a WHERE a.budget_line_id = l.id AND a.effective_on <= %(city_as_of)s), 0)),
-                  SUM((SELECT s.approved_disbursements FROM budget_executionsnapshot s WHERE s.budget_line_id = l.id AND s.as_of <= %(city_as_of)s
-                       AND s.approved_disbursements IS NOT NULL ORDER BY s.as_of DESC LIMIT 1))
-             FROM budget_budgetline l JOIN staffing_division d ON d.id = l.division_id WHERE l.fiscal_year = %(year)s GROUP BY d.bureau_id"""
-    ]
-    + CITY_SQL[2:]
-)
 
 
 def _run_statements(statements, params) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
+            if "{editions}" in sql:  # the editions found by the first statement, as the page reads them
+                sql = sql.format(editions=params["editions"], bureaus=params["bureaus"])
             cursor.execute(_dialect(sql), params)
             rows = cursor.fetchall()
-            if sql is EXECUTION_SQL:  # the divisions' rows and the total, summed as the page sums them
+            if sql is CITY_EDITIONS_SQL:
+                latest = {}
+                for bureau, edition, as_of in rows:
+                    latest.setdefault(bureau, (edition, as_of))
+                params["editions"] = ",".join(str(e) for e, _day in latest.values()) or "0"
+                params["bureaus"] = ",".join(str(b) for b in latest) or "0"
+                params["city_as_of"] = max((day for _e, day in latest.values()), default=params["as_of"])
+            if (
+                sql is EXECUTION_SQL or sql is PUBLIC_EXECUTION_SQL
+            ):  # the divisions' rows and the total, summed as the page sums them
                 totals = {}
                 for division, original, adjustments, _obligations, disbursements in rows:
                     t = totals.setdefault(division, [0, 0, 0])
@@ -190,10 +201,18 @@ def time_raw(kind: str, bureau_id: int, division_id: int, requests: int) -> dict
         "until": AS_OF + datetime.timedelta(days=60), "month_end": figures.month_end(AS_OF),
     }  # fmt: skip
     if kind == "city":
+        params["year_start"] = datetime.date(YEAR, 1, 1)
+        statements = [CITY_EDITIONS_SQL, *CITY_SQL]
+    elif kind == "bureau":
         with connection.cursor() as cursor:
-            cursor.execute(_dialect(CITY_SQL[0]), params)
-            params["city_as_of"] = cursor.fetchone()[0]
-        statements = CITY_SQL if connection.vendor == "postgresql" else CITY_SQL_SQLITE
+            cursor.execute(
+                _dialect(
+                    "SELECT id, published_at FROM budget_publication WHERE bureau_id = %(bureau)s AND as_of = %(as_of)s ORDER BY edition DESC"
+                ),
+                params,
+            )
+            params["publication"], params["published_at"] = cursor.fetchone()
+        statements = [PUBLIC_EXECUTION_SQL]
     elif kind == "dashboard":
         statements = DASHBOARD_SQL
     elif kind == "division":
@@ -202,8 +221,6 @@ def time_raw(kind: str, bureau_id: int, division_id: int, requests: int) -> dict
                 "WHERE d.bureau_id = %(bureau)s", "WHERE d.bureau_id = %(bureau)s AND d.id = %(division)s"
             )
         ]
-    else:
-        statements = [EXECUTION_SQL]
     times = []
     for _ in range(requests):
         start = time.perf_counter()
