@@ -170,7 +170,7 @@ CITY_SQL = [
 def _run_statements(statements, params) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
-            if "{editions}" in sql:  # the editions found by the first statement, as the page reads them
+            if "{bureaus}" in sql:  # the editions found by the first statement, as the page reads them
                 sql = sql.format(editions=params["editions"], bureaus=params["bureaus"])
             cursor.execute(_dialect(sql), params)
             rows = cursor.fetchall()

@@ -57,3 +57,19 @@ def test_a_staff_save_is_public_only_once_its_period_is_published(client, staff_
     assert after[("시민숙의예산과", "계")][1:] == before[("시민숙의예산과", "계")][1:]
     html = client.get(reverse("portal:organisation")).content.decode()
     assert "(과별 기준일, 단위 : 명)" in html and "’22. 8. 31." in html and "’22. 7. 1." in html
+
+
+def test_a_headcount_correction_after_publication_waits_for_the_next_edition(client, staff_client, bureau):
+    from budget.selectors.periods import bureau_period
+
+    report = datetime.date(2022, 7, 1)
+    before = public_headcount(client)
+    assert not bureau_period(bureau=bureau, as_of=report).has_changes
+    cell = first_cell()
+    data = grid(staff_client, report.isoformat(), **{cell.grade.code: (cell.quota, cell.current - 1)})
+    assert staff_client.post(f"{URL}?as_of={report}", data).status_code == 302
+    period = bureau_period(bureau=bureau, as_of=report)
+    assert (period.unpublished_headcount, period.has_changes) == (1, True)
+    assert public_headcount(client) == before
+    publish(bureau, report, reason="현원 정정")
+    assert public_headcount(client)[("시민참여과", cell.grade.name)][2] == str(cell.current - 1)
