@@ -34,15 +34,21 @@ from django.views.decorators.http import condition
 _REFERENCE_BUMP_KEY = "civicbureau:public-reference-bump"
 _history_models: list = []  # models whose history rows date the figures (django-simple-history)
 # Staff work in progress that public pages never show, per model: an SQL condition on its history table
-# that keeps only what the public sees (for example a division-month's draft figures and its status
-# before approval are left out; an approval, the loader, the admin or a deletion are kept).
+# that keeps only what the public sees (figures read only through a published period: none of their own
+# rows; schedule items: not the staff's progress saves).
 _public_conditions: dict = {}
+# Figures published with a bureau's reporting period without an approval of their own (headcount,
+# indicator values): public pages read them as recorded when the period was published. Each app names a
+# model and the path from it to its bureau; budget.selectors.periods counts what changed since an edition.
+_published_with_period: list = []
 
 
-def register(*, history=(), reference=(), public_conditions=None):
-    """An app names the models its public pages read; called from its AppConfig.ready."""
+def register(*, history=(), reference=(), public_conditions=None, published_with_period=()):
+    """An app names the models its public pages read; called from its AppConfig.ready.
+    `published_with_period`: (model, path to its bureau, label) of figures public through a period only."""
     _history_models.extend(history)
     _public_conditions.update(public_conditions or {})
+    _published_with_period.extend(published_with_period)
     for model in reference:
         post_save.connect(_bump_reference, sender=model, dispatch_uid=f"public-bump-save-{model._meta.label}")
         post_delete.connect(_bump_reference, sender=model, dispatch_uid=f"public-bump-delete-{model._meta.label}")
@@ -60,6 +66,17 @@ def _figures_changed_sql(public: bool) -> str:
         where = f" WHERE {shown}" if shown else ""
         parts.append(f"SELECT MAX({quote('history_date')}) FROM {quote(table)}{where}")
     return " UNION ALL ".join(parts)
+
+
+def changes_since(*, bureau, on_or_before: datetime.date, since: datetime.datetime) -> list[tuple[str, int]]:
+    """(label, count) of the changes to figures published with a period, dated by `on_or_before` and recorded
+    after `since` (an edition's publication): what the bureau's next edition of the period would make public."""
+    counts = []
+    for model, bureau_path, label in _published_with_period:
+        count = model.history.filter(**{bureau_path: bureau}, as_of__lte=on_or_before, history_date__gt=since).count()
+        if count:
+            counts.append((label, count))
+    return counts
 
 
 def figures_changed_at(*, public: bool = False) -> datetime.datetime | None:

@@ -76,10 +76,10 @@ def _report_figures_validate(snapshot: ExecutionSnapshot) -> None:
     snapshot.validate_constraints()
 
 
-def execution(loader: "Loader", lines: Lines) -> None:
-    """The report's cumulative execution; the report is the approved and published record, so each
-    division's month at each date is created approved (revision 1), the figures are its approved figures,
-    and each date is published as a reporting period (edition 1)."""
+def execution(loader: "Loader", lines: Lines) -> set:
+    """The report's cumulative execution; the report is the approved record, so each division's month at
+    each date is created approved (revision 1) and the figures are its approved figures. Returns the
+    (bureau, date) of each reporting period, for `publish` once everything is loaded."""
     columns = ["budget_line", "fiscal_year", "as_of", "obligations_thousand_won", "disbursements_thousand_won"]
     months = {}
     for row in read_csv(loader.directory, "execution.csv", columns):
@@ -108,7 +108,14 @@ def execution(loader: "Loader", lines: Lines) -> None:
             {"division": division, "as_of": as_of},
             {"status": DivisionMonth.Status.APPROVED, "revision": 1, "approved_revision": 1},
         )
-    for bureau, as_of in sorted({(division.bureau, as_of) for division, as_of in months}, key=lambda k: k[1]):
+    return {(division.bureau, as_of) for division, as_of in months}
+
+
+def publish(loader: "Loader", periods: set) -> None:
+    """The report was published to the council: each of its periods is loaded published (edition 1; a
+    reload that changed figures makes the next edition), after every file, so that the edition holds all
+    the report's figures (headcount and indicators are read as recorded when their period was published)."""
+    for bureau, as_of in sorted(periods, key=lambda k: (k[1], k[0].pk)):
         if report_period_publish(bureau=bureau, as_of=as_of) is None:
             loader.unchanged += 1
         else:

@@ -47,12 +47,13 @@ class Loader:
             staffing_files.part_time_staff(self, organisation.divisions)
             lines = budget_files.budget_lines(self, organisation.divisions)
             budget_files.budget_adjustments(self, lines)
-            budget_files.execution(self, lines)
+            periods = budget_files.execution(self, lines)
             budget_files.revenue(self)
             budget_files.division_budgets(self, organisation.divisions)
             programs = programs_files.programs(self, organisation.bureau, organisation.divisions, lines)
             programs_files.consigned_centres(self, organisation.divisions)
             programs_files.indicators(self, programs)
+            budget_files.publish(self, periods)
         return self
 
     def upsert(

@@ -8,6 +8,7 @@ class ProgramsConfig(AppConfig):
 
     def ready(self):
         from civicbureau import publication
+        from civicbureau.audit import How
         from programs.models import (
             Achievement,
             CentreBudget,
@@ -25,4 +26,11 @@ class ProgramsConfig(AppConfig):
         publication.register(
             history=[Program, ProgramExecutionRow, ScheduleItem, CentreBudget, CentreStaffing, IndicatorValue],
             reference=[Vision, Direction, CoreTask, Achievement, Indicator],
+            public_conditions={
+                # read as recorded when the bureau's period was published: a save changes nothing public
+                IndicatorValue: "1 = 0",
+                # the staff's progress (status, actual dates, note) is not on public pages
+                ScheduleItem: f"history_change_reason IS NULL OR history_change_reason <> '{How.FORM}'",
+            },
+            published_with_period=[(IndicatorValue, "indicator__program__core_task__direction__bureau", _("지표 값"))],
         )

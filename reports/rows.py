@@ -177,7 +177,7 @@ def briefing_build(
         *program_sheets(bureau=bureau, as_of=as_of),
         centre_sheet(fiscal_year=fiscal_year, as_of=as_of),
         schedule_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
-        indicator_sheet(bureau=bureau, as_of=as_of),
+        indicator_sheet(bureau=bureau, as_of=as_of, recorded_by=publication and publication.published_at),
     ]
     sheets = [s for s in sheets if s is not None]
     if preview:
@@ -500,7 +500,7 @@ def schedule_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) ->
     return sheet
 
 
-def indicator_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet:
+def indicator_sheet(*, bureau: Bureau, as_of: datetime.date, recorded_by: datetime.datetime | None = None) -> Sheet:
     sheet = Sheet("지표", "주요 지표", as_of, 6)
     sheet.add_heading(f"({display.report_date(as_of)} 이전 기준일별)")
     sheet.add_header(
@@ -515,7 +515,7 @@ def indicator_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet:
             ]
         ]
     )
-    for reading in indicator_reading_list(bureau=bureau, on_or_before=as_of):
+    for reading in indicator_reading_list(bureau=bureau, on_or_before=as_of, recorded_by=recorded_by):
         indicator = reading.indicator
         program = indicator.program.title if indicator.program else "-"
         values = list(reading.values)

@@ -10,4 +10,13 @@ class StaffingConfig(AppConfig):
         from civicbureau import publication
         from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff
 
-        publication.register(history=[HeadcountEntry, PartTimeStaff], reference=[Bureau, Division, DivisionDuty, Grade])
+        publication.register(
+            history=[HeadcountEntry, PartTimeStaff],
+            reference=[Bureau, Division, DivisionDuty, Grade],
+            # read as recorded when the bureau's period was published: a save changes nothing public
+            public_conditions={HeadcountEntry: "1 = 0", PartTimeStaff: "1 = 0"},
+            published_with_period=[
+                (HeadcountEntry, "division__bureau", _("정원·현원")),
+                (PartTimeStaff, "division__bureau", _("시간선택제 임기제")),
+            ],
+        )

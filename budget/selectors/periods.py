@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, Publication, PublishedFigure, PublishedMonth
 from budget.selectors.execution import budget_line_figures
-from staffing.models import Bureau, Division, HeadcountEntry
+from civicbureau import publication
+from staffing.models import Bureau, Division
 
 PUBLISHED = "published"
 # A division's figures at a date, as dashboards label them: a DivisionMonth status, or 공표됨 when the
@@ -82,7 +83,8 @@ class Period:
     divisions: list[PeriodDivision] = field(default_factory=list)
     editions: list[Publication] = field(default_factory=list)  # oldest first
     unpublished_adjustments: int = 0  # adjustments of reportable divisions, effective by then, not yet public
-    unpublished_headcount: int = 0  # headcount changes dated by then, recorded after the latest edition
+    other_changes: list = field(default_factory=list)  # (label, count): headcount, indicator values … dated by
+    # then and recorded after the latest edition (civicbureau.publication.changes_since)
 
     @property
     def fiscal_year(self) -> int:
@@ -115,7 +117,7 @@ class Period:
             self.latest is None
             or any(d.is_changed for d in self.divisions)
             or self.unpublished_adjustments > 0
-            or self.unpublished_headcount > 0
+            or bool(self.other_changes)
         )
 
     @property
@@ -152,7 +154,6 @@ def _periods(bureau, divisions, months, editions) -> list[Period]:
     dates = sorted({m.as_of for m in months} | {e.as_of for e in editions}, reverse=True)
     by_key = {(m.division_id, m.as_of): m for m in months}
     pending = _unpublished_adjustments(divisions, dates)
-    headcount = _headcount_changes(divisions, editions)
     periods = []
     for as_of in dates:
         own = sorted((e for e in editions if e.as_of == as_of), key=lambda e: e.edition)
@@ -160,21 +161,11 @@ def _periods(bureau, divisions, months, editions) -> list[Period]:
         rows = [PeriodDivision(d, by_key.get((d.pk, as_of)), published.get(d.pk)) for d in divisions]
         reportable = {r.division.pk for r in rows if r.is_reportable}
         waiting = sum(1 for division_id, effective_on in pending if division_id in reportable and effective_on <= as_of)
-        people = sum(1 for day, at in headcount if own and day <= as_of and at > own[-1].published_at)
-        periods.append(Period(bureau, as_of, rows, own, waiting, people))
+        # figures read as recorded at the edition: what changed since waits for the next one (a few queries
+        # per published period of the year)
+        other = publication.changes_since(bureau=bureau, on_or_before=as_of, since=own[-1].published_at) if own else []
+        periods.append(Period(bureau, as_of, rows, own, waiting, other))
     return periods
-
-
-def _headcount_changes(divisions, editions) -> list[tuple[datetime.date, datetime.datetime]]:
-    """(date, when recorded) of each headcount change recorded after the earliest of these editions: public
-    pages read headcount as recorded when the period was published, so a later change waits for an edition."""
-    if not editions:
-        return []
-    return list(
-        HeadcountEntry.history.filter(
-            division__in=divisions, history_date__gt=min(e.published_at for e in editions)
-        ).values_list("as_of", "history_date")
-    )
 
 
 def _unpublished_adjustments(divisions, dates) -> list[tuple[int, datetime.date]]:

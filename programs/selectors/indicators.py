@@ -4,8 +4,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
+from civicbureau.audit import as_recorded
 from programs.models import Indicator, IndicatorValue, Program
 from staffing.models import Bureau
 
@@ -26,24 +27,31 @@ class IndicatorReading:
 
 
 def indicator_reading_list(
-    *, bureau: Bureau | None = None, program: Program | None = None, on_or_before: datetime.date | None = None
+    *,
+    bureau: Bureau | None = None,
+    program: Program | None = None,
+    on_or_before: datetime.date | None = None,
+    recorded_by: datetime.datetime | None = None,
 ) -> list[IndicatorReading]:
     """Indicators' values grouped by as-of date, in the report's order: a bureau's (with those tied to no
-    program), one program's, or all."""
-    values = IndicatorValue.objects.order_by("as_of", "order")
-    if on_or_before:
-        values = values.filter(as_of__lte=on_or_before)
-    indicators = (
-        Indicator.objects.order_by("order").select_related("program").prefetch_related(Prefetch("values", values))
-    )
+    program), one program's, or all; as recorded at `recorded_by` (public pages: when the bureau's period
+    was published; civicbureau.audit.as_recorded), else as they are now. Two queries."""
+    indicators = Indicator.objects.order_by("order").select_related("program")
     if bureau is not None:
         indicators = indicators.filter(Q(program__core_task__direction__bureau=bureau) | Q(program__isnull=True))
     if program is not None:
         indicators = indicators.filter(program=program)
-    readings = []
-    for indicator in indicators:
-        by_date: dict = {}
-        for value in indicator.values.all():
-            by_date.setdefault(value.as_of, []).append((value.category, value.value))
-        readings.extend(IndicatorReading(indicator, as_of, values) for as_of, values in by_date.items())
-    return readings
+    indicators = list(indicators)
+    values = as_recorded(IndicatorValue, recorded_by).filter(indicator__in=[i.pk for i in indicators])
+    if on_or_before:
+        values = values.filter(as_of__lte=on_or_before)
+    by_indicator: dict = {}
+    for value in values.order_by("as_of", "order"):
+        by_indicator.setdefault(value.indicator_id, {}).setdefault(value.as_of, []).append(
+            (value.category, value.value)
+        )
+    return [
+        IndicatorReading(indicator, as_of, readings)
+        for indicator in indicators
+        for as_of, readings in by_indicator.get(indicator.pk, {}).items()
+    ]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from budget.selectors.periods import publication_on
 from civicbureau import figures
 from programs.models import Achievement, Program, ProgramExecutionRow, ScheduleItem
 from programs.selectors.indicators import indicator_reading_list
@@ -148,6 +149,7 @@ def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
         execution = next(
             (t for t in program_execution_tables(bureau=bureau, as_of=as_of) if t.program.pk == program.pk), None
         )
+    edition = publication_on(bureau=bureau, fiscal_year=program.core_task.direction.fiscal_year)
     return ProgramDetail(
         program=program,
         divisions=program_divisions(programs=[program]).get(program.pk, []),
@@ -155,5 +157,8 @@ def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
         achievements=list(program.achievements.all()),
         execution=execution,
         schedule=list(program.schedule_items.all()),
-        indicators=indicator_reading_list(program=program),
+        # indicator values are published with the bureau's period: as recorded then, dated by then
+        indicators=indicator_reading_list(program=program, on_or_before=edition.as_of, recorded_by=edition.published_at)
+        if edition
+        else [],
     )

@@ -70,8 +70,8 @@ def _adjustment_published():
 
 @pytest.mark.parametrize(
     "change",
-    [_adjustment_published, lambda: HeadcountEntry.objects.first().save(), lambda: DivisionDuty.objects.first().save()],
-    ids=["adjustment published", "headcount saved", "duty saved"],
+    [_adjustment_published, lambda: DivisionDuty.objects.first().save()],
+    ids=["adjustment published", "duty saved"],
 )
 def test_a_change_to_the_figures_invalidates(client, change):
     before = etag(client)
@@ -87,11 +87,12 @@ def test_a_change_to_the_figures_invalidates(client, change):
         lambda: _save_snapshot(disbursements=1),
         lambda: ExecutionSnapshot.objects.get(budget_line__code="PA-01").delete(),
         _adjustment,
+        lambda: HeadcountEntry.objects.first().save(),
     ],
-    ids=["snapshot saved", "snapshot deleted", "adjustment added"],
+    ids=["snapshot saved", "snapshot deleted", "adjustment added", "headcount saved"],
 )
 def test_a_change_the_public_does_not_see_yet_keeps_the_validators(client, change):
-    """Execution figures and adjustments reach public pages only through an edition."""
+    """Execution figures, adjustments and headcount reach public pages only through an edition."""
     before = client.get("/execution/")
     change()
     again = client.get("/execution/", HTTP_IF_NONE_MATCH=before["ETag"])

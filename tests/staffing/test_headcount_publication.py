@@ -69,7 +69,7 @@ def test_a_headcount_correction_after_publication_waits_for_the_next_edition(cli
     data = grid(staff_client, report.isoformat(), **{cell.grade.code: (cell.quota, cell.current - 1)})
     assert staff_client.post(f"{URL}?as_of={report}", data).status_code == 302
     period = bureau_period(bureau=bureau, as_of=report)
-    assert (period.unpublished_headcount, period.has_changes) == (1, True)
+    assert (period.other_changes, period.has_changes) == ([("정원·현원", 1)], True)
     assert public_headcount(client) == before
     publish(bureau, report, reason="현원 정정")
     assert public_headcount(client)[("시민참여과", cell.grade.name)][2] == str(cell.current - 1)
