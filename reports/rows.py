@@ -378,6 +378,18 @@ def execution_sheet(
                 _rate(row.rate, bold),
             ]
         )
+    if table.not_reported:
+        names = ", ".join(str(r.name) for r in table.not_reported)
+        reason = f" (공표 사유 : {publication.reason})" if publication and publication.reason else ""
+        line = sheet.add(
+            [
+                Cell(
+                    f"※ 미보고 : {names}. 공표 때 승인된 실적이 없어 집행액과 합계의 집행액을 싣지 않았습니다{reason}",
+                    NOTE,
+                )
+            ]
+        )
+        sheet.merge(line, 1, line, 6)
     return sheet
 
 

@@ -107,7 +107,8 @@ def _styled(ws, cell: Cell | None, styles: dict):
     has_value = value is not None
     if value is None:
         value = display.NOT_AVAILABLE
-    key = (cell.kind, cell.bold, cell.indent, has_value, value == display.NOT_AVAILABLE)
+    centred = value in (display.NOT_AVAILABLE, str(display.NOT_REPORTED))  # a lone '-' or 미보고 in a figures column
+    key = (cell.kind, cell.bold, cell.indent, has_value, centred)
     if key not in styles:
         styles[key] = _style(ws, *key)
     out = WriteOnlyCell(ws, value=value)
