@@ -95,7 +95,18 @@ class BudgetAdjustment(models.Model):
 
     def clean(self):
         """The date falls in the line's fiscal year, and the 예산현액 the change leaves still covers what is
-        already committed at every recorded date it lowers (on every path: forms, the admin, the loader)."""
+        already committed at every recorded date it lowers (on every path: forms, the admin, the loader).
+        A published change is part of an edition: it is never changed (a correction is a new adjustment)."""
+        if self.pk and self.published_in_id:
+            stored = BudgetAdjustment.objects.filter(pk=self.pk).values("budget_line", "amount", "effective_on").first()
+            if stored and stored != {
+                "budget_line": self.budget_line_id,
+                "amount": self.amount,
+                "effective_on": self.effective_on,
+            }:
+                raise ValidationError(
+                    _("공표된 예산 변경은 고칠 수 없습니다. 정정은 새 예산 변경(차액)으로 넣고 다음 판에 공표합니다.")
+                )
         if self.effective_on and self.budget_line_id and self.effective_on.year != self.budget_line.fiscal_year:
             raise ValidationError(
                 {"effective_on": _("적용일이 회계연도(%(year)s) 밖입니다.") % {"year": self.budget_line.fiscal_year}}

@@ -211,3 +211,23 @@ def test_the_planning_pages_list_periods_preview_and_publish(client, city):
     client.force_login(staff)
     assert 'id="publish"' not in client.get(url).content.decode()
     assert client.post(reverse("budget:period_publish", args=[JUNE]), {"edition_seen": 1}).status_code == 403
+
+
+def test_a_published_adjustment_is_never_changed(city):
+    from django.core.exceptions import ValidationError
+
+    city.approve(city.first, JUNE, 30_000_000, 25_000_000)
+    city.approve(city.second, JUNE, 9_000_000, 8_000_000)
+    adjustment = BudgetAdjustment.objects.create(
+        budget_line=city.p1, kind="supplementary", amount=20_000_000, effective_on=JUNE, reason="추경"
+    )
+    adjustment.amount = 25_000_000
+    adjustment.full_clean()  # not yet published: still open to correction
+    adjustment.amount = 20_000_000
+    publish(city.bureau, JUNE, user=city.planning)
+    adjustment.refresh_from_db()
+    adjustment.amount = 25_000_000
+    with pytest.raises(ValidationError, match="공표된 예산 변경은 고칠 수 없습니다"):
+        adjustment.full_clean()
+    adjustment.amount, adjustment.reason = 20_000_000, "추경 (사유 보완)"
+    adjustment.full_clean()  # the reason is not a figure
