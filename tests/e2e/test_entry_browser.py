@@ -1,6 +1,7 @@
 """A month from entry to the public table, as people do it in Chromium: staff enter July, meet the named
-error for a bad cell, fix it and submit; the director approves; the home page's (approved-only) execution
-table shows the new figures. Screenshots of each step go to test-artifacts/."""
+error for a bad cell, fix it and submit; the director approves, and the public home page still shows the
+published ’22. 7. 1.; planning publishes ’22. 7. 31. (with a reason: the other divisions have not reported)
+and the home page's execution table shows the new figures. Screenshots of each step go to test-artifacts/."""
 
 import pytest
 
@@ -80,6 +81,19 @@ def test_staff_enter_a_month_the_director_approves_and_the_public_table_shows_it
     director.close()
 
     public = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    public.goto(base + "/")  # approved is not public: the published period is still the report's
+    assert public.locator("#execution caption").inner_text() == "(’22. 7. 1.기준, 단위 : 천원, %)"
+    assert row_cells(public, "execution", "시민참여 활성화 추진") == ["281,650", "281,650", "83,765", "197,885", "29.7"]
+
+    planning = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ko-KR")
+    log_in(planning, base, "planning", "planning-demo-2022", "/staff/periods/2022-07-31/")
+    planning.fill("#publish textarea[name=reason]", "시민참여과 7월 실적 우선 공표, 다른 과는 미제출")
+    planning.click("#publish button[type=submit]")
+    planning.wait_for_load_state()
+    assert "제1판으로 공표했습니다" in planning.locator("#messages").inner_text()
+    planning.screenshot(path=ARTIFACTS / "entry-5-planning-published.png", full_page=True)
+    planning.close()
+
     public.goto(base + "/")
     assert public.locator("#execution caption").inner_text() == "(’22. 7. 31.기준, 단위 : 천원, %)"
     # 시민참여 활성화 추진: 예산현액 281,650천원, 지출 100,000천원 → 35.5%
@@ -90,5 +104,5 @@ def test_staff_enter_a_month_the_director_approves_and_the_public_table_shows_it
         "181,650",
         "35.5",
     ]
-    public.screenshot(path=ARTIFACTS / "entry-5-public-table.png", full_page=True)
+    public.screenshot(path=ARTIFACTS / "entry-6-public-table.png", full_page=True)
     public.close()
