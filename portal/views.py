@@ -1,5 +1,5 @@
 """The first pages a visitor meets: the bureau at a glance (home) and its organisation (divisions and duties,
-headcount by grade, 세입총괄 and 세출총괄) with their open data; approved figures only, read through the
+headcount by grade, 세입총괄 and 세출총괄) with their open data; published periods only, read through the
 same public selectors as every public page."""
 
 from django.http import Http404

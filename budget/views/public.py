@@ -60,7 +60,7 @@ def execution(request):
 
 
 def _file_table(request):
-    """(refusal, table) for a file: a bad period is a 400 in plain text; no approved figures by then, a 404."""
+    """(refusal, table) for a file: a bad period is a 400 in plain text; nothing published by then, a 404."""
     _bureau, form, table = _period(request)
     if form.errors:
         return open_data.refusal(form.errors), None

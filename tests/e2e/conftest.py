@@ -4,12 +4,16 @@ Database work happens before the browser starts: ORM calls inside sync_playwrigh
 Screenshots go to test-artifacts/ for a person to look at.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
+from budget.models import Publication
+from civicbureau import display
 from demo.loader import load_demo
 from demo.logins import demo_users_ensure
 
@@ -23,6 +27,19 @@ def demo_server(live_server):
     load_demo()
     demo_users_ensure()
     return live_server
+
+
+@pytest.fixture
+def demo_edition(demo_server):
+    """The demo's 2022-07-01 as captions name its edition, by language ({'ko': '제1판, <day loaded> 공표',
+    'en': 'edition 1, published <day loaded>'}), read before the browser starts (the ORM is refused inside it)."""
+    publication = Publication.objects.get(bureau__name="시민협력국", as_of=datetime.date(2022, 7, 1))
+    assert publication.edition == 1
+    editions = {}
+    for language in ("ko", "en"):
+        with translation.override(language):
+            editions[language] = display.edition_line(publication)
+    return editions
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ published ’22. 7. 1.; planning publishes ’22. 7. 31. (with a reason: the oth
 and the home page's execution table shows the new figures. Screenshots of each step go to test-artifacts/."""
 
 import pytest
+from django.utils import timezone
 
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_home_browser import row_cells
@@ -82,7 +83,7 @@ def test_staff_enter_a_month_the_director_approves_and_the_public_table_shows_it
 
     public = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ko-KR")
     public.goto(base + "/")  # approved is not public: the published period is still the report's
-    assert public.locator("#execution caption").inner_text() == "(’22. 7. 1.기준, 단위 : 천원, %)"
+    assert public.locator("#execution caption").inner_text().startswith("(’22. 7. 1.기준, 단위 : 천원, %) 제1판, ")
     assert row_cells(public, "execution", "시민참여 활성화 추진") == ["281,650", "281,650", "83,765", "197,885", "29.7"]
 
     planning = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ko-KR")
@@ -95,7 +96,11 @@ def test_staff_enter_a_month_the_director_approves_and_the_public_table_shows_it
     planning.close()
 
     public.goto(base + "/")
-    assert public.locator("#execution caption").inner_text() == "(’22. 7. 31.기준, 단위 : 천원, %)"
+    published_on = timezone.localdate().isoformat()  # the day planning just published (the site's time zone)
+    assert (
+        public.locator("#execution caption").inner_text()
+        == f"(’22. 7. 31.기준, 단위 : 천원, %) 제1판, {published_on} 공표"
+    )
     # 시민참여 활성화 추진: 예산현액 281,650천원, 지출 100,000천원 → 35.5%
     assert row_cells(public, "execution", "시민참여 활성화 추진") == [
         "281,650",

@@ -12,10 +12,10 @@ def row_cells(page, table_id, name):
     return [text.strip() for text in row.locator("td").all_inner_texts()]
 
 
-def test_home_shows_the_report_figures(demo_server, page):
+def test_home_shows_the_report_figures(demo_server, demo_edition, page):
     page.goto(demo_server.url + "/")
     assert page.locator("h1").inner_text() == "시민협력국"
-    assert page.locator("#execution caption").inner_text() == "(’22. 7. 1.기준, 단위 : 천원, %)"
+    assert page.locator("#execution caption").inner_text() == f"(’22. 7. 1.기준, 단위 : 천원, %) {demo_edition['ko']}"
     assert row_cells(page, "execution", "합계") == ["48,912,754", "49,535,101", "31,734,467", "17,800,634", "64.1"]
     assert row_cells(page, "execution", "지역공동체과") == [
         "16,334,057",
@@ -41,12 +41,14 @@ def test_staff_logs_in_and_sees_the_disagreements(demo_server, page):
     page.screenshot(path=ARTIFACTS / "consistency.png", full_page=True)
 
 
-def test_the_language_switch_shows_english(demo_server, page):
+def test_the_language_switch_shows_english(demo_server, demo_edition, page):
     page.goto(demo_server.url + "/")
     page.select_option("#language", "en")
     page.click("header form[action*='i18n'] button")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("#execution caption").inner_text() == "(as of ’22. 7. 1., unit: thousand won, %)"
+    assert page.locator("#execution caption").inner_text() == (
+        f"(as of ’22. 7. 1., unit: thousand won, %) {demo_edition['en']}"
+    )
     assert row_cells(page, "execution", "Grand total")[-1] == "64.1"
     page.screenshot(path=ARTIFACTS / "home-en.png")

@@ -242,7 +242,7 @@ def test_a_month_of_reporting_periods_from_entry_to_a_second_edition(demo_server
     assert caption == f"2022 예산 집행 현황 (’22. 8. 31.기준, 단위 : 천원, %) 제1판, {today} 공표"
     notes = anonymous.locator(".edition-notes").inner_text()
     assert "’22. 8. 31. 기준 공표 자료, 제1판입니다." in notes
-    assert f"미보고: {', '.join(OTHERS.values())}." in notes and f"공표 사유: {REASON_1}" in notes
+    assert f"미보고 과: {', '.join(OTHERS.values())}." in notes and f"공표 사유: {REASON_1}" in notes
     first_edition = figures_table(anonymous)
     assert len(first_edition) == len(july) == 40
     for code, cells in first_edition.items():

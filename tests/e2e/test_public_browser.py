@@ -2,7 +2,6 @@
 execution figures against the report (its slip corrected), read back from CSV and JSON."""
 
 import csv
-import datetime
 import io
 import json
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from budget.models import Publication
 from civicbureau import display
 from tests.e2e.conftest import ARTIFACTS
 
@@ -72,20 +70,11 @@ def row_cells(page, name):
     return [text.strip() for text in row.locator("td").all_inner_texts()]
 
 
-@pytest.fixture
-def demo_edition(demo_server):
-    """The demo's 2022-07-01 as the caption names its edition ('제1판, <day loaded> 공표'), read before the
-    browser starts (the ORM is refused inside it)."""
-    publication = Publication.objects.get(bureau__name="시민협력국", as_of=datetime.date(2022, 7, 1))
-    assert publication.edition == 1
-    return display.edition_line(publication)
-
-
 def test_execution_in_chromium_matches_the_report_and_its_open_data(demo_server, demo_edition, page):
     page.goto(demo_server.url + "/execution/?year=2022&as_of=2022-07")
     assert (
         page.locator("#execution caption").inner_text()
-        == f"2022 예산 집행 현황 (’22. 7. 1.기준, 단위 : 천원, %) {demo_edition}"
+        == f"2022 예산 집행 현황 (’22. 7. 1.기준, 단위 : 천원, %) {demo_edition['ko']}"
     )
     assert row_cells(page, "합계") == ["48,912,754", "49,535,101", "31,734,467", "17,800,634", "64.1"]
     assert row_cells(page, "갈등관리협치과") == [
