@@ -19,6 +19,7 @@ from programs.exports.open_data import program_execution_dataset, schedule_datas
 from programs.filters import ScheduleItemFilterSet
 from programs.forms import ConsistencyPeriodForm, IndicatorValueForm, ScheduleProgressForm
 from programs.models import Indicator, IndicatorValue, ScheduleItem
+from programs.notes import program_page_notes
 from programs.selectors.consistency import consistency_check
 from programs.selectors.programs import public_program_as_of, public_program_detail, public_program_list
 from programs.selectors.schedule import public_schedule, schedule_default_date
@@ -114,8 +115,8 @@ def program_list(request):
     )
 
 
-def _detail(slug):
-    detail = public_program_detail(bureau=_bureau(), slug=slug)
+def _detail(bureau, slug):
+    detail = public_program_detail(bureau=bureau, slug=slug)
     if detail is None:
         raise Http404(_("그런 주요사업이 없습니다."))
     return detail
@@ -124,21 +125,25 @@ def _detail(slug):
 @public_cacheable
 def program_detail(request, slug):
     """A major program laid out like its section of the report."""
-    detail = _detail(slug)
-    table = None
+    bureau = _bureau()
+    detail = _detail(bureau, slug)
+    table, notes = None, []
     if detail.execution:
         table = ProgramExecutionLineTable(
             detail.execution,
             caption=_("예산집행 현황 %(line)s")
             % {"line": display.as_of_line(detail.as_of, display.THOUSAND_WON, display.PERCENT)},
         )
+        notes = program_page_notes(bureau=bureau, detail=detail)
     return render(
-        request, "programs/program_detail.html", {"detail": detail, "program": detail.program, "table": table}
+        request,
+        "programs/program_detail.html",
+        {"detail": detail, "program": detail.program, "table": table, "notes": notes},
     )
 
 
 def _program_file(slug, fmt):
-    detail = _detail(slug)
+    detail = _detail(_bureau(), slug)
     if detail.execution is None:
         raise Http404(_("이 주요사업에는 예산집행 현황 표가 없습니다."))
     return open_data.response(program_execution_dataset(detail.execution), fmt)

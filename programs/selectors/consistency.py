@@ -84,8 +84,8 @@ def consistency_check(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date 
         and execution_latest_date(bureau=bureau, fiscal_year=fiscal_year, on_or_before=as_of) is None
     ):
         return check
-    program_as_of = program_rows_latest_date(bureau=bureau, on_or_before=as_of)
-    if program_as_of is None or program_as_of.year != fiscal_year:
+    program_as_of = compared_program_date(bureau=bureau, as_of=as_of)
+    if program_as_of is None:
         return check
     check.program_as_of = program_as_of
     lines = BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year)
@@ -93,6 +93,12 @@ def consistency_check(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date 
         lines=lines, as_of=as_of, publication=publication, program_as_of=program_as_of
     ) + stated_budget_disagreements(bureau=bureau, program_as_of=program_as_of)
     return check
+
+
+def compared_program_date(*, bureau: Bureau, as_of: datetime.date) -> datetime.date | None:
+    """The date of the program rows a period is compared with: the latest at or before it, in its year."""
+    day = program_rows_latest_date(bureau=bureau, on_or_before=as_of)
+    return day if day is not None and day.year == as_of.year else None
 
 
 def line_disagreements(
