@@ -100,7 +100,7 @@ def test_sorting_keeps_the_total_first_and_lines_under_their_division(client):
     names = [row[0] for row in table(html, "execution")["rows"]]
     assert names[0] == "합계"
     assert names[1] == "갈등관리협치과"  # the divisions by rate, highest first
-    assert names[2] == "지역사회혁신계획 (구단위계혁형) 지원"  # its lines by rate under it
+    assert names[2] == "지역사회혁신계획 (구단위계획형) 지원"  # its lines by rate under it (the name corrected)
     assert names.index("시민숙의예산과") == len(names) - 7  # lowest division last, with its 6 lines
     assert 'aria-sort="descending"' in html
     ascending = [
