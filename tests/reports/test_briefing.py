@@ -219,7 +219,9 @@ def test_a_draft_reaches_only_a_marked_preview_and_a_publication_the_briefing(tm
     cells = {r[0].value: r[3].value for r in sheet.rows[sheet.header_end :] if r[3] is not None}
     assert cells["시민숙의예산과"] == "미보고" and cells["합계"] is None  # never an older figure, no partial sum
     note = sheet.rows[-1][0].value
-    assert note.startswith("※ 미보고 : 시민숙의예산과, 지역공동체과") and note.endswith("(공표 사유 : 시민참여과만 보고)")
+    assert note.startswith("※ 미보고 : 시민숙의예산과, 지역공동체과") and note.endswith(
+        "(공표 사유 : 시민참여과만 보고)"
+    )
 
 
 def test_a_date_without_a_published_period_is_a_clear_error(tmp_path):
