@@ -7,7 +7,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("주요사업")
 
     def ready(self):
-        from civicbureau import publication
+        from civicbureau import notes, publication
         from civicbureau.audit import How
         from programs.models import (
             Achievement,
@@ -22,6 +22,7 @@ class ProgramsConfig(AppConfig):
             ScheduleItem,
             Vision,
         )
+        from programs.notes import execution_page_notes
 
         publication.register(
             history=[Program, ProgramExecutionRow, ScheduleItem, CentreBudget, CentreStaffing, IndicatorValue],
@@ -34,3 +35,5 @@ class ProgramsConfig(AppConfig):
             },
             published_with_period=[(IndicatorValue, "indicator__program__core_task__direction__bureau", _("지표 값"))],
         )
+        # 예산 집행 현황 (budget, below) notes the lines whose program section gives other figures.
+        notes.register("budget:execution", execution_page_notes)

@@ -29,3 +29,9 @@ class IndicatorValueForm(forms.Form):
     as_of = forms.DateField(label=_("기준일"), widget=DATE)
     category = forms.CharField(label=_("세부 구분"), max_length=100, required=False)
     value = forms.DecimalField(label=_("값"), max_digits=18, decimal_places=2)
+
+
+class ConsistencyPeriodForm(forms.Form):
+    """`?as_of=YYYY-MM-DD`: the reporting period the consistency check compares (default: the latest published)."""
+
+    as_of = forms.DateField(label=_("기준일"), required=False, widget=DATE)

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budget.selectors.execution import execution_latest_date, fiscal_year_latest
+from budget.selectors.execution import fiscal_year_latest
+from budget.selectors.periods import bureau_periods
 from civicbureau import display, open_data
 from civicbureau.audit import history_version
 from civicbureau.entry import EntryError, form_problems
@@ -16,9 +17,10 @@ from civicbureau.publication import public_cacheable
 from programs import services
 from programs.exports.open_data import program_execution_dataset, schedule_dataset
 from programs.filters import ScheduleItemFilterSet
-from programs.forms import IndicatorValueForm, ScheduleProgressForm
+from programs.forms import ConsistencyPeriodForm, IndicatorValueForm, ScheduleProgressForm
 from programs.models import Indicator, IndicatorValue, ScheduleItem
-from programs.selectors.consistency import consistency_disagreement_list
+from programs.notes import program_page_notes
+from programs.selectors.consistency import consistency_check
 from programs.selectors.programs import public_program_as_of, public_program_detail, public_program_list
 from programs.selectors.schedule import public_schedule, schedule_default_date
 from programs.tables import ProgramExecutionLineTable, ScheduleTable
@@ -28,12 +30,17 @@ from staffing.selectors import bureau_default
 
 @login_required
 def consistency(request):
-    """For staff: where the report's tables disagree on a base figure (the same list as check_consistency)."""
-    bureau = bureau_default()
-    fiscal_year = bureau and fiscal_year_latest(bureau=bureau)
-    as_of = fiscal_year and execution_latest_date(bureau=bureau, fiscal_year=fiscal_year)
-    issues = consistency_disagreement_list(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of) if as_of else []
-    return render(request, "programs/consistency.html", {"issues": issues, "as_of": as_of, "fiscal_year": fiscal_year})
+    """For staff: where the report's tables disagree on a base figure in a reporting period (?as_of=; default:
+    the latest published), the same check as check_consistency, with the bureau's periods to choose from."""
+    bureau = _bureau()
+    form = ConsistencyPeriodForm(request.GET)
+    as_of = form.cleaned_data["as_of"] if form.is_valid() else None
+    fiscal_year = as_of.year if as_of else fiscal_year_latest(bureau=bureau)
+    context = {"form": form, "check": None, "periods": []}
+    if fiscal_year:
+        context["check"] = consistency_check(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of)
+        context["periods"] = bureau_periods(bureau=bureau, fiscal_year=fiscal_year)
+    return render(request, "programs/consistency.html", context, status=400 if form.errors else 200)
 
 
 def _bureau():
@@ -108,8 +115,8 @@ def program_list(request):
     )
 
 
-def _detail(slug):
-    detail = public_program_detail(bureau=_bureau(), slug=slug)
+def _detail(bureau, slug):
+    detail = public_program_detail(bureau=bureau, slug=slug)
     if detail is None:
         raise Http404(_("그런 주요사업이 없습니다."))
     return detail
@@ -118,21 +125,25 @@ def _detail(slug):
 @public_cacheable
 def program_detail(request, slug):
     """A major program laid out like its section of the report."""
-    detail = _detail(slug)
-    table = None
+    bureau = _bureau()
+    detail = _detail(bureau, slug)
+    table, notes = None, []
     if detail.execution:
         table = ProgramExecutionLineTable(
             detail.execution,
             caption=_("예산집행 현황 %(line)s")
             % {"line": display.as_of_line(detail.as_of, display.THOUSAND_WON, display.PERCENT)},
         )
+        notes = program_page_notes(bureau=bureau, detail=detail)
     return render(
-        request, "programs/program_detail.html", {"detail": detail, "program": detail.program, "table": table}
+        request,
+        "programs/program_detail.html",
+        {"detail": detail, "program": detail.program, "table": table, "notes": notes},
     )
 
 
 def _program_file(slug, fmt):
-    detail = _detail(slug)
+    detail = _detail(_bureau(), slug)
     if detail.execution is None:
         raise Http404(_("이 주요사업에는 예산집행 현황 표가 없습니다."))
     return open_data.response(program_execution_dataset(detail.execution), fmt)

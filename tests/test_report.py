@@ -5,7 +5,8 @@ the way the report prints it, and looked up in the report's text (whitespace rem
 extraction broke lines and spaced out names). Derived figures come from the arithmetic module; where the
 report's printed derived figure does not follow from its base figures (a slip), the cell is listed in
 SLIPS with both values, the portal's value must be the arithmetic one, and the printed one must be what
-the report shows.
+the report shows. Where the report misprints a name once and writes it right elsewhere, the row is listed
+in NAME_SLIPS: the portal shows the corrected name, the report's row prints the slip.
 
 Indicators are compared row by row with the report: each indicator's cells (its values, with the derived
 total where the report prints one) against the cells parsed from its program's section of the report,
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from budget.selectors.execution import execution_table, expenditure_summary, revenue_summary
 from civicbureau import display, figures
@@ -27,6 +29,7 @@ from programs.selectors.centres import consigned_centre_table
 from programs.selectors.indicators import indicator_reading_list
 from programs.selectors.programs import program_execution_tables
 from staffing.selectors import headcount_table
+from tests.html_tables import table as html_table
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +71,15 @@ SLIPS = {
     ("참여예산 편성 현황", "소계", "2021년"): ("41,957", "41,956"),
 }
 
+# (table, row as the portal names it) → (the name as the report prints it in that row, the corrected part as
+# the report writes it elsewhere)
+NAME_SLIPS = {
+    ("2022 예산 집행 현황", "지역사회혁신계획 (구단위계획형) 지원"): (
+        "지역사회혁신계획 (구단위계혁형) 지원",
+        "구단위계획형",
+    )
+}
+
 # Printed with fewer decimals than the report's rule, but the same value: not a slip.
 SHORT_FORMS = {
     ("예산집행 현황: 사회문제 공동해결을 위한 민관협력 강화", "기부 및 사회협력 활성화", "집행률 원인행위"): "41",
@@ -91,10 +103,10 @@ def printed_cell(table: str, row: str, column: str, text: str) -> str:
 def printed_row(
     table: str, row: str, cells: list[tuple[str, str]], *, suffixes: dict | None = None, as_computed: tuple = ()
 ) -> str:
-    """The row as the report prints it: the portal's cells, with the known slips' printed values (except
-    in the columns named in `as_computed`, which keep the portal's value)."""
+    """The row as the report prints it: the portal's name and cells, with the known slips' printed values
+    (except in the columns named in `as_computed`, which keep the portal's value) and the known name slip."""
     row = str(row)
-    parts = [row]
+    parts = [NAME_SLIPS.get((table, row), (row,))[0]]
     for column, text in cells:
         if column not in as_computed:
             text = printed_cell(table, row, column, text)
@@ -266,6 +278,24 @@ def test_every_slip_is_a_cell_the_portal_computes(bureau):
                 assert as_computed not in REPORT, f"{key}: the report prints the portal's {text}, not a slip"
     assert set(SLIPS) <= seen, set(SLIPS) - seen
     assert set(SHORT_FORMS) <= seen, set(SHORT_FORMS) - seen
+
+
+def test_every_name_slip_is_printed_once_and_the_portal_shows_the_correction(bureau, client):
+    """Each listed name slip names a real row; the report prints that row with the slip (and not with the
+    portal's name), prints the slip nowhere else and writes the corrected part elsewhere; the public
+    execution page shows the corrected name only."""
+    rows = {(table, str(row)): (cells, suffixes) for f in TABLES for table, row, cells, suffixes in f(bureau)}
+    html = client.get(reverse("budget:execution")).content.decode()
+    shown = [row[0] for row in html_table(html, "execution")["rows"]]
+    for (table, name), (printed, elsewhere) in NAME_SLIPS.items():
+        assert (table, name) in rows, f"{name}: no such row in {table}"
+        cells, suffixes = rows[(table, name)]
+        assert_in_report(printed_row(table, name, cells, suffixes=suffixes))
+        cells_text = squash("".join(printed_cell(table, name, column, text) for column, text in cells))
+        assert squash(name) + cells_text not in REPORT, f"{name}: the report prints the portal's name"
+        assert REPORT.count(squash(printed)) == 1
+        assert elsewhere in name and squash(elsewhere) in REPORT and elsewhere not in printed
+        assert name in shown and printed not in shown
 
 
 def test_organisation_line_and_part_time_note(bureau):

@@ -12,7 +12,7 @@ from budget.forms import ExecutionPeriodForm, period_choices, period_query
 from budget.selectors import periods, public
 from budget.selectors.execution import RowLevel
 from budget.tables import ExecutionStatusTable
-from civicbureau import display, open_data
+from civicbureau import display, notes, open_data
 from civicbureau.publication import public_cacheable
 from staffing.selectors import bureau_default
 
@@ -55,6 +55,8 @@ def execution(request):
         RequestConfig(request, paginate=False).configure(status_table)
         context["table"] = status_table
         context["query"] = period_query(request)
+        # What apps above budget know of this edition's figures (programs: program sections that differ).
+        context["notes"] = notes.notes_for("budget:execution", bureau=bureau, publication=table.publication)
     status = 400 if form.errors else 200
     return render(request, "budget/execution.html", context, status=status)
 

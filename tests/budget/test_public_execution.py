@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
 from civicbureau import display
+from programs.models import Program, ProgramExecutionRow
 from staffing.models import Division
 from tests.factories import publish
 from tests.html_tables import table
@@ -99,7 +100,7 @@ def test_sorting_keeps_the_total_first_and_lines_under_their_division(client):
     names = [row[0] for row in table(html, "execution")["rows"]]
     assert names[0] == "합계"
     assert names[1] == "갈등관리협치과"  # the divisions by rate, highest first
-    assert names[2] == "지역사회혁신계획 (구단위계혁형) 지원"  # its lines by rate under it
+    assert names[2] == "지역사회혁신계획 (구단위계획형) 지원"  # its lines by rate under it (the name corrected)
     assert names.index("시민숙의예산과") == len(names) - 7  # lowest division last, with its 6 lines
     assert 'aria-sort="descending"' in html
     ascending = [
@@ -187,6 +188,7 @@ def test_query_counts_stay_flat_as_lines_grow(client, django_assert_max_num_quer
             client.get(url, {"sort": "rate"} if url.endswith("/") else {})
         counts[url] = len(captured.captured_queries)
     division = Division.objects.get(code="community")
+    program = Program.objects.get(slug="community-spaces")
     for n in range(200):
         line = BudgetLine.objects.create(
             division=division,
@@ -197,7 +199,19 @@ def test_query_counts_stay_flat_as_lines_grow(client, django_assert_max_num_quer
             original_budget=1_000_000,
         )
         ExecutionSnapshot.objects.create(budget_line=line, as_of="2022-07-01", disbursements=1_000)
+        # a program section giving another 예산현액: a note under the page's table for each such line
+        ProgramExecutionRow.objects.create(
+            program=program,
+            budget_line=line,
+            order=100 + n,
+            label=f"추가 {n}",
+            as_of="2022-07-01",
+            budget_authority=1_000,
+            obligations=0,
+            disbursements=0,
+        )
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             response = client.get(url, {"sort": "rate"} if url.endswith("/") else {})
         assert "추가 199" in response.content.decode()
+    assert "추가 199의 예산현액: 이 표는 1,000천원" in client.get(urls[0]).content.decode()
