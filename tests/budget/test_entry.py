@@ -61,6 +61,21 @@ def user(name):
     return get_user_model().objects.get(username=name)
 
 
+def participation_month(as_of, *, approved=False, **overrides):
+    """시민참여과's month at `as_of` as its staff save it (the report's figures, with `overrides` by code),
+    then, with `approved`, submit it and its director approves it, through the services."""
+    from budget.services import division_month_submit
+
+    division = Division.objects.get(code="participation")
+    month = execution_month_save(
+        user=user("staff"), division=division, as_of=as_of, rows=july_rows(**overrides), version=0
+    )
+    if approved:
+        month = division_month_submit(user=user("staff"), month=month, version=month.version)
+        month = division_month_approve(user=user("director"), month=month, version=month.version)
+    return month
+
+
 def test_the_grid_shows_every_line_with_authority_and_previous_figures(staff_client):
     response = staff_client.get(JULY_URL)
     assert response.status_code == 200

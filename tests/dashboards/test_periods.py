@@ -8,10 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from budget.services import division_month_approve, division_month_submit, execution_month_save
 from dashboards.selectors import bureau_dashboard, division_dashboard
 from staffing.models import Division
-from tests.budget.test_entry import july_rows
+from tests.budget.test_entry import participation_month
 from tests.dashboards.test_dashboards import headline, row_cells, row_names
 from tests.factories import publish
 
@@ -20,18 +19,12 @@ REPORT = datetime.date(2022, 7, 1)
 AUGUST = datetime.date(2022, 8, 31)
 
 
-def august_month(people, *, approve: bool):
-    participation = Division.objects.get(code="participation")
-    rows = july_rows(**{"PA-01": (100_000_000, 95_000_000)})
-    month = execution_month_save(user=people["staff_a"], division=participation, as_of=AUGUST, rows=rows, version=0)
-    if approve:
-        month = division_month_submit(user=people["staff_a"], month=month, version=month.version)
-        month = division_month_approve(user=people["director_a"], month=month, version=month.version)
-    return month
+def august_month(*, approve: bool):
+    return participation_month(AUGUST, approved=approve, **{"PA-01": (100_000_000, 95_000_000)})
 
 
 def test_a_draft_does_not_move_the_default_date_and_is_marked_where_asked_for(people, bureau):
-    august_month(people, approve=False)
+    august_month(approve=False)
     participation = Division.objects.get(code="participation")
     assert division_dashboard(division=participation).as_of == REPORT  # the latest published period
     asked = division_dashboard(division=participation, as_of=AUGUST)
@@ -44,7 +37,7 @@ def test_a_draft_does_not_move_the_default_date_and_is_marked_where_asked_for(pe
 
 
 def test_each_division_at_its_own_date_against_the_pace_of_that_date(people, bureau):
-    august_month(people, approve=True)
+    august_month(approve=True)
     dashboard = bureau_dashboard(bureau=bureau, as_of=AUGUST)
     rows = {r.name: r for r in dashboard.rows}
     deliberation = rows["시민숙의예산과"]

@@ -4,14 +4,11 @@ check is of a reporting period (default: the latest published), so a later month
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from budget.services import division_month_approve, division_month_submit, execution_month_save
 from programs.selectors.consistency import consistency_check
-from staffing.models import Division
-from tests.budget.test_entry import july_rows
+from tests.budget.test_entry import participation_month
 from tests.factories import publish
 from tests.html_tables import table
 
@@ -39,17 +36,7 @@ def found(check):
 
 def august(status):
     """시민참여과's 2022-08-31 month, its figures those of July: saved as a draft, or also submitted and approved."""
-    user = get_user_model().objects.get
-    month = execution_month_save(
-        user=user(username="staff"),
-        division=Division.objects.get(code="participation"),
-        as_of=AUGUST,
-        rows=july_rows(),
-        version=0,
-    )
-    if status == "approved":
-        month = division_month_submit(user=user(username="staff"), month=month, version=month.version)
-        month = division_month_approve(user=user(username="director"), month=month, version=month.version)
+    month = participation_month(AUGUST, approved=status == "approved")
     assert month.status == status
     return month
 

@@ -6,13 +6,11 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from budget.services import division_month_approve, division_month_submit, execution_month_save
 from civicbureau import notes
 from staffing.models import Division
-from tests.budget.test_entry import july_rows
+from tests.budget.test_entry import participation_month
 from tests.factories import publish
 from tests.html_tables import table
 
@@ -93,16 +91,7 @@ def test_the_notes_follow_the_published_edition_not_staff_work(client):
     """August saved, approved, then published for 시민참여과 alone: until it is published, both pages are as
     before; once published, they cite the August edition, where 예산현액 still differs, and 시민제안's August
     지출액 is not set against the July program tables."""
-    user = get_user_model().objects.get
-    month = execution_month_save(
-        user=user(username="staff"),
-        division=Division.objects.get(code="participation"),
-        as_of=AUGUST,
-        rows=july_rows(),
-        version=0,
-    )
-    month = division_month_submit(user=user(username="staff"), month=month, version=month.version)
-    division_month_approve(user=user(username="director"), month=month, version=month.version)
+    participation_month(AUGUST, approved=True)
     assert len(note_items(client.get("/execution/").content.decode(), "execution-notes")) == 2
     publish(Division.objects.get(code="participation").bureau, AUGUST, reason="시민참여과만 먼저 공표")
     execution = note_items(client.get("/execution/").content.decode(), "execution-notes")

@@ -9,9 +9,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from budget.services import division_month_approve, division_month_submit, execution_month_save
 from staffing.models import HeadcountEntry
-from tests.budget.test_entry import july_rows
+from tests.budget.test_entry import participation_month
 from tests.factories import publish
 from tests.staffing.test_headcount_entry import URL, first_cell, grid
 
@@ -43,12 +42,7 @@ def test_a_staff_save_is_public_only_once_its_period_is_published(client, staff_
     assert public_headcount(client) == before  # saved, not published
     assert client.get(reverse("portal:home")).content.decode() == home
 
-    participation = cell.division
-    month = execution_month_save(
-        user=people["staff_a"], division=participation, as_of=AUGUST, rows=july_rows(), version=0
-    )
-    month = division_month_submit(user=people["staff_a"], month=month, version=month.version)
-    division_month_approve(user=people["director_a"], month=month, version=month.version)
+    participation_month(AUGUST, approved=True)
     publish(bureau, AUGUST, reason="시민참여과만 보고")
     after = public_headcount(client)
     key = ("시민참여과", cell.grade.name)
