@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from budget.models import BudgetLine, Publication
-from budget.selectors.periods import publication_on
 from civicbureau import display
 from civicbureau.notes import Note
 from programs.models import ProgramExecutionRow
@@ -39,8 +38,7 @@ def edition_query(publication: Publication) -> str:
 def program_page_notes(*, bureau: Bureau, detail: ProgramDetail) -> list[Note]:
     """Under a program's execution table: each of its figures that the latest published 예산 집행 현황 of
     the year gives otherwise (none when the page's table is not the one that edition is compared with)."""
-    program = detail.program
-    publication = publication_on(bureau=bureau, fiscal_year=program.core_task.direction.fiscal_year)
+    program, publication = detail.program, detail.publication
     if publication is None or detail.as_of is None:
         return []
     if compared_program_date(bureau=bureau, as_of=publication.as_of) != detail.as_of:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from budget.models import Publication
 from budget.selectors.periods import publication_on
 from civicbureau import figures
 from programs.models import Achievement, Program, ProgramExecutionRow, ScheduleItem
@@ -129,6 +130,7 @@ class ProgramDetail:
     execution: ProgramExecutionTable | None
     schedule: list
     indicators: list
+    publication: Publication | None = None  # the bureau's latest published period of the program's year
 
 
 def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
@@ -161,4 +163,5 @@ def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
         indicators=indicator_reading_list(program=program, on_or_before=edition.as_of, recorded_by=edition.published_at)
         if edition
         else [],
+        publication=edition,
     )
