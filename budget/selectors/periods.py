@@ -120,12 +120,6 @@ class Period:
             or bool(self.other_changes)
         )
 
-    @property
-    def status_counts(self) -> list[tuple[str, int]]:
-        """(status label, number of divisions) in the order of DivisionMonth.Status, for a summary line."""
-        counts = [(s, sum(1 for d in self.divisions if d.status == s)) for s in DivisionMonth.Status]
-        return [(s.label, n) for s, n in counts if n]
-
 
 def reporting_divisions(*, bureau: Bureau, fiscal_year: int) -> list[Division]:
     """The divisions that report for a fiscal year: those with budget lines in it."""
@@ -211,11 +205,6 @@ def period_editions(publication: Publication) -> list[Publication]:
     return list(
         Publication.objects.filter(bureau_id=publication.bureau_id, as_of=publication.as_of).order_by("edition")
     )
-
-
-def publication_divisions(publication: Publication) -> dict[int, int | None]:
-    """Division id → the revision the edition published (None: 미보고)."""
-    return dict(publication.months.values_list("division_id", "revision"))
 
 
 # -- what a new edition would change ------------------------------------------------------------------
