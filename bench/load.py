@@ -79,6 +79,7 @@ def prepare(users: int) -> tuple[list, list[str], list[str]]:
 
     from bench.load_client import SAVE_MONTHS, StaffLogin
     from budget.models import BudgetLine
+    from budget.services import caution_keys
     from demo.loader import load_demo
     from demo.logins import demo_users_ensure
     from programs.models import Program
@@ -114,7 +115,12 @@ def prepare(users: int) -> tuple[list, list[str], list[str]]:
         code, cap = markers[division.code]
         staff.append(
             StaffLogin(
-                username=user.username, division=division.code, cookies=cookies, marker_code=code, marker_cap=cap
+                username=user.username,
+                division=division.code,
+                cookies=cookies,
+                marker_code=code,
+                marker_cap=cap,
+                confirm=tuple(caution_keys(code)),
             )
         )
     programs = Program.objects.order_by("pk")

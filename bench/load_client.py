@@ -36,6 +36,7 @@ class StaffLogin:
     cookies: dict
     marker_code: str
     marker_cap: int  # the marker line's 예산현액 (won) in every save month: its obligations in every save
+    confirm: tuple[str, ...] = ()  # the cautions its saves may raise (budget.services.caution_keys), read
 
 
 @dataclass
@@ -209,7 +210,7 @@ class Person(threading.Thread):
         number = self.run_.next_save_number()
         fields = filled_grid(form.fields, self.staff, number)
         status, content, ms, error = self.request(
-            "POST", path, staff=True, body=urllib.parse.urlencode(fields).encode()
+            "POST", path, staff=True, body=urllib.parse.urlencode(fields, doseq=True).encode()
         )
         outcome = "error"
         if error:
@@ -257,6 +258,7 @@ def filled_grid(fields: dict[str, str], staff: StaffLogin, number: int) -> dict[
         disbursements = out.get(f"rows-{i}-disbursements") or "0"
         out[f"rows-{i}-disbursements"] = disbursements
         out[f"rows-{i}-obligations"] = out.get(f"rows-{i}-obligations") or disbursements
+    out["confirm"] = list(staff.confirm)  # the cautions its far-off marker figures raise, read and confirmed
     return out
 
 

@@ -93,8 +93,9 @@ class ExecutionRowForm(forms.Form):
     """One budget line's cumulative-to-date figures."""
 
     code = forms.CharField(widget=forms.HiddenInput, max_length=30)
-    obligations = WonField(label=_("원인행위 누계(원)"))
-    disbursements = WonField(label=_("지출액 누계(원)"))
+    # blank is a value here: obligations never reported stay unknown; the service names what is missing
+    obligations = WonField(label=_("원인행위 누계(원)"), required=False)
+    disbursements = WonField(label=_("지출액 누계(원)"), required=False)
 
 
 ExecutionRowFormSet = forms.formset_factory(

@@ -46,12 +46,34 @@ class Problem:
         return f"{self.row} · {label}: {self.message}" if self.row else f"{label}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Caution(Problem):
+    """A value that may be a slip but can be true (a cumulative figure below the previous one, a figure about
+    1,000 times off): the save is held until the person confirms it. `key` names it in a confirmation:
+    "<line code>:<rule>:<field>"."""
+
+    key: str = ""
+
+    @property
+    def rule(self) -> str:
+        return self.key.split(":")[1] if self.key.count(":") == 2 else ""
+
+
 class EntryError(Exception):
-    """A submission refused as a whole: nothing of it was saved."""
+    """A submission refused as a whole: nothing of it was saved. `problems` holds every refusal of the
+    submission and, with them, its cautions, so that one answer names everything."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
+
+    @property
+    def cautions(self) -> list[Caution]:
+        return [p for p in self.problems if isinstance(p, Caution)]
+
+
+class NeedsConfirmation(EntryError):
+    """Nothing is refused, but some cautions are not confirmed yet: nothing was saved until each is."""
 
 
 class StaleVersion(EntryError):

@@ -161,3 +161,30 @@ def period_amount(
     if previous_cumulative is None:
         return None
     return cumulative - previous_cumulative
+
+
+# -- cautions of entry: figures that may be slips (civicbureau.entry.Caution) ---------------------------
+
+THOUSANDFOLD_BAND = (Decimal("0.5"), Decimal(2))  # "about 1,000 times": from half to twice that
+SPIKE_FACTOR = 10
+
+
+def looks_thousandfold(value: int | None, previous: int | None) -> bool:
+    """A figure about 1,000 times smaller or larger than the previous one (value × 1,000 ÷ previous, or the
+    reverse, from half to twice): a figure typed in 천원 where won is asked for, or the reverse."""
+    if not value or not previous or value < 0 or previous < 0:
+        return False
+    low, high = THOUSANDFOLD_BAND
+    return any(low <= ratio <= high for ratio in (Decimal(value) * 1000 / previous, Decimal(previous) * 1000 / value))
+
+
+def average_month(cumulative: int | None, months: int) -> Decimal | None:
+    """A cumulative figure's average month over the months it covers (None when it covers none)."""
+    if cumulative is None or months < 1:
+        return None
+    return Decimal(cumulative) / months
+
+
+def is_spike(month_amount: int | None, average: Decimal | None) -> bool:
+    """A month's amount more than ten times the average month so far."""
+    return month_amount is not None and bool(average) and month_amount > SPIKE_FACTOR * average

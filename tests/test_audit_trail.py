@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from budget.importers.monthly import execution_import
 from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
+from budget.services import caution_keys
 from staffing.models import HeadcountEntry
 
 pytestmark = pytest.mark.django_db
@@ -122,15 +123,18 @@ def test_random_mutations_leave_one_history_row_per_change(actors):
                         f"rows-{i}-obligations": obligations,
                         f"rows-{i}-disbursements": disbursements,
                     }
+                post["confirm"] = [key for code, _o, _d in rows for key in caution_keys(code)]  # cautions read
                 response = clients[actor].post(reverse("budget:month_detail", args=[division, as_of]), post)
                 accepted = response.status_code == 302
             else:
                 sheet = "사업 코드,기준일,버전,원인행위 누계(원),지출액 누계(원)\n" + "\n".join(
                     f"{c},{as_of},{version},{o},{d}" for c, o, d in rows
                 )
-                accepted = execution_import(
-                    user=actors[actor], content=sheet.encode(), filename="m.csv", dry_run=False
-                ).ok
+                confirmed = [key for code, _o, _d in rows for key in caution_keys(code)]  # cautions read
+                result = execution_import(
+                    user=actors[actor], content=sheet.encode(), filename="m.csv", dry_run=False, confirmed=confirmed
+                )
+                accepted = result.applied
         elif path == "admin":
             actor, entry = "admin", rng.choice(headcount)
             entry.refresh_from_db()

@@ -64,7 +64,8 @@ def test_the_check_names_a_lost_and_an_unacknowledged_save():
     Membership.objects.create(user=user, bureau=division.bureau, division=division, role=Membership.Role.STAFF)
     staff = [StaffLogin(username="load-00", division="participation", cookies={}, marker_code="PA-01", marker_cap=cap)]
     services.execution_month_save(user=user, division=division, as_of=datetime.date(2022, 8, 31), version=0,
-                                  rows=[services.ExecutionInput(code="PA-01", obligations=cap, disbursements=cap - 1)])  # fmt: skip
+                                  rows=[services.ExecutionInput(code="PA-01", obligations=cap, disbursements=cap - 1)],
+                                  confirmed=services.caution_keys("PA-01"))  # fmt: skip
 
     written_once = verify([Save("load-00", "participation", "2022-08-31", 1, "acknowledged")], staff)
     assert written_once["passed"] and written_once["history_rows"] == 1

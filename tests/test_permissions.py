@@ -331,7 +331,9 @@ def test_a_crafted_grid_with_another_divisions_line_is_refused(people):
     # one refusal, on that row's code, naming the line's division and the grid's
     other = BudgetLine.objects.get(fiscal_year=2022, code="CO-01").division
     message = f"CO-01은(는) {other.name}의 세부사업입니다; {own.name}의 실적만 넣을 수 있습니다."
-    assert [(p.row, p.field, str(p.message)) for p in response.context["problems"]] == [("CO-01", "code", message)]
+    assert [(p.row, p.field, str(p.message)) for p, _cell in response.context["problems"]] == [
+        ("CO-01", "code", message)
+    ]
     assert problems_shown(response.content.decode()) == [f"CO-01 · 사업 코드: {message}"]
     assert state() == before
 

@@ -11,6 +11,7 @@ Resource would duplicate), and formulas must be refused cell by cell, which need
 
 import datetime
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,7 @@ from budget.exports.sheet import LAYOUT
 from budget.models import ExecutionSnapshot
 from budget.services import ExecutionInput, execution_month_save
 from civicbureau import audit, security
-from civicbureau.entry import EntryError, Problem
+from civicbureau.entry import Caution, EntryError, NeedsConfirmation, Problem
 from civicbureau.uploads import FileError, SheetRow, is_empty, read_rows
 from staffing.permissions import can_edit_division, membership_of
 
@@ -30,7 +31,7 @@ from staffing.permissions import can_edit_division, membership_of
 _NUMBER = re.compile(r"^-?\d+(\.0+)?$")
 
 
-def _won(row: SheetRow, key: str, problems: list[Problem]) -> int | None:
+def _won(row: SheetRow, key: str, problems: list[Problem], *, required: bool = True) -> int | None:
     value = row.cells.get(key)
     where = f"{row.number}행"
     if key in row.formulas:
@@ -41,7 +42,8 @@ def _won(row: SheetRow, key: str, problems: list[Problem]) -> int | None:
         )
         return None
     if is_empty(value):
-        problems.append(Problem(where, key, _("값이 필요합니다.")))
+        if required:
+            problems.append(Problem(where, key, _("값이 필요합니다.")))
         return None
     if isinstance(value, bool) or isinstance(value, (datetime.date, datetime.time)):
         problems.append(Problem(where, key, _("숫자가 아닙니다: %(value)s") % {"value": value}))
@@ -118,6 +120,7 @@ class ImportResult:
     version: int | None = None
     rows: list[PreviewRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    cautions: list[Caution] = field(default_factory=list)  # figures that may be slips: applied once confirmed
     applied: bool = False
     dry_run: bool = True
 
@@ -130,10 +133,13 @@ class ImportResult:
         return sum(1 for r in self.rows if r.changed)
 
 
-def execution_import(*, user, content: bytes, filename: str, dry_run: bool) -> ImportResult:
+def execution_import(
+    *, user, content: bytes, filename: str, dry_run: bool, confirmed: Collection[str] = ()
+) -> ImportResult:
     """Import one division-month's sheet for the user's division: all rows or none.
 
-    The dry run (the preview) goes the same way as the real import and is rolled back at the end.
+    The dry run (the preview) goes the same way as the real import and is rolled back at the end; it lists
+    the cautions too (figures that may be slips), which the real import applies only once `confirmed`.
     """
     membership = membership_of(user)
     division = membership and membership.division
@@ -178,7 +184,7 @@ def execution_import(*, user, content: bytes, filename: str, dry_run: bool) -> I
                     )
                 )
         row_problems: list[Problem] = []
-        obligations = _won(row, "obligations", row_problems)
+        obligations = _won(row, "obligations", row_problems, required=False)  # the service says when it is needed
         disbursements = _won(row, "disbursements", row_problems)
         problems += row_problems
         code = "" if is_empty(row.cells.get("code")) else str(row.cells["code"]).strip()
@@ -211,12 +217,17 @@ def execution_import(*, user, content: bytes, filename: str, dry_run: bool) -> I
                 as_of=result.as_of,
                 rows=inputs,
                 version=result.version,
+                confirmed=confirmed,
                 how=audit.How.IMPORT,
             )
             if dry_run:
                 transaction.set_rollback(True)
+    except NeedsConfirmation as exc:
+        result.cautions = exc.cautions
+        return result
     except EntryError as exc:
-        result.problems = exc.problems
+        result.problems = [p for p in exc.problems if not isinstance(p, Caution)]
+        result.cautions = exc.cautions
         return result
     result.applied = not dry_run
     return result

@@ -4,12 +4,13 @@ Every amount is whole won. Only base figures are stored; 예산현액, 집행잔
 are derived by civicbureau.figures in the selectors.
 """
 
-from budget.models.execution import DivisionMonth, ExecutionSnapshot
+from budget.models.execution import CAUTION_RULES, DivisionMonth, ExecutionSnapshot
 from budget.models.lines import BudgetAdjustment, BudgetLine
 from budget.models.periods import Publication, PublishedFigure, PublishedMonth
 from budget.models.summaries import BudgetPaceTarget, DivisionBudget, RevenueAmount, RevenueCategory
 
 __all__ = [
+    "CAUTION_RULES",
     "BudgetAdjustment",
     "BudgetLine",
     "BudgetPaceTarget",

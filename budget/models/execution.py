@@ -84,6 +84,15 @@ class DivisionMonth(models.Model):
         return self.status in self.LOCKED
 
 
+# Figures that may be slips, which the person entering them confirms (budget.services.entry): rule → words.
+CAUTION_RULES = {
+    "thousandfold": _("전기 누계의 약 1,000배 또는 1,000분의 1"),
+    "below_previous": _("전기 누계보다 적음"),
+    "spike": _("이번 달 금액이 월평균의 10배 초과"),
+    "full_authority": _("원인행위가 이번 달에 예산현액 전액"),
+}
+
+
 class ExecutionSnapshot(models.Model):
     """A line's execution, cumulative from the start of the fiscal year to `as_of`.
 
@@ -104,6 +113,13 @@ class ExecutionSnapshot(models.Model):
     disbursements = models.BigIntegerField(_("지출액 누계(원)"))
     approved_obligations = models.BigIntegerField(_("승인된 원인행위 누계(원)"), null=True, blank=True, editable=False)
     approved_disbursements = models.BigIntegerField(_("승인된 지출액 누계(원)"), null=True, blank=True, editable=False)
+    confirmed = models.CharField(
+        _("확인한 경고"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("이 값을 저장할 때 입력한 사람이 확인한 경고: 규칙:항목, … (CAUTION_RULES)"),
+    )
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -169,23 +185,24 @@ class ExecutionSnapshot(models.Model):
         line = self.budget_line
         if self.as_of.year != line.fiscal_year:
             raise ValidationError({"as_of": _("기준일이 회계연도(%(year)s) 밖입니다.") % {"year": line.fiscal_year}})
-        if self.disbursements < 0 or (self.obligations is not None and self.obligations < 0):
-            field = "disbursements" if self.disbursements < 0 else "obligations"
-            raise ValidationError({field: _("금액은 0원 이상이어야 합니다.")})
+        errors: dict[str, list] = {}  # every rule the row breaks, in one answer
+        for field in ("obligations", "disbursements"):
+            if getattr(self, field) is not None and getattr(self, field) < 0:
+                errors.setdefault(field, []).append(_("금액은 0원 이상이어야 합니다."))
         if self.obligations is not None and self.disbursements > self.obligations:
-            raise ValidationError({"disbursements": _("지출액 누계가 원인행위 누계를 넘을 수 없습니다.")})
+            errors.setdefault("disbursements", []).append(_("지출액 누계가 원인행위 누계를 넘을 수 없습니다."))
         if authority is None:
             authority = line.budget_authority_on(self.as_of)
         committed, field = (
             (self.obligations, "obligations") if self.obligations is not None else (self.disbursements, "disbursements")
         )
         if committed > authority:
-            raise ValidationError(
-                {
-                    field: _("%(line)s의 예산현액(%(authority)s원)을 넘습니다.")
-                    % {"line": line.name, "authority": display.number(authority)}
-                }
+            errors.setdefault(field, []).append(
+                _("%(line)s의 예산현액(%(authority)s원)을 넘습니다.")
+                % {"line": line.name, "authority": display.number(authority)}
             )
+        if errors:
+            raise ValidationError(errors)
         if check_lock:
             month = DivisionMonth.objects.filter(division_id=line.division_id, as_of=self.as_of).first()
             if month is not None and month.is_locked:

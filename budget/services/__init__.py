@@ -2,8 +2,10 @@
 Every write of execution figures goes through here, from forms, imports and commands alike."""
 
 from budget.services.entry import (
+    CAUTION_RULES,
     ExecutionInput,
     budget_adjustment_create,
+    caution_keys,
     division_month_approve,
     division_month_correct,
     division_month_lines,
@@ -15,7 +17,9 @@ from budget.services.entry import (
 from budget.services.periods import period_publish
 
 __all__ = [
+    "CAUTION_RULES",
     "ExecutionInput",
+    "caution_keys",
     "budget_adjustment_create",
     "division_month_approve",
     "division_month_correct",

@@ -9,16 +9,26 @@ with who, when and how ('form', 'import').
 """
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
-from budget.selectors.execution import budget_line_adjustments
+from budget.models import CAUTION_RULES, BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
+from budget.selectors.execution import budget_line_adjustments, budget_line_figures
 from civicbureau import audit, display, figures
-from civicbureau.entry import FIELD_LABELS, EntryError, Problem, StaleVersion, problems_from, require_version
+from civicbureau.entry import (
+    FIELD_LABELS,
+    Caution,
+    EntryError,
+    NeedsConfirmation,
+    Problem,
+    StaleVersion,
+    problems_from,
+    require_version,
+)
 from staffing.models import Division
 from staffing.permissions import can_approve, can_edit_division
 
@@ -118,23 +128,22 @@ def division_month_lines(*, division: Division, fiscal_year: int):
 def _validate_rows(
     *, division: Division, as_of: datetime.date, rows: list[ExecutionInput], month_checked: bool = False
 ):
-    """Every row checked by the model's rules; returns (snapshots to save, problems). Writes nothing."""
+    """Every row checked by the model's rules, and every changed row for cautions (figures that may be
+    slips); returns (snapshots to save, problems, cautions). Writes nothing."""
     problems: list[Problem] = []
     if not rows:
-        return [], [Problem("", "code", _("입력된 행이 없습니다."))]
+        return [], [Problem("", "code", _("입력된 행이 없습니다."))], []
     codes = [r.code for r in rows if r.code]
-    lines = {
-        line.code: line
-        for line in budget_line_adjustments(
-            lines=BudgetLine.objects.filter(fiscal_year=as_of.year, code__in=codes).select_related("division"),
-            as_of=as_of,
-        )
+    scope = BudgetLine.objects.filter(fiscal_year=as_of.year, code__in=codes)
+    lines = {line.code: line for line in budget_line_adjustments(lines=scope.select_related("division"), as_of=as_of)}
+    previous = {  # each line's latest figures before this date: what a caution compares with
+        line.pk: line for line in budget_line_figures(lines=scope, as_of=as_of - datetime.timedelta(days=1))
     }
     existing = {
         s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__in=lines.values(), as_of=as_of)
     }
     seen: dict[str, str] = {}
-    to_save = []
+    to_save, cautions = [], []
     for number, row in enumerate(rows, start=1):
         # a row with neither a label nor a code (a blank grid row) is named by its position
         where = row.where or _("%(n)s번째 행") % {"n": number}
@@ -171,11 +180,11 @@ def _validate_rows(
             )
             continue
         seen[row.code] = where
-        missing = [f for f in ("obligations", "disbursements") if getattr(row, f) is None]
-        for field in missing:
-            problems.append(Problem(where, field, _("값이 필요합니다.")))
-        if missing:
-            continue
+        before = previous[line.pk]
+        missing = [] if row.disbursements is not None else [Problem(where, "disbursements", _("값이 필요합니다."))]
+        if row.obligations is None and before.obligations_to_date is not None:
+            # obligations never reported may stay unknown; once reported, each month needs them
+            missing.append(Problem(where, "obligations", _("값이 필요합니다 (전기까지 원인행위가 보고되었습니다).")))
         snapshot = existing.get(line.pk) or ExecutionSnapshot(budget_line=line, as_of=as_of)
         snapshot.budget_line = line
         changed = snapshot.pk is None or (snapshot.obligations, snapshot.disbursements) != (
@@ -187,18 +196,73 @@ def _validate_rows(
         # per-row constraint queries of validate_constraints are not run for a whole sheet
         authority = figures.budget_authority(line.original_budget, [line.adjustment_total])
         try:
-            snapshot.validate_entry(authority=authority, check_lock=not month_checked)
+            if not missing:
+                snapshot.validate_entry(authority=authority, check_lock=not month_checked)
         except ValidationError as exc:
             problems += problems_from(exc, where)
             continue
-        if changed:
+        problems += missing
+        if changed and not missing:
             to_save.append(snapshot)
-    return to_save, problems
+            cautions += _cautions(where, line.code, row, before, authority)
+    return to_save, problems, cautions
+
+
+def caution_keys(code: str) -> list[str]:
+    """Every key a line's cautions can have (CODE:RULE:FIELD): what a client that has read them confirms."""
+    return [f"{code}:{rule}:{field}" for rule in CAUTION_RULES for field in ("obligations", "disbursements")]
+
+
+def _cautions(where: str, code: str, row: ExecutionInput, before, authority: int) -> list[Caution]:
+    """Figures that may be slips, against the line's latest figures before this date (`before`, annotated by
+    budget_line_figures): each held until the person confirms it (Caution.key)."""
+    if before.snapshot_as_of is None:
+        return []
+    found = []
+    months = figures.months_elapsed(before.snapshot_as_of)
+    earlier = {"obligations": before.obligations_to_date, "disbursements": before.disbursements_to_date}
+    when = display.report_date(before.snapshot_as_of)
+    for field, old in earlier.items():
+        new = getattr(row, field)
+        if new is None or old is None:
+            continue
+        values = {"when": when, "old": display.number(old), "new": display.number(new)}
+        if figures.looks_thousandfold(new, old):
+            message = _(
+                "%(new)s원은 전기(%(when)s) 누계 %(old)s원의 약 1,000분의 1 또는 1,000배입니다. 천원 단위로 적지 않았는지 확인하세요."
+            )
+            found.append(Caution(where, field, message % values, f"{code}:thousandfold:{field}"))
+        elif new < old:
+            message = _(
+                "%(new)s원이 전기(%(when)s) 누계 %(old)s원보다 적습니다. 누계는 보통 줄지 않습니다 (반납·정정이면 확인하세요)."
+            )
+            found.append(Caution(where, field, message % values, f"{code}:below_previous:{field}"))
+        elif figures.is_spike(new - old, figures.average_month(old, months)):
+            message = _("이번 달 금액 %(amount)s원이 이 사업의 월평균(%(average)s원)의 %(factor)s배를 넘습니다.")
+            values = {
+                "amount": display.number(new - old),
+                "average": display.number(figures.average_month(old, months), 0),
+                "factor": figures.SPIKE_FACTOR,
+            }
+            found.append(Caution(where, field, message % values, f"{code}:spike:{field}"))
+    old_obligations = earlier["obligations"]
+    if row.obligations is not None and row.obligations >= authority > 0 and (old_obligations or 0) < authority:
+        message = _("원인행위 누계가 이번 달에 예산현액(%(authority)s원) 전액에 이르렀습니다.")
+        found.append(
+            Caution(
+                where,
+                "obligations",
+                message % {"authority": display.number(authority)},
+                f"{code}:full_authority:obligations",
+            )
+        )
+    return found
 
 
 def execution_month_validate(*, division: Division, as_of: datetime.date, rows: list[ExecutionInput]) -> list[Problem]:
-    """The problems saving these rows would meet, for a preview; writes nothing."""
-    return _validate_rows(division=division, as_of=as_of, rows=rows)[1]
+    """The problems and cautions saving these rows would meet, for a preview; writes nothing."""
+    _to_save, problems, cautions = _validate_rows(division=division, as_of=as_of, rows=rows)
+    return problems + cautions
 
 
 def _check_month_date(division: Division, as_of: datetime.date) -> None:
@@ -232,12 +296,15 @@ def execution_month_save(
     as_of: datetime.date,
     rows: list[ExecutionInput],
     version: int | None,
+    confirmed: Collection[str] = (),
     how: audit.How = audit.How.FORM,
 ) -> DivisionMonth:
     """Save a division's cumulative figures as of a date: all rows or none.
 
     Opens the division-month as a draft the first time (version 0 = "it did not exist when I started");
-    a returned month becomes a draft again; a submitted or approved month is refused.
+    a returned month becomes a draft again; a submitted or approved month is refused. A refusal names every
+    problem and every caution of the submission at once. Cautions (figures that may be slips) hold the save
+    until each is in `confirmed` (their keys); each saved row records the cautions confirmed with it.
     """
     if not can_edit_division(user, division):
         raise PermissionDenied(_("이 과의 실적을 입력할 권한이 없습니다."))
@@ -256,9 +323,17 @@ def execution_month_save(
                     )
                 ]
             )
-        to_save, problems = _validate_rows(division=division, as_of=as_of, rows=rows, month_checked=True)
+        to_save, problems, cautions = _validate_rows(division=division, as_of=as_of, rows=rows, month_checked=True)
         if problems:
-            raise EntryError(problems)
+            raise EntryError(problems + cautions)
+        unconfirmed = [c for c in cautions if c.key not in confirmed]
+        if unconfirmed:
+            raise NeedsConfirmation(cautions)
+        held = {}
+        for caution in cautions:
+            held.setdefault(caution.key.split(":")[0], []).append(caution.key.split(":", 1)[1])
+        for snapshot in to_save:
+            snapshot.confirmed = ", ".join(held.get(snapshot.budget_line.code, []))
         if month is None:
             month = DivisionMonth(
                 division=division, as_of=as_of, status=DivisionMonth.Status.DRAFT, version=1, changed_by=user
@@ -279,7 +354,9 @@ def execution_month_save(
             month.changed_by = user
             audit.record(month, user, how)
             month.save()
-        audit.save_many(ExecutionSnapshot, to_save, fields=["obligations", "disbursements"], user=user, how=how)
+        audit.save_many(
+            ExecutionSnapshot, to_save, fields=["obligations", "disbursements", "confirmed"], user=user, how=how
+        )
     return month
 
 

@@ -22,7 +22,7 @@ from budget.models import DivisionMonth
 from budget.selectors import entry
 from budget.views.access import bureau_and_year, division_or_404, internal_only
 from civicbureau import open_data
-from civicbureau.entry import EntryError, formset_problems
+from civicbureau.entry import Caution, EntryError, Problem, formset_problems
 from civicbureau.forms import VersionForm
 from staffing.permissions import can_approve, can_edit_division, membership_of
 
@@ -57,17 +57,18 @@ def month_detail(request, division, as_of):
         if not can_edit_division(request.user, division):
             raise PermissionDenied
         formset, version_form = ExecutionRowFormSet(request.POST, prefix="rows"), VersionForm(request.POST)
+        names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
+        rows = [  # the rows that could be read: their rules are checked even where others could not be read
+            services.ExecutionInput(
+                code=form.cleaned_data["code"],
+                obligations=form.cleaned_data["obligations"],
+                disbursements=form.cleaned_data["disbursements"],
+                row=names.get(form.cleaned_data["code"], ""),
+            )
+            for form in formset.forms
+            if form.is_valid()
+        ]
         if version_form.is_valid() and formset.is_valid():
-            names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
-            rows = [
-                services.ExecutionInput(
-                    code=f["code"],
-                    obligations=f["obligations"],
-                    disbursements=f["disbursements"],
-                    row=names.get(f["code"], ""),
-                )
-                for f in formset.cleaned_data
-            ]
             try:
                 services.execution_month_save(
                     user=request.user,
@@ -75,6 +76,7 @@ def month_detail(request, division, as_of):
                     as_of=as_of,
                     rows=rows,
                     version=version_form.cleaned_data["version"],
+                    confirmed=request.POST.getlist("confirm"),
                 )
             except EntryError as exc:
                 problems = exc.problems
@@ -86,10 +88,12 @@ def month_detail(request, division, as_of):
                 )
                 return redirect(_month_url(division, as_of))
         else:
-            names = {row.line.code: f"{row.line.code} {row.line.name}" for row in grid.rows}
+            # every problem at once: what could not be read, and the rules of the rows that could
             problems = formset_problems(
                 formset, version_form, key_field="code", row_name=lambda code: names.get(code, code)
             )
+            if rows:
+                problems += services.execution_month_validate(division=division, as_of=as_of, rows=rows)
     else:
         formset = ExecutionRowFormSet(prefix="rows", initial=[_initial(row) for row in grid.rows])
         version_form = VersionForm(initial={"version": grid.version})
@@ -101,7 +105,9 @@ def month_detail(request, division, as_of):
             "rows": list(zip(grid.rows, formset.forms, strict=False)),
             "formset": formset,
             "version_form": version_form,
-            "problems": problems,
+            "problems": _mark_cells([p for p in problems if not isinstance(p, Caution)], formset),
+            "cautions": _mark_cells([p for p in problems if isinstance(p, Caution)], formset),
+            "confirmed": request.POST.getlist("confirm") if request.method == "POST" else [],
             "may_edit": may_edit,
             "may_submit": can_edit_division(request.user, division) and grid.status in DivisionMonth.EDITABLE,
             "may_approve": can_approve(request.user, division) and grid.status == DivisionMonth.Status.SUBMITTED,
@@ -110,6 +116,26 @@ def month_detail(request, division, as_of):
         },
         status=400 if problems else 200,
     )
+
+
+def _mark_cells(problems, formset) -> list[tuple[Problem, str]]:
+    """Each problem with the id of the cell it names ('' for none), for a summary that links to it; the
+    named inputs are marked: a refusal with aria-invalid and the 'invalid' style, a caution with 'caution'."""
+    forms = {(form.data.get(f"{form.prefix}-code") or form.initial.get("code")): form for form in formset.forms}
+    linked = []
+    for problem in problems:
+        form = forms.get(problem.row.split(" ")[0])
+        if form is None or problem.field not in ("obligations", "disbursements"):
+            linked.append((problem, ""))
+            continue
+        attrs = form.fields[problem.field].widget.attrs
+        if isinstance(problem, Caution):
+            if attrs.get("aria-invalid") != "true":
+                attrs["class"] = "won caution"
+        else:
+            attrs.update({"aria-invalid": "true", "class": "won invalid"})
+        linked.append((problem, form[problem.field].id_for_label))
+    return linked
 
 
 def _initial(row) -> dict:
@@ -243,16 +269,19 @@ def import_apply(request):
         messages.error(request, _("미리보기가 만료되었습니다. 파일을 다시 올리세요."))
         return redirect("budget:import_upload")
     result = execution_import(
-        user=request.user, content=base64.b64decode(stored["content"]), filename=stored["name"], dry_run=False
+        user=request.user,
+        content=base64.b64decode(stored["content"]),
+        filename=stored["name"],
+        dry_run=False,
+        confirmed=request.POST.getlist("confirm"),
     )
+    if not result.applied:  # refused, or cautions not all confirmed: the preview again, the file kept
+        token = stored["token"] if result.ok else None
+        if token is None:
+            del request.session[IMPORT_SESSION_KEY]
+        context = {"form": ImportForm(), "result": result, "token": token, "division": membership.division}
+        context["confirmed"] = request.POST.getlist("confirm")
+        return render(request, "budget/import.html", context, status=400)
     del request.session[IMPORT_SESSION_KEY]
-    if not result.ok:
-        form = ImportForm()
-        return render(
-            request,
-            "budget/import.html",
-            {"form": form, "result": result, "token": None, "division": membership.division},
-            status=400,
-        )
     messages.success(request, _("%(count)s개 세부사업의 실적을 올렸습니다.") % {"count": result.changed_count})
     return redirect(_month_url(result.division, result.as_of))

@@ -158,10 +158,10 @@ CASES = {
         "code",
         "세부사업입니다",
     ),
-    "missing_value": (
-        lambda wb: setattr(cell(wb, "PA-06", "obligations"), "value", None),
+    "missing_value": (  # obligations never reported may stay blank; disbursements never
+        lambda wb: setattr(cell(wb, "PA-06", "disbursements"), "value", None),
         "7행",
-        "obligations",
+        "disbursements",
         "값이 필요합니다",
     ),
 }

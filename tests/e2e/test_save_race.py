@@ -30,6 +30,7 @@ from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
 from django.urls import reverse
 
+from budget.services import caution_keys
 from demo.logins import DEMO_LOGINS
 from tests.databases import environment, manage, own_database
 
@@ -146,9 +147,19 @@ def test_a_thousand_racing_saves_lose_none(gunicorn):
         if n % 4 == 0 and version > 0:
             version -= 1  # stale on purpose
         value = 1_000 + n  # no two saves write the same figure
-        form = {"csrfmiddlewaretoken": token, "version": version, "rows-TOTAL_FORMS": 1, "rows-INITIAL_FORMS": 0, "rows-MIN_NUM_FORMS": 0,
-                "rows-MAX_NUM_FORMS": 1000, "rows-0-code": CODE, "rows-0-obligations": value, "rows-0-disbursements": value}  # fmt: skip
-        status, _ = request(page, urllib.parse.urlencode(form).encode())
+        form = {
+            "csrfmiddlewaretoken": token,
+            "version": version,
+            "rows-TOTAL_FORMS": 1,
+            "rows-INITIAL_FORMS": 0,
+            "rows-MIN_NUM_FORMS": 0,
+            "rows-MAX_NUM_FORMS": 1000,
+            "rows-0-code": CODE,
+            "rows-0-obligations": value,
+            "rows-0-disbursements": value,
+            "confirm": caution_keys(CODE),
+        }  # fmt: skip  (the cautions a value far from last month's raises, read)
+        status, _ = request(page, urllib.parse.urlencode(form, doseq=True).encode())
         return n, status
 
     started = time.perf_counter()

@@ -16,8 +16,15 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--user", required=True, help="the person importing: staff or director of the division")
         parser.add_argument("--dry-run", action="store_true", help="check and show the changes, write nothing")
+        parser.add_argument(
+            "--confirm",
+            action="append",
+            default=[],
+            metavar="KEY",
+            help="confirm a caution by its key (CODE:RULE:FIELD, as a dry run lists them); repeat for each",
+        )
 
-    def handle(self, *args, file, user, dry_run, **options):
+    def handle(self, *args, file, user, dry_run, confirm=(), **options):
         try:
             person = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist:
@@ -27,13 +34,21 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from None
         try:
-            result = execution_import(user=person, content=content, filename=file.name, dry_run=dry_run)
+            result = execution_import(
+                user=person, content=content, filename=file.name, dry_run=dry_run, confirmed=confirm
+            )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"Nothing was imported: {len(result.problems)} problem(s) in {file.name}.")
+        for caution in result.cautions:
+            self.stderr.write(f"{caution} [--confirm {caution.key}]")
+        if result.cautions and not dry_run and not result.applied:
+            raise CommandError(
+                f"Nothing was imported: {len(result.cautions)} caution(s) to confirm with --confirm KEY (each listed)."
+            )
         for row in result.rows:
             if row.changed:
                 self.stdout.write(
