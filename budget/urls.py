@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/entry/import/apply/", entry.import_apply, name="import_apply"),
     path("staff/entry/<slug:division>/<isodate:as_of>/", entry.month_detail, name="month_detail"),
     path("staff/entry/<slug:division>/<isodate:as_of>/submit/", entry.month_submit, name="month_submit"),
+    path("staff/entry/<slug:division>/<isodate:as_of>/withdraw/", entry.month_withdraw, name="month_withdraw"),
     path("staff/entry/<slug:division>/<isodate:as_of>/approve/", entry.month_approve, name="month_approve"),
     path("staff/entry/<slug:division>/<isodate:as_of>/return/", entry.month_return, name="month_return"),
     path("staff/entry/<slug:division>/<isodate:as_of>/correct/", entry.month_correct, name="month_correct"),

@@ -95,7 +95,7 @@ EXPECTED = {
     "grid: another division's line in my rows": {400},
     **{
         f"budget:month_{action} of another division": {403, 404}
-        for action in ("submit", "approve", "return", "correct")
+        for action in ("submit", "withdraw", "approve", "return", "correct")
     },
     "import: another division's sheet": {400},
     "import: forged apply token": {302},
@@ -145,14 +145,20 @@ def attempts(people, admin_attacker):
                         grid_data(rows, 1),
                     )
             # transitions on the other division's months, with every version
-            for name in ("budget:month_submit", "budget:month_approve", "budget:month_return", "budget:month_correct"):
+            for name in (
+                "budget:month_submit",
+                "budget:month_withdraw",
+                "budget:month_approve",
+                "budget:month_return",
+                "budget:month_correct",
+            ):
                 for as_of in (REPORT_DATE, JULY, AUGUST):
                     for version in versions:
                         yield (
                             f"{name} of another division",
                             client,
                             reverse(name, args=[other.code, as_of]),
-                            {"version": version, "reason": "위조"},
+                            {"version": version, "reason": "위조", "confirmed": "1"},
                         )
             # sheets of the other division's lines (preview) and forged tokens (apply)
             for as_of in (JULY, AUGUST):

@@ -43,6 +43,7 @@ DIVISION_OF = {"staff_a": "participation", "director_a": "participation", "staff
 WRITES = {
     "budget:month_detail": EDITORS,
     "budget:month_submit": EDITORS,
+    "budget:month_withdraw": EDITORS,
     "budget:month_approve": APPROVERS,
     "budget:month_return": APPROVERS,
     "budget:month_correct": EDITORS,
@@ -174,11 +175,11 @@ def prepare(name, division, people, role=None):
             )
         data["rows-TOTAL_FORMS"] = len(grades)
         return data
-    if name in ("budget:month_submit", "budget:month_approve", "budget:month_return"):
+    if name in ("budget:month_submit", "budget:month_approve", "budget:month_return", "budget:month_withdraw"):
         month = execution_month_save(user=editor, division=division, as_of=JULY, rows=rows_for(division), version=0)
         if name != "budget:month_submit":
             month = division_month_submit(user=editor, month=month, version=month.version)
-        return {"version": month.version, "reason": "확인 바랍니다"}
+        return {"version": month.version, "reason": "확인 바랍니다", "confirmed": "1"}
     if name == "budget:month_correct":
         month = DivisionMonth.objects.get(division=division, as_of=REPORT_DATE)
         return {"version": month.version, "reason": "정정 시험"}

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
+from budget.models import CAUTION_RULES, BudgetLine, DivisionMonth, ExecutionSnapshot
 from budget.selectors.execution import budget_line_figures
 from civicbureau import figures
+from civicbureau.entry import FIELD_LABELS
 from staffing.models import Bureau
 
 
@@ -192,3 +193,23 @@ def budget_line_authority_list(*, lines) -> list[LineAuthority]:
         )
         for line in rows
     ]
+
+
+def caution_words(confirmed: str) -> list[str]:
+    """A snapshot's confirmed cautions ("rule:field, …") in words: '지출액 누계(원): 전기 누계보다 적음'."""
+    words = []
+    for item in filter(None, confirmed.split(", ")):
+        rule, _sep, field = item.partition(":")
+        words.append(f"{FIELD_LABELS.get(field, field)}: {CAUTION_RULES.get(rule, rule)}")
+    return words
+
+
+def month_confirmed_cautions(*, division, as_of: datetime.date) -> list[tuple[BudgetLine, list[str]]]:
+    """The month's lines whose figures were saved with cautions confirmed, each with them in words."""
+    snapshots = (
+        ExecutionSnapshot.objects.filter(budget_line__division=division, as_of=as_of)
+        .exclude(confirmed="")
+        .select_related("budget_line")
+        .order_by("budget_line__order")
+    )
+    return [(snapshot.budget_line, caution_words(snapshot.confirmed)) for snapshot in snapshots]

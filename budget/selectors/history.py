@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from budget.models import CAUTION_RULES, BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
+from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
+from budget.selectors.entry import caution_words
 from civicbureau import display
-from civicbureau.entry import FIELD_LABELS
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def _value_text(record, field: str) -> str:
         return display.NOT_AVAILABLE
     value = getattr(record, field)
     if field == "confirmed" and value:  # "rule:field, …" in words
-        return ", ".join(_confirmed_words(item) for item in value.split(", "))
+        return ", ".join(caution_words(value))
     display_method = getattr(record, f"get_{field}_display", None)
     if display_method is not None and value is not None:
         return str(display_method())
@@ -59,11 +59,6 @@ def _history_entries(records, fields: list[str], subject) -> list[HistoryEntry]:
                     )
                 )
     return entries
-
-
-def _confirmed_words(item: str) -> str:
-    rule, _sep, field = item.partition(":")
-    return f"{FIELD_LABELS.get(field, field)}: {CAUTION_RULES.get(rule, rule)}"
 
 
 SNAPSHOT_FIELDS = ["obligations", "disbursements", "confirmed", "approved_obligations", "approved_disbursements"]

@@ -11,6 +11,7 @@ from budget.services.entry import (
     division_month_lines,
     division_month_return,
     division_month_submit,
+    division_month_withdraw,
     execution_month_save,
     execution_month_validate,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "division_month_lines",
     "division_month_return",
     "division_month_submit",
+    "division_month_withdraw",
     "execution_month_save",
     "execution_month_validate",
     "period_publish",

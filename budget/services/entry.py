@@ -410,6 +410,21 @@ def division_month_submit(
     return month
 
 
+def division_month_withdraw(
+    *, user, month: DivisionMonth, version: int | None, how: audit.How = audit.How.FORM
+) -> DivisionMonth:
+    """Staff take back a submitted month before the director acts on it: a draft again, to be changed."""
+    if not can_edit_division(user, month.division):
+        raise PermissionDenied(_("이 과의 실적을 회수할 권한이 없습니다."))
+    with transaction.atomic():
+        month = _transition(
+            month=month, version=version, allowed_from=(DivisionMonth.Status.SUBMITTED,), user=user, how=how
+        )
+        month.status = DivisionMonth.Status.DRAFT
+        month.save()
+    return month
+
+
 def division_month_approve(
     *, user, month: DivisionMonth, version: int | None, how: audit.How = audit.How.FORM
 ) -> DivisionMonth:

@@ -110,6 +110,7 @@ def month_detail(request, division, as_of):
             "confirmed": request.POST.getlist("confirm") if request.method == "POST" else [],
             "may_edit": may_edit,
             "may_submit": can_edit_division(request.user, division) and grid.status in DivisionMonth.EDITABLE,
+            "may_withdraw": can_edit_division(request.user, division) and grid.status == DivisionMonth.Status.SUBMITTED,
             "may_approve": can_approve(request.user, division) and grid.status == DivisionMonth.Status.SUBMITTED,
             "may_correct": can_edit_division(request.user, division) and grid.status == DivisionMonth.Status.APPROVED,
             "reason_form": ReasonForm(initial={"version": grid.version}),
@@ -167,8 +168,26 @@ def _transition(request, division, as_of, action, success: str, *, with_reason=F
 @login_required
 @require_POST
 def month_submit(request, division, as_of):
+    """Submitting asks first: the month's totals, its change against the previous period and the cautions
+    confirmed with its figures; submitted only when the person confirms that (`confirmed`)."""
+    if request.POST.get("confirmed") != "1":
+        internal_only(request)
+        division = division_or_404(request, division)
+        grid = entry.division_month_grid(division=division, as_of=as_of)
+        if grid.month is None or not can_edit_division(request.user, division):
+            raise Http404
+        context = {"grid": grid, "confirmed": entry.month_confirmed_cautions(division=division, as_of=as_of)}
+        return render(request, "budget/month_submit.html", context)
     return _transition(
         request, division, as_of, services.division_month_submit, _("제출했습니다. 과장의 승인을 기다립니다.")
+    )
+
+
+@login_required
+@require_POST
+def month_withdraw(request, division, as_of):
+    return _transition(
+        request, division, as_of, services.division_month_withdraw, _("회수했습니다. 다시 고쳐 제출할 수 있습니다.")
     )
 
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from budget.models import DivisionMonth, ExecutionSnapshot
@@ -99,7 +100,10 @@ def test_a_save_then_submit_then_approve_then_publish_reaches_the_public_table(s
         None,
     )
     assert snapshot.history.first().history_change_reason == "form"
-    assert staff_client.post(JULY_URL + "submit/", {"version": 1}).status_code == 302
+    summary = staff_client.post(JULY_URL + "submit/", {"version": 1})  # asks first, with the month's summary
+    assert summary.status_code == 200 and 'id="submit-summary"' in summary.content.decode()
+    assert DivisionMonth.objects.get(division__code="participation", as_of=JULY).status == "draft"
+    assert staff_client.post(JULY_URL + "submit/", {"version": 1, "confirmed": "1"}).status_code == 302
     assert public_execution_table(bureau=bureau, fiscal_year=2022).as_of == datetime.date(2022, 7, 1)
     assert director_client.post(JULY_URL + "approve/", {"version": 2}).status_code == 302
     month.refresh_from_db()
@@ -223,3 +227,21 @@ def test_the_board_shows_every_division_and_month(client):
     board = response.context["board"]
     assert len(board.rows) == 5 and len(board.dates) == 13  # 12 month ends and the report's 2022-07-01
     assert board.counts == {"approved": 5, "missing": 60}
+
+
+def test_staff_withdraw_a_submitted_month_until_the_director_acts(staff_client, people):
+    month = participation_month(JULY)
+    from budget.services import division_month_submit, division_month_withdraw
+
+    month = division_month_submit(user=user("staff"), month=month, version=month.version)
+    html = staff_client.get(JULY_URL).content.decode()
+    assert 'id="withdraw-month"' in html
+    assert staff_client.post(JULY_URL + "withdraw/", {"version": month.version}).status_code == 302
+    month.refresh_from_db()
+    assert (month.status, month.history.first().history_change_reason) == ("draft", "form")
+    month = division_month_submit(user=user("staff"), month=month, version=month.version)
+    division_month_approve(user=user("director"), month=month, version=month.version)
+    with pytest.raises(EntryError, match="승인됨 상태에서는 할 수 없습니다"):
+        division_month_withdraw(user=user("staff"), month=month, version=month.version + 1)
+    with pytest.raises(PermissionDenied):
+        division_month_withdraw(user=people["staff_b"], month=month, version=month.version + 1)

@@ -66,7 +66,20 @@ def test_staff_enter_a_month_the_director_approves_and_the_public_table_shows_it
     cells = [t.strip() for t in staff.locator("#grid tr[data-code='PA-01'] td").all_inner_texts()]
     # this month's own amounts (천원; obligations unknown: the report gave none for July 1) and both rates
     assert cells[5:] == ["-", "16,235", "42.6", "35.5"]
+    staff.click("#submit-month")  # a summary first: totals, against the previous period, cautions confirmed
+    staff.wait_for_load_state()
+    summary = staff.locator("#submit-summary").inner_text()
+    assert "전기 누계 (’22. 7. 1.)" in summary and "이번 달" in summary
+    staff.screenshot(path=ARTIFACTS / "entry-3-submit-summary.png", full_page=True)
+    staff.click("#confirm-submit")
+    staff.wait_for_load_state()
+    assert staff.locator("#month-status").inner_text() == "제출됨"
+    staff.click("#withdraw-month")  # taken back before the director acts, then submitted again
+    staff.wait_for_load_state()
+    assert staff.locator("#month-status").inner_text() == "작성 중"
     staff.click("#submit-month")
+    staff.wait_for_load_state()
+    staff.click("#confirm-submit")
     staff.wait_for_load_state()
     assert staff.locator("#month-status").inner_text() == "제출됨"
     staff.screenshot(path=ARTIFACTS / "entry-3-submitted.png", full_page=True)

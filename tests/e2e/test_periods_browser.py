@@ -180,6 +180,8 @@ def test_a_month_of_reporting_periods_from_entry_to_a_second_edition(demo_server
     assert public_state(anonymous, base) == before  # a draft is not public
     staff.click("#submit-month")
     staff.wait_for_load_state()
+    staff.click("#confirm-submit")  # after the summary
+    staff.wait_for_load_state()
     assert month_status(staff) == "제출됨"
     assert public_state(anonymous, base) == before
 
@@ -325,6 +327,8 @@ def test_a_month_of_reporting_periods_from_entry_to_a_second_edition(demo_server
     staff.wait_for_url("**" + ENTRY)
     assert month_status(staff) == "작성 중"
     staff.click("#submit-month")
+    staff.wait_for_load_state()
+    staff.click("#confirm-submit")  # after the summary
     staff.wait_for_load_state()
     assert month_status(staff) == "제출됨"
     staff.close()
