@@ -117,6 +117,8 @@ class ExecutionSnapshot(models.Model):
         _("확인한 경고"),
         max_length=200,
         blank=True,
+        default="",
+        db_default="",  # bulk paths that name no column (the benchmark's COPY) write none confirmed
         editable=False,
         help_text=_("이 값을 저장할 때 입력한 사람이 확인한 경고: 규칙:항목, … (CAUTION_RULES)"),
     )
