@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "reports",
     "portal",
     "city",
+    "worklist",
     "demo",
 ]
 
@@ -161,7 +162,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "worklist:my_work"  # 내 할 일: every role lands on what waits for them
 LOGOUT_REDIRECT_URL = "portal:home"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"

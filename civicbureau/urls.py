@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("reports.urls")),
     path("", include("city.urls")),
+    path("", include("worklist.urls")),
     path("i18n/switch/", views.language_switch, name="language_switch"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -23,6 +23,7 @@ LAYERS = {
     "portal": 4,
     "city": 4,
     "demo": 4,
+    "worklist": 4,
 }
 
 

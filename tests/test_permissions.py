@@ -58,7 +58,7 @@ WRITES = {
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
     "budget:line_history", "programs:consistency", "budget:adjustment_list", "programs:schedule_progress_list",
-    "programs:indicator_list", "budget:period_list", "budget:period_detail",
+    "programs:indicator_list", "budget:period_list", "budget:period_detail", "worklist:my_work",
     # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
     "dashboards:division_changes",

@@ -60,6 +60,7 @@ MATRIX = {
     "programs:indicator_list":     ("login", "200", "200", "200", "200", "200", "200"),
     "budget:period_list":          ("login", "200", "200", "200", "200", "200", "200"),
     "budget:period_detail":        ("login", "200", "200", "200", "200", "200", "200"),
+    "worklist:my_work":            ("login", "200", "200", "200", "200", "200", "200"),
     "dashboards:dashboard_home":       ("login", "→",   "→",   "→",   "→",   "→",   "→"),
     "dashboards:division_dashboard":   ("login", "200", "403", "200", "200", "200", "200"),
     "dashboards:division_changes":     ("login", "200", "403", "200", "200", "200", "200"),

@@ -1,0 +1,110 @@
+"""내 할 일: what is waiting for a person, by role, each item linking to where it is done.
+
+- Division staff and directors: the division's months due (past month ends of the year after the latest
+  published period, not yet submitted) and its returned months, with the reason.
+- Approvers (a division's director; the bureau director and planning for every division): submitted months
+  waiting for them, with how long they have waited.
+- The bureau director and planning: who has not submitted for which period, and which periods can be
+  published. A month already covered by a published period is never "missing".
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+
+from budget.models import DivisionMonth
+from budget.selectors.execution import fiscal_year_latest
+from budget.selectors.periods import bureau_periods, publication_on, reporting_divisions
+from civicbureau import figures
+from staffing.models import Bureau, Division, Membership
+from staffing.permissions import APPROVE, BUREAU_ROLES, membership_of, restrict
+
+
+@dataclass(frozen=True)
+class MonthItem:
+    division: Division
+    as_of: datetime.date
+    status: str
+    status_label: str
+    reason: str = ""
+    since: datetime.datetime | None = None  # submitted at (for months waiting for approval)
+
+    @property
+    def url(self) -> str:
+        return reverse("budget:month_detail", args=[self.division.code, self.as_of])
+
+
+@dataclass
+class MyWork:
+    membership: Membership | None
+    fiscal_year: int | None = None
+    due: list[MonthItem] = field(default_factory=list)  # the division's months to enter or submit
+    returned: list[MonthItem] = field(default_factory=list)
+    awaiting: list[MonthItem] = field(default_factory=list)  # submitted months waiting for this approver
+    late: list[MonthItem] = field(default_factory=list)  # the bureau's months not submitted by now
+    publishable: list = field(default_factory=list)  # periods with something to publish
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.due or self.returned or self.awaiting or self.late or self.publishable)
+
+
+def _due_dates(bureau: Bureau, fiscal_year: int, today: datetime.date) -> list[datetime.date]:
+    """The month ends of the year that have passed and that no published period covers yet."""
+    published = publication_on(bureau=bureau, fiscal_year=fiscal_year)
+    after = published.as_of if published else datetime.date(fiscal_year, 1, 1) - datetime.timedelta(days=1)
+    ends = [figures.month_end(datetime.date(fiscal_year, month, 1)) for month in range(1, 13)]
+    return [day for day in ends if after < day < today]
+
+
+def _open_months(divisions, dates) -> list[MonthItem]:
+    """Each division × date whose month is not submitted or approved: missing, draft or returned."""
+    months = {
+        (m.division_id, m.as_of): m for m in DivisionMonth.objects.filter(division__in=divisions, as_of__in=dates)
+    }
+    items = []
+    for day in dates:
+        for division in divisions:
+            month = months.get((division.pk, day))
+            if month is None:
+                items.append(MonthItem(division, day, "missing", str(DivisionMonth.Status.MISSING.label)))
+            elif month.status in (DivisionMonth.Status.DRAFT, DivisionMonth.Status.RETURNED):
+                items.append(MonthItem(division, day, month.status, month.get_status_display(), month.reason))
+    return items
+
+
+def my_work(*, user, today: datetime.date) -> MyWork:
+    membership = membership_of(user)
+    work = MyWork(membership)
+    if membership is None:
+        return work
+    bureau = membership.bureau
+    work.fiscal_year = fiscal_year_latest(bureau=bureau)
+    if work.fiscal_year is None:
+        return work
+    divisions = reporting_divisions(bureau=bureau, fiscal_year=work.fiscal_year)
+    dates = _due_dates(bureau, work.fiscal_year, today)
+    if membership.role in Membership.DIVISION_ROLES:
+        own = [d for d in divisions if d.pk == membership.division_id]
+        work.due = [m for m in _open_months(own, dates) if m.status != DivisionMonth.Status.RETURNED]
+        returned = DivisionMonth.objects.filter(division__in=own, status=DivisionMonth.Status.RETURNED)
+        work.returned = [
+            MonthItem(m.division, m.as_of, m.status, m.get_status_display(), m.reason)
+            for m in returned.select_related("division").order_by("as_of")
+        ]
+    submitted_at = (
+        DivisionMonth.history.filter(id=OuterRef("pk"), status=DivisionMonth.Status.SUBMITTED)
+        .order_by("-history_date")
+        .values("history_date")[:1]
+    )
+    waiting = restrict(DivisionMonth.objects.filter(status=DivisionMonth.Status.SUBMITTED), user, APPROVE)
+    work.awaiting = [
+        MonthItem(m.division, m.as_of, m.status, m.get_status_display(), since=m.submitted_at)
+        for m in waiting.annotate(submitted_at=Subquery(submitted_at)).select_related("division").order_by("as_of")
+    ]
+    if membership.role in BUREAU_ROLES:
+        work.late = _open_months(divisions, dates)
+        work.publishable = [p for p in bureau_periods(bureau=bureau, fiscal_year=work.fiscal_year) if p.has_changes]
+    return work
