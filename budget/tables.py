@@ -36,9 +36,7 @@ class ExecutedColumn(MoneyColumn):
         super().__init__(*args, empty_values=(), **kwargs)
 
     def render(self, value, record):
-        if value is None:
-            return display.NOT_AVAILABLE if record.level == RowLevel.TOTAL else display.NOT_REPORTED
-        return super().render(value)
+        return display.NOT_REPORTED if record.is_not_reported_part else super().render(value)
 
 
 class ExecutionFiguresTable(FiguresTable):

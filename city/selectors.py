@@ -17,11 +17,6 @@ def city_fiscal_years() -> list[int]:
     return list(BudgetLine.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
 
-def city_period_dates(*, fiscal_year: int) -> list[datetime.date]:
-    """The dates any bureau published a period of the year for."""
-    return list(Publication.objects.filter(as_of__year=fiscal_year).values_list("as_of", flat=True).distinct())
-
-
 def city_publications(*, fiscal_year: int, on_or_before: datetime.date | None = None) -> list[Publication]:
     """Each bureau's edition the public sees: the latest edition of its latest period of the year published
     at or before a date (default: the year's latest). A bureau with nothing published is absent."""

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from budget.forms import ExecutionPeriodForm, period_choices, period_query
+from budget.selectors.periods import published_dates
 from city import selectors
 from city.tables import CityLineTable, CityTotalsTable
 from civicbureau import display
@@ -23,7 +24,7 @@ def execution(request):
     year = form.cleaned_data.get("year") if form.is_valid() else None
     if year:
         limit = form.cleaned_data["as_of"]
-        dates = selectors.city_period_dates(fiscal_year=year)
+        dates = published_dates(fiscal_year=year)
         context.update(period_choices=period_choices(dates), chosen=limit, fiscal_year=year)
         publications = selectors.city_publications(fiscal_year=year, on_or_before=limit)
         if publications:

@@ -54,10 +54,6 @@ class Caution(Problem):
 
     key: str = ""
 
-    @property
-    def rule(self) -> str:
-        return self.key.split(":")[1] if self.key.count(":") == 2 else ""
-
 
 class EntryError(Exception):
     """A submission refused as a whole: nothing of it was saved. `problems` holds every refusal of the

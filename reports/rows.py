@@ -343,9 +343,9 @@ def expenditure_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date)
 
 def _executed(row: ExecutionRow, bold: bool) -> Cell:
     """집행액, or 미보고 for a division (or its line) the edition has no figures of."""
-    if row.is_reported or row.level == RowLevel.TOTAL:
-        return _amount(row.disbursements, bold=bold)
-    return Cell(str(display.NOT_REPORTED), LABEL, bold)
+    if row.is_not_reported_part:
+        return Cell(str(display.NOT_REPORTED), LABEL, bold)
+    return _amount(row.disbursements, bold=bold)
 
 
 def execution_sheet(

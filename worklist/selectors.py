@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from budget.models import DivisionMonth
 from budget.selectors.execution import fiscal_year_latest
-from budget.selectors.periods import bureau_periods, publication_on, reporting_divisions
+from budget.selectors.periods import STATUS_LABELS, bureau_periods, publication_on, reporting_divisions
 from civicbureau import figures
 from staffing.models import Bureau, Division, Membership
 from staffing.permissions import APPROVE, BUREAU_ROLES, membership_of, restrict
@@ -27,9 +27,12 @@ class MonthItem:
     division: Division
     as_of: datetime.date
     status: str
-    status_label: str
     reason: str = ""
     since: datetime.datetime | None = None  # submitted at (for months waiting for approval)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
 
     @property
     def url(self) -> str:
@@ -69,9 +72,9 @@ def _open_months(divisions, dates) -> list[MonthItem]:
         for division in divisions:
             month = months.get((division.pk, day))
             if month is None:
-                items.append(MonthItem(division, day, "missing", str(DivisionMonth.Status.MISSING.label)))
+                items.append(MonthItem(division, day, DivisionMonth.Status.MISSING))
             elif month.status in (DivisionMonth.Status.DRAFT, DivisionMonth.Status.RETURNED):
-                items.append(MonthItem(division, day, month.status, month.get_status_display(), month.reason))
+                items.append(MonthItem(division, day, month.status, month.reason))
     return items
 
 
@@ -91,7 +94,7 @@ def my_work(*, user, today: datetime.date) -> MyWork:
         work.due = [m for m in _open_months(own, dates) if m.status != DivisionMonth.Status.RETURNED]
         returned = DivisionMonth.objects.filter(division__in=own, status=DivisionMonth.Status.RETURNED)
         work.returned = [
-            MonthItem(m.division, m.as_of, m.status, m.get_status_display(), m.reason)
+            MonthItem(m.division, m.as_of, m.status, m.reason)
             for m in returned.select_related("division").order_by("as_of")
         ]
     submitted_at = (
@@ -101,7 +104,7 @@ def my_work(*, user, today: datetime.date) -> MyWork:
     )
     waiting = restrict(DivisionMonth.objects.filter(status=DivisionMonth.Status.SUBMITTED), user, APPROVE)
     work.awaiting = [
-        MonthItem(m.division, m.as_of, m.status, m.get_status_display(), since=m.submitted_at)
+        MonthItem(m.division, m.as_of, m.status, since=m.submitted_at)
         for m in waiting.annotate(submitted_at=Subquery(submitted_at)).select_related("division").order_by("as_of")
     ]
     if membership.role in BUREAU_ROLES:

@@ -63,6 +63,12 @@ class ExecutionRow:
         return self.disbursements is not None
 
     @property
+    def is_not_reported_part(self) -> bool:
+        """A division or line without figures in the edition shown: 미보고 (a total with such a part has no
+        sum, '-', and is not itself 미보고)."""
+        return not self.is_reported and self.level != RowLevel.TOTAL
+
+    @property
     def balance(self) -> int | None:
         return figures.balance(self.authority, self.disbursements)
 

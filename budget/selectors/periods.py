@@ -175,15 +175,12 @@ def _unpublished_adjustments(divisions, dates) -> list[tuple[int, datetime.date]
 # -- editions: the public's periods -------------------------------------------------------------------
 
 
-def published_periods(*, bureau: Bureau, fiscal_year: int | None = None) -> list[Publication]:
-    """The latest edition of each published period (of a year, or every year), latest period first."""
-    editions = Publication.objects.filter(bureau=bureau)
-    if fiscal_year is not None:
-        editions = editions.filter(as_of__year=fiscal_year)
-    latest: dict = {}
-    for edition in editions.order_by("-as_of", "-edition"):
-        latest.setdefault(edition.as_of, edition)
-    return list(latest.values())
+def published_dates(*, fiscal_year: int, bureau: Bureau | None = None) -> list[datetime.date]:
+    """The dates of the year a bureau (or any bureau of the city) published a period for."""
+    editions = Publication.objects.filter(as_of__year=fiscal_year)
+    if bureau is not None:
+        editions = editions.filter(bureau=bureau)
+    return list(editions.values_list("as_of", flat=True).distinct())
 
 
 def publication_on(

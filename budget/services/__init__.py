@@ -2,7 +2,6 @@
 Every write of execution figures goes through here, from forms, imports and commands alike."""
 
 from budget.services.entry import (
-    CAUTION_RULES,
     ExecutionInput,
     budget_adjustment_create,
     caution_keys,
@@ -18,7 +17,6 @@ from budget.services.entry import (
 from budget.services.periods import period_publish
 
 __all__ = [
-    "CAUTION_RULES",
     "ExecutionInput",
     "caution_keys",
     "budget_adjustment_create",

@@ -237,10 +237,10 @@ def _cautions(where: str, code: str, row: ExecutionInput, before, authority: int
                 "%(new)s원이 전기(%(when)s) 누계 %(old)s원보다 적습니다. 누계는 보통 줄지 않습니다 (반납·정정이면 확인하세요)."
             )
             found.append(Caution(where, field, message % values, f"{code}:below_previous:{field}"))
-        elif figures.is_spike(new - old, figures.average_month(old, months)):
+        elif figures.is_spike(figures.period_amount(new, old), figures.average_month(old, months)):
             message = _("이번 달 금액 %(amount)s원이 이 사업의 월평균(%(average)s원)의 %(factor)s배를 넘습니다.")
             values = {
-                "amount": display.number(new - old),
+                "amount": display.number(figures.period_amount(new, old)),
                 "average": display.number(figures.average_month(old, months), 0),
                 "factor": figures.SPIKE_FACTOR,
             }

@@ -41,8 +41,7 @@ def execution(request):
     context = {"bureau": bureau, "form": form, "execution": table}
     year = form.cleaned_data.get("year") if form.is_valid() else None
     if year:
-        editions = periods.published_periods(bureau=bureau, fiscal_year=year)
-        context["period_choices"] = period_choices(e.as_of for e in editions)
+        context["period_choices"] = period_choices(periods.published_dates(fiscal_year=year, bureau=bureau))
         context["chosen"] = form.cleaned_data["as_of"]
     if table is not None:
         context["editions"] = periods.period_editions(table.publication)
