@@ -71,10 +71,24 @@ def period_query(request) -> str:
     return urlencode([(key, request.GET[key]) for key in ("year", "as_of", "edition") if request.GET.get(key)])
 
 
+class WonInput(forms.TextInput):
+    """An amount in won shown with separators ('37,729,000'), as static/js/entry.js keeps it while typing;
+    what cannot be read as a whole number is shown back as it was typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", "class": "won", **(attrs or {})})
+
+    def format_value(self, value):
+        text = "" if value is None else str(value).replace(",", "").strip()
+        if re.fullmatch(r"-?\d+", text):
+            return f"{int(text):,}"
+        return super().format_value(value)
+
+
 class WonField(forms.IntegerField):
     """Whole won, typed with or without thousands separators ('83,765,000'); never negative."""
 
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "won"})
+    widget = WonInput
     default_error_messages = {
         "invalid": _("원 단위 정수를 입력하세요."),
         "min_value": _("금액은 0원 이상이어야 합니다."),

@@ -62,7 +62,8 @@ def test_a_refused_adjustment_names_the_field_keeps_what_was_typed_and_saves_not
     assert response.status_code == 400
     html = response.content.decode()
     assert field in html and message in html
-    assert f'value="{posted["amount"]}"' in html  # what was typed is still there
+    typed = posted["amount"]  # what was typed is still there, with separators where it is a whole number
+    assert f'value="{int(typed):,}"' in html if typed.isdecimal() else f'value="{typed}"' in html
     assert adjustments() == before
 
 

@@ -65,7 +65,7 @@ def test_a_thousandfold_slip_is_held_until_confirmed_and_the_confirmation_is_rec
     )
     assert 'name="confirm" value="PA-03:thousandfold:disbursements"' in html
     assert re.search(r'<input[^>]*class="won caution"[^>]*id="id_rows-2-disbursements"', html)
-    assert 'value="40000"' in html  # kept as typed
+    assert 'value="40,000"' in html  # kept as typed, with separators
     assert not ExecutionSnapshot.objects.filter(as_of=JULY).exists()
 
     data["confirm"] = ["PA-03:thousandfold:disbursements"]

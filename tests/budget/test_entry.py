@@ -2,6 +2,7 @@
 optimistic locking, and the trail."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -87,6 +88,29 @@ def test_the_grid_shows_every_line_with_authority_and_previous_figures(staff_cli
     assert (row.line.code, row.previous_disbursements) == ("PA-01", 83_765_000)
 
 
+def test_the_grid_is_typed_in_won_with_separators_and_shows_the_reports_thousand_won_beside(staff_client):
+    html = staff_client.get(JULY_URL).content.decode()
+    # PA-01 opens from the previous period's 83,765,000 won: in won with separators, 83,765 천원 beside it
+    assert re.search(r'<input[^>]*value="83,765,000"[^>]*id="id_rows-0-disbursements"', html)
+    assert '<output for="id_rows-0-disbursements">83,765</output> 천원' in html
+    assert "원으로 입력, 아래는 천원" in html and "단위 : 원, 천원, %" in html
+    data = post_data(staff_client, **{**FILLED, "PA-01": ("100,000,000", "90000500")})  # both forms accepted
+    assert staff_client.post(JULY_URL, data).status_code == 302
+    assert ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY).disbursements == 90_000_500
+    saved = staff_client.get(JULY_URL).content.decode()
+    assert re.search(r'value="90,000,500"[^>]*id="id_rows-0-disbursements"', saved)
+    assert '<output for="id_rows-0-disbursements">90,001</output> 천원' in saved  # half up, as the report
+
+
+def test_a_locked_month_names_its_unit_as_thousand_won(staff_client):
+    participation_month(JULY, approved=True)
+    html = staff_client.get(JULY_URL).content.decode()
+    assert 'name="rows-0-disbursements"' not in html
+    header = re.search(r'<th scope="colgroup" colspan="2" id="entry-unit">(.*?)</th>', html, re.S).group(1)
+    assert "천원" in header and "원으로 입력" not in header  # the figures shown there are 천원, and say so
+    assert "<td>37,729</td>" in html  # PA-03's disbursements, 37,729,000 won
+
+
 def test_a_save_then_submit_then_approve_then_publish_reaches_the_public_table(staff_client, director_client, bureau):
     data = post_data(staff_client, **FILLED)
     response = staff_client.post(JULY_URL, data)
@@ -125,7 +149,7 @@ def test_a_bad_cell_names_the_line_and_field_keeps_what_was_typed_and_saves_noth
     assert response.status_code == 400
     html = response.content.decode()
     assert "PA-02 시민제안 발굴 및 실행 · 지출액 누계(원): 지출액 누계가 원인행위 누계를 넘을 수 없습니다." in html
-    assert 'value="90000000"' in html  # PA-01 as typed
+    assert 'value="90,000,000"' in html  # PA-01 as typed, with separators
     assert not DivisionMonth.objects.filter(as_of=JULY).exists()
     assert not ExecutionSnapshot.objects.filter(as_of=JULY).exists()
 
