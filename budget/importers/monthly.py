@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.exports.sheet import LAYOUT
-from budget.models import ExecutionSnapshot
+from budget.models import DivisionMonth, ExecutionSnapshot
+from budget.selectors.entry import own_newer_save
 from budget.services import ExecutionInput, execution_month_save
 from civicbureau import audit, security
 from civicbureau.entry import Caution, EntryError, NeedsConfirmation, Problem
@@ -209,6 +211,11 @@ def execution_import(
     if problems or result.as_of is None:
         result.problems = problems
         return result
+    # the person's own download, uploaded after they saved the month on the screen: theirs to confirm
+    month = own_newer_save(user=user, division=division, as_of=result.as_of, version=result.version)
+    own = month and _own_newer_caution(month, result.version)
+    version = month.version if month else result.version
+    held = own is not None and own.key not in confirmed
     try:
         with transaction.atomic():
             execution_month_save(
@@ -216,18 +223,31 @@ def execution_import(
                 division=division,
                 as_of=result.as_of,
                 rows=inputs,
-                version=result.version,
+                version=version,
                 confirmed=confirmed,
                 how=audit.How.IMPORT,
             )
-            if dry_run:
+            if dry_run or held:
                 transaction.set_rollback(True)
     except NeedsConfirmation as exc:
-        result.cautions = exc.cautions
+        result.cautions = [own, *exc.cautions] if own else exc.cautions
         return result
     except EntryError as exc:
         result.problems = [p for p in exc.problems if not isinstance(p, Caution)]
-        result.cautions = exc.cautions
+        result.cautions = [own, *exc.cautions] if own else exc.cautions
         return result
-    result.applied = not dry_run
+    result.cautions = [own] if own else []
+    result.applied = not (dry_run or held)
     return result
+
+
+def _own_newer_caution(month: DivisionMonth, file_version: int) -> Caution:
+    """The file's version is older than the month only because of the person's own saves: theirs to confirm."""
+    message = _(
+        "이 파일은 버전 %(file)s의 서식입니다. 그 뒤 %(when)s에 본인이 저장해 지금은 버전 %(current)s입니다. 위 표에서 화살표 왼쪽이 지금 값, 오른쪽이 파일 값입니다: 파일 값으로 바꾸려면 확인하세요."
+    ) % {
+        "file": file_version,
+        "when": timezone.localtime(month.history.first().history_date).strftime("%Y-%m-%d %H:%M"),
+        "current": month.version,
+    }
+    return Caution("", "version", message, f"version:own_newer:{month.version}")

@@ -213,3 +213,15 @@ def month_confirmed_cautions(*, division, as_of: datetime.date) -> list[tuple[Bu
         .order_by("budget_line__order")
     )
     return [(snapshot.budget_line, caution_words(snapshot.confirmed)) for snapshot in snapshots]
+
+
+def own_newer_save(*, user, division, as_of: datetime.date, version: int | None) -> DivisionMonth | None:
+    """The division-month when everything saved after `version` was `user`'s own (and it can still be
+    edited): an upload of the person's older download over their own newer save, which they may confirm,
+    where someone else's change refuses it."""
+    month = DivisionMonth.objects.filter(division=division, as_of=as_of).first()
+    if month is None or version is None or not 0 <= version < month.version or month.is_locked:
+        return None
+    if month.history.filter(version__gt=version).exclude(history_user=user).exists():
+        return None
+    return month

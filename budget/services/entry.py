@@ -9,6 +9,7 @@ with who, when and how ('form', 'import').
 """
 
 import datetime
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -106,7 +107,7 @@ def _check_version(month: DivisionMonth | None, version: int | None) -> None:
             [Problem("", "version", _("이 달의 실적이 그 사이에 바뀌었습니다. 화면을 새로 불러오세요."))]
         )
     changes = _changes_since(month, version)
-    shown = "; ".join(changes[:8]) + (_(" 외 %(n)s건") % {"n": len(changes) - 8} if len(changes) > 8 else "")
+    shown = "; ".join(changes[:3]) + (_(" 외 %(n)s건") % {"n": len(changes) - 3} if len(changes) > 3 else "")
     raise StaleVersion(
         [
             Problem(
@@ -144,6 +145,7 @@ def _validate_rows(
     }
     seen: dict[str, str] = {}
     to_save, cautions = [], []
+    compared = Counter()  # by field: the changed rows whose figure can be compared with a previous one
     for number, row in enumerate(rows, start=1):
         # a row with neither a label nor a code (a blank grid row) is named by its position
         where = row.where or _("%(n)s번째 행") % {"n": number}
@@ -205,7 +207,33 @@ def _validate_rows(
         if changed and not missing:
             to_save.append(snapshot)
             cautions += _cautions(where, line.code, row, before, authority)
-    return to_save, problems, cautions
+            compared.update(f for f, old in _earlier(before).items() if old and getattr(row, f))
+    return to_save, problems + _unit_slips(compared, cautions), cautions
+
+
+def _earlier(before) -> dict[str, int | None]:
+    """A line's cumulative figures before this date (annotated by budget_line_figures), by field."""
+    if before.snapshot_as_of is None:
+        return {}
+    return {"obligations": before.obligations_to_date, "disbursements": before.disbursements_to_date}
+
+
+def _unit_slips(compared: Counter, cautions: list[Caution]) -> list[Problem]:
+    """A whole column about 1,000 times off its previous figures (two rows or more, every row compared):
+    typed in 천원 where won is asked for, or the reverse. Refused: the grid and the template take won only."""
+    slips = Counter(c.field for c in cautions if c.key.rsplit(":", 2)[1] == "thousandfold")
+    return [
+        Problem(
+            "",
+            field,
+            _(
+                "이 열의 %(n)s개 행이 모두 전기 누계의 약 1,000분의 1 또는 1,000배입니다: 다른 단위(천원)로 적은 것 같습니다. 금액은 원 단위로 적습니다."
+            )
+            % {"n": count},
+        )
+        for field, count in slips.items()
+        if count >= 2 and count == compared[field]
+    ]
 
 
 def caution_keys(code: str) -> list[str]:
@@ -216,11 +244,11 @@ def caution_keys(code: str) -> list[str]:
 def _cautions(where: str, code: str, row: ExecutionInput, before, authority: int) -> list[Caution]:
     """Figures that may be slips, against the line's latest figures before this date (`before`, annotated by
     budget_line_figures): each held until the person confirms it (Caution.key)."""
-    if before.snapshot_as_of is None:
+    earlier = _earlier(before)
+    if not earlier:
         return []
     found = []
     months = figures.months_elapsed(before.snapshot_as_of)
-    earlier = {"obligations": before.obligations_to_date, "disbursements": before.disbursements_to_date}
     when = display.report_date(before.snapshot_as_of)
     for field, old in earlier.items():
         new = getattr(row, field)
@@ -306,7 +334,7 @@ def execution_month_save(
     problem and every caution of the submission at once. Cautions (figures that may be slips) hold the save
     until each is in `confirmed` (their keys); each saved row records the cautions confirmed with it.
     """
-    if not can_edit_division(user, division):
+    if not (can_edit_division(user, division) or user.is_superuser):  # the superuser: through the admin
         raise PermissionDenied(_("이 과의 실적을 입력할 권한이 없습니다."))
     _check_month_date(division, as_of)
     with transaction.atomic():

@@ -103,9 +103,9 @@ def test_the_download_uploaded_again_round_trips_on_the_codes_and_is_stale_after
     assert result.ok and result.changed_count == 0
     csv_again = template_csv(grid)
     assert execution_import(user=staff(), content=csv_again, filename="b.csv", dry_run=True).ok
-    # the first file started from version 0: someone has saved since, so it is refused
-    stale = execution_import(user=staff(), content=content, filename="a.xlsx", dry_run=True)
-    assert not stale.ok and "그 사이에" in str(stale.problems[0])
+    # the first file started from version 0: the person saved since, so it asks them first
+    stale = execution_import(user=staff(), content=content, filename="a.xlsx", dry_run=False)
+    assert not stale.applied and [c.key for c in stale.cautions] == ["version:own_newer:1"]
 
 
 def bad(workbook_change):
@@ -275,3 +275,51 @@ def test_the_command_refuses_a_user_who_may_not_import(tmp_path):
         call_command("import_execution", str(path), "--user", "planning")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_execution", str(tmp_path / "missing.xlsx"), "--user", "staff")
+
+
+def test_an_upload_of_ones_own_older_download_says_so_and_applies_once_confirmed():
+    old_download = workbook_for()  # version 0: before anything was saved
+    execution_import(user=staff(), content=save(workbook_for()), filename="a.xlsx", dry_run=False)
+    cell(old_download, "PA-01", "disbursements").value = 95_000_000
+    content = save(old_download)
+    preview = execution_import(user=staff(), content=content, filename="old.xlsx", dry_run=True)
+    assert preview.ok and [c.key for c in preview.cautions] == ["version:own_newer:1"]
+    message = str(preview.cautions[0])
+    assert "버전 0의 서식" in message and "본인이 저장해 지금은 버전 1" in message and "다른 사람" not in message
+    row = next(r for r in preview.rows if r.code == "PA-01")
+    assert (row.old_disbursements, row.new_disbursements) == (83_765_000, 95_000_000)  # now → file
+    held = execution_import(user=staff(), content=content, filename="old.xlsx", dry_run=False)
+    assert (held.ok, held.applied) == (True, False)
+    assert ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY).disbursements == 83_765_000
+    done = execution_import(
+        user=staff(), content=content, filename="old.xlsx", dry_run=False, confirmed=["version:own_newer:1"]
+    )
+    assert done.applied
+    assert ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY).disbursements == 95_000_000
+
+
+def test_an_upload_over_someone_elses_newer_save_is_refused_naming_them_briefly():
+    from budget.services import execution_month_save
+    from tests.budget.test_entry import july_rows
+
+    content = save(workbook_for())
+    director = get_user_model().objects.get(username="director")
+    division = Division.objects.get(code="participation")
+    execution_month_save(user=director, division=division, as_of=JULY, rows=july_rows(), version=0)
+    result = execution_import(user=staff(), content=content, filename="a.xlsx", dry_run=True)
+    assert not result.ok and not result.cautions
+    message = str(result.problems[0])
+    assert "다른 사람이 그 사이에" in message and "director" in message and len(message) < 400
+
+
+def test_a_whole_column_in_thousand_won_is_refused_saying_the_sheet_takes_won():
+    workbook = workbook_for()
+    for row in workbook["실적"].iter_rows(min_row=2):  # every line's disbursements typed in 천원
+        target = row[COL["disbursements"] - 1]
+        target.value = round(target.value / 1000)
+    before = state()
+    result = execution_import(user=staff(), content=save(workbook), filename="k.xlsx", dry_run=False)
+    assert not result.applied
+    column = [p for p in result.problems if p.field == "disbursements" and not p.row]
+    assert len(column) == 1 and "다른 단위(천원)" in column[0].message and "원 단위로 적습니다" in column[0].message
+    assert state() == before
