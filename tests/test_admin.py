@@ -115,3 +115,36 @@ def test_the_admin_sets_a_pace_target_and_refuses_one_that_falls(admin_client_de
     response = admin_client_demo.post(url, {**data, "target_rate": "70.0"})
     assert "같은 연도·월의 집행 목표가 이미 있습니다." in response.content.decode()
     assert BudgetPaceTarget.objects.count() == 1
+
+
+def test_the_admin_holds_a_caution_until_it_is_confirmed_and_records_it(admin_client_demo):
+    """The admin is one more entry path: a figure 1,000 times off its previous one waits for '경고 확인'."""
+    line = ExecutionSnapshot.objects.get(budget_line__code="PA-03", as_of="2022-07-01").budget_line
+    url = reverse("admin:budget_executionsnapshot_add")
+    data = {"budget_line": line.pk, "as_of": "2022-07-31", "obligations": "", "disbursements": "40000"}
+    held = admin_client_demo.post(url, data)
+    assert held.status_code == 200
+    assert "확인이 필요합니다" in held.content.decode() and "1,000분의 1" in held.content.decode()
+    assert not ExecutionSnapshot.objects.filter(budget_line=line, as_of="2022-07-31").exists()
+    assert admin_client_demo.post(url, {**data, "confirm": "on"}).status_code == 302
+    saved = ExecutionSnapshot.objects.get(budget_line=line, as_of="2022-07-31")
+    record = saved.history.get()
+    assert (saved.disbursements, saved.confirmed) == (40_000, "thousandfold:disbursements")
+    assert (record.history_user.username, record.history_change_reason) == ("admin", "admin")
+    month = DivisionMonth.objects.get(division=line.division, as_of="2022-07-31")
+    assert (month.status, month.version) == ("draft", 1)  # through the month, like the grid
+
+
+def test_an_admin_edit_moves_the_months_version_so_an_open_grid_is_stale(admin_client_demo):
+    reopen("PA-01")
+    month = DivisionMonth.objects.get(division__code="participation", as_of="2022-07-01")
+    snapshot = ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of="2022-07-01")
+    url = reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk])
+    data = {
+        "budget_line": snapshot.budget_line_id,
+        "as_of": "2022-07-01",
+        "obligations": "",
+        "disbursements": "90000000",
+    }
+    assert admin_client_demo.post(url, data).status_code == 302
+    assert DivisionMonth.objects.get(pk=month.pk).version == month.version + 1
