@@ -34,15 +34,20 @@ def test_a_thousandfold_slip_is_held_until_confirmed(demo_server, browser):
     assert page.evaluate("document.activeElement.name") == cell(page, "PA-02", "disbursements").get_attribute("name")
     page.screenshot(path=ARTIFACTS / "cautions-1-problems.png", full_page=True)
 
-    page.goto(demo_server.url + JULY)  # a fresh grid: the report's figures
-    cell(page, "PA-03", "disbursements").fill("40000")
+    page.goto(demo_server.url + JULY)  # a fresh grid: the report's figures, in won with separators
+    typed = cell(page, "PA-03", "disbursements")
+    beside = page.locator("#grid tr[data-code='PA-03'] output[for$='-disbursements']")
+    assert (typed.input_value(), beside.inner_text()) == ("37,729,000", "37,729")  # won, and the report's 천원
+    typed.fill("")
+    typed.press_sequentially("40000")  # separators appear as it is typed; the 천원 beside it follows
+    assert (typed.input_value(), beside.inner_text()) == ("40,000", "40")
     page.click("#save")
     page.wait_for_load_state()
     assert page.locator("#month-status").inner_text() == "미입력"  # nothing saved
     caution = page.locator("#cautions li")
     assert caution.count() == 1 and "약 1,000분의 1" in caution.inner_text()
     assert "caution" in cell(page, "PA-03", "disbursements").get_attribute("class")
-    assert cell(page, "PA-03", "disbursements").input_value() == "40000"  # kept as typed
+    assert cell(page, "PA-03", "disbursements").input_value() == "40,000"  # kept as typed
     page.screenshot(path=ARTIFACTS / "cautions-2-held.png", full_page=True)
     page.check("#cautions input[name=confirm]")
     page.click("#save")

@@ -55,8 +55,8 @@ def test_staff_enter_a_month_the_director_approves_and_the_public_table_shows_it
     problems = staff.locator("#problems").inner_text()
     assert "PA-02 시민제안 발굴 및 실행 · 지출액 누계(원): 지출액 누계가 원인행위 누계를 넘을 수 없습니다." in problems
     assert (
-        staff.locator("#grid tr[data-code='PA-01'] input[name$='-disbursements']").input_value() == "100000000"
-    )  # kept as typed
+        staff.locator("#grid tr[data-code='PA-01'] input[name$='-disbursements']").input_value() == "100,000,000"
+    )  # kept as typed, with separators
     staff.screenshot(path=ARTIFACTS / "entry-2-named-error.png", full_page=True)
 
     fill(staff, "PA-02", "320000000", "300000000")
