@@ -92,14 +92,14 @@ def test_the_grid_is_typed_in_won_with_separators_and_shows_the_reports_thousand
     html = staff_client.get(JULY_URL).content.decode()
     # PA-01 opens from the previous period's 83,765,000 won: in won with separators, 83,765 천원 beside it
     assert re.search(r'<input[^>]*value="83,765,000"[^>]*id="id_rows-0-disbursements"', html)
-    assert '<output for="id_rows-0-disbursements">83,765</output> 천원' in html
+    assert '<output for="id_rows-0-disbursements">83,765</output><span class="u"> 천원</span>' in html
     assert "원으로 입력, 아래는 천원" in html and "단위 : 원, 천원, %" in html
     data = post_data(staff_client, **{**FILLED, "PA-01": ("100,000,000", "90000500")})  # both forms accepted
     assert staff_client.post(JULY_URL, data).status_code == 302
     assert ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY).disbursements == 90_000_500
     saved = staff_client.get(JULY_URL).content.decode()
     assert re.search(r'value="90,000,500"[^>]*id="id_rows-0-disbursements"', saved)
-    assert '<output for="id_rows-0-disbursements">90,001</output> 천원' in saved  # half up, as the report
+    assert '<output for="id_rows-0-disbursements">90,001</output><span class="u"> 천원</span>' in saved  # half up, as the report
 
 
 def test_a_locked_month_names_its_unit_as_thousand_won(staff_client):
