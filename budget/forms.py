@@ -10,9 +10,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import display, figures, security, uploads
-from civicbureau.forms import VersionForm
+from civicbureau.forms import IntegerField, VersionForm
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+_PERIOD = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$", re.ASCII)
 
 
 class PeriodLimitField(forms.CharField):
@@ -29,7 +29,7 @@ class PeriodLimitField(forms.CharField):
             if match.group(3):
                 return datetime.date(year, month, int(match.group(3)))
             return figures.month_end(datetime.date(year, month, 1))
-        except (AttributeError, ValueError):
+        except (AttributeError, ValueError, OverflowError):  # no match, no such day, a month after 9999-12
             raise forms.ValidationError(
                 _("기준일은 2022-07-31 처럼 연-월-일로, 또는 2022-07 처럼 연-월로 적어 주세요."), code="invalid"
             ) from None
@@ -85,7 +85,7 @@ class WonInput(forms.TextInput):
         return super().format_value(value)
 
 
-class WonField(forms.IntegerField):
+class WonField(IntegerField):
     """Whole won, typed with or without thousands separators ('83,765,000'); never negative."""
 
     widget = WonInput
@@ -150,7 +150,7 @@ class SignedWonField(WonField):
     """Whole won that may be negative (a cut: 감액), typed with or without separators; △ is read as minus."""
 
     def __init__(self, **kwargs):
-        forms.IntegerField.__init__(self, **kwargs)
+        IntegerField.__init__(self, **kwargs)
 
     def to_python(self, value):
         if isinstance(value, str):

@@ -229,8 +229,22 @@ def _read_csv(layout: SheetLayout, content: bytes) -> list[SheetRow]:
             continue
     else:
         raise _file_problem(layout, "1행", _("CSV 파일의 문자 인코딩을 알 수 없습니다 (UTF-8로 저장하세요)."))
-    reader = csv.reader(io.StringIO(text))
-    return _rows(layout, ((n, [v if v != "" else None for v in row]) for n, row in enumerate(reader, start=1)))
+    return _rows(layout, _csv_records(layout, text))
+
+
+def _csv_records(layout: SheetLayout, text: str):
+    """(row number, cells) of a CSV text, whatever its line ends (CR LF, LF, or CR alone as Excel for Mac's
+    'CSV (Macintosh)' writes them); a cell over the csv module's limit or a broken quote is a named problem."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, [value if value != "" else None for value in row]
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            message = _("한 칸이 너무 깁니다 (최대 %(limit)s자).") % {"limit": f"{csv.field_size_limit():,}"}
+        else:
+            message = _("CSV로 읽을 수 없습니다 (따옴표가 닫히지 않았거나 줄 구분이 섞였습니다).")
+        raise _file_problem(layout, f"{reader.line_num}행", message) from None
 
 
 def read_rows(content: bytes, filename: str, layout: SheetLayout) -> list[SheetRow]:

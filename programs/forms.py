@@ -4,7 +4,7 @@ the models and programs.services, so a form and the admin refuse the same things
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicbureau.forms import VersionForm
+from civicbureau.forms import DecimalField, IntegerField, VersionForm
 from programs.models import ScheduleItem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -24,11 +24,11 @@ class ScheduleProgressForm(VersionForm):
 class IndicatorValueForm(forms.Form):
     """A value of an indicator as of a date; `record` names the value being corrected (empty: a new value)."""
 
-    record = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    record = IntegerField(widget=forms.HiddenInput, required=False)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     as_of = forms.DateField(label=_("기준일"), widget=DATE)
     category = forms.CharField(label=_("세부 구분"), max_length=100, required=False)
-    value = forms.DecimalField(label=_("값"), max_digits=18, decimal_places=2)
+    value = DecimalField(label=_("값"), max_digits=18, decimal_places=2)
 
 
 class ConsistencyPeriodForm(forms.Form):

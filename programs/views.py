@@ -281,7 +281,8 @@ def indicator_values(request, code):
             problems = form_problems(form, indicator.name)
     else:
         record = None
-        if request.GET.get("record", "").isdigit():
+        asked = request.GET.get("record", "")
+        if asked.isascii() and asked.isdecimal() and len(asked) <= 18:  # '²' is a digit to str.isdigit
             record = get_object_or_404(IndicatorValue, pk=request.GET["record"], indicator=indicator)
         initial = (
             {

@@ -3,13 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicbureau.forms import IntegerField
+
 NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "won", "size": 4})
 
 
 class HeadcountRowForm(forms.Form):
     grade = forms.CharField(widget=forms.HiddenInput, max_length=20)
-    quota = forms.IntegerField(label=_("정원"), min_value=0, max_value=32767, required=False, widget=NUMBER)
-    current = forms.IntegerField(label=_("현원"), min_value=0, max_value=32767, required=False, widget=NUMBER)
+    quota = IntegerField(label=_("정원"), min_value=0, max_value=32767, required=False, widget=NUMBER)
+    current = IntegerField(label=_("현원"), min_value=0, max_value=32767, required=False, widget=NUMBER)
 
 
 HeadcountRowFormSet = forms.formset_factory(HeadcountRowForm, extra=0, max_num=100, validate_max=True, absolute_max=100)

@@ -30,7 +30,7 @@ from staffing.permissions import can_edit_division, membership_of
 
 # -- from cells to an entry ---------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^-?\d+(\.0+)?$")
+_NUMBER = re.compile(r"^-?\d+(\.0+)?$", re.ASCII)  # '٣' is a digit to Unicode, not a won figure
 
 
 def _won(row: SheetRow, key: str, problems: list[Problem], *, required: bool = True) -> int | None:

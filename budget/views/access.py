@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from budget.selectors.execution import fiscal_year_latest
+from civicbureau.entry import plausible_year
 from staffing.models import Division
 from staffing.permissions import VIEW, can_view_internal, membership_of, restrict
 from staffing.selectors import bureau_default
@@ -25,12 +26,15 @@ def division_or_404(request, code) -> Division:
 
 def bureau_and_year(request):
     """(membership, bureau, fiscal year) of an internal page of a year: the person's bureau (the default one
-    for the administrator), and ?year=, else the bureau's latest fiscal year, else this year; not a number: 404."""
+    for the administrator), and ?year=, else the bureau's latest fiscal year, else this year; not a year the portal can hold figures for (civicbureau.entry.plausible_year): 404."""
     internal_only(request)
     membership = membership_of(request.user)
     bureau = membership.bureau if membership else bureau_default()
-    try:
-        year = int(request.GET.get("year") or fiscal_year_latest(bureau=bureau) or datetime.date.today().year)
-    except ValueError:
-        raise Http404 from None
+    asked = request.GET.get("year")
+    if asked:
+        year = plausible_year(asked)
+        if year is None:
+            raise Http404
+    else:
+        year = fiscal_year_latest(bureau=bureau) or datetime.date.today().year
     return membership, bureau, year

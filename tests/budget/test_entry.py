@@ -99,7 +99,9 @@ def test_the_grid_is_typed_in_won_with_separators_and_shows_the_reports_thousand
     assert ExecutionSnapshot.objects.get(budget_line__code="PA-01", as_of=JULY).disbursements == 90_000_500
     saved = staff_client.get(JULY_URL).content.decode()
     assert re.search(r'value="90,000,500"[^>]*id="id_rows-0-disbursements"', saved)
-    assert '<output for="id_rows-0-disbursements">90,001</output><span class="u"> 천원</span>' in saved  # half up, as the report
+    assert (
+        '<output for="id_rows-0-disbursements">90,001</output><span class="u"> 천원</span>' in saved
+    )  # half up, as the report
 
 
 def test_a_locked_month_names_its_unit_as_thousand_won(staff_client):

@@ -1,0 +1,89 @@
+"""Every URL of the URLconf, as every role, with generated values for every query parameter the portal
+reads (and some it does not): never a 5xx, and the database unchanged. Derandomised and bounded, so it
+runs the same examples on every machine and stays within CI's time; the values the outside attack used
+are always among them (hypothesis `example`s run first)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from staffing.models import Division
+from tests.fingerprint import database_fingerprint
+from tests.test_permissions import JULY, OWN, REPORT_DATE, ROLES, WRITES, client_for, url_for, url_names
+from tests.test_read_matrix import ARGS
+
+pytestmark = pytest.mark.django_db
+
+# every query parameter a page or file reads (forms, filters, tables' sort), and two it does not
+PARAMETERS = [
+    "year", "as_of", "edition", "earlier", "later", "record", "sort", "preview", "published", "division",
+    "kind", "pace", "program", "q", "date", "language", "next", "page", "status", "category", "unknown", "_",
+]  # fmt: skip
+# the attack's values, the edges of dates and numbers, digits that are not ASCII, markup and controls
+HOSTILE = [
+    "0", "-1", "10000", "99999999999999999999", "0000-07", "0000-01-01", "9999-12-31", "9999-12", "²", "٣",
+    "2022-13-01", "2022-02-30", "2022-7", "2022-07-31", "2022-07-01", "1", "", " ", "\x00", "%00", "1e309",
+    "NaN", "-0", "+1", "1.5", "'", '"><script>', "ＡＢ", "99999-01-01", "-2022-01-01", "2022-07-01T00:00",
+]  # fmt: skip
+VALUES = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=24), st.integers().map(str))
+QUERIES = st.dictionaries(st.sampled_from(PARAMETERS), VALUES, max_size=4)
+
+
+def urls(people) -> list[str]:
+    """One address per URL name: the read matrix's arguments, and the writing pages' own (read with GET)."""
+    addresses = []
+    for name in sorted(url_names()):
+        if name in WRITES:
+            addresses.append(url_for(name, Division.objects.get(code=OWN)).split("?")[0])
+        else:
+            addresses.append(reverse(name, args=ARGS.get(name, [])))
+    # the dates and years in the path itself, at their edges
+    addresses += [
+        reverse("budget:month_detail", args=[OWN, datetime.date(1, 1, 31)]),
+        reverse("budget:month_detail", args=[OWN, datetime.date(9999, 12, 31)]),
+        reverse("budget:line_history", args=[99999999999999999999, "PA-01"]),
+        reverse("budget:line_adjustments", args=[0, "PA-01"]),
+        reverse("budget:period_detail", args=[datetime.date(9999, 12, 31)]),
+        reverse("budget:month_template", args=[OWN, JULY, "pdf"]),
+        reverse("budget:month_history", args=[OWN, REPORT_DATE]),
+    ]
+    return addresses
+
+
+def test_no_query_gives_a_server_error_or_writes_anything(people):
+    clients = {role: client_for(role, people) for role in ROLES}
+    for client in clients.values():
+        client.raise_request_exception = False
+    addresses = urls(people)
+    before = database_fingerprint()
+    failures = []
+
+    @settings(
+        max_examples=300,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(address=st.sampled_from(addresses), role=st.sampled_from(ROLES), query=QUERIES)
+    @example(address="/execution/", role="anonymous", query={"as_of": "0000-07"})
+    @example(address="/staff/entry/", role="staff_a", query={"year": "99999999999999999999"})
+    @example(address="/staff/entry/", role="planning", query={"year": "0"})
+    @example(address=f"/dashboards/{OWN}/changes/", role="director_a", query={"later": "9999-12-31"})
+    def request(address, role, query):
+        response = clients[role].get(address, query)
+        if response.status_code >= 500:
+            failures.append(f"{role} GET {address}?{query} → {response.status_code}")
+
+    # every hostile value on every address as the bureau director (who reads the most), then the generated mix
+    for address in addresses:
+        for value in HOSTILE:
+            response = clients["bureau"].get(address, {parameter: value for parameter in PARAMETERS})
+            if response.status_code >= 500:
+                failures.append(f"bureau GET {address} with every parameter = {value!r} → {response.status_code}")
+    request()
+    assert failures == [], "\n".join(sorted(set(failures))[:40])
+    assert database_fingerprint() == before

@@ -1,0 +1,91 @@
+"""The findings of the outside attack (issue 16), one test each: every one failed on main before its fix.
+The property-based sweep of every URL is tests/test_fuzz_urls.py."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from budget.exports.sheet import template_csv
+from budget.importers.monthly import execution_import
+from budget.models import ExecutionSnapshot
+from budget.selectors.entry import division_month_grid
+from programs.forms import IndicatorValueForm
+from staffing.forms import HeadcountRowForm
+from staffing.models import Division
+from tests.budget.test_entry import FILLED, JULY_URL, post_data
+from tests.budget.test_import import COL, OBLIGATIONS
+
+pytestmark = pytest.mark.django_db
+JULY = datetime.date(2022, 7, 31)
+
+
+def staff():
+    return get_user_model().objects.get(username="staff")
+
+
+def july_csv(line_end: str, *, name_of=None) -> bytes:
+    """The month's CSV template with the obligations filled in, written with the given line ends."""
+    grid = division_month_grid(division=Division.objects.get(code="participation"), as_of=JULY)
+    lines = template_csv(grid).decode("utf-8-sig").splitlines()
+    for i, line in enumerate(lines[1:], start=1):
+        parts = line.split(",")
+        parts[COL["obligations"] - 1] = str(OBLIGATIONS.get(parts[0], parts[COL["obligations"] - 1]))
+        if name_of:
+            parts[COL["name"] - 1] = name_of
+        lines[i] = ",".join(parts)
+    return line_end.join(lines).encode("utf-8")
+
+
+# -- 5. no 500 on bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "10000", "99999999999999999999", "²", "٢٠٢٢"])
+def test_an_entry_board_of_an_impossible_year_is_a_404(staff_client, year):
+    staff_client.raise_request_exception = False
+    assert staff_client.get("/staff/entry/", {"year": year}).status_code == 404
+    assert staff_client.get("/staff/periods/", {"year": year}).status_code == 404
+
+
+@pytest.mark.parametrize("as_of", ["9999-12", "0000-07", "0000-01-01"])
+@pytest.mark.parametrize("url", ["/execution/", "/execution/city/", "/execution.csv", "/execution.json"])
+def test_a_public_date_past_the_calendar_is_a_400(client, url, as_of):
+    client.raise_request_exception = False
+    assert client.get(url, {"as_of": as_of}).status_code == 400
+
+
+def test_a_superscript_record_number_opens_the_empty_form(staff_client):
+    staff_client.raise_request_exception = False
+    response = staff_client.get("/staff/indicators/democracy-academy-programmes/", {"record": "²"})
+    assert response.status_code == 200 and response.context["form"].initial.get("record") is None
+
+
+def test_a_csv_with_cr_only_line_ends_from_excel_for_mac_is_imported():
+    result = execution_import(user=staff(), content=july_csv("\r"), filename="mac.csv", dry_run=False)
+    assert result.applied, result.problems
+    assert ExecutionSnapshot.objects.filter(budget_line__division__code="participation", as_of=JULY).count() == 6
+
+
+def test_a_csv_cell_over_the_limit_is_a_clear_refusal():
+    content = july_csv("\r\n", name_of='"' + "가" * 140_000 + '"')
+    result = execution_import(user=staff(), content=content, filename="long.csv", dry_run=True)
+    assert not result.ok and not result.applied
+    problem = result.problems[0]
+    assert (problem.row, problem.message) == ("2행", "한 칸이 너무 깁니다 (최대 131,072자).")
+
+
+# -- 11. digits that are not ASCII are not numbers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["٣٧٧٢٩٠٠٠", "３７７２９０００"])
+def test_digits_that_are_not_ascii_are_refused_on_every_entry_path(staff_client, typed):
+    before = ExecutionSnapshot.objects.count()
+    response = staff_client.post(JULY_URL, post_data(staff_client, **{**FILLED, "PA-03": ("40000000", typed)}))
+    assert response.status_code == 400 and "원 단위 정수를 입력하세요." in response.content.decode()
+    csv = july_csv("\n").decode().replace("37729000", typed).encode()
+    result = execution_import(user=staff(), content=csv, filename="digits.csv", dry_run=True)
+    assert not result.ok and any(p.field == "disbursements" and "숫자가 아닙니다" in p.message for p in result.problems)
+    assert ExecutionSnapshot.objects.count() == before
+    assert "value" in IndicatorValueForm({"as_of": "2022-07-01", "value": typed}).errors
+    assert "current" in HeadcountRowForm({"grade": "5급", "current": typed}).errors
+    assert not IndicatorValueForm({"as_of": "2022-07-01", "value": "37729000"}).errors  # ASCII digits are read
