@@ -79,5 +79,19 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
             if now - request.session.get(self.RENEWED, 0) >= settings.SESSION_RENEW_SECONDS:
-                request.session[self.RENEWED] = now  # marks the session modified: saved with a new expiry
+                session_renew(request, now)
         return self.get_response(request)
+
+
+def session_renew(request, now: float) -> None:
+    """Starts the idle limit again: marks the session modified, so it is saved with a new expiry."""
+    request.session[SessionLifetimeMiddleware.RENEWED] = now
+
+
+def session_seconds_left(request, now: float) -> int:
+    """Seconds until a signed-in session ends: the idle limit from its last renewal or the 12-hour limit
+    from login, whichever comes first."""
+    renewed = request.session.get(SessionLifetimeMiddleware.RENEWED, now)
+    started = request.session.get(SessionLifetimeMiddleware.KEY, now)
+    end = min(renewed + settings.SESSION_COOKIE_AGE, started + settings.SESSION_ABSOLUTE_SECONDS)
+    return max(0, int(end - now))
