@@ -62,7 +62,10 @@ class SessionLifetimeMiddleware:
 
     The idle limit is the session's age (SESSION_COOKIE_AGE), renewed when the session is saved. Saving on
     every request would cost a write per page view, so an active session is renewed at most once a
-    minute (SESSION_RENEW_SECONDS): it ends between 29 and 30 minutes after the last request."""
+    minute (SESSION_RENEW_SECONDS): it ends between 29 and 30 minutes after the last request.
+
+    A POST that arrives after the 12 hours goes on as anonymous instead of being sent to the login page
+    here: its view sends it there, and an entry form's view holds what was typed (civicbureau.held)."""
 
     KEY = "login_time"
     RENEWED = "renewed_at"
@@ -77,6 +80,8 @@ class SessionLifetimeMiddleware:
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 security.log("session_expired", user=request.user.get_username())
                 logout(request)
+                if request.method == "POST":
+                    return self.get_response(request)
                 return redirect_to_login(request.get_full_path())
             if now - request.session.get(self.RENEWED, 0) >= settings.SESSION_RENEW_SECONDS:
                 session_renew(request, now)
