@@ -21,7 +21,7 @@ from civicbureau import held
 from civicbureau.models import HeldPost
 from staffing.models import Division
 from tests.factories import member
-from tests.test_permissions import JULY, OWN, prepare
+from tests.test_permissions import JULY, OWN, prepare, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -209,4 +209,35 @@ def test_a_save_after_the_twelve_hour_limit_is_held_too(staff_page, people):
 def test_an_anonymous_post_without_a_token_is_sent_to_sign_in_holding_nothing(client, people):
     response = client.post(GRID, typed_figures(people))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not HeldPost.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "budget:month_detail",
+        "budget:line_adjustments",
+        "programs:schedule_item_progress",
+        "programs:indicator_values",
+        "staffing:headcount_entry",
+    ],
+)
+def test_every_staff_entry_form_keeps_what_was_typed(name, people):
+    """The forms that opt in: each page carries the token, holds a late save, and binds it after signing in."""
+    division = Division.objects.get(code=OWN)
+    url = url_for(name, division)
+    data = {key: str(value) for key, value in prepare(name, division, people, "staff_a").items()}
+    client = Client()
+    client.force_login(people["staff_a"])
+    token = field_values(client.get(url).content.decode())[held.TOKEN_FIELD]
+    client.logout()
+    response = client.post(url, {**data, held.TOKEN_FIELD: token})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert HeldPost.objects.get().data == {key: [value] for key, value in data.items()}
+
+    client.force_login(people["staff_a"])
+    page = client.get(url)
+    bound = page.context["formset" if "formset" in page.context else "form"]
+    assert bound.is_bound and {key: bound.data.get(key) for key in data} == data
+    assert "세션이 끝나기 전에 입력한 값을 채워 두었습니다" in page.content.decode()
     assert not HeldPost.objects.exists()
