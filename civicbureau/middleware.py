@@ -62,7 +62,10 @@ class SessionLifetimeMiddleware:
 
     The idle limit is the session's age (SESSION_COOKIE_AGE), renewed when the session is saved. Saving on
     every request would cost a write per page view, so an active session is renewed at most once a
-    minute (SESSION_RENEW_SECONDS): it ends between 29 and 30 minutes after the last request."""
+    minute (SESSION_RENEW_SECONDS): it ends between 29 and 30 minutes after the last request.
+
+    A POST that arrives after the 12 hours goes on as anonymous instead of being sent to the login page
+    here: its view sends it there, and an entry form's view holds what was typed (civicbureau.held)."""
 
     KEY = "login_time"
     RENEWED = "renewed_at"
@@ -77,7 +80,23 @@ class SessionLifetimeMiddleware:
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 security.log("session_expired", user=request.user.get_username())
                 logout(request)
+                if request.method == "POST":
+                    return self.get_response(request)
                 return redirect_to_login(request.get_full_path())
             if now - request.session.get(self.RENEWED, 0) >= settings.SESSION_RENEW_SECONDS:
-                request.session[self.RENEWED] = now  # marks the session modified: saved with a new expiry
+                session_renew(request, now)
         return self.get_response(request)
+
+
+def session_renew(request, now: float) -> None:
+    """Starts the idle limit again: marks the session modified, so it is saved with a new expiry."""
+    request.session[SessionLifetimeMiddleware.RENEWED] = now
+
+
+def session_seconds_left(request, now: float) -> int:
+    """Seconds until a signed-in session ends: the idle limit from its last renewal or the 12-hour limit
+    from login, whichever comes first."""
+    renewed = request.session.get(SessionLifetimeMiddleware.RENEWED, now)
+    started = request.session.get(SessionLifetimeMiddleware.KEY, now)
+    end = min(renewed + settings.SESSION_COOKIE_AGE, started + settings.SESSION_ABSOLUTE_SECONDS)
+    return max(0, int(end - now))

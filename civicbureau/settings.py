@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "civicbureau.context_processors.session_end",
             ]
         },
     }
@@ -127,6 +128,11 @@ STORAGES = STORAGES_DEFAULT
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_RENEW_SECONDS = 60  # civicbureau.middleware.SessionLifetimeMiddleware
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+# Signed-in pages warn this long before the session ends and offer to extend it (static/js/session.js).
+SESSION_WARNING_SECONDS = 2 * 60
+# An entry form's save that arrives after the session ended is held for its person this long: the page's
+# token is valid this long after it was drawn, and the held figures wait this long for them (civicbureau.held).
+HELD_POST_SECONDS = 24 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("city.urls")),
     path("", include("worklist.urls")),
     path("i18n/switch/", views.language_switch, name="language_switch"),
+    path("session/extend/", views.session_extend, name="session_extend"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,12 +1,17 @@
+import time
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponseRedirect
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from civicbureau import security
+from civicbureau.middleware import session_renew, session_seconds_left
 
 
 def permission_denied(request, exception=None):
@@ -51,3 +56,15 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         with security.username_lock(request.POST.get("username", "")[:150]):
             return super().post(request, *args, **kwargs)
+
+
+@never_cache
+@login_required
+@require_POST
+def session_extend(request):
+    """연장 on the session notice (static/js/session.js): the idle limit starts again now (the 12-hour
+    limit stays) and the answer says how many seconds the session has left. After the session ended it
+    answers as every signed-in page does: a redirect to the login page."""
+    now = time.time()
+    session_renew(request, now)
+    return JsonResponse({"seconds_left": session_seconds_left(request, now)})

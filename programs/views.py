@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from budget.selectors.execution import fiscal_year_latest
 from budget.selectors.periods import bureau_periods
-from civicbureau import display, open_data
+from civicbureau import display, held, open_data
 from civicbureau.audit import history_version
 from civicbureau.entry import EntryError, form_problems
 from civicbureau.publication import public_cacheable
@@ -178,6 +178,7 @@ def schedule_progress_list(request):
     return render(request, "programs/staff_schedule_list.html", {"items": items, "membership": membership})
 
 
+@held.holds_expired_post
 @login_required
 def schedule_item_progress(request, pk):
     """One step's status, actual dates and note; its program's division enters them, the bureau reads them."""
@@ -217,13 +218,14 @@ def schedule_item_progress(request, pk):
             problems = form_problems(form, item.text)
     else:
         form = ScheduleProgressForm(
+            held.held_post_take(request),  # what was typed before the session ended, to check and save
             initial={
                 "status": item.status,
                 "actual_start": item.actual_start,
                 "actual_end": item.actual_end,
                 "note": item.note,
                 "version": history_version(item.history.all()),
-            }
+            },
         )
     history = item.history.select_related("history_user").order_by("-history_id")[:20]
     return render(
@@ -244,6 +246,7 @@ def indicator_list(request):
     return render(request, "programs/staff_indicator_list.html", {"indicators": indicators})
 
 
+@held.holds_expired_post
 @login_required
 def indicator_values(request, code):
     """An indicator's values by date and category; its program's division adds and corrects them (?record=ID opens one)."""
@@ -295,7 +298,7 @@ def indicator_values(request, code):
             if record
             else {}
         )
-        form = IndicatorValueForm(initial=initial)
+        form = IndicatorValueForm(held.held_post_take(request), initial=initial)  # typed before the session ended
     values = indicator.values.order_by("-as_of", "order")
     return render(
         request,

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civicbureau import held
 from civicbureau.entry import EntryError, formset_problems
 from civicbureau.forms import VersionForm
 from staffing import services
@@ -20,6 +21,7 @@ from staffing.selectors import headcount_latest_date
 # -- staff page: the headcount grid (writes through staffing.services.headcount_save) -----------------
 
 
+@held.holds_expired_post
 @login_required
 def headcount_entry(request, division):
     """A division's 정원/현원 by grade for a chosen date (?as_of=), pre-filled from the latest earlier date.
@@ -71,7 +73,9 @@ def headcount_entry(request, division):
                 formset, version_form, key_field="grade", row_name=lambda grade: names.get(grade, "")
             )
     else:
+        typed = held.held_post_take(request)  # what was typed before the session ended, to check and save
         formset = HeadcountRowFormSet(
+            typed,
             prefix="rows",
             initial=[
                 {
@@ -82,7 +86,9 @@ def headcount_entry(request, division):
                 for g in grades
             ],
         )
-        version_form = VersionForm(initial={"version": services.headcount_grid_version(division=division, as_of=as_of)})
+        version_form = VersionForm(
+            typed, initial={"version": services.headcount_grid_version(division=division, as_of=as_of)}
+        )
     for form in formset.forms:
         for field in ("quota", "current"):
             if field not in columns:

@@ -13,6 +13,7 @@ from html import unescape
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -39,6 +40,8 @@ APPROVERS = "approve"
 HEADCOUNT = "headcount"
 # a reporting period of the bureau: its director and planning staff only (no division in the address)
 PUBLISHERS = "publish"
+# every signed-in person, on their own session only (연장: it writes the session, no figure)
+SIGNED_IN = "signed_in"
 DIVISION_OF = {"staff_a": "participation", "director_a": "participation", "staff_b": "community"}
 WRITES = {
     "budget:month_detail": EDITORS,
@@ -54,6 +57,7 @@ WRITES = {
     "programs:indicator_values": EDITORS,
     "staffing:headcount_entry": HEADCOUNT,
     "budget:period_publish": PUBLISHERS,
+    "session_extend": SIGNED_IN,
 }
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
@@ -217,7 +221,7 @@ def sheet_for(division) -> bytes:
 
 
 def url_for(name, division):
-    if name in ("budget:import_upload", "budget:import_apply"):
+    if name in ("budget:import_upload", "budget:import_apply", "session_extend"):
         return reverse(name)
     if name == "budget:line_adjustments":
         return reverse(name, args=[2022, line_of(division).code])
@@ -260,6 +264,8 @@ def test_who_may_write(name, role, target, people):
         may = DIVISION_OF.get(role) == target or role in ("bureau", "planning")
     elif WRITES[name] == PUBLISHERS:
         may = role in ("bureau", "planning")
+    elif WRITES[name] == SIGNED_IN:
+        may = role != "anonymous"
     else:
         may = role in ("bureau", "planning") or (role == "director_a" and target == OWN)
     if name in ("budget:import_upload", "budget:import_apply"):
@@ -275,7 +281,10 @@ def test_who_may_write(name, role, target, people):
         return
     if may:
         assert response.status_code in (200, 302), response.content.decode()[:1500]
-        if name != "budget:import_upload":
+        if name == "session_extend":  # the session is renewed: a full idle period left, no figure changed
+            assert response.json() == {"seconds_left": settings.SESSION_COOKIE_AGE}
+            assert state() == before
+        elif name != "budget:import_upload":
             assert state() != before, f"{role} should have written through {name}"
         else:
             assert state() == before  # a preview writes nothing

@@ -14,6 +14,7 @@ from budget.forms import BudgetAdjustmentForm
 from budget.models import BudgetLine
 from budget.selectors import entry
 from budget.views.access import bureau_and_year, internal_only
+from civicbureau import held
 from civicbureau.entry import EntryError, form_problems
 from staffing.permissions import VIEW, can_edit_division, restrict
 
@@ -28,6 +29,7 @@ def adjustment_list(request):
     return render(request, "budget/adjustment_list.html", {"lines": lines, "year": year, "membership": membership})
 
 
+@held.holds_expired_post
 @login_required
 def line_adjustments(request, year, code):
     """One line's 예산 변경: the list, and for its division's staff a form to record one (budget_adjustment_create)."""
@@ -60,7 +62,10 @@ def line_adjustments(request, year, code):
         else:
             problems = form_problems(form, f"{line.code} {line.name}")
     else:
-        form = BudgetAdjustmentForm(initial={"effective_on": min(datetime.date.today(), datetime.date(year, 12, 31))})
+        form = BudgetAdjustmentForm(
+            held.held_post_take(request),  # what was typed before the session ended, to check and save
+            initial={"effective_on": min(datetime.date.today(), datetime.date(year, 12, 31))},
+        )
     adjustments = line.adjustments.order_by("effective_on", "pk")
     return render(
         request,

@@ -21,7 +21,7 @@ from budget.importers.monthly import execution_import
 from budget.models import DivisionMonth
 from budget.selectors import entry
 from budget.views.access import bureau_and_year, division_or_404, internal_only
-from civicbureau import open_data
+from civicbureau import held, open_data
 from civicbureau.entry import Caution, EntryError, Problem, formset_problems
 from civicbureau.forms import VersionForm
 from staffing.permissions import can_approve, can_edit_division, membership_of
@@ -43,6 +43,7 @@ def entry_board(request):
     )
 
 
+@held.holds_expired_post
 @login_required
 def month_detail(request, division, as_of):
     """One division's month: every budget line as a grid; its staff save it here (all rows or none)."""
@@ -95,8 +96,9 @@ def month_detail(request, division, as_of):
             if rows:
                 problems += services.execution_month_validate(division=division, as_of=as_of, rows=rows)
     else:
-        formset = ExecutionRowFormSet(prefix="rows", initial=[_initial(row) for row in grid.rows])
-        version_form = VersionForm(initial={"version": grid.version})
+        typed = held.held_post_take(request)  # what was typed before the session ended, to check and save
+        formset = ExecutionRowFormSet(typed, prefix="rows", initial=[_initial(row) for row in grid.rows])
+        version_form = VersionForm(typed, initial={"version": grid.version})
     return render(
         request,
         "budget/month.html",
