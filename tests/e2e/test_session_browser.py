@@ -75,8 +75,9 @@ def test_the_warning_extends_and_a_save_after_the_end_keeps_the_figures(demo_ser
     assert page.locator("#month-status").inner_text() == "미입력"  # filled in, not saved
     for code, (obligations, disbursements) in FIGURES.items():
         row = page.locator(f"#grid tr[data-code='{code}']")
-        assert row.locator("input[name$='-obligations']").input_value() == obligations, code
-        assert row.locator("input[name$='-disbursements']").input_value() == disbursements, code
+        # as typed, shown in won with separators
+        assert row.locator("input[name$='-obligations']").input_value() == f"{int(obligations):,}", code
+        assert row.locator("input[name$='-disbursements']").input_value() == f"{int(disbursements):,}", code
     page.screenshot(path=ARTIFACTS / "session-4-figures-back.png", full_page=True)
 
     page.click("#save")
@@ -84,10 +85,11 @@ def test_the_warning_extends_and_a_save_after_the_end_keeps_the_figures(demo_ser
     assert "실적을 저장했습니다" in page.locator("#messages").inner_text()
     assert page.locator("#month-status").inner_text() == "작성 중"
     row = page.locator("#grid tr[data-code='PA-01']")
-    assert row.locator("input[name$='-disbursements']").input_value() == FIGURES["PA-01"][1]
+    assert row.locator("input[name$='-disbursements']").input_value() == f"{int(FIGURES['PA-01'][1]):,}"
     page.goto(base + JULY)  # shown once: a fresh page has no held figures, only what was saved
     assert page.locator("#messages").count() == 0
     assert (
-        page.locator("#grid tr[data-code='PA-01'] input[name$='-disbursements']").input_value() == FIGURES["PA-01"][1]
+        page.locator("#grid tr[data-code='PA-01'] input[name$='-disbursements']").input_value()
+        == f"{int(FIGURES['PA-01'][1]):,}"
     )
     page.close()
