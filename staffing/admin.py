@@ -64,7 +64,7 @@ class DivisionDutyInline(admin.TabularInline):
 
 @admin.register(Bureau)
 class BureauAdmin(admin.ModelAdmin):
-    list_display = ["name", "established_on", "team_count"]
+    list_display = ["name", "established_on", "team_count", "entry_deadline_working_days"]
 
 
 @admin.register(Division)
