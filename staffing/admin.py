@@ -100,5 +100,5 @@ class PartTimeStaffAdmin(DivisionScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
-    list_display = ["user", "role", "division", "bureau"]
+    list_display = ["user", "role", "division", "bureau", "language"]
     list_filter = ["role", "division"]

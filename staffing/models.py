@@ -185,6 +185,13 @@ class Membership(models.Model):
         Division, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("과")
     )
     role = models.CharField(_("역할"), max_length=20, choices=Role.choices)
+    language = models.CharField(
+        _("알림 언어"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("내 할 일 알림 메일을 쓰는 언어"),
+    )
     history = HistoricalRecords()
     objects = AuditedManager()
 
