@@ -18,7 +18,7 @@ from itertools import groupby
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from budget.models import DivisionMonth
 from budget.selectors.execution import fiscal_year_latest
@@ -44,7 +44,7 @@ class MonthItem:
 
     @property
     def deadline_label(self) -> str:
-        return _("지연") if self.late else _("마감 전")
+        return pgettext_lazy("deadline", "지연") if self.late else pgettext_lazy("deadline", "마감 전")
 
     @property
     def url(self) -> str:
