@@ -103,8 +103,11 @@ def reminders_due(*, today: datetime.date) -> list[Reminder]:
 
 
 def _server(connection) -> str:
+    """'SMTP server 127.0.0.1:25', or the backend's name when mail does not go through SMTP."""
     host = getattr(connection, "host", None)
-    return f"{host}:{connection.port}" if host else type(connection).__module__
+    if host:
+        return f"SMTP server {host}:{connection.port}"
+    return f"mail backend {type(connection).__module__}"
 
 
 def _answer(error: OSError) -> str:
@@ -140,7 +143,7 @@ def reminders_send(*, today: datetime.date) -> list[Reminder]:
         connection.open()
     except OSError as error:
         raise ReminderDeliveryError(
-            f"SMTP server {server} could not be reached ({_answer(error)}): no reminder was sent or marked as sent"
+            f"{server} could not be reached ({_answer(error)}): no reminder was sent or marked as sent"
         ) from error
     sent, refused = [], []
     try:
@@ -152,8 +155,8 @@ def reminders_send(*, today: datetime.date) -> list[Reminder]:
                 continue
             except OSError as error:
                 raise ReminderDeliveryError(
-                    f"SMTP server {server} failed after {len(sent)} of {len(reminders)} reminders "
-                    f"({_answer(error)}): only those {len(sent)} are marked as sent"
+                    f"{server} failed after {len(sent)} of {len(reminders)} reminders ({_answer(error)}): "
+                    f"the {len(sent)} accepted before are marked as sent, the others are not"
                 ) from error
             _record(reminder, today)
             sent.append(reminder)
@@ -164,7 +167,7 @@ def reminders_send(*, today: datetime.date) -> list[Reminder]:
             pass  # the mails were accepted (or refused) already; a failed QUIT changes nothing
     if refused:
         raise ReminderDeliveryError(
-            f"SMTP server {server} refused {len(refused)} of {len(reminders)} reminders ({refused[0]}): "
+            f"{server} refused {len(refused)} of {len(reminders)} reminders ({refused[0]}): "
             f"those are not marked as sent, the {len(sent)} accepted are"
         )
     return sent

@@ -151,6 +151,25 @@ def test_a_refused_recipient_is_not_recorded_and_the_others_are(smtp_server, bur
     assert {"staff@t.example", "director@t.example", "planning@t.example"} <= recorded
 
 
+class AcceptsOne(Collector):
+    """Accepts one mail, then answers 421 (closing the connection, as smtplib does on a 421)."""
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.messages:
+            return "421 4.3.2 Service shutting down"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_server_that_goes_away_midway_stops_the_run_and_only_what_it_accepted_is_recorded(smtp_server, bureau):
+    server = smtp_server(AcceptsOne())
+    with pytest.raises(CommandError) as failed:
+        call_command("send_reminders")
+    message = str(failed.value)
+    assert message.startswith(f"SMTP server 127.0.0.1:{settings.EMAIL_PORT} failed after 1 of ") and "\n" not in message
+    (accepted,) = server.messages
+    assert set(ReminderSent.objects.values_list("user__email", flat=True)) == {accepted["To"]}
+
+
 def test_a_staff_members_mail_lists_only_their_own_divisions_items(smtp_server, bureau):
     server = smtp_server()
     call_command("send_reminders")
