@@ -62,11 +62,11 @@ class PeriodGroup:
 
 def by_period(items: list[MonthItem]) -> list[PeriodGroup]:
     """Items grouped by their date, earliest first (the order within a date is kept)."""
-    ordered = sorted(items, key=lambda item: item.as_of)
-    return [
-        PeriodGroup(as_of, group[0].deadline, group)
-        for as_of, group in ((day, list(g)) for day, g in groupby(ordered, key=lambda item: item.as_of))
-    ]
+    groups = []
+    for as_of, grouped in groupby(sorted(items, key=lambda item: item.as_of), key=lambda item: item.as_of):
+        group = list(grouped)
+        groups.append(PeriodGroup(as_of, group[0].deadline, group))
+    return groups
 
 
 @dataclass
