@@ -173,6 +173,23 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
+# Mail (send_reminders): printed on the console unless EMAIL_HOST is set; then SMTP with these settings.
+# EMAIL_BACKEND may name another Django backend outright.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if "EMAIL_HOST" in os.environ
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"  # STARTTLS (usually with EMAIL_PORT=587)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # seconds: a silent server fails the run, never hangs it
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civicbureau@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # the absolute links in mails
+
 
 # Security events (login, lockout, 403, CSRF failure, rejected import) go to the "security" logger as
 # one line each: time in UTC, request id, user, address, event; control characters escaped (ASVS 7).

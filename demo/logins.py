@@ -8,6 +8,7 @@ from django.db import transaction
 from staffing.models import Bureau, Division, Membership
 
 DEMO_DIVISION = "participation"
+DEMO_MAIL_DOMAIN = "civicbureau.example"  # reserved (RFC 2606): send_reminders on the demo reaches nobody
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,16 @@ def demo_users_ensure() -> list[DemoLogin]:
     for login in DEMO_LOGINS:
         user, _ = User.objects.get_or_create(username=login.username)
         is_admin = login.role == "admin"
-        if not user.check_password(login.password) or user.is_staff != is_admin or user.is_superuser != is_admin:
+        email = f"{login.username}@{DEMO_MAIL_DOMAIN}"
+        if (
+            not user.check_password(login.password)
+            or user.is_staff != is_admin
+            or user.is_superuser != is_admin
+            or user.email != email
+        ):
             user.set_password(login.password)
             user.is_staff = user.is_superuser = is_admin
+            user.email = email
             user.save()
         if is_admin:
             continue

@@ -64,7 +64,7 @@ class DivisionDutyInline(admin.TabularInline):
 
 @admin.register(Bureau)
 class BureauAdmin(admin.ModelAdmin):
-    list_display = ["name", "established_on", "team_count"]
+    list_display = ["name", "established_on", "team_count", "entry_deadline_working_days"]
 
 
 @admin.register(Division)
@@ -100,5 +100,5 @@ class PartTimeStaffAdmin(DivisionScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
-    list_display = ["user", "role", "division", "bureau"]
+    list_display = ["user", "role", "division", "bureau", "language"]
     list_filter = ["role", "division"]

@@ -1,12 +1,16 @@
 """The bureau's organisation and people: bureau, divisions, duties, grades, headcount, who works where."""
 
+import datetime
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from civicbureau import calendar
 from civicbureau.audit import AuditedManager
 
 
@@ -18,6 +22,12 @@ class Bureau(models.Model):
     team_count = models.PositiveSmallIntegerField(
         _("팀 수"), null=True, blank=True, help_text=_("보고서에 적힌 팀 수 (팀 이름은 보고서에 없음)")
     )
+    entry_deadline_working_days = models.PositiveSmallIntegerField(
+        _("월별 입력 마감 (근무일)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("각 달의 실적은 월말 다음 이 근무일째까지 제출합니다 (주말과 공휴일 제외)."),
+    )
 
     class Meta:
         verbose_name = _("국")
@@ -26,6 +36,10 @@ class Bureau(models.Model):
 
     def __str__(self):
         return self.name
+
+    def entry_deadline(self, as_of: datetime.date) -> datetime.date:
+        """The last day to submit a division's month at `as_of`: the bureau's n-th working day after it."""
+        return calendar.working_day_after(as_of, self.entry_deadline_working_days)
 
 
 class Division(models.Model):
@@ -171,6 +185,13 @@ class Membership(models.Model):
         Division, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("과")
     )
     role = models.CharField(_("역할"), max_length=20, choices=Role.choices)
+    language = models.CharField(
+        _("알림 언어"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("내 할 일 알림 메일을 쓰는 언어"),
+    )
     history = HistoricalRecords()
     objects = AuditedManager()
 

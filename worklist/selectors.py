@@ -1,18 +1,24 @@
 """내 할 일: what is waiting for a person, by role, each item linking to where it is done.
 
 - Division staff and directors: the division's months due (past month ends of the year after the latest
-  published period, not yet submitted) and its returned months, with the reason.
+  published period, not yet submitted) and its returned months, with the reason; each with its deadline
+  (the bureau's n-th working day after the month end, Bureau.entry_deadline) and late (지연) once it passed.
 - Approvers (a division's director; the bureau director and planning for every division): submitted months
   waiting for them, with how long they have waited.
-- The bureau director and planning: who has not submitted for which period, and which periods can be
-  published. A month already covered by a published period is never "missing".
+- The bureau director and planning: who is late (not submitted by the deadline) and who has not submitted
+  yet before it, by period, and which periods can be published. A month already covered by a published
+  period is never "missing".
+
+send_reminders mails each person what this selector gives them (worklist.services).
 """
 
 import datetime
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from budget.models import DivisionMonth
 from budget.selectors.execution import fiscal_year_latest
@@ -29,14 +35,38 @@ class MonthItem:
     status: str
     reason: str = ""
     since: datetime.datetime | None = None  # submitted at (for months waiting for approval)
+    deadline: datetime.date | None = None  # the last day to submit (months to enter or correct)
+    late: bool = False  # the deadline has passed
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 
     @property
+    def deadline_label(self) -> str:
+        return pgettext_lazy("deadline", "지연") if self.late else pgettext_lazy("deadline", "마감 전")
+
+    @property
     def url(self) -> str:
         return reverse("budget:month_detail", args=[self.division.code, self.as_of])
+
+
+@dataclass(frozen=True)
+class PeriodGroup:
+    """The items of one period (기준일), with the period's deadline."""
+
+    as_of: datetime.date
+    deadline: datetime.date | None
+    items: list[MonthItem]
+
+
+def by_period(items: list[MonthItem]) -> list[PeriodGroup]:
+    """Items grouped by their date, earliest first (the order within a date is kept)."""
+    groups = []
+    for as_of, grouped in groupby(sorted(items, key=lambda item: item.as_of), key=lambda item: item.as_of):
+        group = list(grouped)
+        groups.append(PeriodGroup(as_of, group[0].deadline, group))
+    return groups
 
 
 @dataclass
@@ -46,12 +76,21 @@ class MyWork:
     due: list[MonthItem] = field(default_factory=list)  # the division's months to enter or submit
     returned: list[MonthItem] = field(default_factory=list)
     awaiting: list[MonthItem] = field(default_factory=list)  # submitted months waiting for this approver
-    late: list[MonthItem] = field(default_factory=list)  # the bureau's months not submitted by now
+    late: list[MonthItem] = field(default_factory=list)  # the bureau's months not submitted by their deadline
+    pending: list[MonthItem] = field(default_factory=list)  # the bureau's months not submitted, deadline ahead
     publishable: list = field(default_factory=list)  # periods with something to publish
 
     @property
     def is_empty(self) -> bool:
-        return not (self.due or self.returned or self.awaiting or self.late or self.publishable)
+        return not (self.due or self.returned or self.awaiting or self.late or self.pending or self.publishable)
+
+    @property
+    def late_by_period(self) -> list[PeriodGroup]:
+        return by_period(self.late)
+
+    @property
+    def pending_by_period(self) -> list[PeriodGroup]:
+        return by_period(self.pending)
 
 
 def _due_dates(bureau: Bureau, fiscal_year: int, today: datetime.date) -> list[datetime.date]:
@@ -62,7 +101,13 @@ def _due_dates(bureau: Bureau, fiscal_year: int, today: datetime.date) -> list[d
     return [day for day in ends if after < day < today]
 
 
-def _open_months(divisions, dates) -> list[MonthItem]:
+def _month_item(bureau: Bureau, today: datetime.date, division, as_of, status, reason="") -> MonthItem:
+    """A month still to enter or correct, with its deadline and whether that has passed."""
+    deadline = bureau.entry_deadline(as_of)
+    return MonthItem(division, as_of, status, reason, deadline=deadline, late=today > deadline)
+
+
+def _open_months(bureau: Bureau, today: datetime.date, divisions, dates) -> list[MonthItem]:
     """Each division × date whose month is not submitted or approved: missing, draft or returned."""
     months = {
         (m.division_id, m.as_of): m for m in DivisionMonth.objects.filter(division__in=divisions, as_of__in=dates)
@@ -72,9 +117,9 @@ def _open_months(divisions, dates) -> list[MonthItem]:
         for division in divisions:
             month = months.get((division.pk, day))
             if month is None:
-                items.append(MonthItem(division, day, DivisionMonth.Status.MISSING))
+                items.append(_month_item(bureau, today, division, day, DivisionMonth.Status.MISSING))
             elif month.status in (DivisionMonth.Status.DRAFT, DivisionMonth.Status.RETURNED):
-                items.append(MonthItem(division, day, month.status, month.reason))
+                items.append(_month_item(bureau, today, division, day, month.status, month.reason))
     return items
 
 
@@ -91,10 +136,10 @@ def my_work(*, user, today: datetime.date) -> MyWork:
     dates = _due_dates(bureau, work.fiscal_year, today)
     if membership.role in Membership.DIVISION_ROLES:
         own = [d for d in divisions if d.pk == membership.division_id]
-        work.due = [m for m in _open_months(own, dates) if m.status != DivisionMonth.Status.RETURNED]
+        work.due = [m for m in _open_months(bureau, today, own, dates) if m.status != DivisionMonth.Status.RETURNED]
         returned = DivisionMonth.objects.filter(division__in=own, status=DivisionMonth.Status.RETURNED)
         work.returned = [
-            MonthItem(m.division, m.as_of, m.status, m.reason)
+            _month_item(bureau, today, m.division, m.as_of, m.status, m.reason)
             for m in returned.select_related("division").order_by("as_of")
         ]
     submitted_at = (
@@ -108,6 +153,8 @@ def my_work(*, user, today: datetime.date) -> MyWork:
         for m in waiting.annotate(submitted_at=Subquery(submitted_at)).select_related("division").order_by("as_of")
     ]
     if membership.role in BUREAU_ROLES:
-        work.late = _open_months(divisions, dates)
+        open_months = _open_months(bureau, today, divisions, dates)
+        work.late = [m for m in open_months if m.late]
+        work.pending = [m for m in open_months if not m.late]
         work.publishable = [p for p in bureau_periods(bureau=bureau, fiscal_year=work.fiscal_year) if p.has_changes]
     return work
