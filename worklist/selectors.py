@@ -1,6 +1,7 @@
 """내 할 일: what is waiting for a person, by role, each item linking to where it is done.
 
-- Division staff and directors: the division's months due (past month ends of the year after the latest
+- Division staff and directors: the division's milestones past their planned month and not marked done
+  (their progress to record), the division's months due (past month ends of the year after the latest
   published period, not yet submitted) and its returned months, with the reason; each with its deadline
   (the bureau's n-th working day after the month end, Bureau.entry_deadline) and late (지연) once it passed.
 - Approvers (a division's director; the bureau director and planning for every division): submitted months
@@ -24,6 +25,7 @@ from budget.models import DivisionMonth
 from budget.selectors.execution import fiscal_year_latest
 from budget.selectors.periods import STATUS_LABELS, bureau_periods, publication_on, reporting_divisions
 from civicbureau import figures
+from programs.models import ScheduleItem
 from staffing.models import Bureau, Division, Membership
 from staffing.permissions import APPROVE, BUREAU_ROLES, membership_of, restrict
 
@@ -79,10 +81,12 @@ class MyWork:
     late: list[MonthItem] = field(default_factory=list)  # the bureau's months not submitted by their deadline
     pending: list[MonthItem] = field(default_factory=list)  # the bureau's months not submitted, deadline ahead
     publishable: list = field(default_factory=list)  # periods with something to publish
+    milestones: list[ScheduleItem] = field(default_factory=list)  # the division's, past their month, not done
 
     @property
     def is_empty(self) -> bool:
-        return not (self.due or self.returned or self.awaiting or self.late or self.pending or self.publishable)
+        lists = (self.due, self.returned, self.awaiting, self.late, self.pending, self.publishable, self.milestones)
+        return not any(lists)
 
     @property
     def late_by_period(self) -> list[PeriodGroup]:
@@ -123,6 +127,17 @@ def _open_months(bureau: Bureau, today: datetime.date, divisions, dates) -> list
     return items
 
 
+def _milestones_due(division: Division, today: datetime.date) -> list[ScheduleItem]:
+    """The division's milestones whose planned month (its end, or its start when it has no end) has ended
+    without being marked done: whoever answers for them records their progress."""
+    items = ScheduleItem.objects.filter(program__division=division).exclude(status=ScheduleItem.Status.DONE)
+    return [
+        item
+        for item in items.select_related("program").order_by("start_month", "program__number", "order")
+        if figures.month_end(item.end_month or item.start_month) < today
+    ]
+
+
 def my_work(*, user, today: datetime.date) -> MyWork:
     membership = membership_of(user)
     work = MyWork(membership)
@@ -142,6 +157,7 @@ def my_work(*, user, today: datetime.date) -> MyWork:
             _month_item(bureau, today, m.division, m.as_of, m.status, m.reason)
             for m in returned.select_related("division").order_by("as_of")
         ]
+        work.milestones = _milestones_due(membership.division, today)
     submitted_at = (
         DivisionMonth.history.filter(id=OuterRef("pk"), status=DivisionMonth.Status.SUBMITTED)
         .order_by("-history_date")

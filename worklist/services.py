@@ -24,7 +24,15 @@ from staffing.models import Membership
 from worklist.models import ReminderSent
 from worklist.selectors import MyWork, my_work
 
-KINDS = ("returned", "due", "awaiting", "late", "pending", "publishable")  # MyWork's lists, in the mail's order
+KINDS = (
+    "returned",
+    "due",
+    "milestones",
+    "awaiting",
+    "late",
+    "pending",
+    "publishable",
+)  # MyWork's lists, in the mail's order
 
 # A server's answer that refuses one mail (its sender, a recipient, its data): the next mail may still go.
 REFUSALS = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
@@ -48,6 +56,8 @@ def item_key(kind: str, item) -> str:
     """What identifies an item of a person's work from one run to the next: 'due:participation:2022-08-31'."""
     if kind == "publishable":
         return f"{kind}:{item.as_of:%Y-%m-%d}"
+    if kind == "milestones":
+        return f"milestone:{item.pk}:{item.status}"
     return f"{kind}:{item.division.code}:{item.as_of:%Y-%m-%d}"
 
 

@@ -70,3 +70,26 @@ def test_approvers_see_submitted_months_and_planning_sees_who_is_late_and_what_t
 
 def test_a_login_without_a_role_has_no_work(people):
     assert "맡은 일이 없습니다" in page("admin")
+
+
+def test_staff_see_their_divisions_milestones_past_their_month_and_not_done(people):
+    from programs.models import ScheduleItem
+
+    own = ScheduleItem.objects.filter(program__division__code="participation")
+    assert own.exists()
+    autumn = datetime.date(2022, 10, 15)
+    work = my_work(user=user("staff"), today=autumn)
+    expected = sorted(
+        item.pk
+        for item in own.exclude(status="done")
+        if (item.end_month or item.start_month) < datetime.date(2022, 10, 1)  # its month ended before 10/15
+    )
+    assert len(expected) >= 2 and sorted(item.pk for item in work.milestones) == expected
+    assert {item.program.division.code for item in work.milestones} <= {"participation"}
+    first = work.milestones[0]
+    first.status = "done"
+    first.save()
+    assert first.pk not in [i.pk for i in my_work(user=user("staff"), today=autumn).milestones]
+    html = page("staff")
+    assert 'id="milestones"' in html and f"/staff/schedule/{work.milestones[1].pk}/" in html
+    assert 'id="milestones"' not in page("planning")  # the division answers for its milestones
