@@ -31,7 +31,10 @@ from staffing.selectors import bureau_default
 @login_required
 def consistency(request):
     """For staff: where the report's tables disagree on a base figure in a reporting period (?as_of=; default:
-    the latest published), the same check as check_consistency, with the bureau's periods to choose from."""
+    the latest published), the same check as check_consistency, with the bureau's periods to choose from.
+    An internal page: the bureau's members and the administrator (permissions.can_view_internal)."""
+    if not can_view_internal(request.user):
+        raise PermissionDenied
     bureau = _bureau()
     form = ConsistencyPeriodForm(request.GET)
     as_of = form.cleaned_data["as_of"] if form.is_valid() else None

@@ -89,3 +89,17 @@ def test_digits_that_are_not_ascii_are_refused_on_every_entry_path(staff_client,
     assert "value" in IndicatorValueForm({"as_of": "2022-07-01", "value": typed}).errors
     assert "current" in HeadcountRowForm({"grade": "5급", "current": typed}).errors
     assert not IndicatorValueForm({"as_of": "2022-07-01", "value": "37729000"}).errors  # ASCII digits are read
+
+
+# -- 4. the consistency page follows permissions.py and reads the period's figures ------------------------
+
+
+def test_the_consistency_page_is_refused_to_a_login_without_a_role(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("nobody", password="x"))
+    client.raise_request_exception = False
+    assert client.get("/staff/consistency/").status_code == 403
+
+
+# that an unpublished period reads approved figures, never drafts: tests/programs/test_consistency.py

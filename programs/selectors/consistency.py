@@ -105,11 +105,15 @@ def line_disagreements(
     *, lines, as_of: datetime.date, publication: Publication | None, program_as_of: datetime.date
 ) -> list[Disagreement]:
     """Where the program rows dated `program_as_of` of `lines` disagree with 예산 집행 현황 of the period
-    `as_of`: the edition `publication` (what the public reads), or the internal latest figures (None). In
-    the report's order of the programs (three queries)."""
+    `as_of`: the edition `publication` (what the public reads), or, for a period not yet published (None),
+    the approved figures an edition would publish (never a draft). In the report's order of the programs
+    (three queries)."""
     summary = _("%(year)s 예산 집행 현황") % {"year": as_of.year}
     published = [publication] if publication is not None else None
-    by_pk = {line.pk: line for line in budget_line_figures(lines=lines, as_of=as_of, publications=published)}
+    by_pk = {
+        line.pk: line
+        for line in budget_line_figures(lines=lines, as_of=as_of, approved_only=True, publications=published)
+    }
     rows = (
         ProgramExecutionRow.objects.filter(budget_line__in=by_pk.keys(), as_of=program_as_of)
         .select_related("program")

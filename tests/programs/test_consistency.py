@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from budget.services import division_month_approve, division_month_submit
 from programs.selectors.consistency import consistency_check
-from tests.budget.test_entry import participation_month
+from tests.budget.test_entry import participation_month, user
 from tests.factories import publish
 from tests.html_tables import table
 
@@ -83,18 +84,23 @@ def test_a_later_month_never_hides_the_reports_disagreements(bureau, staff_clien
     assert '<option value="2022-07-01">’22. 7. 1. — 제1판</option>' in html
 
 
-def test_an_unpublished_period_is_compared_with_the_internal_figures(bureau, staff_client, capsys):
-    """August, not published: its own figures against the program rows of ’22. 7. 1.; 예산현액 is still the
-    report's disagreement, 지출액 of August is not compared with a July table."""
-    august("draft")
+def test_an_unpublished_period_is_compared_with_its_approved_figures_never_drafts(bureau, staff_client, capsys):
+    """August, not published: the figures an edition would publish (approved) against the program rows of
+    ’22. 7. 1.; 예산현액 is still the report's disagreement, 지출액 of August is not compared with a July table.
+    A draft of August is not among them: with it alone, the period reads the approved ’22. 7. 1. figures."""
+    month = august("draft")
+    draft = consistency_check(bureau=bureau, fiscal_year=2022, as_of=AUGUST)
+    assert (draft.as_of, draft.publication, draft.program_as_of) == (AUGUST, None, AS_OF)
+    assert found(draft) == EXPECTED  # as ’22. 7. 1. approved: the draft changes nothing
+    month = division_month_submit(user=user("staff"), month=month, version=month.version)
+    division_month_approve(user=user("director"), month=month, version=month.version)
     check = consistency_check(bureau=bureau, fiscal_year=2022, as_of=AUGUST)
-    assert (check.as_of, check.publication, check.program_as_of) == (AUGUST, None, AS_OF)
     assert found(check) == [EXPECTED[0], EXPECTED[2]]
     call_command("check_consistency", as_of=AUGUST)
     out = capsys.readouterr().out
     assert "period 2022-08-31, 미공표 (not published)" in out and "2 disagreement(s)" in out
     html = staff_client.get(reverse("programs:consistency"), {"as_of": "2022-08-31"}).content.decode()
-    assert "기준일 ’22. 8. 31.: 미공표, 내부 최신 실적" in html
+    assert "기준일 ’22. 8. 31.: 미공표, 승인된 실적" in html
     assert "사업별 예산집행 현황은 ’22. 7. 1. 기준입니다." in html
     assert [row[1] for row in table(html, "disagreements")["rows"]] == [EXPECTED[0][0], EXPECTED[2][0]]
     assert '<option value="2022-08-31" selected>' in html
