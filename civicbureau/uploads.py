@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from civicbureau.entry import Problem
+from civicbureau.open_data import neutralise
 
 # An xlsx is a zip of XML: a hostile one is small on the wire and huge (or endless) once unpacked. These
 # are checked on the zip's directory before openpyxl opens it; the template is a few kB in ~10 entries.
@@ -273,7 +274,9 @@ def template_xlsx(layout: SheetLayout, rows: list[list]) -> bytes:
     sheet.append([c.header for c in layout.columns])
     for values in rows:
         sheet.append(values)
-    for cell in sheet[1]:
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: a line name starting with = never runs as a formula
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -298,6 +301,8 @@ def template_csv(layout: SheetLayout, rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([c.header for c in layout.columns])
-    for values in rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, datetime.date) else v for v in values])
+    for values in rows:  # a text starting with = + - @ gets an apostrophe, as in the public CSV files
+        writer.writerow(
+            ["" if v is None else v.isoformat() if isinstance(v, datetime.date) else neutralise(v) for v in values]
+        )
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Korean text correctly

@@ -103,3 +103,29 @@ def test_the_consistency_page_is_refused_to_a_login_without_a_role(client):
 
 
 # that an unpublished period reads approved figures, never drafts: tests/programs/test_consistency.py
+
+
+# -- 7. every file the portal writes neutralises formulas ------------------------------------------------
+
+
+def test_the_month_template_never_writes_a_line_name_as_a_live_formula():
+    import io
+
+    import openpyxl
+
+    from budget.exports.sheet import template_xlsx
+    from budget.models import BudgetLine
+
+    name = '=HYPERLINK("http://attacker.example","열기")'
+    line = BudgetLine.objects.get(code="PA-01")
+    line.name = name
+    line.save()
+    grid = division_month_grid(division=Division.objects.get(code="participation"), as_of=JULY)
+    sheet = openpyxl.load_workbook(io.BytesIO(template_xlsx(grid)))["실적"]
+    cell = sheet.cell(row=2, column=COL["name"])
+    assert (cell.value, cell.data_type) == (name, "s")  # text, not a formula
+    line = template_csv(grid).decode("utf-8-sig").splitlines()[1]
+    assert "'=HYPERLINK" in line  # the apostrophe a spreadsheet shows as text
+    # and the template still round-trips: the name is not read back
+    result = execution_import(user=staff(), content=template_xlsx(grid), filename="t.xlsx", dry_run=True)
+    assert result.ok, result.problems
