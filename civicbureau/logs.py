@@ -21,6 +21,18 @@ def escape(value) -> str:
     return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(value))
 
 
+_NEEDS_QUOTES = re.compile(r'[\s="\\]')
+
+
+def field_value(value) -> str:
+    """A value as one key=value field (logfmt): escaped, and quoted when it holds a space, '=', a quote or
+    a backslash, so a username 'x ip=1.2.3.4' cannot forge a field of its own."""
+    text = escape(value)
+    if text and not _NEEDS_QUOTES.search(text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
         request = current_request.get()
@@ -38,5 +50,5 @@ class SecurityFormatter(logging.Formatter):
             .replace("+00:00", "Z")
         )
         data = record.args if isinstance(record.args, dict) else {"message": record.getMessage()}
-        parts = " ".join(f"{escape(k)}={escape(v)}" for k, v in data.items())
+        parts = " ".join(f"{escape(k)}={field_value(v)}" for k, v in data.items())
         return f"{when} {record.levelname} {parts}"

@@ -137,6 +137,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"  # the language cookie like the others (Secure in production.py)
+LANGUAGE_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "civicbureau.views.csrf_failure"
 
 # Login throttling: locked after 5 failures for a username, and for a username from one address.

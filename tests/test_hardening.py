@@ -129,3 +129,38 @@ def test_the_month_template_never_writes_a_line_name_as_a_live_formula():
     # and the template still round-trips: the name is not read back
     result = execution_import(user=staff(), content=template_xlsx(grid), filename="t.xlsx", dry_run=True)
     assert result.ok, result.problems
+
+
+# -- 11. the security log's fields, the language cookie ---------------------------------------------------
+
+
+def test_a_username_cannot_forge_a_field_of_the_security_log():
+    import logging
+
+    from civicbureau.logs import SecurityFormatter
+
+    record = logging.LogRecord("security", logging.INFO, __file__, 1, "%s", None, None)
+    record.args = {"event": "login_failed", "user": "x ip=1.2.3.4", "ip": "10.0.0.9", "note": 'say "hi"\n'}
+    line = SecurityFormatter().format(record)
+    import shlex
+
+    fields = dict(part.split("=", 1) for part in shlex.split(line)[2:])  # as a logfmt reader splits it
+    assert (fields["user"], fields["ip"]) == ("x ip=1.2.3.4", "10.0.0.9")  # the forged ip stays in the user
+    assert fields["note"] == 'say "hi"\\n' and "\n" not in line  # the newline escaped, on one line
+
+
+def test_the_language_cookie_is_samesite_and_secure_in_production(client, settings, monkeypatch):
+    response = client.get("/i18n/switch/", {"language": "en", "next": "/"})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert (cookie["samesite"], cookie["httponly"]) == ("Lax", True)
+    import importlib
+
+    for name, value in {
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "portal.example",
+        "DATABASE_URL": "postgres://",
+    }.items():
+        monkeypatch.setenv(name, value)
+    import civicbureau.production as production
+
+    assert importlib.reload(production).LANGUAGE_COOKIE_SECURE is True

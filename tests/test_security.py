@@ -202,7 +202,7 @@ def test_the_security_log_escapes_control_characters_and_keeps_no_password():
     lines = stream.getvalue().splitlines()
     assert len(lines) == 1, lines
     line = lines[0]
-    assert "event=login_failed" in line and "user=evil\\nINFO event=login_succeeded" in line
+    assert "event=login_failed" in line and 'user="evil\\\\nINFO event=login_succeeded"' in line  # escaped, quoted
     assert "hunter2-secret-value" not in stream.getvalue()
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO ", line)
     assert "ip=127.0.0.1" in line and re.search(r"request_id=[0-9a-f]{32}", line)
