@@ -6,6 +6,7 @@ import logging
 import threading
 from contextlib import contextmanager
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import connection, transaction
@@ -15,6 +16,33 @@ from civicbureau.logs import current_request
 
 logger = logging.getLogger("security")
 SECRET_KEYS = {"password", "password1", "password2", "csrfmiddlewaretoken", "token", "secret"}
+
+
+# Failed logins allowed within AXES_COOLOFF_TIME, by what they are counted on. A username guessed from one
+# address locks soonest; an address is throttled over every username it tries (a password sprayed over many
+# accounts), with room for a city hall whose staff share one address; a username over every address
+# (guesses spread over many machines) locks too, so anyone can lock an account only for the short
+# cool-off, and the administrator unlocks it at once (README, "Login throttling").
+LOCKOUT_LIMITS = {("username", "ip_address"): 5, ("ip_address",): 30, ("username",): 10}
+
+
+class ThrottlingHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a limit per lockout parameter set (LOCKOUT_LIMITS) instead of one
+    for all: each set's failures are scaled to AXES_FAILURE_LIMIT, and the worst of them counts."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        from django.conf import settings
+        from django.db.models import Sum
+
+        scale = settings.AXES_FAILURE_LIMIT
+        worst = 0
+        for parameters, attempts in zip(
+            settings.AXES_LOCKOUT_PARAMETERS, self.get_user_attempts(request, credentials), strict=True
+        ):
+            key = (parameters,) if isinstance(parameters, str) else tuple(parameters)
+            failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            worst = max(worst, -(-failures * scale // LOCKOUT_LIMITS[key]))  # rounded up: the limit reached locks
+        return worst
 
 
 def client_address(request) -> str:

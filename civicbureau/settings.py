@@ -4,6 +4,7 @@ SQLite in the project folder is the embedded default, so a fresh clone runs with
 Set DATABASE_URL (postgres://user:password@host:5432/name) to use PostgreSQL, the production database.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -142,12 +143,12 @@ LANGUAGE_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "civicbureau.views.csrf_failure"
 
 # Login throttling: locked after 5 failures for a username, and for a username from one address.
-AXES_FAILURE_LIMIT = 5
-AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
-AXES_COOLOFF_TIME = 1  # hours
+AXES_FAILURE_LIMIT = 5  # the scale of civicbureau.security.LOCKOUT_LIMITS (one limit per parameter set)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "civicbureau.security.ThrottlingHandler"
 
 # Content-Security-Policy without unsafe-inline; no framing (ASVS 14.4).
 CONTENT_SECURITY_POLICY = {

@@ -1,5 +1,6 @@
 """Production settings, headers, error pages, sessions, login throttling, CSRF and the security log."""
 
+import datetime
 import io
 import logging
 import os
@@ -12,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.test import Client
@@ -148,32 +150,52 @@ def test_the_session_key_changes_at_login_and_logout_is_a_post():
     assert client.get(reverse("programs:consistency")).status_code == 302
 
 
-def test_five_failures_lock_the_username_and_the_right_password_is_refused(caplog):
-    client = Client(REMOTE_ADDR="10.0.0.1")
+def failures(address: str, username: str, count: int) -> list[int]:
+    client = Client(REMOTE_ADDR=address)
+    return [
+        client.post(reverse("login"), {"username": username, "password": "wrong-password"}).status_code
+        for _ in range(count)
+    ]
+
+
+def signs_in(address: str, username: str) -> bool:
+    response = Client(REMOTE_ADDR=address).post(
+        reverse("login"), {"username": username, "password": f"{username}-demo-2022"}
+    )
+    return response.status_code == 302
+
+
+def test_five_failures_from_one_address_lock_the_username_there_and_the_right_password_is_refused(caplog):
     with caplog.at_level(logging.INFO, logger="security"):
-        for _ in range(4):
-            assert (
-                client.post(reverse("login"), {"username": "director", "password": "wrong-password"}).status_code == 200
-            )
-        fifth = client.post(reverse("login"), {"username": "director", "password": "wrong-password"})
-        assert fifth.status_code == 429  # the fifth failure locks
-        locked = client.post(reverse("login"), {"username": "director", "password": "director-demo-2022"})
+        assert failures("10.0.0.1", "director", 5) == [200, 200, 200, 200, 429]  # the fifth failure locks
+        locked = Client(REMOTE_ADDR="10.0.0.1").post(
+            reverse("login"), {"username": "director", "password": "director-demo-2022"}
+        )
     assert locked.status_code == 429
     assert "로그인이 잠겼습니다" in locked.content.decode()
-    # from another address too: the username itself is locked
-    other = Client(REMOTE_ADDR="10.0.0.2").post(
-        reverse("login"), {"username": "director", "password": "director-demo-2022"}
-    )
-    assert other.status_code == 429
-    # other users are unaffected
-    assert (
-        Client(REMOTE_ADDR="10.0.0.1")
-        .post(reverse("login"), {"username": "staff", "password": "staff-demo-2022"})
-        .status_code
-        == 302
-    )
+    # the person at their own address is not locked out by someone else's guesses
+    assert signs_in("10.0.0.2", "director")
     events = [r.args["event"] for r in caplog.records if isinstance(r.args, dict)]
     assert events.count("login_failed") >= 5 and "locked_out" in events
+
+
+def test_guesses_spread_over_addresses_lock_the_username_for_the_short_cool_off_only(settings):
+    for n in range(5):
+        failures(f"10.0.1.{n}", "director", 2)  # ten guesses from five addresses
+    assert not signs_in("10.0.0.9", "director")  # the username is locked everywhere …
+    from axes.models import AccessAttempt
+
+    assert settings.AXES_COOLOFF_TIME == datetime.timedelta(minutes=15)  # … for a quarter of an hour
+    call_command("axes_reset_username", "director")  # or until the administrator unlocks it
+    assert AccessAttempt.objects.filter(username="director").count() == 0
+    assert signs_in("10.0.0.9", "director")
+
+
+def test_a_password_sprayed_over_many_usernames_from_one_address_is_throttled():
+    for n in range(30):
+        failures("10.0.2.1", f"someone-{n}", 1)  # one guess each at thirty usernames
+    assert not signs_in("10.0.2.1", "staff")  # that address is throttled, even with a right password
+    assert signs_in("10.0.2.2", "staff")  # other addresses are not
 
 
 def test_csrf_is_enforced_and_logged(caplog):
