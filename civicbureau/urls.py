@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from civicbureau import views
@@ -15,7 +16,10 @@ urlpatterns = [
     path("i18n/switch/", views.language_switch, name="language_switch"),
     path("session/extend/", views.session_extend, name="session_extend"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Django's auth views without password reset: staff accounts are the administrator's to reset (README)
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from budget.exports.sheet import template_csv
 from budget.importers.monthly import execution_import
@@ -164,3 +165,20 @@ def test_the_language_cookie_is_samesite_and_secure_in_production(client, settin
     import civicbureau.production as production
 
     assert importlib.reload(production).LANGUAGE_COOKIE_SECURE is True
+
+
+# -- 10. password reset is not mounted -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/set-password/"]
+)
+def test_password_reset_is_not_mounted(client, url):
+    client.raise_request_exception = False
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"email": "staff@civicbureau.example"}).status_code in (403, 404)
+
+
+def test_a_signed_in_person_still_changes_their_own_password(staff_client):
+    assert staff_client.get("/accounts/password_change/").status_code == 200
+    assert Client().get("/accounts/password_change/").status_code == 302  # to the login page

@@ -73,7 +73,10 @@ READS = {
     "portal:organisation", "portal:organisation_file",
 }  # fmt: skip
 # Django's own views (the admin is tested below; login in tests/test_security.py) and the language switch
-OUTSIDE = ("admin", "accounts", "i18n", "set_language", "login", "language_switch")
+OUTSIDE = (
+    "admin", "accounts", "i18n", "set_language", "login", "logout", "password_change", "password_change_done",
+    "language_switch",
+)  # fmt: skip
 ROLES = ["anonymous", "staff_a", "staff_b", "director_a", "bureau", "planning", "admin"]
 
 
