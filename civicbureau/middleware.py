@@ -32,8 +32,22 @@ class RequestIdMiddleware:
         return response
 
 
+OUTAGES = (OperationalError, InterfaceError)  # the database cannot be reached (or went away)
+
+
+def database_unavailable(exc: DatabaseError) -> HttpResponse:
+    """The plain 503 page (Korean and English) with Retry-After, never a traceback."""
+    security.log("database_unavailable", error=type(exc).__name__)
+    response = HttpResponse(render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = "60"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
-    """A database that cannot be reached gives a plain 503 page (Korean and English), never a traceback."""
+    """A database that cannot be reached gives the 503 page, never a traceback: for views here, and for
+    the middleware inside it (a signed-in person's session and user) through handler500
+    (civicbureau.views.server_error), since Django turns a middleware's exception into a response before
+    it reaches this one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,20 +55,13 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request):
         try:
             return self.get_response(request)
-        except (OperationalError, InterfaceError) as exc:
-            return self._unavailable(exc)
+        except OUTAGES as exc:
+            return database_unavailable(exc)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
-            return self._unavailable(exception)
+        if isinstance(exception, OUTAGES):
+            return database_unavailable(exception)
         return None
-
-    @staticmethod
-    def _unavailable(exc: DatabaseError):
-        security.log("database_unavailable", error=type(exc).__name__)
-        response = HttpResponse(render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8")
-        response["Retry-After"] = "60"
-        return response
 
 
 class SessionLifetimeMiddleware:

@@ -25,3 +25,4 @@ urlpatterns = [
 ]
 
 handler403 = "civicbureau.views.permission_denied"
+handler500 = "civicbureau.views.server_error"

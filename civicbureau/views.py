@@ -1,17 +1,29 @@
+import sys
 import time
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from civicbureau import security
-from civicbureau.middleware import session_renew, session_seconds_left
+from civicbureau.middleware import OUTAGES, database_unavailable, session_renew, session_seconds_left
+
+
+def server_error(request):
+    """An exception no view caught: the plain 500 page; when the database cannot be reached, the 503 page
+    with Retry-After, also when it was a middleware that met the outage first (the session of a signed-in
+    person is read before any view runs, outside DatabaseUnavailableMiddleware's reach)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OUTAGES):
+        return database_unavailable(error)
+    return HttpResponseServerError(render_to_string("500.html"))
 
 
 def permission_denied(request, exception=None):

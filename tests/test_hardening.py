@@ -182,3 +182,32 @@ def test_password_reset_is_not_mounted(client, url):
 def test_a_signed_in_person_still_changes_their_own_password(staff_client):
     assert staff_client.get("/accounts/password_change/").status_code == 200
     assert Client().get("/accounts/password_change/").status_code == 302  # to the login page
+
+
+# -- 6. a database outage is a 503 for everyone -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "who, url",
+    [
+        ("anonymous", "/"),  # an anonymous internal address is a redirect to login, which needs no database
+        ("signed in", "/"),
+        ("signed in", "/my/"),
+        ("signed in", "/staff/entry/participation/2022-07-31/"),
+    ],
+)
+def test_a_database_outage_is_the_503_page_for_signed_in_people_too(client, staff_client, monkeypatch, who, url):
+    from django.db.utils import OperationalError
+
+    browser = staff_client if who == "signed in" else client
+    browser.get("/")  # a session that exists before the outage
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection", down)
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", down)
+    browser.raise_request_exception = False
+    for response in (browser.get(url), browser.post(url, {"x": "1"})):
+        assert response.status_code == 503, (who, url, response.status_code)
+        assert response["Retry-After"] == "60" and "데이터베이스에 연결할 수 없습니다" in response.content.decode()
