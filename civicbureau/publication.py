@@ -146,24 +146,39 @@ def _last_modified(request, *args, **kwargs):
 
 
 PUBLIC_RESPONSE_SECONDS = 5 * 60
+# The query parameters public pages and files read (the period form, the schedule's filters, the tables'
+# sort): a kept response is keyed on these alone, normalised, so an address with any other parameter is
+# the same kept page, never a new entry (200 addresses with a junk parameter each once stored 41 MB).
+KEPT_PARAMETERS = ("as_of", "date", "division", "edition", "sort", "year")
+
+
+def _kept_key(request) -> str:
+    """The key of an anonymous response: the figures' version, the language, the path and the parameters
+    the page reads, each with its values stripped, empty ones dropped, in a fixed order."""
+    changed = _changed_at(request)
+    query = [(name, value.strip()) for name in KEPT_PARAMETERS for value in request.GET.getlist(name) if value.strip()]
+    key = repr((changed.isoformat() if changed else "-", get_language() or "", request.path, query))
+    return "civicbureau:public-response:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def _kept_for_anonymous(view):
-    """An anonymous response is kept under its ETag (figures' version, language, address): the next
-    request for it is served without computing or drawing it again. Drawing a page costs tens of
-    milliseconds of CPU (django-tables2 cells above all), reading a kept one about one. A signed-in
-    user's page names the user and is drawn each time. The timeout bounds how long a change committed
-    late (see figures_cached) can go unseen."""
+    """An anonymous response is kept under _kept_key (figures' version, language, path, the parameters it
+    reads): the next request for it is served without computing or drawing it again. Drawing a page costs
+    tens of milliseconds of CPU (django-tables2 cells above all), reading a kept one about one. A page
+    drawn for an address with other parameters is served but not kept (its links would carry them to
+    everyone). A signed-in user's page names the user and is drawn each time. The timeout bounds how long
+    a change committed late (see figures_cached) can go unseen."""
 
     @wraps(view)
     def kept(request, *args, **kwargs):
         if request.user.is_authenticated or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = f"civicbureau:public-response:{_etag(request)}"
+        key = _kept_key(request)
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
+            only_read = set(request.GET) <= set(KEPT_PARAMETERS)
+            if only_read and response.status_code == 200 and not response.streaming and not response.cookies:
                 cache.set(key, response, PUBLIC_RESPONSE_SECONDS)
         return response
 

@@ -211,3 +211,45 @@ def test_a_database_outage_is_the_503_page_for_signed_in_people_too(client, staf
     for response in (browser.get(url), browser.post(url, {"x": "1"})):
         assert response.status_code == 503, (who, url, response.status_code)
         assert response["Retry-After"] == "60" and "데이터베이스에 연결할 수 없습니다" in response.content.decode()
+
+
+# -- 8. kept anonymous pages are keyed on the parameters pages read -----------------------------------------
+
+PUBLIC = ["/", "/execution/", "/execution/city/", "/execution.csv", "/schedule/", "/programs/", "/organisation/"]
+
+
+def kept_pages() -> int:
+    from django.core.cache import cache
+
+    return sum(1 for key in cache._cache if "public-response" in key)  # the local-memory cache of the tests
+
+
+def test_junk_parameters_create_no_kept_pages(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    first = client.get("/execution/", {"year": "2022"})
+    assert first.status_code == 200 and kept_pages() == 1
+    for n in range(50):
+        response = client.get("/execution/", {"year": " 2022 ", "edition": "", f"junk{n}": "x" * 1000})
+        assert response.status_code == 200 and response.content == first.content  # the same kept page
+    assert kept_pages() == 1
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_public_pages_read_no_parameter_outside_the_kept_ones(client, settings, url):
+    """What keying on KEPT_PARAMETERS assumes: every other parameter leaves a public page as it is."""
+    import re
+
+    from civicbureau.publication import KEPT_PARAMETERS
+    from tests.test_fuzz_urls import PARAMETERS
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    plain = client.get(url).content.decode()
+    for name in sorted(set(PARAMETERS) - set(KEPT_PARAMETERS)):
+        html = client.get(url, {name: "2022-07-31"}).content.decode()
+        # the page's own links carry the address's parameters along (the language switch, the sort links)
+        echoed = re.sub(rf"\?{re.escape(name)}=2022-07-31(&amp;)?", "?", html)
+        echoed = re.sub(rf"&amp;{re.escape(name)}=2022-07-31", "", echoed).replace('="?"', '=""')
+        echoed = echoed.replace(f'{url}?"', f'{url}"')
+        assert echoed == plain, name
