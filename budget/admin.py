@@ -16,9 +16,9 @@ from budget.models import (
     RevenueCategory,
 )
 from civicbureau import audit
-from civicbureau.admin import AuditedAdmin
+from civicbureau.admin import AuditedAdmin, SuperuserOnlyAdmin
 from civicbureau.entry import Caution, EntryError
-from staffing.admin import DivisionScopedAdmin
+from staffing.admin_scope import BureauScopedAdmin, DivisionScopedAdmin
 
 
 @admin.register(BudgetLine)
@@ -92,7 +92,7 @@ class ExecutionSnapshotAdmin(DivisionScopedAdmin):
     readonly_fields = ["approved_obligations", "approved_disbursements", "confirmed"]
 
     def save_model(self, request, obj, form, change):
-        if not self._may_edit(request, obj):  # a crafted POST naming another division's record
+        if not self.may(request, obj):  # a crafted POST naming another division's record
             raise PermissionDenied
         line = obj.budget_line
         month = DivisionMonth.objects.filter(division=line.division_id, as_of=obj.as_of).first()
@@ -128,23 +128,24 @@ class DivisionMonthAdmin(DivisionScopedAdmin):
         return False
 
 
+# The revenue tree and its amounts belong to no bureau in the model: the administrator's only.
 @admin.register(RevenueCategory)
-class RevenueCategoryAdmin(admin.ModelAdmin):
+class RevenueCategoryAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "parent", "order"]
 
 
 @admin.register(RevenueAmount)
-class RevenueAmountAdmin(AuditedAdmin):
+class RevenueAmountAdmin(SuperuserOnlyAdmin, AuditedAdmin):
     list_display = ["category", "fiscal_year", "as_of", "amount"]
 
 
 @admin.register(DivisionBudget)
-class DivisionBudgetAdmin(AuditedAdmin):
+class DivisionBudgetAdmin(BureauScopedAdmin):
     list_display = ["division", "fiscal_year", "original_budget", "final_budget"]
 
 
 @admin.register(BudgetPaceTarget)
-class BudgetPaceTargetAdmin(AuditedAdmin):
+class BudgetPaceTargetAdmin(BureauScopedAdmin):
     """The bureau's monthly execution targets; months left out follow a straight line between those set."""
 
     list_display = ["bureau", "fiscal_year", "month", "target_rate"]
