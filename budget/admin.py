@@ -33,6 +33,10 @@ class BudgetAdjustmentAdmin(DivisionScopedAdmin):
     list_display = ["budget_line", "kind", "amount", "effective_on", "reason"]
     list_filter = ["kind"]
 
+    def has_delete_permission(self, request, obj=None):
+        """A published change is part of an edition (BudgetAdjustment.delete refuses it too)."""
+        return super().has_delete_permission(request, obj) and (obj is None or obj.published_in_id is None)
+
 
 class ExecutionSnapshotAdminForm(forms.ModelForm):
     """One line's figures through the entry service, as on the grid, the import and the command: the same
@@ -90,6 +94,11 @@ class ExecutionSnapshotAdmin(DivisionScopedAdmin):
     ]
     list_filter = ["as_of", "budget_line__division"]
     readonly_fields = ["approved_obligations", "approved_disbursements", "confirmed"]
+
+    def has_delete_permission(self, request, obj=None):
+        """Submitted, approved and published figures are kept (ExecutionSnapshot.delete refuses them too): the
+        delete page and the list's delete action refuse them, for the administrator as well."""
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_kept())
 
     def save_model(self, request, obj, form, change):
         if not self.may(request, obj):  # a crafted POST naming another division's record
