@@ -16,9 +16,9 @@ from budget.models import (
     RevenueCategory,
 )
 from civicbureau import audit
-from civicbureau.admin import AuditedAdmin
+from civicbureau.admin import AuditedAdmin, SuperuserOnlyAdmin
 from civicbureau.entry import Caution, EntryError
-from staffing.admin import DivisionScopedAdmin
+from staffing.admin_scope import BureauScopedAdmin, DivisionScopedAdmin
 
 
 @admin.register(BudgetLine)
@@ -32,6 +32,10 @@ class BudgetLineAdmin(DivisionScopedAdmin):
 class BudgetAdjustmentAdmin(DivisionScopedAdmin):
     list_display = ["budget_line", "kind", "amount", "effective_on", "reason"]
     list_filter = ["kind"]
+
+    def has_delete_permission(self, request, obj=None):
+        """A published change is part of an edition (BudgetAdjustment.delete refuses it too)."""
+        return super().has_delete_permission(request, obj) and (obj is None or obj.published_in_id is None)
 
 
 class ExecutionSnapshotAdminForm(forms.ModelForm):
@@ -91,8 +95,13 @@ class ExecutionSnapshotAdmin(DivisionScopedAdmin):
     list_filter = ["as_of", "budget_line__division"]
     readonly_fields = ["approved_obligations", "approved_disbursements", "confirmed"]
 
+    def has_delete_permission(self, request, obj=None):
+        """Submitted, approved and published figures are kept (ExecutionSnapshot.delete refuses them too): the
+        delete page and the list's delete action refuse them, for the administrator as well."""
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_kept())
+
     def save_model(self, request, obj, form, change):
-        if not self._may_edit(request, obj):  # a crafted POST naming another division's record
+        if not self.may(request, obj):  # a crafted POST naming another division's record
             raise PermissionDenied
         line = obj.budget_line
         month = DivisionMonth.objects.filter(division=line.division_id, as_of=obj.as_of).first()
@@ -128,23 +137,24 @@ class DivisionMonthAdmin(DivisionScopedAdmin):
         return False
 
 
+# The revenue tree and its amounts belong to no bureau in the model: the administrator's only.
 @admin.register(RevenueCategory)
-class RevenueCategoryAdmin(admin.ModelAdmin):
+class RevenueCategoryAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "parent", "order"]
 
 
 @admin.register(RevenueAmount)
-class RevenueAmountAdmin(AuditedAdmin):
+class RevenueAmountAdmin(SuperuserOnlyAdmin, AuditedAdmin):
     list_display = ["category", "fiscal_year", "as_of", "amount"]
 
 
 @admin.register(DivisionBudget)
-class DivisionBudgetAdmin(AuditedAdmin):
+class DivisionBudgetAdmin(BureauScopedAdmin):
     list_display = ["division", "fiscal_year", "original_budget", "final_budget"]
 
 
 @admin.register(BudgetPaceTarget)
-class BudgetPaceTargetAdmin(AuditedAdmin):
+class BudgetPaceTargetAdmin(BureauScopedAdmin):
     """The bureau's monthly execution targets; months left out follow a straight line between those set."""
 
     list_display = ["bureau", "fiscal_year", "month", "target_rate"]

@@ -2,7 +2,8 @@
 values and how it came (django-simple-history), so writes that skip `save()` are refused or recorded.
 
 `QuerySet.update()` and `bulk_update()` write without history: on audited models they raise.
-`bulk_create()` records a history row per object with the reason 'bulk'. `save_many()` is the bulk path
+`bulk_create()` records a history row per object with the reason 'bulk'. Models whose approved or published
+rows are kept refuse deleting them, one by one and by `QuerySet.delete()` (DeleteRefusedError). `save_many()` is the bulk path
 of the services: many rows of one model written in a few statements, each with its own history row.
 """
 
@@ -25,6 +26,11 @@ class How(StrEnum):
 
 class AuditBypassError(RuntimeError):
     """A write that would change audited figures without recording them."""
+
+
+class DeleteRefusedError(RuntimeError):
+    """A delete of figures that are submitted, approved or published: they are kept, and only a correction
+    changes them. The message says which and why, in the user's language."""
 
 
 class AuditedQuerySet(models.QuerySet):

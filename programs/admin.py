@@ -1,6 +1,9 @@
+"""The admin of the bureau's plan, programs, milestones, centres and indicators. Who sees which records:
+staffing.admin_scope (a program's records are its division's; the plan and the centres' figures are the
+bureau's reference data)."""
+
 from django.contrib import admin
 
-from civicbureau.admin import AuditedAdmin
 from programs.models import (
     Achievement,
     CentreBudget,
@@ -15,21 +18,25 @@ from programs.models import (
     ScheduleItem,
     Vision,
 )
+from staffing.admin_scope import BureauScope, BureauScopedAdmin, DivisionScope, DivisionScopedAdmin, ScopedTabularInline
 
-admin.site.register([Vision, Direction, CoreTask])
+
+@admin.register(Vision, Direction, CoreTask)
+class PlanAdmin(BureauScope, admin.ModelAdmin):
+    """The bureau's vision, directions and core tasks."""
 
 
-class AchievementInline(admin.TabularInline):
+class AchievementInline(ScopedTabularInline):
     model = Achievement
     extra = 0
 
 
-class ProgramExecutionRowInline(admin.TabularInline):
+class ProgramExecutionRowInline(ScopedTabularInline):
     model = ProgramExecutionRow
     extra = 0
 
 
-class ScheduleItemInline(admin.TabularInline):
+class ScheduleItemInline(ScopedTabularInline):
     model = ScheduleItem
     extra = 0
     fields = ["order", "text", "date_text", "start_month", "end_month", "status"]
@@ -37,40 +44,40 @@ class ScheduleItemInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(AuditedAdmin):
+class ProgramAdmin(DivisionScopedAdmin):
     list_display = ["title", "division", "core_task", "number", "slug"]
     list_filter = ["division"]
     inlines = [AchievementInline, ProgramExecutionRowInline, ScheduleItemInline]
 
 
 @admin.register(ScheduleItem)
-class ScheduleItemAdmin(AuditedAdmin):
+class ScheduleItemAdmin(DivisionScopedAdmin):
     list_display = ["text", "program", "date_text", "start_month", "end_month", "status"]
     list_filter = ["status", "program__division"]
     readonly_fields = ["start_month", "end_month"]
 
 
 @admin.register(ConsignedCentre)
-class ConsignedCentreAdmin(admin.ModelAdmin):
+class ConsignedCentreAdmin(DivisionScope, admin.ModelAdmin):
     list_display = ["name", "division", "order"]
 
 
 @admin.register(CentreBudget)
-class CentreBudgetAdmin(AuditedAdmin):
+class CentreBudgetAdmin(BureauScopedAdmin):
     list_display = ["centre", "fiscal_year", "amount"]
 
 
 @admin.register(CentreStaffing)
-class CentreStaffingAdmin(AuditedAdmin):
+class CentreStaffingAdmin(BureauScopedAdmin):
     list_display = ["centre", "as_of", "headcount"]
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(ScopedTabularInline):
     model = IndicatorValue
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(DivisionScope, admin.ModelAdmin):
     list_display = ["name", "unit", "program"]
     inlines = [IndicatorValueInline]

@@ -242,6 +242,9 @@ class ScheduleItem(models.Model):
         """The month span always follows the date text; a text the parser does not know is refused."""
         from programs.schedule_dates import ScheduleDateError, parse_schedule_date
 
+        if self.program_id is None:
+            return  # no program (its field says so): no fiscal year to read the date text in
+
         try:
             span = parse_schedule_date(self.date_text, self.program.core_task.direction.fiscal_year)
         except ScheduleDateError as exc:

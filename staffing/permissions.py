@@ -12,7 +12,10 @@ The roles (staffing.models.Membership.Role):
   milestones, vacancies, unapproved figures), open to that division and to the bureau's management; the
   bureau dashboard to the bureau's management only.
 - The administrator (superuser) reads everything and keeps reference data in the Django admin; holding no
-  membership, they never enter or approve figures in the portal. A login without a membership sees
+  membership, they never enter or approve figures in the portal. The admin follows the same rules
+  (staffing.admin_scope): a division's records for who may edit the division, a bureau's reference data
+  (BUREAU_PATHS) for its director and planning staff, people, permissions and data of no bureau for the
+  administrator alone. A login without a membership sees
   nothing internal; anonymous visitors see the public pages only.
 """
 
@@ -37,6 +40,20 @@ DIVISION_PATHS = {
     "programs.indicatorvalue": "indicator__program__division",
 }
 
+# Bureau-level reference data kept in the admin, and how it reaches its bureau ("" for Bureau itself).
+BUREAU_PATHS = {
+    "staffing.bureau": "",
+    "staffing.division": "bureau",
+    "staffing.divisionduty": "division__bureau",
+    "budget.budgetpacetarget": "bureau",
+    "budget.divisionbudget": "division__bureau",
+    "programs.vision": "bureau",
+    "programs.direction": "bureau",
+    "programs.coretask": "direction__bureau",
+    "programs.centrebudget": "centre__division__bureau",
+    "programs.centrestaffing": "centre__division__bureau",
+}
+
 
 def membership_of(user) -> Membership | None:
     """The user's membership, read once per request (cached on the user object)."""
@@ -59,6 +76,17 @@ def division_path(model) -> str:
     """The path from a model to its Division ("" for Division itself)."""
     path = getattr(model, "DIVISION_PATH", None)
     return path if path is not None else DIVISION_PATHS[model._meta.label_lower]
+
+
+def bureau_path(model) -> str | None:
+    """The path from a model to its Bureau: BUREAU_PATHS, else through its division; None when it has neither."""
+    label = model._meta.label_lower
+    if label in BUREAU_PATHS:
+        return BUREAU_PATHS[label]
+    if getattr(model, "DIVISION_PATH", None) is not None or label in DIVISION_PATHS:
+        path = division_path(model)
+        return f"{path}__bureau" if path else "bureau"
+    return None
 
 
 def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
@@ -143,6 +171,37 @@ def can_publish(user, bureau: Bureau) -> bool:
         and membership.role in BUREAU_ROLES
         and membership.bureau_id == bureau.pk
     )
+
+
+def can_keep_reference_data(user, bureau: Bureau | None) -> bool:
+    """Keep the bureau's reference data in the admin (the bureau's own record and deadline, its divisions and
+    duties, its plan, pace targets, its centres' figures, the comparison year's budgets): the administrator,
+    and the bureau's director and planning staff, who publish its periods and set its 정원."""
+    return _is_superuser(user) or can_publish(user, bureau)
+
+
+def restrict_reference_data(queryset: QuerySet, user) -> QuerySet:
+    """The rows of bureau-level reference data (a model of BUREAU_PATHS) the user may keep in the admin."""
+    if _is_superuser(user):
+        return queryset
+    membership = membership_of(user)
+    if membership is None or membership.role not in BUREAU_ROLES:
+        return queryset.none()
+    path = bureau_path(queryset.model)
+    return queryset.filter(**{path or "pk": membership.bureau_id})
+
+
+def in_own_bureau(queryset: QuerySet, user) -> QuerySet:
+    """The rows of the user's bureau: what a foreign key in the admin may name of a model outside the user's
+    own scope (a program's core task, a centre budget's centre). Every row for the administrator, and of a
+    model that belongs to no bureau (grades, the revenue tree)."""
+    path = bureau_path(queryset.model)
+    if _is_superuser(user) or path is None:
+        return queryset
+    membership = membership_of(user)
+    if membership is None:
+        return queryset.none()
+    return queryset.filter(**{path or "pk": membership.bureau_id})
 
 
 def can_export_briefing(user) -> bool:

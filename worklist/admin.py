@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from civicbureau.admin import SuperuserOnlyAdmin
 from worklist.models import ReminderSent
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["sent_on", "user", "item_key", "sent_at"]
     list_filter = ["sent_on"]
     search_fields = ["user__username", "item_key"]

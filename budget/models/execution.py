@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budget.models.lines import BudgetLine
+from budget.models.periods import PublishedFigure
 from civicbureau import display
-from civicbureau.audit import AuditedManager
+from civicbureau.audit import AuditedManager, AuditedQuerySet, DeleteRefusedError
 from staffing.models import Division
 
 
@@ -93,6 +94,23 @@ CAUTION_RULES = {
 }
 
 
+class ExecutionSnapshotQuerySet(AuditedQuerySet):
+    def kept(self):
+        """The snapshots that are never deleted: their division-month is submitted or approved, or they hold
+        approved figures, or an edition published their figures. A correction is the only way to change them."""
+        locked = DivisionMonth.objects.filter(
+            division=OuterRef("budget_line__division"), as_of=OuterRef("as_of"), status__in=DivisionMonth.LOCKED
+        )
+        published = PublishedFigure.objects.filter(budget_line=OuterRef("budget_line"), as_of=OuterRef("as_of"))
+        return self.filter(Q(approved_disbursements__isnull=False) | Exists(locked) | Exists(published))
+
+    def delete(self):
+        kept = self.kept().select_related("budget_line__division").first()
+        if kept is not None:
+            raise DeleteRefusedError(kept.kept_message())
+        return super().delete()
+
+
 class ExecutionSnapshot(models.Model):
     """A line's execution, cumulative from the start of the fiscal year to `as_of`.
 
@@ -123,7 +141,7 @@ class ExecutionSnapshot(models.Model):
         help_text=_("이 값을 저장할 때 입력한 사람이 확인한 경고: 규칙:항목, … (CAUTION_RULES)"),
     )
     history = HistoricalRecords()
-    objects = AuditedManager()
+    objects = models.Manager.from_queryset(ExecutionSnapshotQuerySet)()
 
     class Meta:
         verbose_name = _("집행 실적")
@@ -158,6 +176,29 @@ class ExecutionSnapshot(models.Model):
 
     def clean(self):
         self.validate_figures()
+
+    def delete(self, *args, **kwargs):
+        if self.is_kept():
+            raise DeleteRefusedError(self.kept_message())
+        return super().delete(*args, **kwargs)
+
+    def is_kept(self) -> bool:
+        """Submitted, approved or published figures (ExecutionSnapshotQuerySet.kept): never deleted."""
+        return self.pk is not None and ExecutionSnapshot.objects.filter(pk=self.pk).kept().exists()
+
+    def kept_message(self) -> str:
+        line = self.budget_line
+        month = DivisionMonth.objects.filter(division_id=line.division_id, as_of=self.as_of).first()
+        words = {"line": line.name, "date": display.report_date(self.as_of)}
+        if month is not None and month.is_locked:
+            message = _(
+                "%(line)s의 %(date)s 실적은 %(status)s 상태여서 지울 수 없습니다. 고치려면 정정(새 차수)을 엽니다."
+            )
+            return str(message % {**words, "status": month.get_status_display()})
+        message = _(
+            "%(line)s의 %(date)s 실적은 승인 또는 공표된 값이어서 지울 수 없습니다. 고치려면 정정(새 차수)을 엽니다."
+        )
+        return str(message % words)
 
     def validate_entry(self, *, authority: int | None = None, check_lock: bool = True):
         """full_clean's rules of one row (its fields, then validate_figures) with what the caller already

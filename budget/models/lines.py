@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from civicbureau import display, figures
-from civicbureau.audit import AuditedManager
+from civicbureau.audit import AuditedManager, AuditedQuerySet, DeleteRefusedError
 from staffing.models import Division
 
 
@@ -52,6 +52,15 @@ class BudgetLine(models.Model):
         return figures.budget_authority(self.original_budget, amounts)
 
 
+class BudgetAdjustmentQuerySet(AuditedQuerySet):
+    def delete(self):
+        """A published change is part of an edition: never deleted (a correction is a new adjustment)."""
+        published = self.filter(published_in__isnull=False).select_related("budget_line").first()
+        if published is not None:
+            raise DeleteRefusedError(published.published_message())
+        return super().delete()
+
+
 class BudgetAdjustment(models.Model):
     """A dated change to a line's budget authority; 예산현액 = 당초예산 + the sum of these up to a date."""
 
@@ -80,7 +89,7 @@ class BudgetAdjustment(models.Model):
         help_text=_("이 변경을 처음 공표한 판 (비어 있으면 아직 공개되지 않음)"),
     )
     history = HistoricalRecords()
-    objects = AuditedManager()
+    objects = models.Manager.from_queryset(BudgetAdjustmentQuerySet)()
 
     DIVISION_PATH = "budget_line__division"
 
@@ -92,6 +101,19 @@ class BudgetAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.budget_line} {self.get_kind_display()} {self.amount}"
+
+    def delete(self, *args, **kwargs):
+        if BudgetAdjustment.objects.filter(pk=self.pk, published_in__isnull=False).exists():
+            raise DeleteRefusedError(self.published_message())
+        return super().delete(*args, **kwargs)
+
+    def published_message(self) -> str:
+        return str(
+            _(
+                "%(line)s의 공표된 예산 변경은 지울 수 없습니다. 정정은 새 예산 변경(차액)으로 넣고 다음 판에 공표합니다."
+            )
+            % {"line": self.budget_line.name}
+        )
 
     def clean(self):
         """The date falls in the line's fiscal year, and the 예산현액 the change leaves still covers what is

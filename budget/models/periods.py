@@ -20,11 +20,28 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budget.models.lines import BudgetLine
-from civicbureau.audit import AuditedManager
+from civicbureau.audit import AuditedQuerySet, DeleteRefusedError
 from staffing.models import Bureau, Division
 
+EDITION_KEPT = _("공표된 판은 지울 수 없습니다. 고친 실적은 정정을 승인받아 다음 판으로 공표합니다.")
 
-class Publication(models.Model):
+
+class KeptForever:
+    """An edition's rows are never deleted, one by one or by QuerySet.delete()."""
+
+    def delete(self, *args, **kwargs):
+        raise DeleteRefusedError(str(EDITION_KEPT))
+
+
+class PublicationQuerySet(KeptForever, AuditedQuerySet):
+    pass
+
+
+class PublishedRowQuerySet(KeptForever, models.QuerySet):
+    pass
+
+
+class Publication(KeptForever, models.Model):
     """One edition of a bureau's reporting period, as published."""
 
     bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="publications", verbose_name=_("국"))
@@ -43,7 +60,7 @@ class Publication(models.Model):
         _("사유"), max_length=500, blank=True, help_text=_("미보고 과를 두고 공표하는 사유, 또는 새 판이 고친 것")
     )
     history = HistoricalRecords()
-    objects = AuditedManager()
+    objects = models.Manager.from_queryset(PublicationQuerySet)()
 
     class Meta:
         verbose_name = _("공표")
@@ -67,7 +84,7 @@ class Publication(models.Model):
         return self.as_of.year
 
 
-class PublishedMonth(models.Model):
+class PublishedMonth(KeptForever, models.Model):
     """A division in an edition: the approved revision of its month that was published, or none (미보고)."""
 
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="months")
@@ -75,6 +92,7 @@ class PublishedMonth(models.Model):
     revision = models.PositiveSmallIntegerField(
         _("공표된 차수"), null=True, blank=True, help_text=_("비어 있으면 미보고")
     )
+    objects = models.Manager.from_queryset(PublishedRowQuerySet)()
 
     class Meta:
         verbose_name = _("공표된 과별 월 실적")
@@ -90,7 +108,7 @@ class PublishedMonth(models.Model):
         return self.revision is not None
 
 
-class PublishedFigure(models.Model):
+class PublishedFigure(KeptForever, models.Model):
     """A budget line's cumulative execution as an edition published it: the figures of its division's
     approved revision, dated by the line's own latest approved snapshot at or before the period."""
 
@@ -99,6 +117,7 @@ class PublishedFigure(models.Model):
     as_of = models.DateField(_("기준일"))
     obligations = models.BigIntegerField(_("원인행위 누계(원)"), null=True, blank=True)
     disbursements = models.BigIntegerField(_("지출액 누계(원)"))
+    objects = models.Manager.from_queryset(PublishedRowQuerySet)()
 
     class Meta:
         verbose_name = _("공표된 집행 실적")
