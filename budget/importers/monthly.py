@@ -213,9 +213,9 @@ def execution_import(
         return result
     # the person's own download, uploaded after they saved the month on the screen: theirs to confirm
     month = own_newer_save(user=user, division=division, as_of=result.as_of, version=result.version)
-    own = month and _own_newer_caution(month, result.version)
+    own = [_own_newer_caution(month, result.version)] if month else []
     version = month.version if month else result.version
-    held = own is not None and own.key not in confirmed
+    held = any(caution.key not in confirmed for caution in own)
     try:
         with transaction.atomic():
             execution_month_save(
@@ -230,13 +230,13 @@ def execution_import(
             if dry_run or held:
                 transaction.set_rollback(True)
     except NeedsConfirmation as exc:
-        result.cautions = [own, *exc.cautions] if own else exc.cautions
+        result.cautions = own + exc.cautions
         return result
     except EntryError as exc:
         result.problems = [p for p in exc.problems if not isinstance(p, Caution)]
-        result.cautions = [own, *exc.cautions] if own else exc.cautions
+        result.cautions = own + exc.cautions
         return result
-    result.cautions = [own] if own else []
+    result.cautions = own
     result.applied = not (dry_run or held)
     return result
 
