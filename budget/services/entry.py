@@ -220,19 +220,23 @@ def _earlier(before) -> dict[str, int | None]:
 
 def _unit_slips(compared: Counter, cautions: list[Caution]) -> list[Problem]:
     """A whole column about 1,000 times off its previous figures (two rows or more, every row compared):
-    typed in 천원 where won is asked for, or the reverse. Refused: the grid and the template take won only."""
-    slips = Counter(c.field for c in cautions if c.key.rsplit(":", 2)[1] == "thousandfold")
+    typed in 천원 where won is asked for, or the reverse. Refused: the grid and the template take won only.
+    Named by the column's first row and how many more."""
+    slips: dict[str, list[str]] = {}
+    for caution in cautions:
+        if caution.key.rsplit(":", 2)[1] == "thousandfold":
+            slips.setdefault(caution.field, []).append(caution.row)
+    message = _(
+        "이 열의 %(n)s개 행이 모두 전기 누계의 약 1,000분의 1 또는 1,000배입니다: 다른 단위(천원)로 적은 것 같습니다. 금액은 원 단위로 적습니다."
+    )
     return [
         Problem(
-            "",
+            _("%(first)s 외 %(more)s개 행") % {"first": rows[0], "more": len(rows) - 1},
             field,
-            _(
-                "이 열의 %(n)s개 행이 모두 전기 누계의 약 1,000분의 1 또는 1,000배입니다: 다른 단위(천원)로 적은 것 같습니다. 금액은 원 단위로 적습니다."
-            )
-            % {"n": count},
+            message % {"n": len(rows)},
         )
-        for field, count in slips.items()
-        if count >= 2 and count == compared[field]
+        for field, rows in slips.items()
+        if len(rows) >= 2 and len(rows) == compared[field]
     ]
 
 

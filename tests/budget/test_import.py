@@ -320,6 +320,7 @@ def test_a_whole_column_in_thousand_won_is_refused_saying_the_sheet_takes_won():
     before = state()
     result = execution_import(user=staff(), content=save(workbook), filename="k.xlsx", dry_run=False)
     assert not result.applied
-    column = [p for p in result.problems if p.field == "disbursements" and not p.row]
-    assert len(column) == 1 and "다른 단위(천원)" in column[0].message and "원 단위로 적습니다" in column[0].message
+    column = [p for p in result.problems if "다른 단위(천원)" in p.message]
+    assert len(column) == 1 and column[0].field == "disbursements" and "원 단위로 적습니다" in column[0].message
+    assert column[0].row == "2행 외 5개 행"  # the column named by its first row and how many more
     assert state() == before
