@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from civicbureau import display, figures
+from civicbureau import display, entry, figures
 from civicbureau.audit import AuditedManager, AuditedQuerySet, DeleteRefusedError
 from staffing.models import Division
 
@@ -23,7 +23,7 @@ class BudgetLine(models.Model):
     name = models.CharField(_("세부사업명"), max_length=200)
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
     is_basic_expense = models.BooleanField(_("기본경비"), default=False)
-    original_budget = models.BigIntegerField(_("당초예산(원)"))
+    original_budget = models.BigIntegerField(_("당초예산(원)"), validators=entry.WON_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -41,6 +41,11 @@ class BudgetLine(models.Model):
             ),
             models.UniqueConstraint(fields=["fiscal_year", "division", "name"], name="budget_line_unique_name"),
             models.CheckConstraint(condition=Q(original_budget__gte=0), name="budget_line_original_not_negative"),
+            models.CheckConstraint(
+                condition=Q(original_budget__lte=figures.MAX_WON),
+                name="budget_line_original_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
+            ),
         ]
 
     def __str__(self):
@@ -75,7 +80,7 @@ class BudgetAdjustment(models.Model):
         BudgetLine, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("세부사업")
     )
     kind = models.CharField(_("구분"), max_length=20, choices=Kind.choices)
-    amount = models.BigIntegerField(_("금액(원, 감액은 음수)"))
+    amount = models.BigIntegerField(_("금액(원, 감액은 음수)"), validators=entry.WON_BOUNDS)
     effective_on = models.DateField(_("적용일"))
     reason = models.CharField(_("사유"), max_length=300)
     published_in = models.ForeignKey(
@@ -97,7 +102,14 @@ class BudgetAdjustment(models.Model):
         verbose_name = _("예산 변경")
         verbose_name_plural = pgettext_lazy("plural", "예산 변경")
         ordering = ["effective_on", "pk"]
-        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="budget_adjustment_not_zero")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="budget_adjustment_not_zero"),
+            models.CheckConstraint(
+                condition=Q(amount__range=(-figures.MAX_WON, figures.MAX_WON)),
+                name="budget_adjustment_amount_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
+            ),
+        ]
 
     def __str__(self):
         return f"{self.budget_line} {self.get_kind_display()} {self.amount}"
