@@ -337,3 +337,20 @@ def test_the_city_page_and_the_expenditure_summary_sum_many_lines_at_the_bound(c
     assert totals[bureau.name][2:4] == [thousand_won(total), thousand_won(total)]
     summary = expenditure_summary(bureau=bureau, fiscal_year=YEAR, base_year=YEAR - 1)
     assert (summary[0].current, summary[1].current) == (total, total)
+
+
+def test_an_adjustment_that_takes_the_lines_authority_past_the_bound_is_refused():
+    line = factories.BudgetLineFactory(original_budget=figures.MAX_WON - 10)
+    factories.BudgetAdjustmentFactory(budget_line=line, amount=10, effective_on=datetime.date(YEAR, 3, 1))
+    factories.BudgetAdjustmentFactory(budget_line=line, amount=-5, effective_on=datetime.date(YEAR, 6, 1))
+    for day, amount in ((datetime.date(YEAR, 2, 1), 1), (datetime.date(YEAR, 9, 1), 6)):
+        adjustment = BudgetAdjustment(budget_line=line, kind="supplementary", amount=amount, effective_on=day)
+        adjustment.reason = "시험"
+        with pytest.raises(ValidationError) as refused:
+            adjustment.full_clean()
+        assert refused.value.message_dict["amount"] == [
+            f"변경 후 {day.isoformat() if amount == 6 else f'{YEAR}-03-01'} 기준 예산현액"
+            f"({figures.MAX_WON + 1:,}원)이 ±1,000조 원(10¹⁵)을 넘습니다."
+        ]
+    factories.BudgetAdjustmentFactory(budget_line=line, amount=5, effective_on=datetime.date(YEAR, 9, 1))
+    assert line.budget_authority_on(datetime.date(YEAR, 12, 31)) == figures.MAX_WON

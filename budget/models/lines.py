@@ -128,9 +128,10 @@ class BudgetAdjustment(models.Model):
         )
 
     def clean(self):
-        """The date falls in the line's fiscal year, and the 예산현액 the change leaves still covers what is
-        already committed at every recorded date it lowers (on every path: forms, the admin, the loader).
-        A published change is part of an edition: it is never changed (a correction is a new adjustment)."""
+        """The date falls in the line's fiscal year, the 예산현액 the change leaves stays within ±figures.MAX_WON
+        and still covers what is already committed at every recorded date it lowers (on every path: forms, the
+        admin, the loader). A published change is part of an edition: it is never changed (a correction is a
+        new adjustment)."""
         if self.pk and self.published_in_id:
             stored = BudgetAdjustment.objects.filter(pk=self.pk).values("budget_line", "amount", "effective_on").first()
             if stored and stored != {
@@ -146,6 +147,17 @@ class BudgetAdjustment(models.Model):
                 {"effective_on": _("적용일이 회계연도(%(year)s) 밖입니다.") % {"year": self.budget_line.fiscal_year}}
             )
         if self.effective_on and self.budget_line_id and self.amount is not None:
+            if abs(self.amount) > figures.MAX_WON:
+                return  # the field's own bound says so
+            beyond = self.authority_beyond_bound()
+            if beyond is not None:
+                day, authority = beyond
+                raise ValidationError(
+                    {
+                        "amount": _("변경 후 %(date)s 기준 예산현액(%(authority)s원)이 ±1,000조 원(10¹⁵)을 넘습니다.")
+                        % {"date": day.isoformat(), "authority": display.number(authority)}
+                    }
+                )
             uncovered = self.uncovered()
             if uncovered is not None:
                 day, authority, field, committed = uncovered
@@ -162,6 +174,20 @@ class BudgetAdjustment(models.Model):
                         }
                     }
                 )
+
+    def authority_beyond_bound(self):
+        """The first date at which the line's 예산현액 with this adjustment (new, or as changed) passes
+        ±figures.MAX_WON, with that 예산현액: (date, 예산현액), or None."""
+        others = self.budget_line.adjustments.exclude(pk=self.pk) if self.pk else self.budget_line.adjustments.all()
+        by_date: dict = {}
+        for day, amount in [*others.values_list("effective_on", "amount"), (self.effective_on, self.amount)]:
+            by_date[day] = by_date.get(day, 0) + amount
+        authority = self.budget_line.original_budget
+        for day in sorted(by_date):
+            authority += by_date[day]
+            if abs(authority) > figures.MAX_WON:
+                return day, authority
+        return None
 
     def uncovered(self):
         """The first recorded date at which this adjustment (new, or as changed) lowers the 예산현액 below the
