@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicbureau import display, figures, security, uploads
+from civicbureau import display, entry, figures, security, uploads
 from civicbureau.forms import IntegerField, VersionForm
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$", re.ASCII)
@@ -86,16 +86,18 @@ class WonInput(forms.TextInput):
 
 
 class WonField(IntegerField):
-    """Whole won, typed with or without thousands separators ('83,765,000'); never negative."""
+    """Whole won, typed with or without thousands separators ('83,765,000'); never negative, and at most
+    figures.MAX_WON (the bound the models and the database hold too)."""
 
     widget = WonInput
     default_error_messages = {
         "invalid": _("원 단위 정수를 입력하세요."),
         "min_value": _("금액은 0원 이상이어야 합니다."),
+        "max_value": entry.WON_OUT_OF_BOUNDS,
     }
 
     def __init__(self, **kwargs):
-        super().__init__(min_value=0, **kwargs)
+        super().__init__(min_value=0, max_value=figures.MAX_WON, **kwargs)
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -147,10 +149,13 @@ class ImportForm(forms.Form):
 
 
 class SignedWonField(WonField):
-    """Whole won that may be negative (a cut: 감액), typed with or without separators; △ is read as minus."""
+    """Whole won that may be negative (a cut: 감액), typed with or without separators; △ is read as minus;
+    within ±figures.MAX_WON."""
+
+    default_error_messages = {"min_value": entry.WON_OUT_OF_BOUNDS}
 
     def __init__(self, **kwargs):
-        IntegerField.__init__(self, **kwargs)
+        IntegerField.__init__(self, min_value=-figures.MAX_WON, max_value=figures.MAX_WON, **kwargs)
 
     def to_python(self, value):
         if isinstance(value, str):

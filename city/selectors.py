@@ -3,11 +3,10 @@ over every line, and the lines a page at a time. The city budget office's view."
 
 import datetime
 
-from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import BudgetLine, Publication
-from budget.selectors.execution import ExecutionRow, RowLevel, budget_line_figures, line_row, sum_rows
+from budget.selectors.execution import PART, ExecutionRow, RowLevel, budget_line_figures, line_row, sum_rows
 from civicbureau import figures
 from civicbureau.publication import figures_cached
 
@@ -30,9 +29,10 @@ def city_publications(*, fiscal_year: int, on_or_before: datetime.date | None = 
 
 
 def city_execution_totals(*, fiscal_year: int, publications: list[Publication]) -> list[ExecutionRow]:
-    """The city's 합계, then each bureau's total as of its own published period: one query summing the base
-    figures of every line in the database (예산현액 and the rates are derived from the sums by
-    civicbureau.figures). A bureau with a division not reported (미보고) has no execution total, as
+    """The city's 합계, then each bureau's total as of its own published period: one query reading the base
+    figures of every line in the database, summed in Python, where they cannot overflow however many lines
+    there are (budget.selectors.execution's note); 예산현액 and the rates are derived from the sums by
+    civicbureau.figures. A bureau with a division not reported (미보고) has no execution total, as
     figures.total: no partial sum.
 
     That query reads every line's published figures, so its result is kept until the figures change
@@ -50,31 +50,31 @@ def _city_execution_totals(fiscal_year: int, publications: list[Publication]) ->
         as_of=max(dates.values()),
         publications=publications,
     )
-    sums = (
-        lines.values("division__bureau", "division__bureau__name")
-        .annotate(
-            original=Sum("original_budget"),
-            adjustments=Sum("adjustment_total"),
-            obligations=Sum("obligations_to_date"),
-            reported=Count("obligations_to_date"),
-            disbursed=Count("disbursements_to_date"),
-            disbursements=Sum("disbursements_to_date"),
-            count=Count("pk"),
-        )
-        .order_by("division__bureau")
-    )
+    names: dict[int, str] = {}
+    by_bureau: dict[int, list[tuple]] = {}
+    for bureau, name, original, high, low, obligations, disbursements in lines.order_by("division__bureau").values_list(
+        "division__bureau",
+        "division__bureau__name",
+        "original_budget",
+        "adjustment_high",
+        "adjustment_low",
+        "obligations_to_date",
+        "disbursements_to_date",
+    ):
+        names[bureau] = name
+        by_bureau.setdefault(bureau, []).append((original, high * PART + low, obligations, disbursements))
     bureaus = [
         ExecutionRow(
             level=RowLevel.DIVISION,  # a bureau is a group of the city's table as a division is of a bureau's
-            name=s["division__bureau__name"],
-            code=str(s["division__bureau"]),
-            original=s["original"],
-            authority=figures.budget_authority(s["original"], [s["adjustments"]]),
-            obligations=s["obligations"] if s["reported"] == s["count"] else None,  # as figures.total: no partial sum
-            disbursements=s["disbursements"] if s["disbursed"] == s["count"] else None,
-            snapshot_as_of=dates[s["division__bureau"]],
+            name=names[bureau],
+            code=str(bureau),
+            original=figures.total(r[0] for r in rows),
+            authority=figures.budget_authority(figures.total(r[0] for r in rows), [figures.total(r[1] for r in rows)]),
+            obligations=figures.total(r[2] for r in rows),  # None where a line has none: no partial sum
+            disbursements=figures.total(r[3] for r in rows),
+            snapshot_as_of=dates[bureau],
         )
-        for s in sums
+        for bureau, rows in by_bureau.items()
     ]
     if not bureaus:
         return []

@@ -6,7 +6,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+
+from civicbureau import figures
 
 # The field of a problem, as people read it (the same words as the grids' headers and the template's).
 FIELD_LABELS = {
@@ -29,6 +32,21 @@ FIELD_LABELS = {
     "current": _("현원"),
     "grade": _("직급"),
 }
+
+# The bounds of figures.py in words, and as the validators of every model field that holds such a figure
+# (each model states them again as a CheckConstraint with the same words).
+WON_OUT_OF_BOUNDS = _("금액은 ±1,000조 원(10¹⁵) 안이어야 합니다.")
+PEOPLE_OUT_OF_BOUNDS = _("인원은 100만 명(10⁶) 이하여야 합니다.")
+INDICATOR_OUT_OF_BOUNDS = _("값은 ±10조(10¹³) 안이어야 합니다.")
+WON_BOUNDS = [
+    MinValueValidator(-figures.MAX_WON, WON_OUT_OF_BOUNDS),
+    MaxValueValidator(figures.MAX_WON, WON_OUT_OF_BOUNDS),
+]
+PEOPLE_BOUNDS = [MaxValueValidator(figures.MAX_PEOPLE, PEOPLE_OUT_OF_BOUNDS)]
+INDICATOR_BOUNDS = [
+    MinValueValidator(-figures.MAX_INDICATOR_VALUE, INDICATOR_OUT_OF_BOUNDS),
+    MaxValueValidator(figures.MAX_INDICATOR_VALUE, INDICATOR_OUT_OF_BOUNDS),
+]
 
 VERSION_UNKNOWN = _("어느 버전에서 시작한 수정인지 알 수 없어 저장하지 않았습니다. 화면을 새로 불러오세요.")
 

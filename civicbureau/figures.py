@@ -12,6 +12,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 RATE_PLACES = 1
 
+# -- bounds: no real figure comes near them, so a figure beyond one is a slip or an attack ----------------
+# Every stored amount and count is held within them, by the models' validators (forms, the admin, imports,
+# full_clean) and by the database's CheckConstraints; civicbureau.entry holds the words of the refusal.
+
+MAX_WON = 10**15  # ±1,000조 원 per stored amount: Seoul's whole yearly budget is about 5×10¹³ won
+MAX_PEOPLE = 10**6  # people in one headcount cell: the city employs about 5×10⁴
+# An indicator's value (Decimal(18, 2)): at most 15 significant digits with its two decimals, which every
+# backend keeps exactly (SQLite keeps a decimal as a double and Django reads it back to 15 digits).
+MAX_INDICATOR_VALUE = 10**13
+
 
 def quantize(value: Decimal, places: int = RATE_PLACES) -> Decimal:
     """Round half up (away from zero for .5, as Korean public tables do) to `places` decimals."""

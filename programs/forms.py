@@ -4,6 +4,7 @@ the models and programs.services, so a form and the admin refuse the same things
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicbureau import entry, figures
 from civicbureau.forms import DecimalField, IntegerField, VersionForm
 from programs.models import ScheduleItem
 
@@ -28,7 +29,14 @@ class IndicatorValueForm(forms.Form):
     version = IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     as_of = forms.DateField(label=_("기준일"), widget=DATE)
     category = forms.CharField(label=_("세부 구분"), max_length=100, required=False)
-    value = DecimalField(label=_("값"), max_digits=18, decimal_places=2)
+    value = DecimalField(
+        label=_("값"),
+        max_digits=18,
+        decimal_places=2,
+        min_value=-figures.MAX_INDICATOR_VALUE,
+        max_value=figures.MAX_INDICATOR_VALUE,
+        error_messages={"min_value": entry.INDICATOR_OUT_OF_BOUNDS, "max_value": entry.INDICATOR_OUT_OF_BOUNDS},
+    )
 
 
 class ConsistencyPeriodForm(forms.Form):

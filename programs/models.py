@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budget.models import BudgetLine
+from civicbureau import entry, figures
 from civicbureau.audit import AuditedManager
 from staffing.models import Bureau, Division
 
@@ -93,7 +94,7 @@ class Program(models.Model):
     legal_basis = models.TextField(_("추진근거"), blank=True)
     content = models.TextField(_("사업내용"), blank=True)
     budget_text = models.CharField(_("사업예산 (보고서 표기)"), max_length=200, blank=True)
-    stated_budget = models.BigIntegerField(_("사업예산(원)"), null=True, blank=True)
+    stated_budget = models.BigIntegerField(_("사업예산(원)"), null=True, blank=True, validators=entry.WON_BOUNDS)
     execution_total_shown = models.BooleanField(_("집행현황에 계 행 표시"), default=False)
     history = HistoricalRecords()
     objects = AuditedManager()
@@ -102,7 +103,14 @@ class Program(models.Model):
         verbose_name = _("주요사업")
         verbose_name_plural = pgettext_lazy("plural", "주요사업")
         ordering = ["core_task", "number"]
-        constraints = [models.UniqueConstraint(fields=["core_task", "number"], name="program_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["core_task", "number"], name="program_unique_number"),
+            models.CheckConstraint(
+                condition=Q(stated_budget__isnull=True) | Q(stated_budget__range=(-figures.MAX_WON, figures.MAX_WON)),
+                name="program_stated_budget_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -150,9 +158,9 @@ class ProgramExecutionRow(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"))
     label = models.CharField(_("사업명 (보고서 표기)"), max_length=200)
     as_of = models.DateField(_("기준일"))
-    budget_authority = models.BigIntegerField(_("예산현액(원)"))
-    obligations = models.BigIntegerField(_("원인행위(원)"))
-    disbursements = models.BigIntegerField(_("지출액(원)"))
+    budget_authority = models.BigIntegerField(_("예산현액(원)"), validators=entry.WON_BOUNDS)
+    obligations = models.BigIntegerField(_("원인행위(원)"), validators=entry.WON_BOUNDS)
+    disbursements = models.BigIntegerField(_("지출액(원)"), validators=entry.WON_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -166,6 +174,11 @@ class ProgramExecutionRow(models.Model):
                 condition=Q(budget_authority__gte=0) & Q(disbursements__gte=0) & Q(obligations__gte=F("disbursements")),
                 name="program_row_figures_valid",
                 violation_error_message=_("금액은 0 이상이고 지출액은 원인행위를 넘을 수 없습니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_authority__lte=figures.MAX_WON) & Q(obligations__lte=figures.MAX_WON),
+                name="program_row_figures_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
             ),
         ]
 
@@ -305,7 +318,7 @@ class CentreBudget(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
     as_of = models.DateField(_("기준일"))
-    amount = models.BigIntegerField(_("운영예산(원)"))
+    amount = models.BigIntegerField(_("운영예산(원)"), validators=entry.WON_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -316,6 +329,11 @@ class CentreBudget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["centre", "fiscal_year"], name="centre_budget_unique_year"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="centre_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__lte=figures.MAX_WON),
+                name="centre_budget_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
+            ),
         ]
 
     def __str__(self):
@@ -329,7 +347,7 @@ class CentreStaffing(models.Model):
         ConsignedCentre, on_delete=models.PROTECT, related_name="staffing", verbose_name=_("센터")
     )
     as_of = models.DateField(_("기준월"))
-    headcount = models.PositiveIntegerField(_("인력(명)"))
+    headcount = models.PositiveIntegerField(_("인력(명)"), validators=entry.PEOPLE_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -337,7 +355,14 @@ class CentreStaffing(models.Model):
         verbose_name = _("민간위탁 인력")
         verbose_name_plural = pgettext_lazy("plural", "민간위탁 인력")
         ordering = ["centre", "as_of"]
-        constraints = [models.UniqueConstraint(fields=["centre", "as_of"], name="centre_staffing_unique_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "as_of"], name="centre_staffing_unique_date"),
+            models.CheckConstraint(
+                condition=Q(headcount__lte=figures.MAX_PEOPLE),
+                name="centre_staffing_bounded",
+                violation_error_message=entry.PEOPLE_OUT_OF_BOUNDS,
+            ),
+        ]
 
     def __str__(self):
         return f"{self.centre} {self.as_of:%Y-%m}"
@@ -377,7 +402,7 @@ class IndicatorValue(models.Model):
     as_of = models.DateField(_("기준일"))
     category = models.CharField(_("세부 구분"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
-    value = models.DecimalField(_("값"), max_digits=18, decimal_places=2)
+    value = models.DecimalField(_("값"), max_digits=18, decimal_places=2, validators=entry.INDICATOR_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -386,7 +411,12 @@ class IndicatorValue(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "지표 값")
         ordering = ["indicator", "as_of", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "as_of", "category"], name="indicator_value_unique")
+            models.UniqueConstraint(fields=["indicator", "as_of", "category"], name="indicator_value_unique"),
+            models.CheckConstraint(
+                condition=Q(value__range=(-figures.MAX_INDICATOR_VALUE, figures.MAX_INDICATOR_VALUE)),
+                name="indicator_value_bounded",
+                violation_error_message=entry.INDICATOR_OUT_OF_BOUNDS,
+            ),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicbureau import entry, figures
 from civicbureau.forms import IntegerField
 
 NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "won", "size": 4})
@@ -10,8 +11,22 @@ NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "
 
 class HeadcountRowForm(forms.Form):
     grade = forms.CharField(widget=forms.HiddenInput, max_length=20)
-    quota = IntegerField(label=_("정원"), min_value=0, max_value=32767, required=False, widget=NUMBER)
-    current = IntegerField(label=_("현원"), min_value=0, max_value=32767, required=False, widget=NUMBER)
+    quota = IntegerField(
+        label=_("정원"),
+        min_value=0,
+        max_value=figures.MAX_PEOPLE,
+        required=False,
+        widget=NUMBER,
+        error_messages={"max_value": entry.PEOPLE_OUT_OF_BOUNDS},
+    )
+    current = IntegerField(
+        label=_("현원"),
+        min_value=0,
+        max_value=figures.MAX_PEOPLE,
+        required=False,
+        widget=NUMBER,
+        error_messages={"max_value": entry.PEOPLE_OUT_OF_BOUNDS},
+    )
 
 
 HeadcountRowFormSet = forms.formset_factory(HeadcountRowForm, extra=0, max_num=100, validate_max=True, absolute_max=100)

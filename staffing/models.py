@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from civicbureau import calendar
+from civicbureau import calendar, entry, figures
 from civicbureau.audit import AuditedManager
 
 
@@ -113,8 +113,8 @@ class HeadcountEntry(models.Model):
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="headcount", verbose_name=_("과"))
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="headcount", verbose_name=_("직급"))
     as_of = models.DateField(_("기준일"))
-    quota = models.PositiveSmallIntegerField(_("정원"))
-    current = models.PositiveSmallIntegerField(_("현원"))
+    quota = models.PositiveIntegerField(_("정원"), validators=entry.PEOPLE_BOUNDS)
+    current = models.PositiveIntegerField(_("현원"), validators=entry.PEOPLE_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -129,7 +129,12 @@ class HeadcountEntry(models.Model):
                 fields=["division", "grade", "as_of"],
                 name="headcount_unique_cell",
                 violation_error_message=_("같은 기준일에 같은 과·직급의 인원이 이미 있습니다."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(quota__lte=figures.MAX_PEOPLE) & Q(current__lte=figures.MAX_PEOPLE),
+                name="headcount_bounded",
+                violation_error_message=entry.PEOPLE_OUT_OF_BOUNDS,
+            ),
         ]
 
     def __str__(self):
@@ -149,7 +154,7 @@ class PartTimeStaff(models.Model):
     )
     grade = models.CharField(_("등급"), max_length=2, choices=Grade.choices)
     as_of = models.DateField(_("기준일"))
-    count = models.PositiveSmallIntegerField(_("인원"))
+    count = models.PositiveIntegerField(_("인원"), validators=entry.PEOPLE_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -162,6 +167,11 @@ class PartTimeStaff(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["division", "grade", "as_of"], name="part_time_unique_cell"),
             models.CheckConstraint(condition=Q(count__gt=0), name="part_time_count_positive"),
+            models.CheckConstraint(
+                condition=Q(count__lte=figures.MAX_PEOPLE),
+                name="part_time_count_bounded",
+                violation_error_message=entry.PEOPLE_OUT_OF_BOUNDS,
+            ),
         ]
 
     def __str__(self):

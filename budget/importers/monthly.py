@@ -23,7 +23,7 @@ from budget.exports.sheet import LAYOUT
 from budget.models import DivisionMonth, ExecutionSnapshot
 from budget.selectors.entry import own_newer_save
 from budget.services import ExecutionInput, execution_month_save
-from civicbureau import audit, security
+from civicbureau import audit, entry, figures, security
 from civicbureau.entry import Caution, EntryError, NeedsConfirmation, Problem
 from civicbureau.uploads import FileError, SheetRow, is_empty, read_rows
 from staffing.permissions import can_edit_division, membership_of
@@ -60,9 +60,16 @@ def _won(row: SheetRow, key: str, problems: list[Problem], *, required: bool = T
         if not _NUMBER.match(text):
             problems.append(Problem(where, key, _("숫자가 아닙니다: '%(value)s'") % {"value": value[:40]}))
             return None
-        value = int(text.split(".")[0])
+        try:
+            value = int(text.split(".")[0])
+        except ValueError:  # more digits than Python reads (4,300): far past the bound
+            problems.append(Problem(where, key, str(entry.WON_OUT_OF_BOUNDS)))
+            return None
     if value < 0:
         problems.append(Problem(where, key, _("금액은 0원 이상이어야 합니다: %(value)s") % {"value": value}))
+        return None
+    if value > figures.MAX_WON:
+        problems.append(Problem(where, key, str(entry.WON_OUT_OF_BOUNDS)))
         return None
     return int(value)
 

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from budget.models.lines import BudgetLine
 from budget.models.periods import PublishedFigure
-from civicbureau import display
+from civicbureau import display, entry, figures
 from civicbureau.audit import AuditedManager, AuditedQuerySet, DeleteRefusedError
 from staffing.models import Division
 
@@ -127,10 +127,14 @@ class ExecutionSnapshot(models.Model):
         BudgetLine, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("세부사업")
     )
     as_of = models.DateField(_("기준일"))
-    obligations = models.BigIntegerField(_("원인행위 누계(원)"), null=True, blank=True)
-    disbursements = models.BigIntegerField(_("지출액 누계(원)"))
-    approved_obligations = models.BigIntegerField(_("승인된 원인행위 누계(원)"), null=True, blank=True, editable=False)
-    approved_disbursements = models.BigIntegerField(_("승인된 지출액 누계(원)"), null=True, blank=True, editable=False)
+    obligations = models.BigIntegerField(_("원인행위 누계(원)"), null=True, blank=True, validators=entry.WON_BOUNDS)
+    disbursements = models.BigIntegerField(_("지출액 누계(원)"), validators=entry.WON_BOUNDS)
+    approved_obligations = models.BigIntegerField(
+        _("승인된 원인행위 누계(원)"), null=True, blank=True, editable=False, validators=entry.WON_BOUNDS
+    )
+    approved_disbursements = models.BigIntegerField(
+        _("승인된 지출액 누계(원)"), null=True, blank=True, editable=False, validators=entry.WON_BOUNDS
+    )
     confirmed = models.CharField(
         _("확인한 경고"),
         max_length=200,
@@ -166,6 +170,15 @@ class ExecutionSnapshot(models.Model):
                     & (Q(approved_obligations__isnull=True) | Q(approved_obligations__gte=F("approved_disbursements")))
                 ),
                 name="snapshot_approved_figures_valid",
+            ),
+            # with disbursements ≥ 0 and within obligations, bounding the larger figure bounds both
+            models.CheckConstraint(
+                condition=Q(disbursements__lte=figures.MAX_WON)
+                & (Q(obligations__isnull=True) | Q(obligations__lte=figures.MAX_WON))
+                & (Q(approved_disbursements__isnull=True) | Q(approved_disbursements__lte=figures.MAX_WON))
+                & (Q(approved_obligations__isnull=True) | Q(approved_obligations__lte=figures.MAX_WON)),
+                name="snapshot_figures_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
             ),
         ]
         # a date's snapshots across lines (a period's figures, the latest date with figures) are read by this index

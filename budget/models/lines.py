@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from civicbureau import display, figures
+from civicbureau import display, entry, figures
 from civicbureau.audit import AuditedManager, AuditedQuerySet, DeleteRefusedError
 from staffing.models import Division
 
@@ -23,7 +23,7 @@ class BudgetLine(models.Model):
     name = models.CharField(_("세부사업명"), max_length=200)
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
     is_basic_expense = models.BooleanField(_("기본경비"), default=False)
-    original_budget = models.BigIntegerField(_("당초예산(원)"))
+    original_budget = models.BigIntegerField(_("당초예산(원)"), validators=entry.WON_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -41,6 +41,11 @@ class BudgetLine(models.Model):
             ),
             models.UniqueConstraint(fields=["fiscal_year", "division", "name"], name="budget_line_unique_name"),
             models.CheckConstraint(condition=Q(original_budget__gte=0), name="budget_line_original_not_negative"),
+            models.CheckConstraint(
+                condition=Q(original_budget__lte=figures.MAX_WON),
+                name="budget_line_original_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
+            ),
         ]
 
     def __str__(self):
@@ -75,7 +80,7 @@ class BudgetAdjustment(models.Model):
         BudgetLine, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("세부사업")
     )
     kind = models.CharField(_("구분"), max_length=20, choices=Kind.choices)
-    amount = models.BigIntegerField(_("금액(원, 감액은 음수)"))
+    amount = models.BigIntegerField(_("금액(원, 감액은 음수)"), validators=entry.WON_BOUNDS)
     effective_on = models.DateField(_("적용일"))
     reason = models.CharField(_("사유"), max_length=300)
     published_in = models.ForeignKey(
@@ -97,7 +102,14 @@ class BudgetAdjustment(models.Model):
         verbose_name = _("예산 변경")
         verbose_name_plural = pgettext_lazy("plural", "예산 변경")
         ordering = ["effective_on", "pk"]
-        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="budget_adjustment_not_zero")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="budget_adjustment_not_zero"),
+            models.CheckConstraint(
+                condition=Q(amount__range=(-figures.MAX_WON, figures.MAX_WON)),
+                name="budget_adjustment_amount_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
+            ),
+        ]
 
     def __str__(self):
         return f"{self.budget_line} {self.get_kind_display()} {self.amount}"
@@ -116,9 +128,10 @@ class BudgetAdjustment(models.Model):
         )
 
     def clean(self):
-        """The date falls in the line's fiscal year, and the 예산현액 the change leaves still covers what is
-        already committed at every recorded date it lowers (on every path: forms, the admin, the loader).
-        A published change is part of an edition: it is never changed (a correction is a new adjustment)."""
+        """The date falls in the line's fiscal year, the 예산현액 the change leaves stays within ±figures.MAX_WON
+        and still covers what is already committed at every recorded date it lowers (on every path: forms, the
+        admin, the loader). A published change is part of an edition: it is never changed (a correction is a
+        new adjustment)."""
         if self.pk and self.published_in_id:
             stored = BudgetAdjustment.objects.filter(pk=self.pk).values("budget_line", "amount", "effective_on").first()
             if stored and stored != {
@@ -134,6 +147,17 @@ class BudgetAdjustment(models.Model):
                 {"effective_on": _("적용일이 회계연도(%(year)s) 밖입니다.") % {"year": self.budget_line.fiscal_year}}
             )
         if self.effective_on and self.budget_line_id and self.amount is not None:
+            if abs(self.amount) > figures.MAX_WON:
+                return  # the field's own bound says so
+            beyond = self.authority_beyond_bound()
+            if beyond is not None:
+                day, authority = beyond
+                raise ValidationError(
+                    {
+                        "amount": _("변경 후 %(date)s 기준 예산현액(%(authority)s원)이 ±1,000조 원(10¹⁵)을 넘습니다.")
+                        % {"date": day.isoformat(), "authority": display.number(authority)}
+                    }
+                )
             uncovered = self.uncovered()
             if uncovered is not None:
                 day, authority, field, committed = uncovered
@@ -150,6 +174,20 @@ class BudgetAdjustment(models.Model):
                         }
                     }
                 )
+
+    def authority_beyond_bound(self):
+        """The first date at which the line's 예산현액 with this adjustment (new, or as changed) passes
+        ±figures.MAX_WON, with that 예산현액: (date, 예산현액), or None."""
+        others = self.budget_line.adjustments.exclude(pk=self.pk) if self.pk else self.budget_line.adjustments.all()
+        by_date: dict = {}
+        for day, amount in [*others.values_list("effective_on", "amount"), (self.effective_on, self.amount)]:
+            by_date[day] = by_date.get(day, 0) + amount
+        authority = self.budget_line.original_budget
+        for day in sorted(by_date):
+            authority += by_date[day]
+            if abs(authority) > figures.MAX_WON:
+                return day, authority
+        return None
 
     def uncovered(self):
         """The first recorded date at which this adjustment (new, or as changed) lowers the 예산현액 below the

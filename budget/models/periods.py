@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budget.models.lines import BudgetLine
+from civicbureau import entry, figures
 from civicbureau.audit import AuditedQuerySet, DeleteRefusedError
 from staffing.models import Bureau, Division
 
@@ -115,8 +116,8 @@ class PublishedFigure(KeptForever, models.Model):
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="figures")
     budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="+")
     as_of = models.DateField(_("기준일"))
-    obligations = models.BigIntegerField(_("원인행위 누계(원)"), null=True, blank=True)
-    disbursements = models.BigIntegerField(_("지출액 누계(원)"))
+    obligations = models.BigIntegerField(_("원인행위 누계(원)"), null=True, blank=True, validators=entry.WON_BOUNDS)
+    disbursements = models.BigIntegerField(_("지출액 누계(원)"), validators=entry.WON_BOUNDS)
     objects = models.Manager.from_queryset(PublishedRowQuerySet)()
 
     class Meta:
@@ -128,6 +129,12 @@ class PublishedFigure(KeptForever, models.Model):
                 condition=Q(disbursements__gte=0)
                 & (Q(obligations__isnull=True) | Q(obligations__gte=F("disbursements"))),
                 name="published_figure_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(disbursements__lte=figures.MAX_WON)
+                & (Q(obligations__isnull=True) | Q(obligations__lte=figures.MAX_WON)),
+                name="published_figure_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
             ),
         ]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from civicbureau import entry, figures
 from civicbureau.audit import AuditedManager
 from staffing.models import Bureau, Division
 
@@ -40,7 +41,7 @@ class RevenueAmount(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
     as_of = models.DateField(_("기준일"))
-    amount = models.BigIntegerField(_("금액(원)"))
+    amount = models.BigIntegerField(_("금액(원)"), validators=entry.WON_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -51,6 +52,11 @@ class RevenueAmount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["category", "fiscal_year", "as_of"], name="revenue_unique_cell"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="revenue_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__lte=figures.MAX_WON),
+                name="revenue_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
+            ),
         ]
 
     def __str__(self):
@@ -64,8 +70,8 @@ class DivisionBudget(models.Model):
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="year_budgets", verbose_name=_("과"))
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
     as_of = models.DateField(_("기준일"))
-    original_budget = models.BigIntegerField(_("본예산(원)"))
-    final_budget = models.BigIntegerField(_("최종예산(원)"), null=True, blank=True)
+    original_budget = models.BigIntegerField(_("본예산(원)"), validators=entry.WON_BOUNDS)
+    final_budget = models.BigIntegerField(_("최종예산(원)"), null=True, blank=True, validators=entry.WON_BOUNDS)
     history = HistoricalRecords()
     objects = AuditedManager()
 
@@ -78,6 +84,12 @@ class DivisionBudget(models.Model):
             models.CheckConstraint(
                 condition=Q(original_budget__gte=0) & (Q(final_budget__isnull=True) | Q(final_budget__gte=0)),
                 name="division_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(original_budget__lte=figures.MAX_WON)
+                & (Q(final_budget__isnull=True) | Q(final_budget__lte=figures.MAX_WON)),
+                name="division_budget_bounded",
+                violation_error_message=entry.WON_OUT_OF_BOUNDS,
             ),
         ]
 

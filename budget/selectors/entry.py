@@ -5,10 +5,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from budget.models import CAUTION_RULES, BudgetLine, DivisionMonth, ExecutionSnapshot
-from budget.selectors.execution import budget_line_figures
+from budget.models import CAUTION_RULES, BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
+from budget.selectors.execution import adjustment_total, budget_line_adjustments, budget_line_figures
 from civicbureau import figures
 from civicbureau.entry import FIELD_LABELS
 from staffing.models import Bureau
@@ -106,7 +107,7 @@ def division_month_grid(*, division, as_of: datetime.date) -> MonthGrid:
         rows.append(
             MonthGridRow(
                 line=line,
-                authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
+                authority=figures.budget_authority(line.original_budget, [adjustment_total(line)]),
                 previous_obligations=before and before.obligations,
                 previous_disbursements=before and before.disbursements,
                 obligations=now and now.obligations,
@@ -178,18 +179,20 @@ class LineAuthority:
 
 
 def budget_line_authority_list(*, lines) -> list[LineAuthority]:
-    """Each line with its adjustments summed in SQL and its 예산현액 at the year's end (figures.budget_authority)."""
+    """Each line with its adjustments counted and summed in SQL (budget_line_adjustments: a sum that cannot
+    overflow) and its 예산현액 at the year's end (figures.budget_authority)."""
+    counts = BudgetAdjustment.objects.filter(budget_line=OuterRef("pk")).values("budget_line").annotate(n=Count("pk"))
     rows = (
-        lines.select_related("division")
-        .annotate(adjustment_count=Count("adjustments"), adjusted=Sum("adjustments__amount"))
+        budget_line_adjustments(lines=lines.select_related("division"), as_of=datetime.date.max)
+        .annotate(adjustment_count=Coalesce(Subquery(counts.values("n")), 0))
         .order_by("division__order", "order")
     )
     return [
         LineAuthority(
             line=line,
             adjustment_count=line.adjustment_count,
-            adjusted=line.adjusted or 0,
-            authority=figures.budget_authority(line.original_budget, [line.adjusted or 0]),
+            adjusted=adjustment_total(line),
+            authority=figures.budget_authority(line.original_budget, [adjustment_total(line)]),
         )
         for line in rows
     ]

@@ -1,13 +1,20 @@
 """A bureau's money figures as of a date: the execution table (bureau, divisions, lines), 세입총괄 and
 세출총괄 against an earlier year, and the pace the bureau set. Sums of base figures run here; every derived
-figure (예산현액, balance, rates, changes) comes from civicbureau.figures."""
+figure (예산현액, balance, rates, changes) comes from civicbureau.figures.
+
+No sum of amounts can overflow. Each stored amount is within figures.MAX_WON, but nothing bounds how many
+rows a sum reads (a line's adjustments, a division's or a bureau's lines), and SQLite's SUM() of integers
+stops with "integer overflow" past 2⁶³ (PostgreSQL's turns to numeric), which once made every public page
+fail. So sums over lines are taken in Python, whose int has no bound, from rows read anyway; a line's
+adjustments, summed in SQL inside the lines' query, are summed in two parts that cannot overflow (PART).
+"""
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import BigIntegerField, DateField, Max, OuterRef, Subquery, Sum, Value
+from django.db.models import BigIntegerField, DateField, F, Max, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -132,21 +139,42 @@ def execution_latest_date(
     return snapshots.aggregate(latest=Max("as_of"))["latest"]  # one bureau: its lines' snapshots, by their index
 
 
+# A line's adjustments are summed in SQL in two parts, so that the sum cannot overflow (the module's note):
+# each amount a (|a| ≤ figures.MAX_WON < 2⁵⁰) as its high part h = a ÷ 2²⁵ (truncated toward zero on
+# both backends) and its low part a − h × 2²⁵, each below 2²⁵ in size. Either sum would pass 2⁶³ only over
+# more than 2³⁸ (about 270 billion) rows; Python adds them (adjustment_total), where int has no bound.
+PART = 2**25
+
+
+def _sum_of(rows, expression):
+    """The SUM() of `expression` over `rows` (a values() queryset correlated to the line), 0 when none."""
+    return Coalesce(
+        Subquery(rows.annotate(total=Sum(expression)).values("total"), output_field=BigIntegerField()),
+        Value(0),
+        output_field=BigIntegerField(),
+    )
+
+
 def budget_line_adjustments(*, lines, as_of: datetime.date, publications: list[Publication] | None = None):
-    """Annotate budget lines with the sum of their adjustments effective up to `as_of` (adjustment_total, 0
-    when none): with the original budget, what 예산현액 at that date is derived from. With `publications`,
-    only the adjustments those editions (or earlier ones) made public count."""
+    """Annotate budget lines with the sum of their adjustments effective up to `as_of`, in two parts
+    (adjustment_high, adjustment_low): adjustment_total(line) is the sum, with the original budget what
+    예산현액 at that date is derived from. With `publications`, only the adjustments those editions (or
+    earlier ones) made public count."""
     adjustments = BudgetAdjustment.objects.filter(budget_line=OuterRef("pk"), effective_on__lte=as_of)
     if publications is not None:
         adjustments = adjustments.filter(
             published_in__isnull=False, published_in__published_at__lte=max(p.published_at for p in publications)
         )
-    adjustments = adjustments.values("budget_line").annotate(total=Sum("amount")).values("total")
+    by_line = adjustments.values("budget_line")
+    high = F("amount") / PART
     return lines.annotate(
-        adjustment_total=Coalesce(
-            Subquery(adjustments, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
-        )
+        adjustment_high=_sum_of(by_line, high), adjustment_low=_sum_of(by_line, F("amount") - high * PART)
     )
+
+
+def adjustment_total(line) -> int:
+    """The sum of a line's adjustments, from the two parts budget_line_adjustments annotated it with."""
+    return line.adjustment_high * PART + line.adjustment_low
 
 
 def budget_line_figures(
@@ -192,7 +220,7 @@ def line_row(line, **extra) -> ExecutionRow:
         code=line.code,
         division_code=line.division.code,
         original=line.original_budget,
-        authority=figures.budget_authority(line.original_budget, [line.adjustment_total]),
+        authority=figures.budget_authority(line.original_budget, [adjustment_total(line)]),
         obligations=line.obligations_to_date,
         disbursements=line.disbursements_to_date,
         line_id=line.pk,
@@ -226,7 +254,7 @@ def execution_table(
     if division is not None:
         lines = lines.filter(division=division)
     published = [publication] if publication is not None else None
-    lines = budget_line_figures(lines=lines, as_of=as_of, publications=published).order_by("division__order", "order")
+    lines = budget_line_figures(lines=lines.order_by("division__order", "order"), as_of=as_of, publications=published)
     by_division: dict = {}
     for line in lines:
         by_division.setdefault(line.division, []).append(line_row(line))
@@ -315,11 +343,11 @@ def revenue_summary(*, fiscal_year: int, base_year: int, as_of: datetime.date) -
 def expenditure_summary(*, bureau: Bureau, fiscal_year: int, base_year: int) -> list[ComparisonRow]:
     """세출총괄: each division's budget this year (sum of its lines' 당초예산) against the comparison
     year's 최종예산 (B), with that year's 본예산 beside it."""
-    this_year = dict(
-        BudgetLine.objects.filter(division__bureau=bureau, fiscal_year=fiscal_year)
-        .values_list("division")
-        .annotate(total=Sum("original_budget"))
-    )
+    this_year: dict[int, int] = {}
+    for division_id, original in BudgetLine.objects.filter(
+        division__bureau=bureau, fiscal_year=fiscal_year
+    ).values_list("division", "original_budget"):
+        this_year[division_id] = this_year.get(division_id, 0) + original
     base = {b.division_id: b for b in DivisionBudget.objects.filter(division__bureau=bureau, fiscal_year=base_year)}
     rows = []
     for division in bureau.divisions.order_by("order"):

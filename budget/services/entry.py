@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from budget.models import CAUTION_RULES, BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
-from budget.selectors.execution import budget_line_adjustments, budget_line_figures
+from budget.selectors.execution import adjustment_total, budget_line_adjustments, budget_line_figures
 from civicbureau import audit, display, figures
 from civicbureau.entry import (
     FIELD_LABELS,
@@ -196,7 +196,7 @@ def _validate_rows(
         snapshot.obligations, snapshot.disbursements = row.obligations, row.disbursements
         # the model states every rule of a snapshot; the database constraints hold them again on save, so the
         # per-row constraint queries of validate_constraints are not run for a whole sheet
-        authority = figures.budget_authority(line.original_budget, [line.adjustment_total])
+        authority = figures.budget_authority(line.original_budget, [adjustment_total(line)])
         try:
             if not missing:
                 snapshot.validate_entry(authority=authority, check_lock=not month_checked)

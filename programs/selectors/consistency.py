@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from budget.models import BudgetLine, Publication
-from budget.selectors.execution import budget_line_figures, execution_latest_date
+from budget.selectors.execution import adjustment_total, budget_line_figures, execution_latest_date
 from budget.selectors.periods import publication_on
 from civicbureau import figures
 from programs.models import Program, ProgramExecutionRow
@@ -131,7 +131,7 @@ def line_disagreements(
             (
                 _("예산현액"),
                 figures.total(r.budget_authority for r in line_rows),
-                figures.budget_authority(line.original_budget, [line.adjustment_total]),
+                figures.budget_authority(line.original_budget, [adjustment_total(line)]),
             ),
             (
                 _("원인행위"),
