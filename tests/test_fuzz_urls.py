@@ -72,7 +72,7 @@ def test_no_query_gives_a_server_error_or_writes_anything(people):
     @example(address="/execution/", role="anonymous", query={"as_of": "0000-07"})
     @example(address="/staff/entry/", role="staff_a", query={"year": "99999999999999999999"})
     @example(address="/staff/entry/", role="planning", query={"year": "0"})
-    @example(address=f"/dashboards/{OWN}/changes/", role="director_a", query={"later": "9999-12-31"})
+    @example(address=f"/dashboards/division/{OWN}/changes/", role="director_a", query={"later": "9999-12-31"})
     def request(address, role, query):
         response = clients[role].get(address, query)
         if response.status_code >= 500:
