@@ -136,6 +136,16 @@ def formset_problems(formset, version_form, *, key_field: str, row_name) -> list
 EARLIEST_ENTRY_YEAR = 2000  # no figure of the portal's bureaus is older
 
 
+def latest_entry_date() -> datetime.date:
+    """The last day a figure may be dated: the end of next year."""
+    return datetime.date(datetime.date.today().year + 1, 12, 31)
+
+
+def is_plausible_date(day: datetime.date) -> bool:
+    """A day the portal can hold figures for: from 2000 to the end of next year."""
+    return datetime.date(EARLIEST_ENTRY_YEAR, 1, 1) <= day <= latest_entry_date()
+
+
 def plausible_year(text: str) -> int | None:
     """A year asked for in an address ('2022'), when it is one the portal can hold figures for (2000 to the
     end of next year, as check_entry_date): None for anything else ('0', '-1', '99999999999999999999', '²')."""
@@ -143,14 +153,14 @@ def plausible_year(text: str) -> int | None:
     if not (text.isascii() and text.isdecimal() and len(text) == 4):
         return None
     year = int(text)
-    return year if EARLIEST_ENTRY_YEAR <= year <= datetime.date.today().year + 1 else None
+    return year if EARLIEST_ENTRY_YEAR <= year <= latest_entry_date().year else None
 
 
 def check_entry_date(day, *, row: str = "", field: str = "as_of") -> None:
     """A date typed for a figure must be plausible: from 2000 to the end of next year (a slip such as
     9999-12-31 would otherwise become the bureau's latest date)."""
-    latest = datetime.date(datetime.date.today().year + 1, 12, 31)
-    if not datetime.date(EARLIEST_ENTRY_YEAR, 1, 1) <= day <= latest:
+    latest = latest_entry_date()
+    if not is_plausible_date(day):
         raise EntryError(
             [
                 Problem(

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
+from civicbureau.entry import EARLIEST_ENTRY_YEAR, is_plausible_date, latest_entry_date
 
 
 class AsOfForm(forms.Form):
@@ -38,6 +39,13 @@ class ExecutionChangeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("earlier", "later"):  # 9999-12-31 is a date, but no month follows it
+            if data.get(name) and not is_plausible_date(data[name]):
+                self.add_error(
+                    name,
+                    _("%(first)s년부터 %(last)s년까지의 날짜를 적어 주세요.")
+                    % {"first": EARLIEST_ENTRY_YEAR, "last": latest_entry_date().year},
+                )
         earlier, later = data.get("earlier"), data.get("later")
         if earlier and later:
             if earlier >= later:

@@ -145,6 +145,7 @@ def _changes(request, *, bureau, division, back_url):
             change.rows, caption=_caption(change.later.as_of, display.THOUSAND_WON, display.PERCENT)
         )
         RequestConfig(request, paginate=False).configure(table)
+    refused = bool(form.errors)
     if form.is_valid() and later:
         form = ExecutionChangeForm(initial={"earlier": earlier, "later": later})  # show the dates compared
     context = {
@@ -155,7 +156,7 @@ def _changes(request, *, bureau, division, back_url):
         "bureau": bureau,
         "back_url": back_url,
     }
-    return render(request, "dashboards/execution_changes.html", context)
+    return render(request, "dashboards/execution_changes.html", context, status=400 if refused else 200)
 
 
 @login_required

@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from budget.selectors import execution
 from civicbureau import open_data
+from civicbureau.entry import EARLIEST_ENTRY_YEAR, latest_entry_date, plausible_year
 from reports.rows import BriefingError, briefing_build
 from reports.writer import briefing_workbook
 from staffing.permissions import can_export_briefing
@@ -24,8 +26,18 @@ def briefing_export(request):
     if not can_export_briefing(request.user):
         raise PermissionDenied
     bureau = bureau_default()
+    asked = request.GET.get("year")
+    year = plausible_year(asked) if asked else execution.fiscal_year_latest(bureau=bureau)
+    if year is None:  # not a year the portal holds, or no figures yet
+        message = _("아직 자료가 없습니다.")
+        if asked:
+            last = latest_entry_date().year
+            message = _("회계연도는 %(first)s년부터 %(last)s년까지입니다.") % {
+                "first": EARLIEST_ENTRY_YEAR,
+                "last": last,
+            }
+        return render(request, "reports/briefing_error.html", {"message": message}, status=400)
     try:
-        year = int(request.GET.get("year") or execution.fiscal_year_latest(bureau=bureau))
         as_of_text = request.GET.get("as_of")
         as_of = datetime.date.fromisoformat(as_of_text) if as_of_text else None
         preview = request.GET.get("preview") == "1"

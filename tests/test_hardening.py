@@ -254,3 +254,12 @@ def test_public_pages_read_no_parameter_outside_the_kept_ones(client, settings, 
             echoed = re.sub(rf"&amp;{re.escape(name)}={value}", "", echoed).replace('="?"', '=""')
             echoed = echoed.replace(f'{url}?"', f'{url}"')
             assert echoed == plain, (name, value)
+
+
+def test_a_change_date_past_the_calendar_and_a_briefing_of_an_impossible_year_are_400s(director_client):
+    director_client.raise_request_exception = False
+    changes = director_client.get("/dashboards/division/participation/changes/", {"later": "9999-12-31"})
+    assert changes.status_code == 400 and "2000년부터" in changes.content.decode()
+    for year in ("99999999999999999999", "0", "²"):
+        briefing = director_client.get("/briefing.xlsx", {"year": year})
+        assert briefing.status_code == 400 and "회계연도는 2000년부터" in briefing.content.decode()
