@@ -172,7 +172,7 @@ def _style(ws, kind: str, bold: bool, indent: int, has_value: bool, centred: boo
         out.alignment = Alignment(vertical="bottom")
         return out
     if kind == UNIT_LINE:
-        out.font = Font(name=FONT_NAME, size=9)
+        out.font = Font(name=FONT_NAME, size=10)
         out.alignment = Alignment(horizontal="right")
         return out
     if kind == NOTE:
@@ -251,7 +251,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing):
     ws.oddFooter.right.text = "&P / &N"
     for part in (ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
         part.font = FONT_NAME
-        part.size = 9
+        part.size = 10  # 10 pt: above 8 pt on the sheets fitted down to 85 %
     for r, c, r2, c2 in sheet.merges:
         ws.merged_cells.add(f"{get_column_letter(c)}{r}:{get_column_letter(c2)}{r2}")
     heights = _row_heights(sheet, widths, covered)
