@@ -569,6 +569,12 @@ def schedule_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) ->
                 runs[column] = (text, row)
     for column, (_value, first) in runs.items():
         sheet.merge(first, column, len(sheet.rows), column)
+    # each direction on a page of its own where it fits, so that its merged name is never cut by a page break
+    for row, cells in enumerate(sheet.rows[sheet.header_end :], start=sheet.header_end + 1):
+        if sheet.blocks and sheet.rows[sheet.blocks[-1][0] - 1][0].value == cells[0].value:
+            sheet.blocks[-1] = (sheet.blocks[-1][0], row)
+        else:
+            sheet.blocks.append((row, row))
     return sheet
 
 
