@@ -103,3 +103,10 @@ def test_the_fallback_list_holds_only_characters_the_web_font_lacks():
     # once a vendored font has one of them, it leaves the list
     for weight in WEIGHTS:
         assert drawn_by_web_font("".join(FALLBACK), weight) == FALLBACK
+
+
+def test_favicon_ico_redirects_to_the_static_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/" + settings.STATIC_URL.strip("/") + "/favicon.ico"
+    assert (BASE / "static" / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"  # an icon file's header
