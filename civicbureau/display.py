@@ -32,6 +32,19 @@ PERCENT = Unit("%")
 PERCENTAGE_POINTS = Unit("%p")
 PERSONS = Unit(_("명"))
 
+# The units the report gives its indicators (programs.Indicator.unit), written in the page's language
+INDICATOR_UNITS = {
+    "명": PERSONS.label,
+    "백만원": MILLION_WON.label,
+    "억원": HUNDRED_MILLION_WON.label,
+    "개": _("개"),
+    "건": _("건"),
+    "회": _("회"),
+    "개소": _("개소"),
+    "석": _("석"),
+    "팀": _("팀"),
+}
+
 
 def number(value: int | Decimal | None, places: int | None = None) -> str:
     """1234567 → '1,234,567'; −720390 → '△720,390'; Decimal('-99.7') → '△99.7'; None → '-'."""
@@ -130,6 +143,22 @@ def headcount(quota: int | None, current: int | None, *, empty: bool = False) ->
     if empty or quota is None or current is None:
         return NOT_AVAILABLE
     return f"{number(quota)}/{number(current)}"
+
+
+def indicator_unit(unit: str) -> str:
+    """An indicator's unit as the report gives it ('명') in the page's language ('persons'); a unit the
+    report does not use is shown as stored."""
+    return str(INDICATOR_UNITS.get(unit, unit))
+
+
+def quantity_with_unit(value: Decimal | int | None, unit: str) -> str:
+    """An indicator's value with its unit: '17명' on Korean pages as the report writes it, '17 persons' on
+    English pages; '-' for none."""
+    if value is None:
+        return NOT_AVAILABLE
+    if _english() and unit in INDICATOR_UNITS:
+        return f"{quantity(value)} {indicator_unit(unit)}"
+    return f"{quantity(value)}{unit}"
 
 
 def quantity(value: Decimal | int | None) -> str:

@@ -73,6 +73,18 @@ def quantity(value):
     return display.quantity(value)
 
 
+@register.filter
+def indicator_unit(unit):
+    """{{ indicator.unit|indicator_unit }} → '명' (Korean) or 'persons' (English)."""
+    return display.indicator_unit(unit)
+
+
+@register.filter
+def quantity_unit(value, unit):
+    """{{ value|quantity_unit:indicator.unit }} → '17명' (Korean) or '17 persons' (English)."""
+    return display.quantity_with_unit(value, unit)
+
+
 @register.simple_tag
 def as_of_line(day, *units):
     """{% as_of_line table.as_of "천원" "%" %} → '(’22. 7. 1.기준, 단위 : 천원, %)'."""

@@ -84,3 +84,18 @@ def test_a_missing_date_is_a_dash_in_either_language():
     for language in ("ko", "en"):
         with translation.override(language):
             assert display.calendar_date(None) == display.timestamp(None) == "-"
+
+
+def test_indicator_units_are_written_in_the_page_language():
+    from django.utils import translation
+
+    with translation.override("ko"):
+        assert display.quantity_with_unit(Decimal("17"), "명") == "17명"  # as the report writes it
+        assert display.quantity_with_unit(Decimal("10.1"), "억원") == "10.1억원"
+        assert display.indicator_unit("개소") == "개소"
+    with translation.override("en"):
+        assert display.quantity_with_unit(Decimal("17"), "명") == "17 persons"
+        assert display.quantity_with_unit(Decimal("10.1"), "억원") == "10.1 hundred million won"
+        assert display.quantity_with_unit(Decimal("79.6"), "%") == "79.6%"  # a unit of its own stays as it is
+        assert display.quantity_with_unit(None, "명") == "-"
+        assert [display.indicator_unit(u) for u in ("개소", "건", "석")] == ["sites", "cases", "seats"]
