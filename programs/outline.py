@@ -51,8 +51,9 @@ def outline_parse(text: str) -> list[OutlineLine]:
         if level > MAX_LEVEL:
             raise OutlineError(number, _("항목은 %(levels)s단계까지입니다.") % {"levels": MAX_LEVEL})
         marker, rest = "", stripped.rstrip()
-        if rest[0] in MARKERS and len(rest) > 1 and not (rest[0] == "-" and rest[1] != " "):
-            marker, rest = rest[0], rest[1:].lstrip()
+        first = rest[0]
+        if first in MARKERS and not (first == "-" and rest[1:2] not in ("", " ")):  # "-1억원" is text
+            marker, rest = first, rest[1:].lstrip()
         if not rest:
             raise OutlineError(number, _("표시 뒤에 내용이 없습니다."))
         lines.append(OutlineLine(level, marker, rest))
@@ -87,3 +88,18 @@ def outline_tree(lines) -> list[OutlineNode]:
         (stack[-1][1].children if stack else roots).append(node)
         stack.append((line.level, node))
     return roots
+
+
+def outline_parents(lines) -> list[int | None]:
+    """For each outline line, the index of the line it is nested under (None for the outermost), restarting at
+    every section (lines with a `section` attribute): the flat form of outline_tree."""
+    parents: list[int | None] = []
+    stack: list[int] = []
+    for index, line in enumerate(lines):
+        if index and getattr(line, "section", None) != getattr(lines[index - 1], "section", None):
+            stack = []
+        while stack and lines[stack[-1]].level >= line.level:
+            stack.pop()
+        parents.append(stack[-1] if stack else None)
+        stack.append(index)
+    return parents

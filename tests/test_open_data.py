@@ -124,6 +124,7 @@ def _json_urls():
         reverse("portal:organisation_file", args=[name, "json"]) for name in ("headcount", "revenue", "expenditure")
     ]
     for program in Program.objects.order_by("slug"):
+        urls.append(reverse("programs:program_outline_json", args=[program.slug]))
         if program.execution_rows.exists():
             urls.append(reverse("programs:program_json", args=[program.slug]))
     return urls
@@ -139,14 +140,21 @@ def test_every_json_route_is_checked():
     from django.urls import get_resolver
 
     names = {name for name in _json_routes(get_resolver().url_patterns)}
-    checked = {"execution_json", "datapackage", "schedule_json", "organisation_file", "program_json"}
+    checked = {
+        "execution_json",
+        "datapackage",
+        "schedule_json",
+        "organisation_file",
+        "program_json",
+        "program_outline_json",
+    }
     assert names == checked  # a new JSON address must join _json_urls
 
 
 @pytest.mark.django_db
 def test_json_is_utf8_with_hangul_as_itself_and_says_so(client):
     urls = _json_urls()
-    assert len(urls) >= 15  # 6 bureau files and the programs with an execution table
+    assert len(urls) >= 29  # 6 bureau files, 14 outlines and the programs with an execution table
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -199,3 +199,11 @@ def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
         else [],
         publication=edition,
     )
+
+
+def public_program_outline(*, bureau: Bureau, slug: str) -> tuple[Program, list[ProgramOutlineItem]] | None:
+    """A program and its outline items in order (for its open-data files); None when there is no such program."""
+    program = Program.objects.filter(core_task__direction__bureau=bureau, slug=slug).first()
+    if program is None:
+        return None
+    return program, list(program.outline_items.order_by("order"))
