@@ -92,6 +92,10 @@ def _program(
     for order, a_row in enumerate(items, start=1):
         text = a_row.text("text")
         detail = a_row.text("detail", required=False)
+        try:
+            outline_parse(detail)  # the lines under it, nested as the report has them (programs.outline)
+        except OutlineError as exc:
+            raise a_row.error("detail", str(exc)) from None
         loader.upsert(
             a_row,
             Achievement,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 INDENT = 2
 # The report's item markers; a line starting with anything else (→, <, 1., 1), a word) has no marker.
-MARKERS = frozenset("□○－–-·∙※▪‣") | frozenset("①②③④⑤⑥⑦⑧⑨⑩")
+MARKERS = frozenset("□○－–-·∙․※▪‣") | frozenset("①②③④⑤⑥⑦⑧⑨⑩")
 MAX_LEVEL = 6
 
 

@@ -11,7 +11,7 @@ from budget.models import Publication
 from budget.selectors.periods import publication_on
 from civicbureau import figures
 from programs.models import Achievement, Program, ProgramExecutionRow, ProgramOutlineItem, ScheduleItem
-from programs.outline import OutlineNode, outline_tree
+from programs.outline import OutlineError, OutlineNode, outline_parse, outline_tree
 from programs.selectors.indicators import indicator_reading_list
 from staffing.models import Bureau, Division
 
@@ -144,6 +144,18 @@ def program_outline_sections(*, items) -> list[OutlineSection]:
     return [OutlineSection(title, outline_tree(section_items)) for title, section_items in grouped]
 
 
+def achievement_outline(achievement: Achievement) -> OutlineNode:
+    """An achievement as the report writes it: a ○ item (with its date) and the lines under it nested as
+    the text indents them (programs.outline); lines that do not parse as an outline are listed flat."""
+    head, _, rest = achievement.text.partition("\n")
+    try:
+        children = outline_tree(outline_parse(rest))
+    except OutlineError:
+        children = [OutlineNode("", line.strip(), []) for line in rest.splitlines() if line.strip()]
+    text = f"{head} ({achievement.date_text})" if achievement.date_text else head
+    return OutlineNode("○", text, children)
+
+
 @dataclass
 class ProgramDetail:
     """A major program laid out like its section of the report."""
@@ -154,7 +166,7 @@ class ProgramDetail:
     leading: list[OutlineSection]  # □ headings the report puts before 사업개요 (도입배경)
     overview: OutlineSection | None  # the 사업개요 items, shown with the overview's other entries
     sections: list[OutlineSection]  # the □ headings after it (추진계획, 주요 개선방향 …)
-    achievements: list
+    achievements: list[OutlineNode]  # 추진실적, each a ○ item with the lines under it
     execution: ProgramExecutionTable | None
     schedule: list
     indicators: list
@@ -190,7 +202,7 @@ def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
         leading=sections[:overview_at] if overview_at is not None else [],
         overview=sections[overview_at] if overview_at is not None else None,
         sections=sections[overview_at + 1 :] if overview_at is not None else sections,
-        achievements=list(program.achievements.all()),
+        achievements=[achievement_outline(a) for a in program.achievements.all()],
         execution=execution,
         schedule=list(program.schedule_items.all()),
         # indicator values are published with the bureau's period: as recorded then, dated by then

@@ -352,3 +352,67 @@ def test_every_other_program_page_names_a_division(client):
     for program in Program.objects.exclude(slug="seoul-reset"):
         dd = _page(client, program.slug).xpath("//dl[@class='overview']/dd")[0].text_content()
         assert dd and "미상" not in dd and dd != "-", program.slug
+
+
+# -- 추진실적: each achievement's lines nested under its ○ ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_achievements_nest_the_lines_under_them(client):
+    """자치구 마을생태계 (report l.489-503): ○ with its date, － under it, and ※ or unmarked lines under the －."""
+    page = _page(client, "district-village-ecosystem")
+    items = page.xpath("//section[h2='추진실적']/ul[@class='outline']/li")
+    assert [_item(li) for li in items] == [
+        ("○", "2022년 자치구 시민참여사업 지원기준 마련 (’22. 2월)"),
+        ("○", "사업설명회 개최 및 자치구 사업계획서 검토·승인 (’22. 2~3월)"),
+        ("○", "자치구 마을생태계 조성 및 주민자치 활동지원 사업 추진 (’22. 3월~)"),
+    ]
+    first = items[0].xpath("./ul/li")
+    assert [_item(li) for li in first] == [("－", "자치구 책임과 권한으로 중간지원조직 및 주민자치회 자율 운영")]
+    assert [_item(li) for li in first[0].xpath("./ul/li")] == [
+        ("", "중간지원조직 인건비·운영비 및 주민자치회 운영비(의제개발비) 구비 편성"),
+        ("", "시 예산 의존적 수동적 참여 탈피하여 자치구 주도성·책임성 강화"),
+    ]
+    third = items[2].xpath("./ul/li")
+    assert [_item(li)[0] for li in third] == ["－", "－"]
+    assert [_item(li) for li in third[1].xpath("./ul/li")] == [
+        ("※", "주민자치 역량강화를 위한 18개 자치구 208명 사업담당자 교육(’22. 6. 8.)")
+    ]
+
+
+@pytest.mark.django_db
+def test_an_achievement_typed_without_the_outline_rules_is_listed_flat():
+    from programs.models import Achievement
+    from programs.selectors.programs import achievement_outline
+
+    item = Achievement(text="실적\n    두 단계 들여 쓴 줄\n－ 다음 줄", date_text="", as_of="2022-07-01")
+    node = achievement_outline(item)
+    assert (node.marker, node.text) == ("○", "실적")
+    assert [(c.marker, c.text) for c in node.children] == [("", "두 단계 들여 쓴 줄"), ("", "－ 다음 줄")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("                ○ 【마을공동체센터】", "                   ○ 【마을공동체센터】", "items"),  # odd indent
+        ("              － (정원 운영)", "                  － (정원 운영)", "detail"),  # skips a level
+    ],
+)
+def test_a_bad_outline_in_the_demo_names_its_program_and_field(tmp_path, old, new, field):
+    import shutil
+
+    from demo.loader import DEMO_DATA_DIR, load_demo
+    from demo.rows import DemoDataError
+
+    data = tmp_path / "demo_data"
+    shutil.copytree(DEMO_DATA_DIR, data)
+    path = data / "programs.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    before = list(ProgramOutlineItem.objects.values_list("pk", "text"))
+    with pytest.raises(DemoDataError) as caught:
+        load_demo(data)
+    assert caught.value.field == field and "행:" in caught.value.message
+    assert list(ProgramOutlineItem.objects.values_list("pk", "text")) == before
