@@ -344,7 +344,7 @@ def test_the_program_the_report_gives_no_division_says_so(client):
     dd = _page(client, "seoul-reset").xpath("//dl[@class='overview']/dd")[0].text_content()
     assert dd == "부서 미상 (보고서가 이 사업을 맡은 과를 밝히지 않습니다.)"
     listing = client.get(reverse("programs:program_list")).content.decode()
-    assert "부서: -" not in listing and listing.count("부서 미상") == 1
+    assert "부서: -" not in listing and listing.count("부서: 미상") == 1
 
 
 @pytest.mark.django_db
