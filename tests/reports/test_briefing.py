@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -288,6 +289,22 @@ def test_directors_download_it_from_the_portal(director_client):
     assert "attachment" in response["Content-Disposition"]
     workbook = load_workbook(BytesIO(response.content))
     assert workbook["예산 집행 현황"]["B4"].value == 48_912_754
+
+
+def test_the_workbook_is_korean_whichever_language_the_page_was_read_in(director_client):
+    """The council's workbook is the report's language: downloaded from an English session it holds the same
+    cells as from a Korean one (its as-of lines were English before)."""
+
+    def cells(language):
+        director_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = director_client.get(reverse("reports:briefing_export"), {"year": 2022, "as_of": "2022-07-01"})
+        assert response.status_code == 200
+        book = load_workbook(BytesIO(response.content))
+        return {(ws.title, c.coordinate): c.value for ws in book for row in ws.iter_rows() for c in row if c.value}
+
+    korean, english = cells("ko"), cells("en")
+    assert any("기준" in str(v) for v in english.values())
+    assert english == korean
 
 
 def test_division_staff_and_anonymous_visitors_cannot(staff_client, client):
