@@ -22,14 +22,14 @@ SCROLL_TABLES = """(dx) => {
   return moved;
 }"""
 
-# Korean words broken across lines inside a table header cell: the characters of one word (between spaces and
-# the separators ·, ㆍ, ․, ‧, comma, parentheses) standing on more than one line.
+# Korean words broken across lines inside a table's header or text cell: the characters of one word (between spaces and
+# the separators ·, ㆍ, ․, ‧, comma, parentheses, ~ and dashes) standing on more than one line.
 BROKEN_WORDS = """() => {
   const broken = [];
-  for (const cell of document.querySelectorAll('table.figures th')) {
+  for (const cell of document.querySelectorAll('table.figures th, table.figures td.text')) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const m of node.textContent.matchAll(/[^\\s·ㆍ․‧,()]+/g)) {
+      for (const m of node.textContent.matchAll(/[^\\s·ㆍ․‧,()~–-]+/g)) {
         if (!/[가-힣]/.test(m[0])) continue;
         const tops = new Set();
         for (let i = 0; i < m[0].length; i++) {

@@ -168,6 +168,10 @@ def test_execution_in_chromium_matches_the_report_and_its_open_data(demo_server,
     page.wait_for_load_state()
     assert page.locator("#execution tbody tr th").first.inner_text() == "합계"
     assert page.locator("#execution thead th:last-child").get_attribute("aria-sort") == "ascending"
+    # one arrow: the template's (aria-hidden, with the order in words), none drawn by the stylesheet
+    sorted_header = page.locator("#execution thead th:last-child a")
+    assert sorted_header.locator("span[aria-hidden=true]").inner_text().strip() == "▲"
+    assert sorted_header.evaluate("a => getComputedStyle(a, '::after').content") == "none"
     # the period selector offers the published periods only (and the latest); a month without published
     # figures, asked for by its address, says so
     options = page.locator("#id_as_of option")
