@@ -77,11 +77,14 @@ def figures_table(page, table="#execution") -> dict[str, list[str]]:
 
 
 def numbers_by_row(page, table) -> list[tuple[str, list[list[str]]]]:
-    """A table's rows as (key, the numbers in each cell): what must not depend on the language."""
+    """A table's rows as (key, the numbers in each cell): what must not depend on the language. Dates and
+    times are left out, as each language writes them its own way ('2026-12-01 14:05', '1 Dec 2026, 14:05')."""
     return page.evaluate(
         """(table) => Array.from(document.querySelectorAll(table + ' tbody tr')).map(tr => [
             tr.dataset.code || tr.dataset.division || tr.dataset.asOf || '',
-            Array.from(tr.querySelectorAll('td')).map(td => td.innerText.match(/\\d[\\d,.]*/g) || [])])""",
+            Array.from(tr.querySelectorAll('td')).map(td => td.innerText
+                .replace(/\\d{4}-\\d\\d-\\d\\d( \\d\\d:\\d\\d)?|\\d{1,2} [A-Z][a-z]{2} \\d{4}(, \\d\\d:\\d\\d)?/g, '')
+                .match(/\\d[\\d,.]*/g) || [])])""",
         table,
     )
 
