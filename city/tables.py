@@ -9,18 +9,18 @@ from civicbureau.tables import AsOfColumn, FiguresTable
 
 
 class CityTotalsTable(ExecutionStatusTable):
-    """The city's 합계 and each bureau's total, as of the bureau's own latest published period."""
+    """The city's 합계 and each bureau's total, as of the bureau's own latest published period; sortable, with
+    the 합계 kept first (budget.tables.GroupedRows)."""
 
     snapshot_as_of = AsOfColumn()
 
     class Meta(ExecutionStatusTable.Meta):
-        orderable = False
         sequence = ("name", "snapshot_as_of", "...")
 
 
 class CityLineTable(ExecutionFiguresTable):
-    """A page of the whole city's budget lines, each with its bureau and division (not sortable: a page of
-    5,400 lines is read in the city's order; the totals above it cover every line)."""
+    """A page of the whole city's budget lines, each with its bureau and division; sortable on any column
+    over every line, not only the page shown (city.views)."""
 
     name = tables.Column(verbose_name=_("세부사업"), attrs={"td": {"class": "text"}})
     bureau_name = tables.Column(verbose_name=_("국"), attrs={"td": {"class": "text"}})
@@ -28,6 +28,6 @@ class CityLineTable(ExecutionFiguresTable):
     snapshot_as_of = AsOfColumn()
 
     class Meta(FiguresTable.Meta):
-        orderable = False
+        orderable = True
         sequence = ("name", "bureau_name", "division_name", "snapshot_as_of", "...")
         row_attrs = {"data-code": lambda record: record.code}
