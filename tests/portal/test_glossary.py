@@ -29,7 +29,7 @@ def test_every_term_has_its_own_entry_on_the_page(client):
             rf'<div id="{term.anchor}" class="glossary-entry">\s*<dt>(.*?)</dt>\s*<dd>(.*?)</dd>', html, re.S
         )
         assert entry, term.key
-        assert entry.group(1).startswith(str(term.name)) and entry.group(2) == str(term.meaning)
+        assert entry.group(1).startswith(f"<strong>{term.name}</strong>") and entry.group(2) == str(term.meaning)
     for key in (
         "예산현액",
         "원인행위",
