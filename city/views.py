@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig
 from budget.forms import ExecutionPeriodForm, period_choices, period_query
 from budget.selectors.periods import published_dates
 from city import selectors
-from city.tables import CityLineTable, CityTotalsTable
+from city.tables import CityLineTable, CityTotalsTable, rows_in_order
 from civicbureau import display
 from civicbureau.publication import public_cacheable
 
@@ -37,10 +37,13 @@ def execution(request):
         if publications:
             as_of = max(p.as_of for p in publications)
             unit_line = display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT)
-            lines = selectors.city_execution_lines(fiscal_year=year, publications=publications)
-            sort = request.GET.get(LINES_SORT)
-            if sort:  # sorted over every line, then paged: read them all and let the table sort them
-                lines = list(CityLineTable(selectors.city_execution_rows(lines), order_by=sort).data)
+            sort = request.GET.get(LINES_SORT, "").strip()
+            if sort:  # sorted over every line, then paged
+                lines = rows_in_order(
+                    selectors.city_execution_rows_all(fiscal_year=year, publications=publications), sort
+                )
+            else:  # a page of the query, read with LIMIT/OFFSET
+                lines = selectors.city_execution_lines(fiscal_year=year, publications=publications)
             page = Paginator(lines, CITY_PAGE_SIZE).get_page(request.GET.get("page"))
             rows = page.object_list if sort else selectors.city_execution_rows(page.object_list)
             totals_caption = _("%(year)s 시 전체 합계와 국별 합계 %(line)s") % {"year": year, "line": unit_line}
