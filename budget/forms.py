@@ -72,16 +72,17 @@ def period_query(request) -> str:
 
 
 class WonInput(forms.TextInput):
-    """An amount in won shown with separators ('37,729,000'), as static/js/entry.js keeps it while typing;
-    what cannot be read as a whole number is shown back as it was typed."""
+    """An amount in won shown with separators ('37,729,000', a cut as '△720,000'), through display.number as
+    every figure is, and as static/js/entry.js keeps it while typing; what cannot be read as a whole number
+    is shown back as it was typed."""
 
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "numeric", "autocomplete": "off", "class": "won", **(attrs or {})})
 
     def format_value(self, value):
-        text = "" if value is None else str(value).replace(",", "").strip()
+        text = "" if value is None else str(value).replace(",", "").replace(display.MINUS, "-").strip()
         if re.fullmatch(r"-?\d+", text):
-            return f"{int(text):,}"
+            return display.number(int(text))
         return super().format_value(value)
 
 

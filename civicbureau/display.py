@@ -1,11 +1,12 @@
-"""How figures are written for people, in one place: thousands separators, △ for negatives, '-' for
-a figure that cannot be computed, the unit and the as-of line as the report writes them."""
+"""How figures and dates are written for people, in one place: thousands separators, △ for negatives, '-'
+for a figure that cannot be computed, the unit and the as-of line as the report writes them, and dates in
+the form of the page's language (Korean pages as the report writes them, English pages '1 Jul 2022')."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import dateformat, dates, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
@@ -31,6 +32,19 @@ PERCENT = Unit("%")
 PERCENTAGE_POINTS = Unit("%p")
 PERSONS = Unit(_("명"))
 
+# The units the report gives its indicators (programs.Indicator.unit), written in the page's language
+INDICATOR_UNITS = {
+    "명": PERSONS.label,
+    "백만원": MILLION_WON.label,
+    "억원": HUNDRED_MILLION_WON.label,
+    "개": _("개"),
+    "건": _("건"),
+    "회": _("회"),
+    "개소": _("개소"),
+    "석": _("석"),
+    "팀": _("팀"),
+}
+
 
 def number(value: int | Decimal | None, places: int | None = None) -> str:
     """1234567 → '1,234,567'; −720390 → '△720,390'; Decimal('-99.7') → '△99.7'; None → '-'."""
@@ -52,14 +66,59 @@ def rate(value: Decimal | None) -> str:
     return number(value, figures.RATE_PLACES)
 
 
+def _english() -> bool:
+    """Whether the active language writes dates the English way; Korean (the default) otherwise."""
+    return (translation.get_language() or "").startswith("en")
+
+
 def report_date(day: datetime.date) -> str:
-    """2022-07-01 → '’22. 7. 1.', the way the report writes a date."""
+    """2022-07-01 → '’22. 7. 1.', the way the report writes a date; on English pages '1 Jul 2022'."""
+    if _english():
+        return dateformat.format(day, "j M Y")
     return f"’{day:%y}. {day.month}. {day.day}."
 
 
 def month_label(month: datetime.date) -> str:
-    """2022-07-01 → '’22. 7월', the way the report writes a month."""
-    return str(_("’%(yy)s. %(month)s월") % {"yy": f"{month:%y}", "month": month.month})
+    """2022-07-01 → '’22. 7월', the way the report writes a month; on English pages 'Jul 2022'."""
+    if _english():
+        return dateformat.format(month, "M Y")
+    return f"’{month:%y}. {month.month}월"
+
+
+def month_name(month: datetime.date) -> str:
+    """2022-08-31 → '8월' (a month of a year already named); on English pages 'Aug'."""
+    if _english():
+        return dateformat.format(month, "M")
+    return f"{month.month}월"
+
+
+def month_end_label(month: int) -> str:
+    """7 → '7월 말', a month-end of the year on a chart's axis; on English pages 'end Jul'."""
+    if _english():
+        return f"end {dates.MONTHS_3[month].title()}"
+    return f"{month}월 말"
+
+
+def calendar_date(day: datetime.date | None) -> str:
+    """A day that is not the report's own (when something was published or recorded): '2026-12-01' on
+    Korean pages, '1 Dec 2026' on English pages; '-' for none."""
+    if day is None:
+        return NOT_AVAILABLE
+    if _english():
+        return dateformat.format(day, "j M Y")
+    return day.isoformat()
+
+
+def timestamp(moment: datetime.datetime | None) -> str:
+    """A moment in the site's time zone: '2026-12-01 14:05' on Korean pages, '1 Dec 2026, 14:05' on English
+    pages; '-' for none."""
+    if moment is None:
+        return NOT_AVAILABLE
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    if _english():
+        return dateformat.format(moment, "j M Y, H:i")
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def as_of_line(day: datetime.date, *units: Unit) -> str:
@@ -75,7 +134,7 @@ def edition_line(publication) -> str:
     (in the site's time zone)."""
     if publication is None:
         return ""
-    published = timezone.localtime(publication.published_at).date().isoformat()
+    published = calendar_date(timezone.localtime(publication.published_at).date())
     return str(_("제%(edition)s판, %(date)s 공표") % {"edition": publication.edition, "date": published})
 
 
@@ -84,6 +143,22 @@ def headcount(quota: int | None, current: int | None, *, empty: bool = False) ->
     if empty or quota is None or current is None:
         return NOT_AVAILABLE
     return f"{number(quota)}/{number(current)}"
+
+
+def indicator_unit(unit: str) -> str:
+    """An indicator's unit as the report gives it ('명') in the page's language ('persons'); a unit the
+    report does not use is shown as stored."""
+    return str(INDICATOR_UNITS.get(unit, unit))
+
+
+def quantity_with_unit(value: Decimal | int | None, unit: str) -> str:
+    """An indicator's value with its unit: '17명' on Korean pages as the report writes it, '17 persons' on
+    English pages; '-' for none."""
+    if value is None:
+        return NOT_AVAILABLE
+    if _english() and unit in INDICATOR_UNITS:
+        return f"{quantity(value)} {indicator_unit(unit)}"
+    return f"{quantity(value)}{unit}"
 
 
 def quantity(value: Decimal | int | None) -> str:

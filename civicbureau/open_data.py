@@ -16,6 +16,9 @@ from decimal import Decimal
 from django.http import HttpResponse, HttpResponseBadRequest
 
 CSV_TYPE = "text/csv; charset=utf-8"
+# JSON is UTF-8 by its standard, but a browser shows a file it was not told the charset of in Latin-1:
+# the charset is named, and Hangul is written as itself, never as \u escapes.
+JSON_TYPE = "application/json; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_BOM = "\ufeff"  # so that spreadsheet programs read the file as UTF-8 (Korean names)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -96,8 +99,11 @@ def json_document(dataset: Dataset) -> dict:
     }
 
 
-def json_text(dataset: Dataset) -> str:
-    return json.dumps(json_document(dataset), ensure_ascii=False, indent=1)
+def json_response(document: dict, filename: str) -> HttpResponse:
+    """Any JSON document the site serves (a dataset, the data package): UTF-8, Hangul unescaped, charset named."""
+    result = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"), content_type=JSON_TYPE)
+    result["Content-Disposition"] = f'inline; filename="{filename}"'
+    return result
 
 
 def table_schema(dataset: Dataset) -> dict:
@@ -121,9 +127,8 @@ def refusal(errors) -> HttpResponseBadRequest:
 
 def response(dataset: Dataset, fmt: str) -> HttpResponse:
     """The dataset as a download: `fmt` is 'csv' or 'json'."""
-    if fmt == "csv":
-        result = HttpResponse(csv_text(dataset).encode("utf-8"), content_type=CSV_TYPE)
-    else:
-        result = HttpResponse(json_text(dataset).encode("utf-8"), content_type="application/json; charset=utf-8")
-    result["Content-Disposition"] = f'inline; filename="{dataset.name}.{fmt}"'
+    if fmt != "csv":
+        return json_response(json_document(dataset), f"{dataset.name}.json")
+    result = HttpResponse(csv_text(dataset).encode("utf-8"), content_type=CSV_TYPE)
+    result["Content-Disposition"] = f'inline; filename="{dataset.name}.csv"'
     return result

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from civicbureau import views
 
@@ -22,6 +25,9 @@ urlpatterns = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says; the file is a static one (its
+    # hashed name in production, hence lazy, temporary). Pages name static/favicon.svg in base.html.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico"), permanent=False)),
 ]
 
 handler403 = "civicbureau.views.permission_denied"

@@ -4,15 +4,12 @@ the accessible table beside its chart; rates are strings of the Decimal the tabl
 
 from django.utils.translation import gettext as _
 
+from civicbureau import display
 from dashboards.selectors import ExecutionDashboard
 
 
 def _rate(value):
     return None if value is None else str(value)
-
-
-def month_label(month: int) -> str:
-    return _("%(month)s월 말") % {"month": month}
 
 
 def pace_chart(dashboard: ExecutionDashboard) -> dict:
@@ -28,7 +25,7 @@ def pace_chart(dashboard: ExecutionDashboard) -> dict:
     ]
     return {
         "kind": "pace",
-        "labels": [month_label(m) for m in months],
+        "labels": [display.month_end_label(m) for m in months],
         "pace": {"label": _("집행 목표 (누적)"), "data": [_rate(v) for v in dashboard.pace.points]},
         "datasets": datasets,
         "yTitle": _("누적 지출률 (%)"),

@@ -18,9 +18,11 @@ from programs.models import (
     IndicatorValue,
     Program,
     ProgramExecutionRow,
+    ProgramOutlineItem,
     ScheduleItem,
     Vision,
 )
+from programs.outline import OutlineError, outline_parse
 from programs.schedule_dates import ScheduleDateError, parse_schedule_date
 from staffing.models import Bureau, Division
 
@@ -79,17 +81,21 @@ def _program(
             "in_overview": row.boolean("in_overview"),
             "summary": row.text("summary", required=False),
             "legal_basis": row.text("legal_basis", required=False),
-            "content": row.text("content", required=False),
             "budget_text": row.text("budget_text", required=False),
             "stated_budget": None if stated is None else stated * UNIT_WON["million_won"],
             "execution_total_shown": bool(row.values.get("execution_total", False)),
         },
     )
+    _outline(loader, row, program)
     achievements_as_of = row.date("achievements_as_of") if row.values.get("achievements_as_of") else as_of
     items = list(yaml_rows(name, row.values.get("achievements") or [], f"{row.number}.achievements"))
     for order, a_row in enumerate(items, start=1):
         text = a_row.text("text")
         detail = a_row.text("detail", required=False)
+        try:
+            outline_parse(detail)  # the lines under it, nested as the report has them (programs.outline)
+        except OutlineError as exc:
+            raise a_row.error("detail", str(exc)) from None
         loader.upsert(
             a_row,
             Achievement,
@@ -145,6 +151,27 @@ def _program(
         )
     loader.delete_after(ScheduleItem, len(items), program=program)
     return program
+
+
+def _outline(loader: "Loader", row: Row, program: Program) -> None:
+    """The program's sections as the report nests them: `outline` lists each □ heading (`section`) with its
+    items as indented text (programs.outline), one item a line, the report's marker first."""
+    order = 0
+    for s_row in yaml_rows(row.file, row.values.get("outline") or [], f"{row.number}.outline"):
+        section = s_row.text("section")
+        try:
+            lines = outline_parse(s_row.text("items"))
+        except OutlineError as exc:
+            raise s_row.error("items", str(exc)) from None
+        for line in lines:
+            order += 1
+            loader.upsert(
+                s_row,
+                ProgramOutlineItem,
+                {"program": program, "order": order},
+                {"section": section, "level": line.level, "marker": line.marker, "text": line.text},
+            )
+    loader.delete_after(ProgramOutlineItem, order, program=program)
 
 
 def consigned_centres(loader: "Loader", divisions: dict[str, Division]) -> None:

@@ -4,6 +4,7 @@ bureau's reference data)."""
 
 from django.contrib import admin
 
+from civicbureau import audit
 from programs.models import (
     Achievement,
     CentreBudget,
@@ -15,6 +16,7 @@ from programs.models import (
     IndicatorValue,
     Program,
     ProgramExecutionRow,
+    ProgramOutlineItem,
     ScheduleItem,
     Vision,
 )
@@ -24,6 +26,14 @@ from staffing.admin_scope import BureauScope, BureauScopedAdmin, DivisionScope, 
 @admin.register(Vision, Direction, CoreTask)
 class PlanAdmin(BureauScope, admin.ModelAdmin):
     """The bureau's vision, directions and core tasks."""
+
+
+class ProgramOutlineItemInline(ScopedTabularInline):
+    """The program's sections as the report nests them: each item's □ heading, place, level and marker."""
+
+    model = ProgramOutlineItem
+    extra = 0
+    fields = ["section", "order", "level", "marker", "text"]
 
 
 class AchievementInline(ScopedTabularInline):
@@ -47,7 +57,17 @@ class ScheduleItemInline(ScopedTabularInline):
 class ProgramAdmin(DivisionScopedAdmin):
     list_display = ["title", "division", "core_task", "number", "slug"]
     list_filter = ["division"]
-    inlines = [AchievementInline, ProgramExecutionRowInline, ScheduleItemInline]
+    inlines = [ProgramOutlineItemInline, AchievementInline, ProgramExecutionRowInline, ScheduleItemInline]
+
+    def save_formset(self, request, form, formset, change):
+        """The inlines' rows (outline items, achievements …) are recorded as the program is: by whom, via the admin."""
+        for obj in formset.save(commit=False):
+            audit.record(obj, request.user, audit.How.ADMIN)
+            obj.save()
+        for obj in formset.deleted_objects:
+            audit.record(obj, request.user, audit.How.ADMIN)
+            obj.delete()
+        formset.save_m2m()
 
 
 @admin.register(ScheduleItem)

@@ -4,6 +4,7 @@ execution tables and schedule, consigned centres, and indicators (chapter II and
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from budget.models import BudgetLine
 from civicbureau import entry, figures
 from civicbureau.audit import AuditedManager
+from programs import outline
 from staffing.models import Bureau, Division
 
 
@@ -92,7 +94,6 @@ class Program(models.Model):
     in_overview = models.BooleanField(_("정책비전 표에 실림"), default=True)
     summary = models.TextField(_("개요"), blank=True)
     legal_basis = models.TextField(_("추진근거"), blank=True)
-    content = models.TextField(_("사업내용"), blank=True)
     budget_text = models.CharField(_("사업예산 (보고서 표기)"), max_length=200, blank=True)
     stated_budget = models.BigIntegerField(_("사업예산(원)"), null=True, blank=True, validators=entry.WON_BOUNDS)
     execution_total_shown = models.BooleanField(_("집행현황에 계 행 표시"), default=False)
@@ -119,6 +120,57 @@ class Program(models.Model):
         from django.urls import reverse
 
         return reverse("programs:program_detail", args=[self.slug])
+
+
+def outline_marker_valid(value: str) -> None:
+    if value and value not in outline.MARKERS:
+        raise ValidationError(
+            _("보고서의 항목 표시(%(markers)s) 가운데 하나이거나 비워 두어야 합니다."),
+            params={"markers": " ".join(sorted(outline.MARKERS))},
+            code="outline_marker",
+        )
+
+
+class ProgramOutlineItem(models.Model):
+    """An item of a program's section as the report nests it: under a □ heading (`section`: 사업개요,
+    추진계획, 주요 개선방향 …), at a level (1 = outermost), with the report's marker (□, ○, －, ·, ※ …).
+
+    A section's items in `order` with their levels are the report's nested lists (programs.outline turns
+    indented text into items and items into a tree); 추진실적 and 향후계획 have models of their own
+    (Achievement, ScheduleItem)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="outline_items", verbose_name=_("주요사업")
+    )
+    section = models.CharField(
+        _("단락"), max_length=100, help_text=_("항목이 놓인 보고서의 □ 제목 (사업개요, 추진계획 …)")
+    )
+    order = models.PositiveSmallIntegerField(_("순서"))
+    level = models.PositiveSmallIntegerField(
+        _("단계"),
+        validators=[MinValueValidator(1), MaxValueValidator(outline.MAX_LEVEL)],
+        help_text=_("1이 가장 바깥; 바로 위 항목보다 한 단계까지 깊어짐"),
+    )
+    marker = models.CharField(_("표시"), max_length=1, blank=True, validators=[outline_marker_valid])
+    text = models.TextField(_("내용"))
+    history = HistoricalRecords()
+    objects = AuditedManager()
+
+    class Meta:
+        verbose_name = _("사업 항목")
+        verbose_name_plural = pgettext_lazy("plural", "사업 항목")
+        ordering = ["program", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "order"], name="outline_item_unique_order"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=outline.MAX_LEVEL),
+                name="outline_item_level_in_range",
+                violation_error_message=_("단계는 1에서 6까지입니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.marker} {self.text[:60]}".strip()
 
 
 class Achievement(models.Model):

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from civicbureau import audit
+from civicbureau import audit, display
 from civicbureau.entry import EntryError, Problem, StaleVersion, problems_from, require_version
 from programs.models import Indicator, IndicatorValue, ScheduleItem
 from staffing.permissions import can_edit_division
@@ -21,7 +21,7 @@ from staffing.permissions import can_edit_division
 def _stale(row: str, record) -> StaleVersion:
     latest = record.history.order_by("-history_id").select_related("history_user").first()
     who = latest.history_user if latest and latest.history_user else "-"
-    when = latest.history_date.strftime("%Y-%m-%d %H:%M") if latest else "-"
+    when = display.timestamp(latest.history_date if latest else None)
     return StaleVersion(
         [
             Problem(

@@ -15,13 +15,18 @@ from civicbureau.audit import history_version
 from civicbureau.entry import EntryError, form_problems
 from civicbureau.publication import public_cacheable
 from programs import services
-from programs.exports.open_data import program_execution_dataset, schedule_dataset
+from programs.exports.open_data import program_execution_dataset, program_outline_dataset, schedule_dataset
 from programs.filters import ScheduleItemFilterSet
 from programs.forms import ConsistencyPeriodForm, IndicatorValueForm, ScheduleProgressForm
 from programs.models import Indicator, IndicatorValue, ScheduleItem
 from programs.notes import program_page_notes
 from programs.selectors.consistency import consistency_check
-from programs.selectors.programs import public_program_as_of, public_program_detail, public_program_list
+from programs.selectors.programs import (
+    public_program_as_of,
+    public_program_detail,
+    public_program_list,
+    public_program_outline,
+)
 from programs.selectors.schedule import public_schedule, schedule_default_date, schedule_publication
 from programs.tables import ProgramExecutionLineTable, ScheduleTable
 from staffing.permissions import VIEW, can_edit_division, can_view_internal, membership_of, restrict
@@ -169,6 +174,24 @@ def program_csv(request, slug):
 @public_cacheable
 def program_json(request, slug):
     return _program_file(slug, "json")
+
+
+def _outline_file(slug, fmt):
+    found = public_program_outline(bureau=_bureau(), slug=slug)
+    if found is None:
+        raise Http404(_("그런 주요사업이 없습니다."))
+    return open_data.response(program_outline_dataset(*found), fmt)
+
+
+@public_cacheable
+def program_outline_csv(request, slug):
+    """The program's sections as the report nests them: one row an item, with its level and parent."""
+    return _outline_file(slug, "csv")
+
+
+@public_cacheable
+def program_outline_json(request, slug):
+    return _outline_file(slug, "json")
 
 
 # -- staff pages: milestone progress and indicator values (writes through programs.services) ----------

@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from budget.models import Publication
 from budget.selectors.execution import (
     ExecutionRow,
@@ -34,7 +36,7 @@ class BriefingError(Exception):
 
 
 # Cell kinds: the writer gives each its style and number format.
-TEXT, LABEL, HEADER, AMOUNT, RATE, COUNT, QUANTITY, MONTH, NOTE, TITLE, UNIT_LINE = (
+TEXT, LABEL, HEADER, AMOUNT, RATE, COUNT, QUANTITY, MONTH, NOTE, TITLE, UNIT_LINE, SUBTITLE, UNIT = (
     "text",
     "label",
     "header",
@@ -46,6 +48,8 @@ TEXT, LABEL, HEADER, AMOUNT, RATE, COUNT, QUANTITY, MONTH, NOTE, TITLE, UNIT_LIN
     "note",
     "title",
     "unit_line",
+    "subtitle",  # a table's own title inside a sheet that holds several tables
+    "unit",  # a unit such as 건 or 백만원 in its own column, centred so it never touches the figure beside it
 )
 
 
@@ -55,6 +59,7 @@ class Cell:
     kind: str = TEXT
     bold: bool = False
     indent: int = 0
+    link: str = ""  # the name of a sheet this cell links to (the cover's table of contents)
 
 
 @dataclass
@@ -71,6 +76,8 @@ class Sheet:
         default_factory=list
     )  # (first row, first col, last row, last col), 1-based
     header_end: int = 0  # the last row repeated at the top of every printed page
+    max_widths: dict[int, float] = field(default_factory=dict)  # column (1-based) → widest it may be; text wraps
+    blocks: list[tuple[int, int]] = field(default_factory=list)  # (first row, last row) never split across pages
 
     def add(self, cells: list[Cell | None]) -> int:
         self.rows.append(cells + [None] * (self.columns - len(cells)))
@@ -115,6 +122,7 @@ class Briefing:
     as_of: datetime.date
     sheets: list[Sheet]
     publication: Publication | None = None  # the edition the briefing shows; None: a preview of an open period
+    printed_on: datetime.date | None = None  # the day the workbook was written, in the site's time zone
 
     @property
     def is_preview(self) -> bool:
@@ -174,16 +182,56 @@ def briefing_build(
         revenue_sheet(fiscal_year=fiscal_year, as_of=as_of),
         expenditure_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
         execution_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, publication=publication),
-        *program_sheets(bureau=bureau, as_of=as_of),
+        program_sheet(bureau=bureau, as_of=as_of),
         centre_sheet(fiscal_year=fiscal_year, as_of=as_of),
         schedule_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
         indicator_sheet(bureau=bureau, as_of=as_of, recorded_by=publication and publication.published_at),
     ]
     sheets = [s for s in sheets if s is not None]
+    briefing = Briefing(bureau, fiscal_year, as_of, sheets, publication, printed_on=timezone.localdate())
+    briefing.sheets = [cover_sheet(briefing), *sheets]
     if preview:
-        for sheet in sheets:
+        for sheet in briefing.sheets:
             sheet.rows[0][0] = Cell(f"{sheet.title} ({PREVIEW})", TITLE)
-    return Briefing(bureau, fiscal_year, as_of, sheets, publication)
+    return briefing
+
+
+def cover_sheet(briefing: Briefing) -> Sheet:
+    """The first sheet: which bureau, period and edition the briefing shows, the day it was printed, and a
+    table of contents linking to every sheet after it (with each sheet's own as-of date)."""
+    bureau, as_of = briefing.bureau, briefing.as_of
+    sheet = Sheet("표지", f"{bureau.name} {briefing.fiscal_year}년 업무보고", as_of, 4)
+    sheet.max_widths = {2: 30, 3: 44}
+    sheet.add_heading(f"({display.report_date(as_of)} 기준)")
+    if briefing.publication:
+        edition = display.edition_line(briefing.publication)
+    else:
+        edition = f"{PREVIEW}: 공표 전 미리보기 (의회에는 공표된 판을 제출합니다)"
+    facts = [
+        ("부서", bureau.name),
+        ("기간", f"{briefing.fiscal_year} 회계연도, {display.report_date(as_of)} 기준"),
+        ("판", edition),
+        ("출력일", display.report_date(briefing.printed_on)),
+    ]
+    for label, value in facts:
+        row = sheet.add([Cell(label, HEADER), Cell(value, TEXT)] + [Cell("", TEXT)] * 2)
+        sheet.merge(row, 2, row, 4)
+    sheet.add([])
+    row = sheet.add([Cell("목 차", SUBTITLE)])
+    sheet.merge(row, 1, row, 4)
+    first = len(sheet.rows) + 1
+    sheet.add([Cell("번호", HEADER), Cell("시트", HEADER), Cell("표", HEADER), Cell("기준일", HEADER)])
+    for number, target in enumerate(briefing.sheets, start=1):
+        sheet.add(
+            [
+                Cell(number, COUNT),
+                Cell(target.name, TEXT, link=target.name),
+                Cell(target.title, TEXT),
+                Cell(display.report_date(target.as_of), TEXT),
+            ]
+        )
+    sheet.blocks = [(first, len(sheet.rows))]
+    return sheet
 
 
 def status_sheet(period: Period) -> Sheet:
@@ -353,6 +401,7 @@ def execution_sheet(
 ) -> Sheet:
     table = execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, publication=publication)
     sheet = Sheet("예산 집행 현황", f"{fiscal_year} 예산 집행 현황", as_of, 6)
+    sheet.max_widths = {1: 30}  # longer line names wrap: the figures print at 9 pt or more on A4 portrait
     sheet.add_heading(display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT))
     sheet.add_header(
         [
@@ -393,22 +442,31 @@ def execution_sheet(
     return sheet
 
 
-def program_sheets(*, bureau: Bureau, as_of: datetime.date) -> list[Sheet]:
+def program_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
+    """Every program's execution table on one sheet, one after another as the report's chapter III gives
+    them; the writer breaks pages between programs only, so no table is split and pages fill up."""
     day = program_rows_latest_date(bureau=bureau, on_or_before=as_of)
     if day is None:
-        return []
-    sheets = []
+        return None
+    sheet = Sheet("사업별 집행", "주요 사업별 예산집행 현황", day, 6)
+    sheet.max_widths = {1: 28}
+    sheet.add_heading(f"(단위: 천원, {display.report_date(day)}기준)")
+    sheet.header_end = 2  # the sheet's title and unit line on every page; each table carries its own header
     for table in program_execution_tables(bureau=bureau, as_of=day):
         program = table.program
         number = f"{program.core_task.direction.number}-{program.number}"
-        sheet = Sheet(f"{number} {program.title}"[:31], f"{number}. {program.title} ‣ 예산집행 현황", day, 6)
-        sheet.add_heading(f"(단위: 천원, {display.report_date(day)}기준)")
-        sheet.add_header(
-            [
-                [("사업명", 2, 1), ("예산현액", 2, 1), ("집행액", 1, 2), ("집행률(%)", 1, 2)],
-                [None, None, ("원인행위", 1, 1), ("지출액", 1, 1), ("원인행위", 1, 1), ("지출액", 1, 1)],
-            ]
-        )
+        first = sheet.add([Cell(f"{number}. {program.title} ‣ 예산집행 현황", SUBTITLE)])
+        sheet.merge(first, 1, first, 6)
+        header = len(sheet.rows) + 1
+        for top in (True, False):
+            cells = (
+                ["사업명", "예산현액", "집행액", "", "집행률(%)", ""]
+                if top
+                else ["", "", "원인행위", "지출액", "원인행위", "지출액"]
+            )
+            sheet.add([Cell(text, HEADER) for text in cells])
+        for col, last_row, last_col in ((1, header + 1, 1), (2, header + 1, 2), (3, header, 4), (5, header, 6)):
+            sheet.merge(header, col, last_row, last_col)
         rows = [(table.total, True)] if table.total else []
         rows += [(row, False) for row in table.rows]
         for row, bold in rows:
@@ -422,8 +480,9 @@ def program_sheets(*, bureau: Bureau, as_of: datetime.date) -> list[Sheet]:
                     _rate(row.disbursement_rate, bold),
                 ]
             )
-        sheets.append(sheet)
-    return sheets
+        sheet.add([])  # a line between programs
+        sheet.blocks.append((first, len(sheet.rows)))
+    return sheet
 
 
 def centre_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
@@ -471,6 +530,7 @@ def centre_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
 
 def schedule_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Sheet:
     sheet = Sheet("향후 추진일정", "향후 추진일정", as_of, 6, landscape=True)
+    sheet.max_widths = {1: 18, 2: 22, 3: 42, 4: 14}  # the texts wrap, so the sheet prints at 9 pt or more
     sheet.add_heading(f"({display.report_date(as_of)} 기준)")
     sheet.add_header(
         [
@@ -509,11 +569,20 @@ def schedule_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) ->
                 runs[column] = (text, row)
     for column, (_value, first) in runs.items():
         sheet.merge(first, column, len(sheet.rows), column)
+    # each direction on a page of its own where it fits, so that its merged name is never cut by a page break
+    for row, cells in enumerate(sheet.rows[sheet.header_end :], start=sheet.header_end + 1):
+        if sheet.blocks and sheet.rows[sheet.blocks[-1][0] - 1][0].value == cells[0].value:
+            sheet.blocks[-1] = (sheet.blocks[-1][0], row)
+        else:
+            sheet.blocks.append((row, row))
     return sheet
 
 
 def indicator_sheet(*, bureau: Bureau, as_of: datetime.date, recorded_by: datetime.datetime | None = None) -> Sheet:
-    sheet = Sheet("지표", "주요 지표", as_of, 6)
+    """Each indicator's reading: its name, date and program once (merged over its categories), each value
+    with its unit in a column of its own. Landscape, the long texts wrapped, a reading never split."""
+    sheet = Sheet("지표", "주요 지표", as_of, 6, landscape=True)
+    sheet.max_widths = {1: 34, 2: 20, 6: 28}
     sheet.add_heading(f"({display.report_date(as_of)} 이전 기준일별)")
     sheet.add_header(
         [
@@ -533,6 +602,7 @@ def indicator_sheet(*, bureau: Bureau, as_of: datetime.date, recorded_by: dateti
         values = list(reading.values)
         if reading.total is not None and len(values) > 1:
             values = [("계", reading.total)] + values
+        first = len(sheet.rows) + 1
         for category, value in values:
             sheet.add(
                 [
@@ -540,8 +610,12 @@ def indicator_sheet(*, bureau: Bureau, as_of: datetime.date, recorded_by: dateti
                     Cell(category or "-", TEXT, bold=category == "계"),
                     Cell(reading.as_of, "date"),
                     Cell(value, QUANTITY, bold=category == "계"),
-                    Cell(indicator.unit, TEXT),
+                    Cell(indicator.unit, UNIT),
                     Cell(program, TEXT),
                 ]
             )
+        last = len(sheet.rows)
+        for column in (1, 3, 6):
+            sheet.merge(first, column, last, column)
+        sheet.blocks.append((first, last))
     return sheet

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -41,11 +42,14 @@ def briefing_export(request):
         as_of_text = request.GET.get("as_of")
         as_of = datetime.date.fromisoformat(as_of_text) if as_of_text else None
         preview = request.GET.get("preview") == "1"
-        briefing = briefing_build(bureau=bureau, fiscal_year=year, as_of=as_of, preview=preview)
+        # the council's workbook is Korean, as the report is, whichever language the page was read in
+        with translation.override("ko"):
+            briefing = briefing_build(bureau=bureau, fiscal_year=year, as_of=as_of, preview=preview)
+            workbook = briefing_workbook(briefing)
     except (ValueError, BriefingError) as exc:
         return render(request, "reports/briefing_error.html", {"message": str(exc)}, status=400)
     return HttpResponse(
-        briefing_workbook(briefing),
+        workbook,
         content_type=open_data.XLSX_TYPE,
         headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=briefing.filename)},
     )

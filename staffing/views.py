@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from civicbureau import held
+from civicbureau import display, held
 from civicbureau.entry import EntryError, formset_problems
 from civicbureau.forms import VersionForm
 from staffing import services
@@ -62,7 +62,7 @@ def headcount_entry(request, division):
                 messages.success(
                     request,
                     _("%(division)s %(date)s 기준 인원을 저장했습니다 (%(count)s칸).")
-                    % {"division": division.name, "date": as_of.isoformat(), "count": count},
+                    % {"division": division.name, "date": display.calendar_date(as_of), "count": count},
                 )
                 return redirect(
                     f"{reverse('staffing:headcount_entry', args=[division.code])}?as_of={as_of.isoformat()}"

@@ -23,7 +23,7 @@ from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
-from programs.models import CoreTask, Direction, Indicator, IndicatorValue, Program, ScheduleItem
+from programs.models import CoreTask, Direction, Indicator, IndicatorValue, Program, ProgramOutlineItem, ScheduleItem
 from programs.schedule_dates import parse_schedule_date
 from staffing.models import Bureau, Division, Grade, HeadcountEntry, Membership
 
@@ -227,6 +227,20 @@ class ProgramFactory(ValidatedFactory):
     number = factory.Sequence(lambda n: n % 1000 + 1)
     slug = factory.Sequence(lambda n: f"t-program-{n}")
     title = factory.Sequence(lambda n: f"시험 주요사업 {n}")
+
+
+class ProgramOutlineItemFactory(ValidatedFactory):
+    """An item of a program's outline; give `order`, `level` and `marker` to build a nesting."""
+
+    class Meta:
+        model = ProgramOutlineItem
+
+    program = factory.SubFactory(ProgramFactory)
+    section = "사업개요"
+    order = factory.Sequence(lambda n: n + 1)
+    level = 1
+    marker = "○"
+    text = factory.Sequence(lambda n: f"시험 항목 {n}")
 
 
 class ScheduleItemFactory(ValidatedFactory):

@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 
 import frictionless
@@ -99,3 +100,66 @@ def test_the_datapackage_follows_the_period(client):
     package = json.loads(client.get(reverse("budget:datapackage"), {"year": 2022, "as_of": "2022-07"}).content)
     assert package["resources"][0]["path"] == "execution-lines.csv?year=2022&as_of=2022-07"
     assert client.get(reverse("budget:datapackage"), {"year": 2022, "as_of": "2022-02"}).status_code == 404
+
+
+def _json_routes(patterns, prefix=""):
+    """Every route of the site whose address ends in .json (or offers json as a format)."""
+    from django.urls import URLPattern
+
+    for p in patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLPattern):
+            if "json" in route:
+                yield p.name
+        else:
+            yield from _json_routes(p.url_patterns, route)
+
+
+def _json_urls():
+    """Each JSON address the public site serves, with the demo's programs and organisation tables."""
+    from programs.models import Program
+
+    urls = [reverse("budget:execution_json"), reverse("budget:datapackage"), reverse("programs:schedule_json")]
+    urls += [
+        reverse("portal:organisation_file", args=[name, "json"]) for name in ("headcount", "revenue", "expenditure")
+    ]
+    for program in Program.objects.order_by("slug"):
+        urls.append(reverse("programs:program_outline_json", args=[program.slug]))
+        if program.execution_rows.exists():
+            urls.append(reverse("programs:program_json", args=[program.slug]))
+    return urls
+
+
+HANGUL_ESCAPE = re.compile(
+    rb"\\u(?:[aA][c-fC-F]|[bB][0-9a-fA-F]|[cC][0-9a-fA-F]|[dD][0-7])[0-9a-fA-F]{2}|\\u3[01][0-9a-fA-F]{2}"
+)
+
+
+@pytest.mark.django_db
+def test_every_json_route_is_checked():
+    from django.urls import get_resolver
+
+    names = {name for name in _json_routes(get_resolver().url_patterns)}
+    checked = {
+        "execution_json",
+        "datapackage",
+        "schedule_json",
+        "organisation_file",
+        "program_json",
+        "program_outline_json",
+    }
+    assert names == checked  # a new JSON address must join _json_urls
+
+
+@pytest.mark.django_db
+def test_json_is_utf8_with_hangul_as_itself_and_says_so(client):
+    urls = _json_urls()
+    assert len(urls) >= 29  # 6 bureau files, 14 outlines and the programs with an execution table
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"] == "application/json; charset=utf-8", url
+        assert not HANGUL_ESCAPE.search(response.content), url
+        text = response.content.decode("utf-8")
+        assert re.search("[가-힣]", text), url  # the Hangul is there, written as itself
+        json.loads(text)

@@ -70,6 +70,7 @@ READS = {
     "budget:execution", "city:execution", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
     "programs:program_list", "programs:program_detail", "programs:program_csv", "programs:program_json",
+    "programs:program_outline_csv", "programs:program_outline_json",
     "portal:organisation", "portal:organisation_file", "portal:glossary",
 }  # fmt: skip
 # Django's own views (the admin is tested below; login in tests/test_security.py) and the language switch
@@ -314,7 +315,13 @@ def test_reads_never_write(role, people):
             url = reverse(name, args=[2022, "PA-01"])
         elif name in ("dashboards:division_dashboard", "dashboards:division_changes"):
             url = reverse(name, args=[OWN])
-        elif name in ("programs:program_detail", "programs:program_csv", "programs:program_json"):
+        elif name in (
+            "programs:program_detail",
+            "programs:program_csv",
+            "programs:program_json",
+            "programs:program_outline_csv",
+            "programs:program_outline_json",
+        ):
             url = reverse(name, args=["civic-activity-facilities"])
         elif name == "portal:organisation_file":
             url = reverse(name, args=["headcount", "csv"])

@@ -72,7 +72,8 @@ def test_schedule_page_shows_dates_programs_divisions_and_ongoing(client):
         "-",  # no actual dates recorded
     ]
     assert rows["사업 진행상황 중간점검"][2] == "’22. 7월 ~ ’22. 10월"
-    assert rows["서울시간은행 전용 플랫폼 전환 추진"][4] == "-"  # the program draws on no budget line
+    # the program draws on no budget line: its division is the one the report's 부서별 주요업무 names
+    assert rows["서울시간은행 전용 플랫폼 전환 추진"][4] == "지역공동체과"
 
 
 def test_schedule_filters_by_division(client):

@@ -28,6 +28,8 @@ ARGS = {
     "programs:program_detail": ["civic-activity-facilities"],
     "programs:program_csv": ["civic-activity-facilities"],
     "programs:program_json": ["civic-activity-facilities"],
+    "programs:program_outline_csv": ["participatory-budgeting"],
+    "programs:program_outline_json": ["participatory-budgeting"],
     "portal:organisation_file": ["headcount", "csv"],
     "budget:period_detail": [REPORT_DATE],
 }
@@ -48,6 +50,8 @@ MATRIX = {
     "programs:program_detail":     PUBLIC,
     "programs:program_csv":        PUBLIC,
     "programs:program_json":       PUBLIC,
+    "programs:program_outline_csv": PUBLIC,
+    "programs:program_outline_json": PUBLIC,
     "portal:organisation":       PUBLIC,
     "portal:organisation_file":  PUBLIC,
     "portal:glossary":           PUBLIC,

@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.exports.sheet import LAYOUT
 from budget.models import DivisionMonth, ExecutionSnapshot
 from budget.selectors.entry import own_newer_save
 from budget.services import ExecutionInput, execution_month_save
-from civicbureau import audit, entry, figures, security
+from civicbureau import audit, display, entry, figures, security
 from civicbureau.entry import Caution, EntryError, NeedsConfirmation, Problem
 from civicbureau.uploads import FileError, SheetRow, is_empty, read_rows
 from staffing.permissions import can_edit_division, membership_of
@@ -252,9 +251,5 @@ def _own_newer_caution(month: DivisionMonth, file_version: int) -> Caution:
     """The file's version is older than the month only because of the person's own saves: theirs to confirm."""
     message = _(
         "이 파일은 버전 %(file)s의 서식입니다. 그 뒤 %(when)s에 본인이 저장해 지금은 버전 %(current)s입니다. 위 표에서 화살표 왼쪽이 지금 값, 오른쪽이 파일 값입니다: 파일 값으로 바꾸려면 확인하세요."
-    ) % {
-        "file": file_version,
-        "when": timezone.localtime(month.history.first().history_date).strftime("%Y-%m-%d %H:%M"),
-        "current": month.version,
-    }
+    ) % {"file": file_version, "when": display.timestamp(month.history.first().history_date), "current": month.version}
     return Caution("", "version", message, f"version:own_newer:{month.version}")

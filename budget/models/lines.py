@@ -155,7 +155,7 @@ class BudgetAdjustment(models.Model):
                 raise ValidationError(
                     {
                         "amount": _("변경 후 %(date)s 기준 예산현액(%(authority)s원)이 ±1,000조 원(10¹⁵)을 넘습니다.")
-                        % {"date": day.isoformat(), "authority": display.number(authority)}
+                        % {"date": display.calendar_date(day), "authority": display.number(authority)}
                     }
                 )
             uncovered = self.uncovered()
@@ -167,7 +167,7 @@ class BudgetAdjustment(models.Model):
                             "변경 후 %(date)s 기준 예산현액(%(authority)s원)이 이미 입력된 %(field)s %(committed)s원보다 적어집니다."
                         )
                         % {
-                            "date": day.isoformat(),
+                            "date": display.calendar_date(day),
                             "authority": display.number(authority),
                             "field": field,
                             "committed": display.number(committed),

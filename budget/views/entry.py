@@ -21,7 +21,7 @@ from budget.importers.monthly import execution_import
 from budget.models import DivisionMonth
 from budget.selectors import entry
 from budget.views.access import bureau_and_year, division_or_404, internal_only
-from civicbureau import held, open_data
+from civicbureau import display, held, open_data
 from civicbureau.entry import Caution, EntryError, Problem, formset_problems
 from civicbureau.forms import VersionForm
 from staffing.permissions import can_approve, can_edit_division, membership_of
@@ -85,7 +85,7 @@ def month_detail(request, division, as_of):
                 messages.success(
                     request,
                     _("%(division)s %(date)s 실적을 저장했습니다.")
-                    % {"division": division.name, "date": as_of.isoformat()},
+                    % {"division": division.name, "date": display.calendar_date(as_of)},
                 )
                 return redirect(_month_url(division, as_of))
         else:

@@ -7,6 +7,7 @@ from budget.models import BudgetLine, DivisionMonth
 from budget.selectors import history
 from budget.tables import HistoryTable
 from budget.views.access import division_or_404, internal_only
+from civicbureau import display
 from staffing.permissions import VIEW, restrict
 
 
@@ -20,7 +21,7 @@ def month_history(request, division, as_of):
     return render(
         request,
         "budget/history.html",
-        {"table": table, "title": f"{division.name} {as_of.isoformat()}", "month": month},
+        {"table": table, "title": f"{division.name} {display.report_date(as_of)}", "month": month},
     )
 
 

@@ -2,7 +2,7 @@
 Data Package at /datapackage.json. Published periods only; views read the period, call a public selector,
 hand over a table."""
 
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -105,4 +105,4 @@ def datapackage(request):
     query = period_query(request)
     path = "execution-lines.csv" + (f"?{query}" if query else "")
     package = fiscal_data_package(execution_dataset(table, levels=(RowLevel.LINE,)), resource_path=path)
-    return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return open_data.json_response(package, "datapackage.json")

@@ -1,6 +1,9 @@
 """Template filters for figures; all formatting rules live in civicbureau.display."""
 
+import datetime
+
 from django import template
+from django.utils import timezone
 
 from civicbureau import display
 
@@ -41,8 +44,45 @@ def month_label(day):
 
 
 @register.filter
+def month_name(day):
+    return display.month_name(day) if day else display.NOT_AVAILABLE
+
+
+@register.filter
+def month_end_label(month):
+    """{{ 7|month_end_label }} → '7월 말' (Korean) or 'end Jul' (English)."""
+    return display.month_end_label(month)
+
+
+@register.filter
+def calendar_date(day):
+    """{{ publication.published_at|calendar_date }} → '2026-12-01' (Korean) or '1 Dec 2026' (English)."""
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return display.calendar_date(day or None)
+
+
+@register.filter
+def timestamp(moment):
+    """{{ h.history_date|timestamp }} → '2026-12-01 14:05' (Korean) or '1 Dec 2026, 14:05' (English)."""
+    return display.timestamp(moment or None)
+
+
+@register.filter
 def quantity(value):
     return display.quantity(value)
+
+
+@register.filter
+def indicator_unit(unit):
+    """{{ indicator.unit|indicator_unit }} → '명' (Korean) or 'persons' (English)."""
+    return display.indicator_unit(unit)
+
+
+@register.filter
+def quantity_unit(value, unit):
+    """{{ value|quantity_unit:indicator.unit }} → '17명' (Korean) or '17 persons' (English)."""
+    return display.quantity_with_unit(value, unit)
 
 
 @register.simple_tag

@@ -3,6 +3,8 @@
 import datetime
 
 from civicbureau.open_data import Column, Dataset
+from programs.models import Program
+from programs.outline import outline_parents
 from programs.selectors.programs import ProgramExecutionTable
 from programs.selectors.schedule import ScheduleMonth
 
@@ -70,7 +72,7 @@ SCHEDULE_COLUMNS = [
     Column(
         "divisions",
         "string",
-        "Division(s) of the program, from its budget lines, separated by '; '; empty if it has none.",
+        "Division(s) of the program: its own, then those of its budget lines, separated by '; '; empty if none.",
         nullable=True,
     ),
     Column("text", "string", "What will be done (추진 내용)."),
@@ -99,3 +101,40 @@ def schedule_dataset(months: list[ScheduleMonth], *, from_day: datetime.date, as
         for entry in month.entries
     ]
     return Dataset("schedule", "향후 추진일정", SCHEDULE_COLUMNS, rows, as_of, {"from_date": from_day})
+
+
+PROGRAM_OUTLINE_COLUMNS = [
+    Column("program", "string", "Stable slug of the major program (주요사업)."),
+    Column("section", "string", "The report's □ heading the item stands under (사업개요, 추진계획 …)."),
+    Column("order", "integer", "Place of the item in the program's outline, from 1."),
+    Column("level", "integer", "Nesting level, 1 the outermost; a level-n item belongs to the item `parent`."),
+    Column("parent", "integer", "`order` of the item it is nested under; empty for a level-1 item.", nullable=True),
+    Column("marker", "string", "The report's marker (□ ○ － · ※ …); empty where it gives none.", nullable=True),
+    Column("text", "string", "The item's text as the report writes it."),
+]
+
+
+def program_outline_dataset(program: Program, items) -> Dataset:
+    """A program's outline items in order, each with its parent, so that the nesting can be rebuilt."""
+    items = list(items)
+    parents = outline_parents(items)
+    rows = [
+        {
+            "program": program.slug,
+            "section": item.section,
+            "order": item.order,
+            "level": item.level,
+            "parent": None if parent is None else items[parent].order,
+            "marker": item.marker,
+            "text": item.text,
+        }
+        for item, parent in zip(items, parents, strict=True)
+    ]
+    return Dataset(
+        f"{program.slug}-outline",
+        f"{program.title}: 사업 항목",
+        PROGRAM_OUTLINE_COLUMNS,
+        rows,
+        None,
+        {"program": program.slug},
+    )

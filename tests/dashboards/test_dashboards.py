@@ -517,8 +517,8 @@ def test_the_dashboards_in_english(bureau_client, back_to_korean):
     assert "시민협력국 dashboard" in html
     assert "Budget authority" in html and "Rate on disbursements" in html
     assert "Against pace (50.0%)" in html
-    assert "(as of ’22. 7. 1., unit: thousand won, %)" in html
-    assert "end of month 6" in html  # the chart's labels, in its JSON
+    assert "(as of 1 Jul 2022, unit: thousand won, %)" in html  # dates in English form on English pages
+    assert "end Jun" in html and "6월 말" not in html  # the chart's labels, in its JSON
     html = bureau_client.get(reverse("dashboards:division_dashboard", args=["participation"])).content.decode()
     assert "Lagging budget lines" in html
     assert "Obligations are recorded for only 1 of 6 rows, so they have no total (-)." in html

@@ -48,7 +48,7 @@ def test_the_language_switch_shows_english(demo_server, demo_edition, page):
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#execution caption").inner_text() == (
-        f"(as of ’22. 7. 1., unit: thousand won, %) {demo_edition['en']}"
+        f"(as of 1 Jul 2022, unit: thousand won, %) {demo_edition['en']}"
     )
     assert row_cells(page, "execution", "Grand total")[-1] == "64.1"
     page.screenshot(path=ARTIFACTS / "home-en.png")

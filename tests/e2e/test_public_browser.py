@@ -1,5 +1,7 @@
-"""The public pages in Chromium: both languages, a desktop and a phone (390 px), axe-core on each, and the
-execution figures against the report (its slip corrected), read back from CSV and JSON."""
+"""The public pages in Chromium: both languages, a desktop and a phone (390 px), axe-core on each, the frame
+(no sideways page scroll, row names in place while a table scrolls, Korean words whole, the footer, the language
+menu, print without menu or forms), and the execution figures against the report (its slip corrected), read
+back from CSV and JSON."""
 
 import csv
 import io
@@ -11,11 +13,13 @@ from django.conf import settings
 
 from civicbureau import display
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.layout import BROKEN_WORDS, PAGE_OVERFLOW, SCROLL_TABLES, SHOWN
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 PAGES = {
+    "home": "/",
     "execution": "/execution/",
     "city execution": "/execution/city/",
     "schedule": "/schedule/",
@@ -37,6 +41,8 @@ def axe_violations(page):
 
 def test_every_public_page_passes_axe_in_both_languages_and_on_a_phone(demo_server, browser):
     failures = {}
+    frame = {}
+    scrolled = set()
     for language in ("ko", "en"):
         for device, viewport in VIEWPORTS.items():
             context = browser.new_context(viewport=viewport, locale="ko-KR", device_scale_factor=1)
@@ -50,11 +56,23 @@ def test_every_public_page_passes_axe_in_both_languages_and_on_a_phone(demo_serv
                 assert response.status == 200, url
                 assert page.locator("html").get_attribute("lang") == language
                 assert page.locator("table:not(:has(caption))").count() == 0, url  # every table has a caption
-                if device == "phone":  # nothing wider than the screen but the tables' own scroll areas
-                    overflow = page.evaluate(
-                        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-                    )
-                    assert overflow <= 0, (url, overflow)
+                # nothing wider than the screen but the tables' own scroll regions, where the names stay in place
+                found = {}
+                if (overflow := page.evaluate(PAGE_OVERFLOW)) > 0:
+                    found["page overflow (px)"] = overflow
+                for table in page.evaluate(SCROLL_TABLES, 200):
+                    scrolled.add((name, device))
+                    if abs(table["name"]) > 1 or table["figure"] >= 0:  # (half a collapsed border)
+                        found.setdefault("row names not in place", []).append(table)
+                if broken := page.evaluate(BROKEN_WORDS):
+                    found["Korean words broken"] = broken
+                options = page.locator("#language option")
+                if [options.nth(i).inner_text() for i in range(options.count())] != ["한국어", "English"]:
+                    found["language menu"] = options.all_inner_texts()
+                if not page.locator("#site-footer").is_visible():
+                    found["footer"] = "missing"
+                if found:
+                    frame[(language, device, name)] = found
                 violations = axe_violations(page)
                 if violations:
                     failures[(language, device, name)] = violations
@@ -62,8 +80,42 @@ def test_every_public_page_passes_axe_in_both_languages_and_on_a_phone(demo_serv
                     path=ARTIFACTS / f"public-{name}-{language}-{device}.png",
                     full_page=device == "phone" or name != "schedule",
                 )
+            if device == "phone":  # a wrong address: the site's own 404, which fits a phone too
+                response = page.goto(demo_server.url + "/no-such-page/")
+                assert response.status == 404 and page.locator("#site-footer").is_visible()
+                assert page.evaluate(PAGE_OVERFLOW) <= 0
             context.close()
     assert failures == {}
+    assert frame == {}
+    # on a phone the execution tables are wider than the screen and scroll in their region
+    assert {"home", "execution", "city execution", "program"} <= {
+        name for name, device in scrolled if device == "phone"
+    }
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_public_pages_print_without_menu_forms_or_buttons(demo_server, browser, language):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    host = demo_server.url.split("//")[1].split(":")[0]
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}])
+    page = context.new_page()
+    hidden = ["header.site nav", ".skip", "main form", "main button"]
+    kept = ["main h1", "table.figures caption", "#site-footer #footer-licence"]
+    for name, url in PAGES.items():
+        page.goto(demo_server.url + url)
+        page.emulate_media(media="print")
+        printed = page.evaluate(SHOWN, hidden + kept)
+        assert {s: printed[s][1] for s in hidden} == dict.fromkeys(hidden, 0), name
+        assert all(printed[s][1] == printed[s][0] > 0 for s in kept if s != "table.figures caption"), (name, printed)
+        assert printed["table.figures caption"][1] == printed["table.figures caption"][0], name  # (tables of its own)
+        links = page.evaluate(
+            "() => [...document.querySelectorAll('main a')].map(a => getComputedStyle(a).textDecorationLine)"
+        )
+        assert set(links) <= {"none"}, name  # links are not underlined noise on paper
+        page.emulate_media(media="screen")
+        if name == "execution":
+            page.pdf(path=ARTIFACTS / f"public-execution-print-{language}.pdf", format="A4")
+    context.close()
 
 
 def row_cells(page, name):
@@ -117,6 +169,10 @@ def test_execution_in_chromium_matches_the_report_and_its_open_data(demo_server,
     page.wait_for_load_state()
     assert page.locator("#execution tbody tr th").first.inner_text() == "합계"
     assert page.locator("#execution thead th:last-child").get_attribute("aria-sort") == "ascending"
+    # one arrow: the template's (aria-hidden, with the order in words), none drawn by the stylesheet
+    sorted_header = page.locator("#execution thead th:last-child a")
+    assert sorted_header.locator("span[aria-hidden=true]").inner_text().strip() == "▲"
+    assert sorted_header.evaluate("a => getComputedStyle(a, '::after').content") == "none"
     # the period selector offers the published periods only (and the latest); a month without published
     # figures, asked for by its address, says so
     options = page.locator("#id_as_of option")

@@ -6,8 +6,10 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from budget.models import BudgetLine
@@ -60,17 +62,36 @@ def check_table(ws, table, columns, suffixes=None):
 
 
 def test_sheets_follow_the_report(workbook):
-    names = workbook.sheetnames
-    assert names[:4] == ["조직 및 인력", "세입총괄", "세출총괄", "예산 집행 현황"]
-    assert names[-3:] == ["민간위탁 운영 현황", "향후 추진일정", "지표"]
-    assert len(names) == 4 + 11 + 3  # 11 programs print an execution table
+    assert workbook.sheetnames == [
+        "표지",
+        "조직 및 인력",
+        "세입총괄",
+        "세출총괄",
+        "예산 집행 현황",
+        "사업별 집행",  # the 11 programs that print an execution table, one after another
+        "민간위탁 운영 현황",
+        "향후 추진일정",
+        "지표",
+    ]
+
+
+def test_the_cover_names_the_edition_and_links_every_sheet(workbook):
+    ws = workbook["표지"]
+    facts = {row[0].value: row[1].value for row in ws.iter_rows(min_row=3, max_row=6)}
+    assert facts["부서"] == "시민협력국"
+    assert facts["기간"] == "2022 회계연도, ’22. 7. 1. 기준"
+    assert re.fullmatch(r"제1판, \d{4}-\d{2}-\d{2} 공표", facts["판"])
+    assert facts["출력일"] == display.report_date(timezone.localdate())  # the day it was written, in Seoul
+    links = {c.value: c.hyperlink.location for c in ws["B"] if c.hyperlink is not None}
+    assert links == {name: f"'{name}'!A1" for name in workbook.sheetnames[1:]}
 
 
 def test_every_sheet_has_title_as_of_line_and_repeated_headers(workbook):
     for ws in workbook.worksheets:
         assert ws["A1"].value, ws.title
         assert "’22. 7. 1." in ws["A2"].value, ws.title
-        assert ws.print_title_rows.startswith("$1:$"), ws.title
+        if ws.title != "표지":
+            assert ws.print_title_rows.startswith("$1:$"), ws.title
     assert workbook["세출총괄"]["A2"].value == "(’22. 7. 1.기준, 단위 : 천원, %)"
     assert workbook["예산 집행 현황"]["A1"].value == "2022 예산 집행 현황"
 
@@ -87,14 +108,28 @@ def test_revenue_and_expenditure_sheets_equal_the_report(workbook):
     assert workbook["세출총괄"]["E5"].value == -28_916_456  # a real negative number, △ from the format
 
 
-def test_program_sheets_equal_the_report(workbook):
+def program_tables(ws):
+    """The program sheet's tables: (the row of each title, the program's title), from the sheet's cells."""
+    for (cell,) in ws.iter_rows(min_col=1, max_col=1):
+        found = re.fullmatch(r"\d-\d\. (.*) ‣ 예산집행 현황", str(cell.value or ""))
+        if found:
+            yield cell.row, found.group(1)
+
+
+def test_program_sheet_equals_the_report(workbook):
     columns = ["예산현액", "원인행위", "지출액", "집행률 원인행위", "집행률 지출액"]
     suffixes = {"집행률 원인행위": "%", "집행률 지출액": "%"}
-    rows = 0
-    for ws in workbook.worksheets[4:-3]:
-        title = re.match(r"\d-\d\. (.*) ‣ 예산집행 현황", ws["A1"].value).group(1)
-        rows += check_table(ws, f"예산집행 현황: {title}", columns, suffixes)
-    assert rows == 16
+    ws = workbook["사업별 집행"]
+    tables, rows = list(program_tables(ws)), 0
+    for title_row, title in tables:
+        assert [ws.cell(title_row + 1, c).value for c in (1, 2, 3, 5)] == ["사업명", "예산현액", "집행액", "집행률(%)"]
+        for row in data_rows(ws, title_row + 2, key_column=0):
+            cells = [(column, number_text(cell)) for column, cell in zip(columns, row[1:], strict=True)]
+            assert_in_report(
+                printed_row(f"예산집행 현황: {title}", str(row[0].value).strip(), cells, suffixes=suffixes)
+            )
+            rows += 1
+    assert (len(tables), rows) == (11, 16)
 
 
 def test_centre_sheet_equals_the_report(workbook):
@@ -136,9 +171,8 @@ def test_print_setup(workbook):
         setup = ws.page_setup
         assert int(setup.paperSize) == 9, ws.title  # A4
         assert setup.fitToWidth == 1 and setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
-        assert setup.orientation == ("landscape" if ws.title in ("조직 및 인력", "향후 추진일정") else "portrait"), (
-            ws.title
-        )
+        landscape = ("조직 및 인력", "향후 추진일정", "지표")
+        assert setup.orientation == ("landscape" if ws.title in landscape else "portrait"), ws.title
         footer = ws.oddFooter
         assert footer.left.text == "시민협력국"
         assert footer.center.text == "’22. 7. 1. 기준"
@@ -169,8 +203,11 @@ def test_numbers_use_formats_and_fit_their_columns(workbook):
 def test_merged_headers_as_in_the_report(workbook):
     merged = {str(r) for r in workbook["세출총괄"].merged_cells.ranges}
     assert {"A3:A4", "B3:B4", "C3:D3", "E3:F3"} <= merged
-    merged = {str(r) for r in workbook["1-5 시민공익활동 지원시설 내실화"].merged_cells.ranges}
-    assert {"A3:A4", "B3:B4", "C3:D3", "E3:F3"} <= merged
+    ws = workbook["사업별 집행"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    for title_row, _title in program_tables(ws):
+        top, bottom = title_row + 1, title_row + 2
+        assert {f"A{top}:A{bottom}", f"B{top}:B{bottom}", f"C{top}:D{top}", f"E{top}:F{top}"} <= merged
 
 
 def test_a_draft_reaches_only_a_marked_preview_and_a_publication_the_briefing(tmp_path, bureau, people):
@@ -203,7 +240,8 @@ def test_a_draft_reaches_only_a_marked_preview_and_a_publication_the_briefing(tm
     path = tmp_path / "preview.xlsx"
     call_command("export_briefing", year=2022, as_of=august, preview=True, output=path)
     book = load_workbook(path)
-    assert book.sheetnames[0] == "공표 상태"
+    assert book.sheetnames[:2] == ["표지", "공표 상태"]
+    assert book["표지"]["B5"].value.startswith("미확정")
     statuses = {r[0]: r[1] for r in book["공표 상태"].iter_rows(min_row=4, max_col=2, values_only=True) if r[1]}
     assert statuses == {"시민참여과": "작성 중", "시민숙의예산과": "미입력", "지역공동체과": "미입력",
                         "사회협력과": "미입력", "갈등관리협치과": "미입력"}  # fmt: skip
@@ -251,6 +289,22 @@ def test_directors_download_it_from_the_portal(director_client):
     assert "attachment" in response["Content-Disposition"]
     workbook = load_workbook(BytesIO(response.content))
     assert workbook["예산 집행 현황"]["B4"].value == 48_912_754
+
+
+def test_the_workbook_is_korean_whichever_language_the_page_was_read_in(director_client):
+    """The council's workbook is the report's language: downloaded from an English session it holds the same
+    cells as from a Korean one (its as-of lines were English before)."""
+
+    def cells(language):
+        director_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = director_client.get(reverse("reports:briefing_export"), {"year": 2022, "as_of": "2022-07-01"})
+        assert response.status_code == 200
+        book = load_workbook(BytesIO(response.content))
+        return {(ws.title, c.coordinate): c.value for ws in book for row in ws.iter_rows() for c in row if c.value}
+
+    korean, english = cells("ko"), cells("en")
+    assert any("기준" in str(v) for v in english.values())
+    assert english == korean
 
 
 def test_division_staff_and_anonymous_visitors_cannot(staff_client, client):
