@@ -147,9 +147,10 @@ def _last_modified(request, *args, **kwargs):
 
 PUBLIC_RESPONSE_SECONDS = 5 * 60
 # The query parameters public pages and files read (the period form, the schedule's filters, the tables'
-# sort, the city's pages): a kept response is keyed on these alone, normalised, so an address with any
-# other parameter is the same kept page, never a new entry (200 junk addresses once stored 41 MB).
-KEPT_PARAMETERS = ("as_of", "date", "division", "edition", "page", "sort", "year")
+# sort, the city's pages and its two tables' sorts): a kept response is keyed on these alone, normalised, so
+# an address with any other parameter is the same kept page, never a new entry (200 junk addresses once
+# stored 41 MB). A page that reads a parameter not named here would be served another address's kept page.
+KEPT_PARAMETERS = ("as_of", "date", "division", "edition", "page", "sort", "year", "totals-sort", "lines-sort")
 
 
 def _kept_key(request) -> str:

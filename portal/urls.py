@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/", views.organisation, name="organisation"),
+    path("glossary/", views.glossary_page, name="glossary"),
     re_path(
         r"^organisation/(?P<name>headcount|revenue|expenditure)\.(?P<fmt>csv|json)$",
         views.organisation_file,

@@ -11,7 +11,7 @@ from budget.selectors.execution import fiscal_year_latest
 from budget.selectors.periods import publication_on
 from budget.selectors.public import public_execution_table, public_expenditure_summary, public_revenue_summary
 from budget.tables import ComparisonTable, ExpenditureTable
-from civicbureau import display, open_data
+from civicbureau import display, glossary, open_data
 from civicbureau.publication import public_cacheable
 from staffing.exports.open_data import headcount_dataset
 from staffing.permissions import can_export_briefing
@@ -115,3 +115,8 @@ def _file(name, fmt):
 @public_cacheable
 def organisation_file(request, name, fmt):
     return _file(name, fmt)
+
+
+def glossary_page(request):
+    """용어 풀이: the report's terms, each with an anchor that a public page's first use of it links to."""
+    return render(request, "portal/glossary.html", {"groups": glossary.groups()})

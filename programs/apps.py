@@ -30,7 +30,8 @@ class ProgramsConfig(AppConfig):
             public_conditions={
                 # read as recorded when the bureau's period was published: a save changes nothing public
                 IndicatorValue: "1 = 0",
-                # the staff's progress (status, actual dates, note) is not on public pages
+                # the staff's progress (status, actual dates) reaches public pages as recorded when the bureau's
+                # period is published (programs.selectors.schedule): a save changes nothing public until then
                 ScheduleItem: f"history_change_reason IS NULL OR history_change_reason <> '{How.FORM}'",
             },
             published_with_period=[(IndicatorValue, "indicator__program__core_task__direction__bureau", _("지표 값"))],

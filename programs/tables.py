@@ -42,6 +42,10 @@ class ScheduleTable(FiguresTable):
     span = tables.Column(verbose_name=_("기간"), empty_values=(), attrs={"td": {"class": "text"}})
     program = tables.Column(verbose_name=_("주요사업"), accessor="item__program", attrs={"td": {"class": "text"}})
     divisions = tables.Column(verbose_name=_("부서"), empty_values=(), attrs={"td": {"class": "text"}})
+    status = tables.Column(verbose_name=_("상태"), attrs={"td": {"class": "text nowrap"}})
+    actual = tables.Column(
+        verbose_name=_("실제 시작일 ~ 종료일"), empty_values=(), attrs={"td": {"class": "text nowrap"}}
+    )
 
     def render_span(self, record):
         item = record.item
@@ -53,8 +57,6 @@ class ScheduleTable(FiguresTable):
             text = start
         else:
             text = _("%(start)s ~ %(end)s") % {"start": start, "end": display.month_label(item.end_month)}
-        if record.started_before:
-            return format_html('<span class="badge">{}</span> {}', _("진행 중"), text)
         return text
 
     def render_program(self, value):
@@ -62,3 +64,17 @@ class ScheduleTable(FiguresTable):
 
     def render_divisions(self, value):
         return ", ".join(d.name for d in value) or display.NOT_AVAILABLE
+
+    def render_status(self, value):
+        """The status at the published period's date (programs.selectors.schedule.milestone_status)."""
+        return format_html('<span class="status status-{}">{}</span>', value, value.label)
+
+    def render_actual(self, record):
+        """The actual start and end the program's division recorded, as published ('-' for none yet)."""
+        start, end = record.progress.actual_start, record.progress.actual_end
+        if start is None and end is None:
+            return display.NOT_AVAILABLE
+        return _("%(start)s ~ %(end)s") % {
+            "start": display.report_date(start) if start else display.NOT_AVAILABLE,
+            "end": display.report_date(end) if end else "",
+        }

@@ -27,7 +27,7 @@ from programs.selectors.programs import (
     public_program_list,
     public_program_outline,
 )
-from programs.selectors.schedule import public_schedule, schedule_default_date
+from programs.selectors.schedule import public_schedule, schedule_default_date, schedule_publication
 from programs.tables import ProgramExecutionLineTable, ScheduleTable
 from staffing.permissions import VIEW, can_edit_division, can_view_internal, membership_of, restrict
 from staffing.selectors import bureau_default
@@ -62,22 +62,31 @@ def _schedule(request):
     bureau = _bureau()
     filterset = ScheduleItemFilterSet(request.GET or None, queryset=ScheduleItem.objects.all(), bureau=bureau)
     if filterset.is_bound and not filterset.is_valid():
-        return bureau, filterset, None, None
+        return bureau, filterset, None, None, None
     from_day = (filterset.form.cleaned_data.get("date") if filterset.is_bound else None) or schedule_default_date(
         bureau=bureau, today=timezone.localdate()
     )
-    return bureau, filterset, from_day, public_schedule(bureau=bureau, items=filterset.qs, from_day=from_day)
+    publication = schedule_publication(bureau=bureau)
+    return (
+        bureau,
+        filterset,
+        from_day,
+        public_schedule(bureau=bureau, items=filterset.qs, from_day=from_day, publication=publication),
+        publication,
+    )
 
 
 @public_cacheable
 def schedule(request):
-    """향후 추진일정: what the bureau promised to do, month by month from a date on, by division."""
-    bureau, filterset, from_day, months = _schedule(request)
+    """향후 추진일정: what the bureau promised to do, month by month from a date on, by division, each
+    milestone with its status and actual dates as the bureau's latest edition published them."""
+    bureau, filterset, from_day, months, publication = _schedule(request)
     context = {
         "bureau": bureau,
         "filterset": filterset,
         "from_day": from_day,
         "as_of": public_program_as_of(bureau=bureau),
+        "publication": publication,
     }
     if months is not None:
         context["months"] = [
@@ -94,7 +103,7 @@ def schedule(request):
 
 
 def _schedule_file(request, fmt):
-    bureau, filterset, from_day, months = _schedule(request)
+    bureau, filterset, from_day, months, _publication = _schedule(request)
     if months is None:
         return open_data.refusal(filterset.errors)
     return open_data.response(

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 PARAMETERS = [
     "year", "as_of", "edition", "earlier", "later", "record", "sort", "preview", "published", "division",
     "kind", "pace", "program", "q", "date", "language", "next", "page", "status", "category", "unknown", "_",
+    "totals-sort", "lines-sort",
 ]  # fmt: skip
 # the attack's values, the edges of dates and numbers, digits that are not ASCII, markup and controls
 HOSTILE = [

@@ -71,7 +71,7 @@ READS = {
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
     "programs:program_list", "programs:program_detail", "programs:program_csv", "programs:program_json",
     "programs:program_outline_csv", "programs:program_outline_json",
-    "portal:organisation", "portal:organisation_file",
+    "portal:organisation", "portal:organisation_file", "portal:glossary",
 }  # fmt: skip
 # Django's own views (the admin is tested below; login in tests/test_security.py) and the language switch
 OUTSIDE = (

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from budget.models import BudgetLine
 from programs.models import Program, ProgramExecutionRow, ScheduleItem
-from programs.selectors.schedule import public_schedule, schedule_default_date
+from programs.selectors.schedule import public_schedule, schedule_default_date, schedule_publication
 from tests.html_tables import all_tables, table
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +38,17 @@ def test_schedule_groups_by_month_from_the_chosen_date(bureau):
     later = public_schedule(bureau=bureau, items=ScheduleItem.objects.all(), from_day=datetime.date(2022, 11, 15))
     first = later[0]
     assert first.month == datetime.date(2022, 11, 1)
-    # items still running in November are listed there, marked as begun before; finished ones are gone
+    # items still running in November are listed there, marked as begun before; those planned to end
+    # earlier are gone when done or not yet late at the edition's date ('22. 7. 1.: July–August's was under
+    # way), and listed as delayed when the status is taken at the chosen day (no edition)
     assert all(e.started_before for e in first.entries)
-    assert "시민 참가자 모집, 의제선정" not in [e.item.text for m in later for e in m.entries]
+    edition = schedule_publication(bureau=bureau)
+    published = public_schedule(
+        bureau=bureau, items=ScheduleItem.objects.all(), from_day=datetime.date(2022, 11, 15), publication=edition
+    )
+    assert "시민 참가자 모집, 의제선정" not in [e.item.text for m in published for e in m.entries]
+    late = {e.item.text: e.status for e in first.entries}
+    assert late["시민 참가자 모집, 의제선정"] == ScheduleItem.Status.DELAYED
 
 
 def test_schedule_page_shows_dates_programs_divisions_and_ongoing(client):
@@ -60,6 +68,8 @@ def test_schedule_page_shows_dates_programs_divisions_and_ongoing(client):
         "계속 ’22. 7월부터 (종료 시점 없음)",
         "시민공익활동 지원시설 내실화",
         "갈등관리협치과",
+        "추진 중",  # at ’22. 7. 1., the edition's date: its month has begun
+        "-",  # no actual dates recorded
     ]
     assert rows["사업 진행상황 중간점검"][2] == "’22. 7월 ~ ’22. 10월"
     # the program draws on no budget line: its division is the one the report's 부서별 주요업무 names

@@ -54,6 +54,7 @@ MATRIX = {
     "programs:program_outline_json": PUBLIC,
     "portal:organisation":       PUBLIC,
     "portal:organisation_file":  PUBLIC,
+    "portal:glossary":           PUBLIC,
     "budget:entry_board":          ("login", "200", "200", "200", "200", "200", "200"),
     "budget:month_template":       ("login", "200", "200", "200", "200", "200", "200"),
     "budget:month_history":        ("login", "200", "200", "200", "200", "200", "200"),

@@ -2,19 +2,27 @@
 publishes an edition of it (budget.models.periods); a draft, a submitted month or an approved month of an
 open period is not public, nor is a correction until it is published as the next edition."""
 
+import dataclasses
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Max
 
 from budget.models import BudgetLine, DivisionBudget, RevenueAmount
 from budget.selectors.execution import (
     ComparisonRow,
+    ExecutionRow,
     ExecutionTable,
+    PaceCurve,
+    RowLevel,
     execution_table,
     expenditure_summary,
+    pace_curve,
     revenue_summary,
 )
 from budget.selectors.periods import publication_on
+from civicbureau import figures
 from staffing.models import Bureau
 
 
@@ -28,6 +36,46 @@ def public_execution_table(
     if publication is None:
         return None
     return execution_table(bureau=bureau, fiscal_year=fiscal_year, publication=publication)
+
+
+@dataclass
+class PublicHeadline:
+    """The figures a citizen reads first on /execution/: the published total against the pace of its date,
+    and each division's rate for the chart, all from one published edition's table."""
+
+    table: ExecutionTable
+    total: ExecutionRow  # the table's total, with the pace at the table's date
+    divisions: list[ExecutionRow]  # in the report's order, each with the same pace
+    pace: PaceCurve
+
+    @property
+    def rows(self) -> list[ExecutionRow]:
+        """The total, then each division: the chart's bars and its table's rows."""
+        return [self.total, *self.divisions]
+
+    @property
+    def months_elapsed(self) -> int:
+        return figures.months_elapsed(self.table.as_of)
+
+    @property
+    def pace_now(self) -> Decimal:
+        return self.total.pace
+
+
+def public_execution_headline(*, bureau: Bureau, table: ExecutionTable) -> PublicHeadline | None:
+    """예산현액, 집행액 (지출액) and 집행률 of a published table's total, against the bureau's pace at the
+    table's date (the same curve the dashboards compare against: budget.selectors.execution.pace_curve), and
+    each division's rate. One query (the pace targets); None for a table without figures."""
+    if table.total is None or table.as_of is None:
+        return None
+    pace = pace_curve(bureau=bureau, fiscal_year=table.fiscal_year)
+    now = pace.at(figures.months_elapsed(table.as_of))
+    return PublicHeadline(
+        table=table,
+        total=dataclasses.replace(table.total, pace=now),
+        divisions=[dataclasses.replace(r, pace=now) for r in table.rows if r.level == RowLevel.DIVISION],
+        pace=pace,
+    )
 
 
 def public_fiscal_years(*, bureau: Bureau) -> list[int]:

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from budget import charts
 from budget.exports.open_data import execution_dataset, fiscal_data_package
 from budget.forms import ExecutionPeriodForm, period_choices, period_query
 from budget.selectors import periods, public
@@ -36,7 +37,8 @@ def _period(request):
 
 @public_cacheable
 def execution(request):
-    """예산 집행 현황 for a fiscal year as of a published period (default: the latest), in an edition."""
+    """예산 집행 현황 for a fiscal year as of a published period (default: the latest), in an edition: the
+    headline figures against the pace and each division's rate as a chart with its table, then the table."""
     bureau, form, table = _period(request)
     context = {"bureau": bureau, "form": form, "execution": table}
     year = form.cleaned_data.get("year") if form.is_valid() else None
@@ -45,6 +47,9 @@ def execution(request):
         context["chosen"] = form.cleaned_data["as_of"]
     if table is not None:
         context["editions"] = periods.period_editions(table.publication)
+        headline = public.public_execution_headline(bureau=bureau, table=table)
+        context["headline"] = headline
+        context["rate_chart"] = headline and charts.division_rate_chart(headline, chart_id="division-rates-chart")
         caption = _("%(year)s 예산 집행 현황 %(line)s %(edition)s") % {
             "year": table.fiscal_year,
             "line": display.as_of_line(table.as_of, display.THOUSAND_WON, display.PERCENT),

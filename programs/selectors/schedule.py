@@ -1,13 +1,81 @@
-"""The schedule (향후 추진일정): the public months ahead, and what is due or overdue for the dashboards."""
+"""The schedule (향후 추진일정): the public months ahead with each milestone's status and actual dates, and
+what is due or overdue for the dashboards.
+
+The staff's progress (status, actual start and end) reaches the public the way the other figures without an
+approval of their own do (headcount, indicator values): as recorded when the bureau's latest period was
+published, and the status is derived at that period's date. A progress save after it shows with the next
+edition, so the public pages never show work in progress (programs.apps: such a save changes nothing public).
+"""
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
 
+from budget.models import Publication
+from budget.selectors.execution import fiscal_year_latest
+from budget.selectors.periods import publication_on
+from civicbureau import figures
+from civicbureau.audit import as_recorded
 from programs.models import Program, ScheduleItem
 from programs.selectors.programs import program_divisions, public_program_as_of
 from staffing.models import Bureau, Division
+
+Status = ScheduleItem.Status
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the program's division recorded of a milestone (ScheduleItem's status and actual dates)."""
+
+    status: str = Status.PLANNED
+    actual_start: datetime.date | None = None
+    actual_end: datetime.date | None = None
+
+
+def milestone_status(
+    *, start_month: datetime.date, end_month: datetime.date | None, progress: Progress, on: datetime.date
+) -> Status:
+    """A milestone's status at a date, from its planned months and what staff recorded by then:
+
+    - 완료 (done): recorded done, or its actual end is on or before the date;
+    - 지연 (delayed): recorded delayed, or its planned end month is over before the date and it is not done
+      (an open-ended milestone, `’22. 7월~`, has no planned end and is never late by the plan);
+    - 추진 중 (in progress): recorded in progress, started (actual start on or before the date), or its
+      planned start month has begun;
+    - 예정 (planned): none of these.
+    """
+    if progress.status == Status.DONE or (progress.actual_end is not None and progress.actual_end <= on):
+        return Status.DONE
+    if progress.status == Status.DELAYED or (end_month is not None and figures.month_end(end_month) < on):
+        return Status.DELAYED
+    if (
+        progress.status == Status.IN_PROGRESS
+        or (progress.actual_start is not None and progress.actual_start <= on)
+        or start_month <= on
+    ):
+        return Status.IN_PROGRESS
+    return Status.PLANNED
+
+
+def schedule_publication(*, bureau: Bureau) -> Publication | None:
+    """The edition whose date and recording time the public schedule's progress is read at: the latest
+    edition of the bureau's latest published period (None: nothing published, so no recorded progress)."""
+    year = fiscal_year_latest(bureau=bureau)
+    return year and publication_on(bureau=bureau, fiscal_year=year)
+
+
+def published_progress(*, items: list[ScheduleItem], publication: Publication | None) -> dict[int, Progress]:
+    """Each milestone's progress as recorded when the edition was published (one query; none without one)."""
+    if publication is None:
+        return {}
+    return {
+        pk: Progress(status, start, end)
+        for pk, status, start, end in as_recorded(ScheduleItem, publication.published_at)
+        .filter(id__in=[i.pk for i in items])
+        .values_list("id", "status", "actual_start", "actual_end")
+    }
+
 
 SCHEDULE_HORIZON_DAYS = 60
 
@@ -30,6 +98,8 @@ class ScheduleEntry:
     item: ScheduleItem
     divisions: list
     started_before: bool  # it began before the chosen month and is still running
+    status: Status = Status.PLANNED  # at the published period's date (milestone_status)
+    progress: Progress = Progress()  # as published
 
     @property
     def ongoing(self) -> bool:
@@ -50,14 +120,18 @@ def schedule_default_date(*, bureau: Bureau, today: datetime.date) -> datetime.d
     return min(today, latest) if latest else today
 
 
-def public_schedule(*, bureau: Bureau, items, from_day: datetime.date) -> list[ScheduleMonth]:
+def public_schedule(
+    *, bureau: Bureau, items, from_day: datetime.date, publication: Publication | None = None
+) -> list[ScheduleMonth]:
     """The upcoming schedule from `from_day`'s month on, grouped by month: an item still running then is
     listed under that month, a later one under its start month. `items` is a ScheduleItem queryset
-    (already filtered, e.g. by division)."""
+    (already filtered, e.g. by division). Each entry has its progress as `publication` published it and
+    its status at that edition's date (at `from_day` without one); a milestone whose planned end is before
+    that month is listed under it too when it is delayed (late and not done), so that no delay drops out of
+    sight. Three queries."""
     first = from_day.replace(day=1)
     items = list(
         items.filter(program__core_task__direction__bureau=bureau)
-        .filter(Q(end_month__isnull=True) | Q(end_month__gte=first))
         .select_related("program")
         .order_by(
             "start_month",
@@ -67,12 +141,18 @@ def public_schedule(*, bureau: Bureau, items, from_day: datetime.date) -> list[S
             "order",
         )
     )
+    progress = published_progress(items=items, publication=publication)
+    on = publication.as_of if publication else from_day
     divisions = program_divisions(programs={i.program_id for i in items})
     months: dict[datetime.date, list[ScheduleEntry]] = {}
     for item in items:
         month = max(item.start_month, first)
+        recorded = progress.get(item.pk, Progress())
+        status = milestone_status(start_month=item.start_month, end_month=item.end_month, progress=recorded, on=on)
+        if item.end_month is not None and item.end_month < first and status != Status.DELAYED:
+            continue  # over before the chosen month, and done or not late: not ahead
         months.setdefault(month, []).append(
-            ScheduleEntry(item, divisions.get(item.program_id, []), item.start_month < first)
+            ScheduleEntry(item, divisions.get(item.program_id, []), item.start_month < first, status, recorded)
         )
     return [ScheduleMonth(month, entries) for month, entries in sorted(months.items())]
 

@@ -41,7 +41,7 @@
 
   function barChart(canvas, data) {
     var datasets = data.datasets.map(function (set, index) {
-      return { type: "bar", label: set.label, data: numbers(set.data), backgroundColor: index === 0 ? "#93c5fd" : "#0b4f8a", order: 2 };
+      return { type: "bar", label: set.label, data: numbers(set.data), backgroundColor: set.colour || (index === 0 ? "#93c5fd" : "#0b4f8a"), order: 2 };
     });
     if (data.pace !== null) {
       datasets.push({

@@ -26,6 +26,7 @@ PAGES = {
     "programs": "/programs/",
     "program": "/programs/civic-activity-facilities/",
     "organisation": "/organisation/",
+    "glossary": "/glossary/",
 }
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
