@@ -23,8 +23,10 @@ WEIGHTS = ("400", "700")
 # Characters no vendored font has; the browser takes them from the next font of site.css's stack that has
 # them. ONE DOT LEADER is in no Noto font Fontsource publishes (Korean, Japanese, Chinese, symbols, math),
 # and the report writes it between words ("광역․권역"), where any system font's dot reads the same; the
-# superscript five and six are in two refusal messages (10¹⁵, 10⁶): Noto Sans KR has ¹ ² ³ ⁴ only.
-FALLBACK = {"\u2024", "\u2075", "\u2076"}
+# superscript five and six are in two refusal messages (10¹⁵, 10⁶): Noto Sans KR has ¹ ² ³ ⁴ only. The
+# outline markers ‣ (TRIANGULAR BULLET, in no Fontsource font either) and ∙ (BULLET OPERATOR, only in Noto Sans
+# Math and Symbols 2: a whole font for one marker) likewise.
+FALLBACK = {"\u2024", "\u2075", "\u2076", "\u2023", "\u2219"}
 
 
 def faces():
