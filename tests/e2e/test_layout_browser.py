@@ -7,6 +7,7 @@ from django.conf import settings
 
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.layout import BROKEN_WORDS, CLIPPED_CARDS, PAGE_OVERFLOW, SCROLL_TABLES, SHOWN
+from tests.e2e.test_english_browser import STAFF_PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,6 +69,28 @@ def test_signed_in_pages_fit_a_phone_and_a_desktop_in_both_languages(demo_server
     assert problems == {}
     # on a phone every page here has a table wider than the screen, scrolled in its region
     assert {name for name, device in scrolled if device == "phone"} == set(PAGES)
+
+
+def test_every_other_staff_page_fits_a_phone_and_a_desktop_in_both_languages(demo_server, browser):
+    """The rest of what staff and planning open (the English test's list, tests/e2e/test_english_browser.py):
+    no sideways page scroll at 390 or 1280 px, Korean words whole."""
+    others = [url for url in STAFF_PAGES if url not in {url for _, url in PAGES.values()}]
+    assert len(others) >= 14
+    problems = {}
+    for language in ("ko", "en"):
+        for device, viewport in VIEWPORTS.items():
+            context, page = signed_in(browser, demo_server, "planning", language, viewport)
+            for url in others:
+                assert page.goto(demo_server.url + url).status == 200, url
+                found = {}
+                if (overflow := page.evaluate(PAGE_OVERFLOW)) > 0:
+                    found["page overflow (px)"] = overflow
+                if broken := page.evaluate(BROKEN_WORDS):
+                    found["Korean words broken"] = broken
+                if found:
+                    problems[(language, device, url)] = found
+            context.close()
+    assert problems == {}
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
