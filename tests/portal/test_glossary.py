@@ -100,3 +100,18 @@ def test_public_pages_link_each_term_once(client, name, expected):
 def test_the_execution_page_links_the_headline_terms_the_lead_did_not(client):
     anchors = [anchor for anchor, _text in term_links(client.get(reverse("budget:execution")).content.decode())]
     assert anchors[5:7] == ["execution-rate", "pace"]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/", {"original-budget", "budget-authority", "executed", "execution-rate", "unit", "headcount"}),
+        ("/organisation/", {"headcount", "as-of", "original-budget", "supplementary-budget", "final-budget", "minus"}),
+        ("/programs/civic-activity-facilities/", {"budget-authority", "obligation", "disbursement", "execution-rate"}),
+    ],
+)
+def test_the_home_organisation_and_program_pages_link_their_tables_terms_once(client, url, expected):
+    html = client.get(url).content.decode()
+    anchors = [anchor for anchor, _text in term_links(html)]
+    assert len(anchors) == len(set(anchors)), anchors
+    assert expected <= set(anchors), sorted(expected - set(anchors))
