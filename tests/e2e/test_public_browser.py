@@ -112,9 +112,9 @@ def test_public_pages_print_without_menu_forms_or_buttons(demo_server, browser, 
             "() => [...document.querySelectorAll('main a')].map(a => getComputedStyle(a).textDecorationLine)"
         )
         assert set(links) <= {"none"}, name  # links are not underlined noise on paper
-        page.emulate_media(media="screen")
-        if name == "execution":
+        if name == "execution":  # (while print media is emulated: page.pdf follows the emulated media)
             page.pdf(path=ARTIFACTS / f"public-execution-print-{language}.pdf", format="A4")
+        page.emulate_media(media="screen")
     context.close()
 
 
