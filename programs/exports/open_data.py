@@ -80,6 +80,13 @@ SCHEDULE_COLUMNS = [
     Column("start_month", "date", "First month of the item (first day)."),
     Column("end_month", "date", "Last month of the item (first day); empty when open-ended (ongoing).", nullable=True),
     Column("ongoing", "boolean", "true when the report gives no end (`~`)."),
+    Column(
+        "status",
+        "string",
+        "planned (예정), in_progress (추진 중), done (완료) or delayed (지연), at the published period's date.",
+    ),
+    Column("actual_start", "date", "The day it actually began, as the latest edition published it.", nullable=True),
+    Column("actual_end", "date", "The day it actually ended, as the latest edition published it.", nullable=True),
 ]
 
 
@@ -96,6 +103,9 @@ def schedule_dataset(months: list[ScheduleMonth], *, from_day: datetime.date, as
             "start_month": entry.item.start_month,
             "end_month": entry.item.end_month,
             "ongoing": entry.ongoing,
+            "status": entry.status.value,
+            "actual_start": entry.progress.actual_start,
+            "actual_end": entry.progress.actual_end,
         }
         for month in months
         for entry in month.entries

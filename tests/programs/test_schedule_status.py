@@ -1,13 +1,16 @@
 """The public schedule's status of each milestone (완료 / 추진 중 / 지연 / 예정) and its actual dates: derived
 at the published period's date from the planned months and the progress staff recorded, as published."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
 
 from civicbureau.audit import history_version
 from programs import services
+from programs.exports.open_data import schedule_dataset
 from programs.models import ScheduleItem
 from programs.selectors.schedule import Progress, milestone_status, public_schedule, schedule_publication
 from tests.factories import (
@@ -128,6 +131,18 @@ def test_progress_is_public_as_the_next_edition_publishes_it(published_program):
         "7월 일": (Status.DELAYED, Progress()),  # at 31 August July is over, and nothing was recorded
     }
     assert list(entries(bureau, AUGUST)) == ["7월 일"]  # from August: June's, done, is past; July's, late, is not
+    # the open data says the same as the page
+    months = public_schedule(
+        bureau=bureau,
+        items=ScheduleItem.objects.all(),
+        from_day=datetime.date(Y, 6, 1),
+        publication=schedule_publication(bureau=bureau),
+    )
+    rows = {r["text"]: r for r in schedule_dataset(months, from_day=datetime.date(Y, 6, 1), as_of=None).rows}
+    assert [(rows[t]["status"], rows[t]["actual_start"], rows[t]["actual_end"]) for t in ("6월 일", "7월 일")] == [
+        ("done", datetime.date(Y, 6, 2), datetime.date(Y, 7, 10)),
+        ("delayed", None, None),
+    ]
     assert july.end_month == datetime.date(Y, 7, 1)
 
 
@@ -152,3 +167,12 @@ def test_the_demo_schedule_shows_status_and_actual_dates(client):
     assert by_text["공익활동공간 삼각지 입주단체 간담회 추진"][-2:] == ["추진 중", "-"]
     assert by_text["참여예산 사업 선정 시민투표 실시"][-2:] == ["예정", "-"]
     assert "’22. 7. 1. 기준입니다" in html
+
+
+def test_the_schedule_file_carries_status_and_actual_dates(client):
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("programs:schedule_csv")).content.decode("utf-8-sig"))))
+    by_text = {row["text"]: row for row in rows}
+    assert {
+        k: by_text["공익활동공간 삼각지 입주단체 간담회 추진"][k] for k in ("status", "actual_start", "actual_end")
+    } == {"status": "in_progress", "actual_start": "", "actual_end": ""}
+    assert by_text["참여예산 사업 선정 시민투표 실시"]["status"] == "planned"
