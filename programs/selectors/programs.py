@@ -81,12 +81,13 @@ def program_execution_tables(*, bureau: Bureau, as_of: datetime.date) -> list[Pr
 
 
 def program_divisions(*, programs) -> dict[int, list[Division]]:
-    """Each program's divisions (two queries; `programs` are programs or their ids): its own division (`Program.division`, the one the report's
-    부서별 주요업무 names for a program without a table) first, then those of the budget lines its execution
-    rows draw on; a program with neither has none (the page says 부서 미상)."""
-    ids = [getattr(program, "pk", program) for program in programs]
-    own = Program.objects.filter(pk__in=ids, division__isnull=False).select_related("division")
-    found: dict[int, list[Division]] = {p.pk: [p.division] for p in own}
+    """Each program's divisions (one query; `programs` with their `division` loaded): its own division
+    (`Program.division`, the one the report's 부서별 주요업무 names for a program without a table) first, then
+    those of the budget lines its execution rows draw on; a program with neither has none (the page says
+    부서 미상)."""
+    programs = list(programs)
+    ids = [program.pk for program in programs]
+    found: dict[int, list[Division]] = {p.pk: [p.division] for p in programs if p.division_id is not None}
     rows = (
         ProgramExecutionRow.objects.filter(program__in=ids)
         .select_related("budget_line__division")

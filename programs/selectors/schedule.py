@@ -132,7 +132,7 @@ def public_schedule(
     first = from_day.replace(day=1)
     items = list(
         items.filter(program__core_task__direction__bureau=bureau)
-        .select_related("program")
+        .select_related("program__division")
         .order_by(
             "start_month",
             "program__core_task__direction__number",
@@ -143,7 +143,7 @@ def public_schedule(
     )
     progress = published_progress(items=items, publication=publication)
     on = publication.as_of if publication else from_day
-    divisions = program_divisions(programs={i.program_id for i in items})
+    divisions = program_divisions(programs={i.program_id: i.program for i in items}.values())
     months: dict[datetime.date, list[ScheduleEntry]] = {}
     for item in items:
         month = max(item.start_month, first)
