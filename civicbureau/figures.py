@@ -198,3 +198,123 @@ def average_month(cumulative: int | None, months: int) -> Decimal | None:
 def is_spike(month_amount: int | None, average: Decimal | None) -> bool:
     """A month's amount more than ten times the average month so far."""
     return month_amount is not None and bool(average) and month_amount > SPIKE_FACTOR * average
+
+
+# -- performance measures (성과지표): achievement, expected value, status ------------------------------
+# A measure's direction says which results are good (programs.models.Indicator.Direction holds the same
+# words): the higher the better, the lower the better, within a range, or done / not done (1 / 0).
+
+HIGHER, LOWER, RANGE, YES_NO = "higher", "lower", "range", "yes_no"
+ACHIEVED, NORMAL, CAUTION, POOR = "achieved", "normal", "caution", "poor"
+STATUS_ORDER = (ACHIEVED, NORMAL, CAUTION, POOR)  # best first: a roll-up takes the worst of its children
+
+
+def achievement(
+    result: Decimal | None,
+    target: Decimal | None = None,
+    *,
+    direction: str,
+    low: Decimal | None = None,
+    high: Decimal | None = None,
+) -> Decimal | None:
+    """달성률 (%, one decimal, half up) of a result against a target; None where either is missing or the
+    division has no meaning (a zero target, a zero result of a lower-is-better measure).
+
+    - higher is better: 실적 ÷ 목표 × 100
+    - lower is better: 목표 ÷ 실적 × 100 (a result at or under the target is 100 or more)
+    - within a range [하한, 상한]: 100 inside it; under it 실적 ÷ 하한 × 100; over it 상한 ÷ 실적 × 100
+    - done / not done: 100 when the result is 1 (done), 0 when it is 0
+    """
+    if result is None:
+        return None
+    if direction == YES_NO:
+        return quantize(Decimal(100) if result >= 1 else Decimal(0))
+    if direction == RANGE:
+        if low is None or high is None:
+            return None
+        if low <= result <= high:
+            return quantize(Decimal(100))
+        return percent(result, low) if result < low else percent(high, result)
+    if direction == LOWER:
+        return percent(target, result)
+    return percent(result, target)
+
+
+def target_met(
+    result: Decimal | None,
+    target: Decimal | None = None,
+    *,
+    direction: str,
+    low: Decimal | None = None,
+    high: Decimal | None = None,
+) -> bool | None:
+    """Whether a result meets its target (None when either is missing): at or over it, at or under it,
+    within the range, or done."""
+    if result is None:
+        return None
+    if direction == RANGE:
+        return None if low is None or high is None else low <= result <= high
+    if direction == YES_NO:
+        return result >= 1
+    if target is None:
+        return None
+    return result <= target if direction == LOWER else result >= target
+
+
+def expected_part(parts: Iterable[tuple[datetime.date, object]], on: datetime.date):
+    """The part of the year's targets in force at a date: of the targets set for parts of the year (each
+    with the last day of its quarter or month, cumulative from the start of the year), the latest whose
+    period has ended on or before `on`; None when none has (the year's target applies then)."""
+    ended = [(end, part) for end, part in parts if end <= on]
+    return max(ended, key=lambda pair: pair[0])[1] if ended else None
+
+
+def measure_status(
+    result: Decimal | None,
+    *,
+    direction: str,
+    year: tuple[Decimal | None, Decimal | None, Decimal | None],
+    expected: tuple[Decimal | None, Decimal | None, Decimal | None] | None,
+    normal_from: Decimal,
+    caution_from: Decimal,
+) -> str | None:
+    """달성, 정상, 주의 or 미흡 of a result (None, shown '-', when the result or the year's target is missing).
+
+    `year` and `expected` are (target, low, high): the year's target, and the part of it in force at the
+    result's date (None: the year's target is the expectation). 달성 when the result meets the year's
+    target; otherwise its achievement against the expectation: at or over `normal_from` % 정상, at or over
+    `caution_from` % 주의, else 미흡 (a done / not-done measure not yet done is 정상 while the part in force
+    expects nothing (0), 미흡 once it expects it done)."""
+    met = target_met(result, year[0], direction=direction, low=year[1], high=year[2])
+    if met is None:
+        return None
+    if met:
+        return ACHIEVED
+    target, low, high = expected if expected is not None else year
+    if direction == YES_NO and target is not None and target < 1:
+        return NORMAL
+    score = achievement(result, target, direction=direction, low=low, high=high)
+    if score is None:
+        return None
+    if score >= normal_from:
+        return NORMAL
+    return CAUTION if score >= caution_from else POOR
+
+
+def worst_status(statuses: Iterable[str | None]) -> str | None:
+    """The worst of some statuses, blanks left out (None when every one is blank)."""
+    known = [status for status in statuses if status is not None]
+    return max(known, key=STATUS_ORDER.index) if known else None
+
+
+def mean(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The average of the known values, one decimal, half up; blanks are left out, not counted as zero
+    (None when every value is blank)."""
+    known = [Decimal(value) for value in values if value is not None]
+    return quantize(sum(known, Decimal(0)) / len(known)) if known else None
+
+
+def capped(value: Decimal | None, cap: Decimal = Decimal(100)) -> Decimal | None:
+    """A value no higher than `cap` (an achievement of 250% counts as 100% in an average: one measure far
+    over its target must not hide another far under)."""
+    return None if value is None else min(Decimal(value), cap)

@@ -73,7 +73,8 @@ def changes_since(*, bureau, on_or_before: datetime.date, since: datetime.dateti
     after `since` (an edition's publication): what the bureau's next edition of the period would make public."""
     counts = []
     for model, bureau_path, label in _published_with_period:
-        count = model.history.filter(**{bureau_path: bureau}, as_of__lte=on_or_before, history_date__gt=since).count()
+        dated = {"as_of__lte": on_or_before} if any(f.name == "as_of" for f in model._meta.fields) else {}
+        count = model.history.filter(**{bureau_path: bureau}, **dated, history_date__gt=since).count()
         if count:
             counts.append((label, count))
     return counts

@@ -16,6 +16,7 @@ from programs.models import (
     Direction,
     Indicator,
     IndicatorValue,
+    MeasureTarget,
     Program,
     ProgramExecutionRow,
     ProgramOutlineItem,
@@ -210,6 +211,7 @@ def indicators(loader: "Loader", programs_by_slug: dict[str, Program]) -> None:
     name = "indicators.yaml"
     items = read_yaml(loader.directory, name) or []
     for order, row in enumerate(yaml_rows(name, items, "indicators"), start=1):
+        program = row.ref("program", programs_by_slug, required=False)
         indicator = loader.upsert(
             row,
             Indicator,
@@ -217,7 +219,9 @@ def indicators(loader: "Loader", programs_by_slug: dict[str, Program]) -> None:
             {
                 "name": row.text("name"),
                 "unit": row.text("unit"),
-                "program": row.ref("program", programs_by_slug, required=False),
+                "program": program,
+                "division": program.division if program else None,
+                "direction": row.text("direction", required=False) or Indicator.Direction.HIGHER,
                 "breakdown_label": row.text("breakdown_label", required=False),
                 "additive": bool(row.values.get("additive", False)),
                 "source": row.text("source", required=False),
@@ -237,3 +241,26 @@ def indicators(loader: "Loader", programs_by_slug: dict[str, Program]) -> None:
                 {"indicator": indicator, "as_of": as_of, "category": category},
                 {"value": v_row.decimal("value"), "order": len(per_date[as_of])},
             )
+        measure_targets(loader, indicator, name, row.values.get("targets") or [], f"{row.number}.targets")
+
+
+def measure_targets(loader: "Loader", indicator: Indicator, name: str, items: list, where: str) -> None:
+    """A measure's targets as the report states them, each with the sentence it comes from (`source`). The
+    report went to the council, so they load approved, as revision 1 (the year's target dated 12-31, a part
+    of the year by its last day)."""
+    for t_row in yaml_rows(name, items, where):
+        fiscal_year = t_row.integer("fiscal_year")
+        period_end = t_row.date("period_end") if t_row.values.get("period_end") else datetime.date(fiscal_year, 12, 31)
+        loader.upsert(
+            t_row,
+            MeasureTarget,
+            {"indicator": indicator, "period_end": period_end, "revision": 1},
+            {
+                "fiscal_year": fiscal_year,
+                "value": t_row.decimal("value") if "value" in t_row.values else None,
+                "low": t_row.decimal("low") if "low" in t_row.values else None,
+                "high": t_row.decimal("high") if "high" in t_row.values else None,
+                "status": MeasureTarget.Status.APPROVED,
+                "source": t_row.text("source"),
+            },
+        )

@@ -14,6 +14,7 @@ from programs.models import (
     Direction,
     Indicator,
     IndicatorValue,
+    MeasureTarget,
     Program,
     ProgramExecutionRow,
     ProgramOutlineItem,
@@ -98,6 +99,25 @@ class IndicatorValueInline(ScopedTabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(DivisionScope, admin.ModelAdmin):
-    list_display = ["name", "unit", "program"]
+class IndicatorAdmin(DivisionScopedAdmin):
+    list_display = ["name", "unit", "program", "division", "direction"]
+    list_filter = ["direction", "division"]
     inlines = [IndicatorValueInline]
+
+
+@admin.register(MeasureTarget)
+class MeasureTargetAdmin(DivisionScopedAdmin):
+    """Targets, to read: they are proposed, approved and revised on the measures' pages, where the rules of
+    a plan hold (an approved target is locked), never changed here."""
+
+    list_display = ["indicator", "fiscal_year", "period_end", "revision", "value", "low", "high", "status"]
+    list_filter = ["fiscal_year", "status"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

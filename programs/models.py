@@ -421,11 +421,18 @@ class CentreStaffing(models.Model):
 
 
 class Indicator(models.Model):
-    """A named figure the bureau reports (시간은행 회원 수, 시민제안 건수 …) with its unit.
+    """A measure (성과지표) the bureau reports (시간은행 회원 수, 시민제안 건수 …) with its unit, its direction,
+    the division that answers for it and the program it measures; its targets are MeasureTarget.
 
     Its values may be broken down by category (지점, 유형, 연도 …); when `additive`, the total is the sum
     of the categories and is derived, never stored.
     """
+
+    class Direction(models.TextChoices):
+        HIGHER = figures.HIGHER, _("높을수록 좋음")
+        LOWER = figures.LOWER, _("낮을수록 좋음")
+        RANGE = figures.RANGE, _("범위 안")
+        YES_NO = figures.YES_NO, _("달성 여부 (예/아니오)")
 
     code = models.SlugField(_("코드"), max_length=60, unique=True)
     name = models.CharField(_("지표명"), max_length=200)
@@ -433,15 +440,43 @@ class Indicator(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators", verbose_name=_("주요사업")
     )
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("담당 부서"),
+        help_text=_("목표를 제안하고 실적을 넣는 과 (보통 사업의 과)"),
+    )
+    direction = models.CharField(
+        _("방향"), max_length=10, choices=Direction.choices, default=Direction.HIGHER, help_text=_("어떤 실적이 좋은가")
+    )
+    baseline = models.DecimalField(
+        _("기준치"), max_digits=18, decimal_places=2, null=True, blank=True, validators=entry.INDICATOR_BOUNDS
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("기준 연도"), null=True, blank=True)
     breakdown_label = models.CharField(_("세부 구분"), max_length=60, blank=True)
     additive = models.BooleanField(_("합계를 구함"), default=False)
     source = models.CharField(_("출처"), max_length=200, blank=True, help_text=_("보고서의 어느 곳에 있는 수치인지"))
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    history = HistoricalRecords()
+    objects = AuditedManager()
+
+    DIVISION_PATH = "division"
 
     class Meta:
         verbose_name = _("지표")
         verbose_name_plural = pgettext_lazy("plural", "지표")
         ordering = ["order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline__isnull=True)
+                | Q(baseline__range=(-figures.MAX_INDICATOR_VALUE, figures.MAX_INDICATOR_VALUE)),
+                name="indicator_baseline_bounded",
+                violation_error_message=entry.INDICATOR_OUT_OF_BOUNDS,
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -473,3 +508,97 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.category} {self.value}"
+
+
+class MeasureTarget(models.Model):
+    """A target (목표치) of a measure for a fiscal year, or for a part of it (a quarter or a month, cumulative
+    from the start of the year, dated by the part's last day; the year's own target is dated 12-31).
+
+    Targets are plans: the measure's division proposes them, a director approves them, and an approved target
+    is locked. A change is a new revision (revision + 1) with its reason, proposed and approved in turn; the
+    target in force is the latest approved revision, and the earlier ones stay, with their history.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("제안")
+        RETURNED = "returned", _("반려")
+        APPROVED = "approved", _("승인")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("지표"))
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    period_end = models.DateField(_("목표 시점"), help_text=_("연간 목표는 12월 31일, 분기·월 목표는 그 마지막 날"))
+    revision = models.PositiveSmallIntegerField(_("개정"), default=1)
+    value = models.DecimalField(
+        _("목표치"), max_digits=18, decimal_places=2, null=True, blank=True, validators=entry.INDICATOR_BOUNDS
+    )
+    low = models.DecimalField(
+        _("하한"), max_digits=18, decimal_places=2, null=True, blank=True, validators=entry.INDICATOR_BOUNDS
+    )
+    high = models.DecimalField(
+        _("상한"), max_digits=18, decimal_places=2, null=True, blank=True, validators=entry.INDICATOR_BOUNDS
+    )
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    reason = models.CharField(_("사유"), max_length=500, blank=True, help_text=_("개정하는 사유, 또는 반려한 사유"))
+    source = models.TextField(_("근거"), blank=True, help_text=_("목표를 정한 문장 (보고서의 문장 그대로)"))
+    history = HistoricalRecords()
+    objects = AuditedManager()
+
+    DIVISION_PATH = "indicator__division"
+
+    class Meta:
+        verbose_name = _("지표 목표")
+        verbose_name_plural = pgettext_lazy("plural", "지표 목표")
+        ordering = ["indicator", "fiscal_year", "period_end", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_end", "revision"],
+                name="measure_target_unique_revision",
+                violation_error_message=_("같은 시점의 같은 개정 목표가 이미 있습니다."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(value__isnull=True) | Q(value__gte=0)) & (Q(low__isnull=True) | Q(low__gte=0)),
+                name="measure_target_not_negative",
+                violation_error_message=_("목표치는 0 이상이어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__lte=figures.MAX_INDICATOR_VALUE),
+                name="measure_target_bounded",
+                violation_error_message=entry.INDICATOR_OUT_OF_BOUNDS,
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
+                name="measure_target_range_ordered",
+                violation_error_message=_("하한이 상한보다 클 수 없습니다."),
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="measure_target_revision_positive"),
+        ]
+        indexes = [models.Index(fields=["indicator", "fiscal_year"], name="measure_target_year")]
+
+    def __str__(self):
+        return f"{self.indicator} {self.period_end} ({self.revision})"
+
+    @property
+    def is_year(self) -> bool:
+        return (self.period_end.month, self.period_end.day) == (12, 31)
+
+    def clean(self):
+        errors = {}
+        if self.period_end and self.fiscal_year and self.period_end.year != self.fiscal_year:
+            errors["period_end"] = _("목표 시점은 그 회계연도 안이어야 합니다.")
+        elif self.period_end and figures.month_end(self.period_end) != self.period_end:
+            errors["period_end"] = _("목표 시점은 분기나 달의 마지막 날이어야 합니다.")
+        direction = self.indicator.direction if self.indicator_id else None
+        if direction == Indicator.Direction.RANGE:
+            for name in ("low", "high"):
+                if getattr(self, name) is None:
+                    errors[name] = _("범위 지표는 하한과 상한을 모두 적어야 합니다.")
+            if self.low is not None and self.high is not None and self.low > self.high:
+                errors["high"] = _("하한이 상한보다 클 수 없습니다.")
+        elif direction is not None and self.value is None:
+            errors["value"] = _("목표치를 적어 주세요.")
+        elif direction == Indicator.Direction.YES_NO and self.value not in (0, 1):
+            errors["value"] = _("달성 여부 지표의 목표는 1(달성) 또는 0(아직 아님)입니다.")
+        if self.revision and self.revision > 1 and not self.reason.strip():
+            errors["reason"] = _("승인된 목표를 바꾸는 사유를 적어 주세요.")
+        if errors:
+            raise ValidationError(errors)

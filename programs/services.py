@@ -100,8 +100,7 @@ def indicator_value_save(
 
     Where an indicator's categories add up (`additive`), its total is derived and never stored: a value
     without a category is refused there."""
-    program = indicator.program
-    if program is None or not can_edit_division(user, program.division):
+    if indicator.division is None or not can_edit_division(user, indicator.division):
         raise PermissionDenied(_("이 지표의 값을 넣을 권한이 없습니다."))
     category = (category or "").strip()
     row = f"{indicator.name}{' · ' + category if category else ''}"

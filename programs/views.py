@@ -275,8 +275,8 @@ def schedule_item_progress(request, pk):
 def indicator_list(request):
     """The indicators of programs the person may read, by program; each opens its values page."""
     _internal(request)
-    indicators = restrict(Indicator.objects.select_related("program__division"), request.user, VIEW).order_by(
-        "program__division__order", "program", "order"
+    indicators = restrict(Indicator.objects.select_related("program", "division"), request.user, VIEW).order_by(
+        "division__order", "program", "order"
     )
     return render(request, "programs/staff_indicator_list.html", {"indicators": indicators})
 
@@ -287,9 +287,9 @@ def indicator_values(request, code):
     """An indicator's values by date and category; its program's division adds and corrects them (?record=ID opens one)."""
     _internal(request)
     indicator = get_object_or_404(
-        restrict(Indicator.objects.select_related("program__division"), request.user, VIEW), code=code
+        restrict(Indicator.objects.select_related("program", "division"), request.user, VIEW), code=code
     )
-    may_edit = indicator.program is not None and can_edit_division(request.user, indicator.program.division)
+    may_edit = indicator.division is not None and can_edit_division(request.user, indicator.division)
     problems = []
     if request.method == "POST":
         if not may_edit:

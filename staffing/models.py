@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -28,11 +28,36 @@ class Bureau(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("각 달의 실적은 월말 다음 이 근무일째까지 제출합니다 (주말과 공휴일 제외)."),
     )
+    # A measure short of its target: 정상 from this achievement (%) of what was expected by its date, 주의 from
+    # the next, 미흡 below it (civicbureau.figures.measure_status).
+    measure_normal_from = models.DecimalField(
+        _("성과지표 정상 기준(%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=90,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("목표에 못 미친 지표가 그 시점의 기대치를 이만큼(%) 이상 이루면 정상"),
+    )
+    measure_caution_from = models.DecimalField(
+        _("성과지표 주의 기준(%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=70,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("정상에 못 미치고 이만큼(%) 이상이면 주의, 그 아래는 미흡"),
+    )
 
     class Meta:
         verbose_name = _("국")
         verbose_name_plural = pgettext_lazy("plural", "국")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(measure_caution_from__lte=F("measure_normal_from")),
+                name="bureau_measure_thresholds_ordered",
+                violation_error_message=_("주의 기준이 정상 기준보다 높을 수 없습니다."),
+            )
+        ]
 
     def __str__(self):
         return self.name

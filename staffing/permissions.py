@@ -36,8 +36,7 @@ DIVISION_PATHS = {
     "programs.program": "division",
     "programs.scheduleitem": "program__division",
     "programs.consignedcentre": "division",
-    "programs.indicator": "program__division",
-    "programs.indicatorvalue": "indicator__program__division",
+    "programs.indicatorvalue": "indicator__division",
 }
 
 # Bureau-level reference data kept in the admin, and how it reaches its bureau ("" for Bureau itself).

@@ -23,7 +23,16 @@ from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
-from programs.models import CoreTask, Direction, Indicator, IndicatorValue, Program, ProgramOutlineItem, ScheduleItem
+from programs.models import (
+    CoreTask,
+    Direction,
+    Indicator,
+    IndicatorValue,
+    MeasureTarget,
+    Program,
+    ProgramOutlineItem,
+    ScheduleItem,
+)
 from programs.schedule_dates import parse_schedule_date
 from staffing.models import Bureau, Division, Grade, HeadcountEntry, Membership
 
@@ -266,6 +275,7 @@ class IndicatorFactory(ValidatedFactory):
     name = factory.Sequence(lambda n: f"시험 지표 {n}")
     unit = "건"
     program = factory.SubFactory(ProgramFactory)
+    division = factory.LazyAttribute(lambda o: o.program.division if o.program else None)
     order = factory.Sequence(lambda n: 10_000 + n % 10_000)
 
 
@@ -277,3 +287,16 @@ class IndicatorValueFactory(ValidatedFactory):
     as_of = datetime.date(FISCAL_YEAR, 7, 1)
     category = ""
     value = Decimal("12")
+
+
+class MeasureTargetFactory(ValidatedFactory):
+    """A year's target of a measure (period_end 12-31), approved; give `period_end` for a quarter or a month."""
+
+    class Meta:
+        model = MeasureTarget
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    fiscal_year = FISCAL_YEAR
+    period_end = factory.LazyAttribute(lambda o: datetime.date(o.fiscal_year, 12, 31))
+    value = Decimal("100")
+    status = MeasureTarget.Status.APPROVED

@@ -29,7 +29,8 @@ FACTORIES = {
     factories.CoreTaskFactory: False,
     factories.ProgramFactory: True,
     factories.ScheduleItemFactory: True,
-    factories.IndicatorFactory: False,
+    factories.IndicatorFactory: True,
+    factories.MeasureTargetFactory: True,
     factories.IndicatorValueFactory: True,
 }
 
