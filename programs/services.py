@@ -452,12 +452,7 @@ def _approver_only(user, indicator: Indicator) -> None:
 
 
 def targets_approve(
-    *,
-    user,
-    indicator: Indicator,
-    fiscal_year: int,
-    version: int | None = None,
-    how: audit.How = audit.How.FORM,
+    *, user, indicator: Indicator, fiscal_year: int, version: int | None = None, how: audit.How = audit.How.FORM
 ) -> list[MeasureTarget]:
     """Approve every proposed target of a measure's year (its division's director, or the bureau director or
     planning): each becomes the target in force for its date and is locked from then on. `version`, when

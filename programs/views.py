@@ -30,6 +30,7 @@ from programs.forms import (
 )
 from programs.models import Indicator, IndicatorValue, ScheduleItem
 from programs.notes import program_page_notes
+from programs.selectors import targets
 from programs.selectors.consistency import consistency_check
 from programs.selectors.programs import (
     public_program_as_of,
@@ -37,7 +38,6 @@ from programs.selectors.programs import (
     public_program_list,
     public_program_outline,
 )
-from programs.selectors import targets
 from programs.selectors.schedule import public_schedule, schedule_default_date, schedule_publication
 from programs.tables import ProgramExecutionLineTable, ScheduleTable
 from staffing.permissions import VIEW, can_approve, can_edit_division, can_view_internal, membership_of, restrict
@@ -366,12 +366,18 @@ def _measure_year(request, code, year):
     return indicator, year
 
 
+def _my_bureau(request):
+    """The person's bureau (the administrator, who has none: the portal's)."""
+    membership = membership_of(request.user)
+    return membership.bureau if membership is not None else _bureau()
+
+
 @login_required
 def measure_list(request):
     """The person's measures (their division's; the bureau's roles: all) in a fiscal year with direction,
     target in force, pending proposal, result, achievement and status; ?status= filters."""
     _internal(request)
-    bureau = _bureau()
+    bureau = _my_bureau(request)
     form = MeasureListForm(request.GET)
     valid = form.is_valid()
     data = form.cleaned_data if valid else {}
@@ -390,7 +396,8 @@ def measure_list(request):
 def _measure_page(request, indicator, year, *, problems=(), propose_form=None, settings_form=None, decision_form=None):
     """The measure-year's page: settings, targets in force and pending, every revision, and the forms the
     person may use (400 when it shows a refusal)."""
-    page = targets.measure_targets(bureau=indicator.division.bureau, indicator=indicator, fiscal_year=year)
+    bureau = indicator.division.bureau if indicator.division else _bureau()
+    page = targets.measure_targets(bureau=bureau, indicator=indicator, fiscal_year=year)
     may_edit = can_edit_division(request.user, indicator.division)
     may_approve = can_approve(request.user, indicator.division)
     if propose_form is None:
@@ -408,9 +415,7 @@ def _measure_page(request, indicator, year, *, problems=(), propose_form=None, s
             part = start.get(datetime.date(year, month, day))
             if part is not None:
                 initial[name] = part.value
-        propose_form = TargetProposalForm(
-            held.held_post_take(request), initial=initial, direction=indicator.direction
-        )
+        propose_form = TargetProposalForm(held.held_post_take(request), initial=initial, direction=indicator.direction)
     if settings_form is None:
         settings_form = MeasureSettingsForm(
             initial={

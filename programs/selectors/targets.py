@@ -39,9 +39,7 @@ STATUS_CHOICES = [
 def target_unproposed(row: MeasureRow) -> bool:
     """No target of the year proposed or approved (a returned one does not count: it is to propose again)."""
     return (
-        row.target is None
-        and not row.parts
-        and not any(p.status == MeasureTarget.Status.PROPOSED for p in row.pending)
+        row.target is None and not row.parts and not any(p.status == MeasureTarget.Status.PROPOSED for p in row.pending)
     )
 
 
@@ -171,4 +169,6 @@ def measure_targets(*, bureau: Bureau, indicator: Indicator, fiscal_year: int) -
 
 def measure_for(*, user, code: str):
     """The measure a person may read by its code (None when there is none or it is not theirs to read)."""
-    return restrict(Indicator.objects.select_related("program", "division__bureau"), user, VIEW).filter(code=code).first()
+    return (
+        restrict(Indicator.objects.select_related("program", "division__bureau"), user, VIEW).filter(code=code).first()
+    )
