@@ -35,6 +35,13 @@ STATUS_CHOICES = [
     (figures.POOR, pgettext_lazy("measure", "미흡")),
 ]
 
+# A target's status in words (the model's labels share their words with the buttons 승인, 반려, 제안)
+TARGET_STATUS_LABELS = {
+    MeasureTarget.Status.PROPOSED: pgettext_lazy("target", "제안"),
+    MeasureTarget.Status.RETURNED: pgettext_lazy("target", "반려"),
+    MeasureTarget.Status.APPROVED: pgettext_lazy("target", "승인"),
+}
+
 
 def target_unproposed(row: MeasureRow) -> bool:
     """No target of the year proposed or approved (a returned one does not count: it is to propose again)."""
@@ -89,7 +96,7 @@ class TargetChange:
 
     @property
     def status_label(self) -> str:
-        return MeasureTarget.Status(self.status).label
+        return TARGET_STATUS_LABELS[self.status]
 
 
 @dataclass
@@ -106,6 +113,10 @@ class Revision:
     @property
     def is_year(self) -> bool:
         return (self.period_end.month, self.period_end.day) == (12, 31)
+
+    @property
+    def status_label(self) -> str:
+        return TARGET_STATUS_LABELS[self.target.status] if self.target else pgettext_lazy("target", "철회")
 
 
 @dataclass
