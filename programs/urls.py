@@ -18,4 +18,11 @@ urlpatterns = [
     path("staff/schedule/<int:pk>/", views.schedule_item_progress, name="schedule_item_progress"),
     path("staff/indicators/", views.indicator_list, name="indicator_list"),
     path("staff/indicators/<slug:code>/", views.indicator_values, name="indicator_values"),
+    path("staff/measures/", views.measure_list, name="measure_list"),
+    path("staff/measures/<slug:code>/<int:year>/", views.measure_targets, name="measure_targets"),
+    path("staff/measures/<slug:code>/<int:year>/settings/", views.measure_settings, name="measure_settings"),
+    path(
+        "staff/measures/<slug:code>/<int:year>/approve/", views.measure_targets_approve, name="measure_targets_approve"
+    ),
+    path("staff/measures/<slug:code>/<int:year>/return/", views.measure_targets_return, name="measure_targets_return"),
 ]

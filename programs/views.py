@@ -1,3 +1,4 @@
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,14 +13,24 @@ from budget.selectors.execution import fiscal_year_latest
 from budget.selectors.periods import bureau_periods
 from civicbureau import display, held, open_data
 from civicbureau.audit import history_version
-from civicbureau.entry import EntryError, form_problems
+from civicbureau.entry import EntryError, form_problems, plausible_year
 from civicbureau.publication import public_cacheable
 from programs import services
 from programs.exports.open_data import program_execution_dataset, program_outline_dataset, schedule_dataset
 from programs.filters import ScheduleItemFilterSet
-from programs.forms import ConsistencyPeriodForm, IndicatorValueForm, ScheduleProgressForm
+from programs.forms import (
+    QUARTER_ENDS,
+    ConsistencyPeriodForm,
+    IndicatorValueForm,
+    MeasureListForm,
+    MeasureSettingsForm,
+    ScheduleProgressForm,
+    TargetDecisionForm,
+    TargetProposalForm,
+)
 from programs.models import Indicator, IndicatorValue, ScheduleItem
 from programs.notes import program_page_notes
+from programs.selectors import targets
 from programs.selectors.consistency import consistency_check
 from programs.selectors.programs import (
     public_program_as_of,
@@ -29,7 +40,7 @@ from programs.selectors.programs import (
 )
 from programs.selectors.schedule import public_schedule, schedule_default_date, schedule_publication
 from programs.tables import ProgramExecutionLineTable, ScheduleTable
-from staffing.permissions import VIEW, can_edit_division, can_view_internal, membership_of, restrict
+from staffing.permissions import VIEW, can_approve, can_edit_division, can_view_internal, membership_of, restrict
 from staffing.selectors import bureau_default
 
 
@@ -341,3 +352,201 @@ def indicator_values(request, code):
         {"indicator": indicator, "values": values, "form": form, "may_edit": may_edit, "problems": problems},
         status=400 if problems else 200,
     )
+
+
+# -- measures and their targets: the division proposes, a director approves (programs.services) ----------
+
+
+def _measure_year(request, code, year):
+    """The measure (one the person may read) and a plausible fiscal year from the address, else 404."""
+    _internal(request)
+    indicator = targets.measure_for(user=request.user, code=code)
+    if indicator is None or plausible_year(str(year)) is None:
+        raise Http404(_("그런 지표가 없습니다."))
+    return indicator, year
+
+
+def _my_bureau(request):
+    """The person's bureau (the administrator, who has none: the portal's)."""
+    membership = membership_of(request.user)
+    return membership.bureau if membership is not None else _bureau()
+
+
+@login_required
+def measure_list(request):
+    """The person's measures (their division's; the bureau's roles: all) in a fiscal year with direction,
+    target in force, pending proposal, result, achievement and status; ?status= filters."""
+    _internal(request)
+    bureau = _my_bureau(request)
+    form = MeasureListForm(request.GET)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    fiscal_year = data.get("year") or fiscal_year_latest(bureau=bureau) or timezone.localdate().year
+    rows = targets.measure_list(
+        user=request.user, bureau=bureau, fiscal_year=fiscal_year, status=data.get("status") or None
+    )
+    return render(
+        request,
+        "programs/staff_measure_list.html",
+        {"form": form, "rows": rows, "fiscal_year": fiscal_year, "membership": membership_of(request.user)},
+        status=200 if valid else 400,
+    )
+
+
+def _measure_page(request, indicator, year, *, problems=(), propose_form=None, settings_form=None, decision_form=None):
+    """The measure-year's page: settings, targets in force and pending, every revision, and the forms the
+    person may use (400 when it shows a refusal)."""
+    bureau = indicator.division.bureau if indicator.division else _bureau()
+    page = targets.measure_targets(bureau=bureau, indicator=indicator, fiscal_year=year)
+    may_edit = can_edit_division(request.user, indicator.division)
+    may_approve = can_approve(request.user, indicator.division)
+    if propose_form is None:
+        start = page.proposal_start()
+        year_target = start.get(datetime.date(year, 12, 31))
+        initial = {"version": page.version}
+        if year_target is not None:
+            initial |= {
+                "value": year_target.value,
+                "low": year_target.low,
+                "high": year_target.high,
+                "source": year_target.source,
+            }
+        for name, (month, day) in zip(("q1", "q2", "q3"), QUARTER_ENDS, strict=True):
+            part = start.get(datetime.date(year, month, day))
+            if part is not None:
+                initial[name] = part.value
+        propose_form = TargetProposalForm(held.held_post_take(request), initial=initial, direction=indicator.direction)
+    if settings_form is None:
+        settings_form = MeasureSettingsForm(
+            initial={
+                "direction": indicator.direction,
+                "baseline": indicator.baseline,
+                "baseline_year": indicator.baseline_year,
+                "version": history_version(indicator.history.all()),
+            }
+        )
+    if decision_form is None:
+        decision_form = TargetDecisionForm(initial={"version": page.version})
+    return render(
+        request,
+        "programs/staff_measure_targets.html",
+        {
+            "indicator": indicator,
+            "page": page,
+            "row": page.row,
+            "fiscal_year": year,
+            "may_edit": may_edit,
+            "may_approve": may_approve,
+            "propose_form": propose_form,
+            "settings_form": settings_form,
+            "decision_form": decision_form,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
+
+
+@held.holds_expired_post
+@login_required
+def measure_targets(request, code, year):
+    """A measure's targets of a year; POST: its division proposes the year's targets (a revision of an
+    approved one needs its reason)."""
+    indicator, year = _measure_year(request, code, year)
+    if request.method != "POST":
+        return _measure_page(request, indicator, year)
+    if not can_edit_division(request.user, indicator.division):
+        raise PermissionDenied
+    form = TargetProposalForm(request.POST, direction=indicator.direction)
+    if not form.is_valid():
+        return _measure_page(request, indicator, year, problems=form_problems(form, indicator.name), propose_form=form)
+    data = form.cleaned_data
+    try:
+        written = services.targets_propose(
+            user=request.user,
+            indicator=indicator,
+            fiscal_year=year,
+            value=data.get("value"),
+            low=data.get("low"),
+            high=data.get("high"),
+            parts=form.parts(year),
+            reason=data["reason"],
+            source=data["source"],
+            version=data["version"],
+        )
+    except EntryError as exc:
+        return _measure_page(request, indicator, year, problems=exc.problems, propose_form=form)
+    if written:
+        messages.success(request, _("목표를 제안했습니다. 과장이나 국의 승인을 기다립니다."))
+    else:
+        messages.info(request, _("바뀐 목표가 없어 아무것도 저장하지 않았습니다."))
+    return redirect("programs:measure_targets", indicator.code, year)
+
+
+@held.holds_expired_post
+@login_required
+def measure_settings(request, code, year):
+    """POST: the measure's direction and baseline, set by its division (GET: its page)."""
+    indicator, year = _measure_year(request, code, year)
+    if request.method != "POST":
+        return redirect("programs:measure_targets", indicator.code, year)
+    if not can_edit_division(request.user, indicator.division):
+        raise PermissionDenied
+    form = MeasureSettingsForm(request.POST)
+    if not form.is_valid():
+        return _measure_page(request, indicator, year, problems=form_problems(form, indicator.name), settings_form=form)
+    data = form.cleaned_data
+    try:
+        services.measure_settings_save(
+            user=request.user,
+            indicator=indicator,
+            direction=data["direction"],
+            baseline=data["baseline"],
+            baseline_year=data["baseline_year"],
+            version=data["version"],
+        )
+    except EntryError as exc:
+        indicator.refresh_from_db()
+        return _measure_page(request, indicator, year, problems=exc.problems, settings_form=form)
+    messages.success(request, _("지표의 방향과 기준치를 저장했습니다."))
+    return redirect("programs:measure_targets", indicator.code, year)
+
+
+def _decide(request, code, year, decide, done):
+    indicator, year = _measure_year(request, code, year)
+    if request.method != "POST":
+        return redirect("programs:measure_targets", indicator.code, year)
+    if not can_approve(request.user, indicator.division):
+        raise PermissionDenied
+    form = TargetDecisionForm(request.POST)
+    if not form.is_valid():
+        return _measure_page(request, indicator, year, problems=form_problems(form, indicator.name), decision_form=form)
+    try:
+        decide(indicator, year, form.cleaned_data)
+    except EntryError as exc:
+        return _measure_page(request, indicator, year, problems=exc.problems, decision_form=form)
+    messages.success(request, done)
+    return redirect("programs:measure_targets", indicator.code, year)
+
+
+@held.holds_expired_post
+@login_required
+def measure_targets_approve(request, code, year):
+    """POST: the division's director (or the bureau director or planning) approves the proposed targets."""
+
+    def approve(indicator, year, data):
+        services.targets_approve(user=request.user, indicator=indicator, fiscal_year=year, version=data["version"])
+
+    return _decide(request, code, year, approve, _("목표를 승인했습니다. 승인한 목표는 잠깁니다."))
+
+
+@held.holds_expired_post
+@login_required
+def measure_targets_return(request, code, year):
+    """POST: the approver returns the proposed targets to the division, with the reason."""
+
+    def send_back(indicator, year, data):
+        services.targets_return(
+            user=request.user, indicator=indicator, fiscal_year=year, reason=data["reason"], version=data["version"]
+        )
+
+    return _decide(request, code, year, send_back, _("목표를 반려했습니다."))

@@ -181,3 +181,98 @@ def test_random_mutations_leave_one_history_row_per_change(actors):
     assert all(tally[(p, "accepted")] > 0 for p in ("form", "import", "admin", "bulk")), tally
     assert all(tally[(p, "refused")] > 0 for p in ("form", "import", "admin")), tally
     print(f"\n{MUTATIONS} mutations, {changes_total} rows changed, {changes_total} history rows: {dict(tally)}")
+
+
+# -- measures and their targets: the same check on every writing URL of /staff/measures/ ------------
+
+
+def test_every_target_write_leaves_one_history_row_per_change(people):
+    """Propose, refuse, return, propose again, approve, revise and set the direction through the pages,
+    valid and invalid: every row changed (or withdrawn) has exactly one new history row holding its new
+    values, the acting user and 'form'; a refused request changes nothing and writes no history."""
+    from civicbureau.audit import history_version
+    from programs.models import Indicator, MeasureTarget
+    from programs.services import measure_targets_version
+
+    measure = Indicator.objects.filter(division__code="participation", direction="higher").order_by("pk").first()
+    staff, director = people["staff_a"], people["director_a"]
+    clients = {}
+    for user in (staff, director):
+        clients[user] = Client()
+        clients[user].force_login(user)
+    target_fields = [f.attname for f in MeasureTarget._meta.concrete_fields]
+    measure_fields = [f.attname for f in Indicator._meta.concrete_fields]
+
+    def rows():
+        return {("t", r[0]): r for r in MeasureTarget.objects.order_by("pk").values_list(*target_fields)} | {
+            ("i", r[0]): r for r in Indicator.objects.order_by("pk").values_list(*measure_fields)
+        }
+
+    def marks():
+        return (
+            MeasureTarget.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0,
+            Indicator.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0,
+        )
+
+    def version():
+        return measure_targets_version(indicator=measure, fiscal_year=2022)
+
+    def url(name):
+        return reverse(name, args=[measure.code, 2022])
+
+    steps = [
+        (staff, "programs:measure_targets", lambda: {"version": version(), "value": "10", "q1": "3", "q2": "6"}, True),
+        (staff, "programs:measure_targets", lambda: {"version": version(), "value": "-1"}, False),
+        (staff, "programs:measure_targets", lambda: {"version": version(), "value": "10", "q1": "7", "q2": "6"}, False),
+        (director, "programs:measure_targets_return", lambda: {"version": version(), "reason": ""}, False),
+        (director, "programs:measure_targets_return", lambda: {"version": version(), "reason": "근거 보완"}, True),
+        (staff, "programs:measure_targets", lambda: {"version": version(), "value": "12", "q1": "3"}, True),
+        (director, "programs:measure_targets_approve", lambda: {"version": version() - 1}, False),
+        (director, "programs:measure_targets_approve", lambda: {"version": version()}, True),
+        (staff, "programs:measure_targets", lambda: {"version": version(), "value": "15", "q1": "3"}, False),
+        (
+            staff,
+            "programs:measure_targets",
+            lambda: {"version": version(), "value": "15", "q1": "3", "reason": "상향"},
+            True,
+        ),
+        (director, "programs:measure_targets_approve", lambda: {"version": version()}, True),
+        (
+            staff,
+            "programs:measure_settings",
+            lambda: {"direction": "higher", "baseline": "2", "version": history_version(measure.history.all())},
+            True,
+        ),
+        (
+            staff,
+            "programs:measure_settings",
+            lambda: {"direction": "lower", "baseline": "2", "version": history_version(measure.history.all())},
+            False,
+        ),
+    ]
+    for step, (user, name, data, valid) in enumerate(steps):
+        before, (target_mark, measure_mark) = rows(), marks()
+        response = clients[user].post(url(name), data())
+        assert response.status_code == (302 if valid else 400), (step, name, response.status_code)
+        after = rows()
+        changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+        written = [("t", h) for h in MeasureTarget.history.filter(history_id__gt=target_mark)] + [
+            ("i", h) for h in Indicator.history.filter(history_id__gt=measure_mark)
+        ]
+        assert sorted((kind, h.id) for kind, h in written) == sorted(changed), (step, name)
+        for kind, record in written:
+            assert (record.history_user_id, record.history_change_reason) == (user.pk, "form"), (step, name)
+            if record.history_type != "-":
+                names = target_fields if kind == "t" else measure_fields
+                assert tuple(getattr(record, f) for f in names) == after[(kind, record.id)], (step, name)
+        if not valid:
+            assert changed == set(), (step, name)
+    assert list(
+        MeasureTarget.objects.filter(indicator=measure, fiscal_year=2022, status="approved").values_list(
+            "period_end", "revision", "value"
+        )
+    ) == [
+        (datetime.date(2022, 3, 31), 1, 3),
+        (datetime.date(2022, 12, 31), 1, 12),
+        (datetime.date(2022, 12, 31), 2, 15),
+    ]

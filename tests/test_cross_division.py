@@ -21,10 +21,11 @@ from django.urls import reverse
 
 from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
 from budget.services import division_month_submit, execution_month_save
+from programs.services import measure_targets_version, targets_propose
 from staffing.models import Division
 from staffing.permissions import membership_of
 from tests.fingerprint import database_fingerprint
-from tests.test_permissions import JULY, REPORT_DATE, editor_of, rows_for
+from tests.test_permissions import JULY, REPORT_DATE, editor_of, indicator_of, rows_for, target_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,12 @@ MONTH_ENDS = [datetime.date(2022, m, 1) - datetime.timedelta(days=1) for m in ra
     datetime.date(2022, 12, 31)
 ]
 AUGUST = datetime.date(2022, 8, 31)
+MEASURE_WRITES = (
+    "programs:measure_targets",
+    "programs:measure_settings",
+    "programs:measure_targets_approve",
+    "programs:measure_targets_return",
+)
 
 
 def history_size() -> int:
@@ -78,6 +85,8 @@ def targets(people):
         month = execution_month_save(user=editor, division=division, as_of=JULY, rows=rows_for(division), version=0)
         division_month_submit(user=editor, month=month, version=month.version)
         execution_month_save(user=editor, division=division, as_of=AUGUST, rows=rows_for(division), version=0)
+        measure = indicator_of(division)  # a proposal, so that approving or returning it would work
+        targets_propose(user=editor, indicator=measure, **target_proposal(measure))
     return people
 
 
@@ -97,6 +106,7 @@ EXPECTED = {
         f"budget:month_{action} of another division": {403, 404}
         for action in ("submit", "withdraw", "approve", "return", "correct")
     },
+    **{f"{name} of another division": {403} for name in MEASURE_WRITES},
     "import: another division's sheet": {400},
     "import: forged apply token": {302},
     "admin: change another division's figures": {403, 404},
@@ -160,6 +170,16 @@ def attempts(people, admin_attacker):
                             reverse(name, args=[other.code, as_of]),
                             {"version": version, "reason": "위조", "confirmed": "1"},
                         )
+            # the targets and settings of the other division's measures, with every version
+            measure = indicator_of(other)
+            for name in MEASURE_WRITES:
+                for version in (0, 1, measure_targets_version(indicator=measure, fiscal_year=2022)):
+                    yield (
+                        f"{name} of another division",
+                        client,
+                        reverse(name, args=[measure.code, 2022]),
+                        {"version": version, "value": "5", "direction": "lower", "reason": "위조"},
+                    )
             # sheets of the other division's lines (preview) and forged tokens (apply)
             for as_of in (JULY, AUGUST):
                 for version in versions[:3]:

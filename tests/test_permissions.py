@@ -22,7 +22,8 @@ from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, Execution
 from budget.selectors.entry import division_month_grid
 from budget.services import ExecutionInput, division_month_submit, execution_month_save
 from civicbureau.audit import history_version
-from programs.models import Indicator, IndicatorValue, ScheduleItem
+from programs.models import Indicator, IndicatorValue, MeasureTarget, ScheduleItem
+from programs.services import measure_targets_version, targets_propose
 from staffing.models import Division, Grade, HeadcountEntry
 from staffing.services import headcount_grid_version
 
@@ -55,6 +56,10 @@ WRITES = {
     "budget:line_adjustments": EDITORS,
     "programs:schedule_item_progress": EDITORS,
     "programs:indicator_values": EDITORS,
+    "programs:measure_targets": EDITORS,  # a proposal of the year's targets
+    "programs:measure_settings": EDITORS,
+    "programs:measure_targets_approve": APPROVERS,
+    "programs:measure_targets_return": APPROVERS,
     "staffing:headcount_entry": HEADCOUNT,
     "budget:period_publish": PUBLISHERS,
     "session_extend": SIGNED_IN,
@@ -62,7 +67,7 @@ WRITES = {
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
     "budget:line_history", "programs:consistency", "budget:adjustment_list", "programs:schedule_progress_list",
-    "programs:indicator_list", "budget:period_list", "budget:period_detail", "worklist:my_work",
+    "programs:indicator_list", "programs:measure_list", "budget:period_list", "budget:period_detail", "worklist:my_work",
     # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
     "dashboards:division_changes",
@@ -133,6 +138,18 @@ def indicator_of(division):
     return Indicator.objects.filter(program__division=division, additive=False).order_by("pk").first()
 
 
+def target_proposal(measure, value="7777") -> dict:
+    """A valid proposal of the measure's 2022 targets, as the service takes it (a range: its two ends)."""
+    ends = {"low": value, "high": str(int(value) + 1)} if measure.direction == Indicator.Direction.RANGE else {}
+    typed = ends or {"value": "1" if measure.direction == Indicator.Direction.YES_NO else value}
+    return {
+        "fiscal_year": 2022,
+        **typed,
+        "reason": "시험",
+        "version": measure_targets_version(indicator=measure, fiscal_year=2022),
+    }
+
+
 def line_of(division):
     return BudgetLine.objects.filter(division=division, fiscal_year=2022).order_by("order").first()
 
@@ -159,6 +176,22 @@ def prepare(name, division, people, role=None):
         }
     if name == "programs:indicator_values":
         return {"record": "", "version": "", "as_of": "2022-08-31", "category": "", "value": "123"}
+    if name == "programs:measure_targets":
+        proposal = target_proposal(indicator_of(division))
+        del proposal["fiscal_year"]
+        return proposal
+    if name == "programs:measure_settings":
+        measure = indicator_of(division)
+        return {
+            "direction": measure.direction,
+            "baseline": "3",
+            "baseline_year": "2021",
+            "version": history_version(measure.history.all()),
+        }
+    if name in ("programs:measure_targets_approve", "programs:measure_targets_return"):
+        measure = indicator_of(division)
+        targets_propose(user=editor, indicator=measure, **target_proposal(measure))
+        return {"version": measure_targets_version(indicator=measure, fiscal_year=2022), "reason": "확인 바랍니다"}
     if name == "staffing:headcount_entry":
         entries = {e.grade_id: e for e in HeadcountEntry.objects.filter(division=division, as_of=REPORT_DATE)}
         data = {
@@ -233,6 +266,8 @@ def url_for(name, division):
         return reverse(name, args=[schedule_item_of(division).pk])
     if name == "programs:indicator_values":
         return reverse(name, args=[indicator_of(division).code])
+    if name.startswith("programs:measure_"):
+        return reverse(name, args=[indicator_of(division).code, 2022])
     if name == "staffing:headcount_entry":
         return reverse(name, args=[division.code]) + f"?as_of={REPORT_DATE.isoformat()}"
     if name == "budget:period_publish":
@@ -248,6 +283,8 @@ def state():
         sorted(BudgetAdjustment.objects.values_list("pk", "amount", "effective_on")),
         sorted(ScheduleItem.objects.values_list("pk", "status", "actual_start", "actual_end", "note")),
         sorted(IndicatorValue.objects.values_list("pk", "as_of", "category", "value")),
+        sorted(MeasureTarget.objects.values_list("pk", "revision", "value", "low", "high", "status", "reason")),
+        sorted(Indicator.objects.values_list("pk", "direction", "baseline", "baseline_year")),
         sorted(HeadcountEntry.objects.values_list("pk", "quota", "current")),
         sorted(Publication.objects.values_list("pk", "edition")),
     )

@@ -63,6 +63,7 @@ MATRIX = {
     "budget:adjustment_list":      ("login", "200", "200", "200", "200", "200", "200"),
     "programs:schedule_progress_list": ("login", "200", "200", "200", "200", "200", "200"),
     "programs:indicator_list":     ("login", "200", "200", "200", "200", "200", "200"),
+    "programs:measure_list":       ("login", "200", "200", "200", "200", "200", "200"),
     "budget:period_list":          ("login", "200", "200", "200", "200", "200", "200"),
     "budget:period_detail":        ("login", "200", "200", "200", "200", "200", "200"),
     "worklist:my_work":            ("login", "200", "200", "200", "200", "200", "200"),

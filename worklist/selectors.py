@@ -6,6 +6,11 @@
   (the bureau's n-th working day after the month end, Bureau.entry_deadline) and late (지연) once it passed.
 - Approvers (a division's director; the bureau director and planning for every division): submitted months
   waiting for them, with how long they have waited.
+- Division staff and directors, for the measures their division answers for (성과지표): how many have no
+  target proposed or approved for the year (one item with the count, linking to the list of them), targets
+  returned with the reason, and results due (a measure with an approved target whose period has ended
+  with no value dated in it since the previous target's date).
+- Approvers: proposed targets waiting for them, one item per measure and year.
 - The bureau director and planning: who is late (not submitted by the deadline) and who has not submitted
   yet before it, by period, and which periods can be published. A month already covered by a published
   period is never "missing".
@@ -25,7 +30,9 @@ from budget.models import DivisionMonth
 from budget.selectors.execution import fiscal_year_latest
 from budget.selectors.periods import STATUS_LABELS, bureau_periods, publication_on, reporting_divisions
 from civicbureau import figures
-from programs.models import ScheduleItem
+from programs.models import Indicator, MeasureTarget, ScheduleItem
+from programs.selectors.measures import measure_rows
+from programs.selectors.targets import UNPROPOSED, target_unproposed
 from staffing.models import Bureau, Division, Membership
 from staffing.permissions import APPROVE, BUREAU_ROLES, membership_of, restrict
 
@@ -71,6 +78,37 @@ def by_period(items: list[MonthItem]) -> list[PeriodGroup]:
     return groups
 
 
+@dataclass(frozen=True)
+class MeasureItem:
+    """A measure-year with something to do: targets to propose again (returned, with the reason), targets to
+    approve (with how many), or a result due for the target's date."""
+
+    indicator: Indicator
+    fiscal_year: int
+    reason: str = ""
+    count: int = 0  # proposed targets waiting (approvers)
+    due_on: datetime.date | None = None  # the target's date whose result is due
+
+    @property
+    def url(self) -> str:
+        if self.due_on is not None:
+            return reverse("programs:indicator_values", args=[self.indicator.code])
+        return reverse("programs:measure_targets", args=[self.indicator.code, self.fiscal_year])
+
+
+@dataclass(frozen=True)
+class TargetsMissing:
+    """One item for all the division's measures with no target proposed or approved for the year."""
+
+    division: Division
+    fiscal_year: int
+    count: int
+
+    @property
+    def url(self) -> str:
+        return reverse("programs:measure_list") + f"?status={UNPROPOSED}&year={self.fiscal_year}"
+
+
 @dataclass
 class MyWork:
     membership: Membership | None
@@ -82,10 +120,26 @@ class MyWork:
     pending: list[MonthItem] = field(default_factory=list)  # the bureau's months not submitted, deadline ahead
     publishable: list = field(default_factory=list)  # periods with something to publish
     milestones: list[ScheduleItem] = field(default_factory=list)  # the division's, past their month, not done
+    targets_missing: list[TargetsMissing] = field(default_factory=list)  # at most one item, with the count
+    targets_returned: list[MeasureItem] = field(default_factory=list)
+    results_due: list[MeasureItem] = field(default_factory=list)
+    targets_awaiting: list[MeasureItem] = field(default_factory=list)  # proposed targets waiting for this approver
 
     @property
     def is_empty(self) -> bool:
-        lists = (self.due, self.returned, self.awaiting, self.late, self.pending, self.publishable, self.milestones)
+        lists = (
+            self.due,
+            self.returned,
+            self.awaiting,
+            self.late,
+            self.pending,
+            self.publishable,
+            self.milestones,
+            self.targets_missing,
+            self.targets_returned,
+            self.results_due,
+            self.targets_awaiting,
+        )
         return not any(lists)
 
     @property
@@ -138,6 +192,46 @@ def _milestones_due(division: Division, today: datetime.date) -> list[ScheduleIt
     ]
 
 
+def _result_due_on(row, today: datetime.date) -> datetime.date | None:
+    """The date of the latest approved target (a part's or the year's) that has passed, when no value of the
+    measure is dated after the target before it (or 1 January) and on or before that date."""
+    ends = sorted([part.period_end for part in row.parts] + ([row.target.period_end] if row.target else []))
+    ended = [end for end in ends if end < today]
+    if not ended:
+        return None
+    end = ended[-1]
+    earlier = [e for e in ends if e < end]
+    after = earlier[-1] if earlier else datetime.date(row.fiscal_year, 1, 1) - datetime.timedelta(days=1)
+    return None if any(after < day <= end for day, _value in row.series) else end
+
+
+def _measure_work(work: MyWork, membership: Membership, bureau: Bureau, today: datetime.date) -> None:
+    """The division's measures: targets to propose, returned targets, results due (three queries)."""
+    measures = Indicator.objects.filter(division=membership.division_id).order_by("order", "pk")
+    rows = measure_rows(indicators=measures, bureau=bureau, fiscal_year=work.fiscal_year)
+    missing = sum(1 for row in rows if target_unproposed(row))
+    if missing:
+        work.targets_missing = [TargetsMissing(membership.division, work.fiscal_year, missing)]
+    for row in rows:
+        returned = [p for p in row.pending if p.status == MeasureTarget.Status.RETURNED]
+        if returned:
+            work.targets_returned.append(MeasureItem(row.indicator, row.fiscal_year, reason=returned[0].reason))
+        due_on = _result_due_on(row, today)
+        if due_on is not None:
+            work.results_due.append(MeasureItem(row.indicator, row.fiscal_year, due_on=due_on))
+
+
+def _targets_awaiting(user) -> list[MeasureItem]:
+    """Proposed targets the person may approve, one item per measure and year (one query)."""
+    proposed = restrict(MeasureTarget.objects.filter(status=MeasureTarget.Status.PROPOSED), user, APPROVE)
+    items: dict[tuple[int, int], MeasureItem] = {}
+    for target in proposed.select_related("indicator").order_by("fiscal_year", "indicator__order", "period_end"):
+        key = (target.indicator_id, target.fiscal_year)
+        found = items.get(key)
+        items[key] = MeasureItem(target.indicator, target.fiscal_year, count=(found.count if found else 0) + 1)
+    return list(items.values())
+
+
 def my_work(*, user, today: datetime.date) -> MyWork:
     membership = membership_of(user)
     work = MyWork(membership)
@@ -158,6 +252,8 @@ def my_work(*, user, today: datetime.date) -> MyWork:
             for m in returned.select_related("division").order_by("as_of")
         ]
         work.milestones = _milestones_due(membership.division, today)
+        _measure_work(work, membership, bureau, today)
+    work.targets_awaiting = _targets_awaiting(user)
     submitted_at = (
         DivisionMonth.history.filter(id=OuterRef("pk"), status=DivisionMonth.Status.SUBMITTED)
         .order_by("-history_date")

@@ -2,7 +2,7 @@
 through worklist.selectors.my_work, so the mail and the page cannot disagree.
 
 An item (a month to enter, a returned month, a month waiting for approval, a late or pending month, a
-period to publish) is mailed to a person at most once a day however often the command runs: a mail holds
+period to publish, measures without targets, returned targets, a result due, targets to approve) is mailed to a person at most once a day however often the command runs: a mail holds
 only the items not yet sent to that person that day, and ReminderSent records them once the mail server
 has accepted the mail, never before. A refused or unreachable server raises ReminderDeliveryError with one
 line naming the server; the mails it did accept stay recorded, the others do not.
@@ -32,6 +32,10 @@ KINDS = (
     "late",
     "pending",
     "publishable",
+    "targets_missing",
+    "targets_returned",
+    "results_due",
+    "targets_awaiting",
 )  # MyWork's lists, in the mail's order
 
 # A server's answer that refuses one mail (its sender, a recipient, its data): the next mail may still go.
@@ -58,6 +62,12 @@ def item_key(kind: str, item) -> str:
         return f"{kind}:{item.as_of:%Y-%m-%d}"
     if kind == "milestones":
         return f"milestone:{item.pk}:{item.status}"
+    if kind == "targets_missing":
+        return f"{kind}:{item.division.code}:{item.fiscal_year}:{item.count}"
+    if kind == "results_due":
+        return f"{kind}:{item.indicator.code}:{item.due_on:%Y-%m-%d}"
+    if kind in ("targets_returned", "targets_awaiting"):
+        return f"{kind}:{item.indicator.code}:{item.fiscal_year}"
     return f"{kind}:{item.division.code}:{item.as_of:%Y-%m-%d}"
 
 

@@ -58,6 +58,9 @@ STAFF_PAGES = [
     "/staff/schedule/",
     "/staff/indicators/",
     "/staff/indicators/village-centre-card-news/",
+    "/staff/measures/",
+    "/staff/measures/?status=unproposed",
+    "/staff/measures/timebank-pilot-branches/2022/",  # the report's one target so far, approved
     "/staff/consistency/",
     "/staff/headcount/participation/",
     "/accounts/password_change/",
