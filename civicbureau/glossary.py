@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ TERMS = (
     Term(
         "목표치",
         "target",
-        _("목표치"),
+        pgettext_lazy("glossary", "목표치"),  # in English apart from the pace's 목표 (both "target")
         _("목표"),
         _(
             "한 해 동안 이루겠다고 국장이 승인한 지표의 값입니다. 승인한 목표치는 고치지 않고, 바꿀 때는 사유를 "

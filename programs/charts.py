@@ -10,7 +10,8 @@ from programs.selectors.programs import ProgramMeasure
 
 
 def _value(value):
-    return None if value is None else str(value)
+    """Decimal('31.00') → '31', Decimal('4600.00') → '4600': the number without the column's padding."""
+    return None if value is None else format(value.normalize(), "f")
 
 
 def measure_chart(measure: ProgramMeasure, *, chart_id: str) -> dict:
