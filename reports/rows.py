@@ -25,7 +25,8 @@ from budget.selectors.periods import Period, bureau_period, publication_on
 from civicbureau import display, figures
 from programs.selectors.centres import centre_staffing_dates, consigned_centre_table
 from programs.selectors.indicators import indicator_reading_list
-from programs.selectors.programs import program_execution_tables, program_rows_latest_date
+from programs.selectors.measures import STATUS_LABELS, MeasureRow, bureau_indicators, measure_rows
+from programs.selectors.programs import program_execution_tables, program_rows_latest_date, public_program_list
 from programs.selectors.schedule import schedule_item_list
 from staffing.models import Bureau
 from staffing.selectors import division_list, headcount_table
@@ -186,6 +187,9 @@ def briefing_build(
         centre_sheet(fiscal_year=fiscal_year, as_of=as_of),
         schedule_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
         indicator_sheet(bureau=bureau, as_of=as_of, recorded_by=publication and publication.published_at),
+        measure_sheet(
+            bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, recorded_by=publication and publication.published_at
+        ),
     ]
     sheets = [s for s in sheets if s is not None]
     briefing = Briefing(bureau, fiscal_year, as_of, sheets, publication, printed_on=timezone.localdate())
@@ -618,4 +622,105 @@ def indicator_sheet(*, bureau: Bureau, as_of: datetime.date, recorded_by: dateti
         for column in (1, 3, 6):
             sheet.merge(first, column, last, column)
         sheet.blocks.append((first, last))
+    return sheet
+
+
+def _program_number(program) -> str:
+    return f"{program.core_task.direction.number}-{program.number}. {program.title}"
+
+
+def _target_cell(row: MeasureRow) -> Cell:
+    """목표치: the year's target in force as a number, a range as 하한~상한 (text), or 목표 미설정."""
+    target = row.target
+    if target is None:
+        return Cell("목표 미설정", LABEL)
+    if row.direction == figures.RANGE:
+        return Cell(f"{display.quantity(target.low)}~{display.quantity(target.high)}", LABEL)
+    return Cell(target.value, QUANTITY)
+
+
+def measure_sheet(
+    *, bureau: Bureau, fiscal_year: int, as_of: datetime.date, recorded_by: datetime.datetime | None = None
+) -> Sheet | None:
+    """성과지표: each program's measures, under its core task as the report orders them, with the year's
+    target in force, the latest result of the year on or before `as_of` and its date, the achievement and
+    the status from the bureau's thresholds; as recorded when the edition was published (approved targets
+    only), like the indicator sheet. A program without measures is named in a note below the table."""
+    rows = measure_rows(
+        indicators=bureau_indicators(bureau=bureau),
+        bureau=bureau,
+        fiscal_year=fiscal_year,
+        on_or_before=as_of,
+        recorded_by=recorded_by,
+    )
+    if not rows:
+        return None
+    columns = 8
+    sheet = Sheet("성과지표", f"{fiscal_year} 주요 사업별 성과지표 현황", as_of, columns, landscape=True)
+    sheet.max_widths = {1: 40, 3: 16}  # long names wrap: A4 landscape fitted to width stays above 9 pt
+    sheet.add_heading(f"({display.report_date(as_of)} 이전 최근 실적 기준, 목표치·실적 단위 : 지표별, 달성률 단위 : %)")
+    sheet.add_header(
+        [
+            [
+                ("지표명", 1, 1),
+                ("단위", 1, 1),
+                ("방향", 1, 1),
+                (f"{fiscal_year}년\n목표치", 1, 1),
+                ("실적", 1, 1),
+                ("실적\n기준일", 1, 1),
+                ("달성률\n(%)", 1, 1),
+                ("상태", 1, 1),
+            ]
+        ]
+    )
+    programs = [
+        summary.program
+        for summary in public_program_list(bureau=bureau)
+        if summary.program.core_task.direction.fiscal_year == fiscal_year
+    ]
+    by_program: dict = {program: [] for program in programs}
+    others: list[MeasureRow] = []  # measures of a division tied to no program of the year
+    for row in rows:
+        by_program.get(row.indicator.program, others).append(row)
+    groups = [(program, by_program[program]) for program in programs if by_program[program]]
+    if others:
+        groups.append((None, others))
+    task = None
+    for program, measures in groups:
+        first = len(sheet.rows) + 1
+        if program is not None and program.core_task != task:
+            task = program.core_task
+            line = sheet.add([Cell(f"{task.direction.number}. {task.title}", SUBTITLE)])
+            sheet.merge(line, 1, line, columns)
+        heading = _program_number(program) if program else "그 밖의 지표"
+        line = sheet.add([Cell(heading, LABEL, bold=True)] + [Cell("", LABEL)] * (columns - 1))
+        sheet.merge(line, 1, line, columns)
+        for row in measures:
+            indicator = row.indicator
+            sheet.add(
+                [
+                    Cell(indicator.name, TEXT),
+                    Cell(indicator.unit, UNIT),
+                    Cell(str(indicator.get_direction_display()), LABEL),
+                    _target_cell(row),
+                    Cell(row.result, QUANTITY),
+                    Cell(row.result_as_of, "date"),
+                    _rate(row.achievement),
+                    Cell(str(STATUS_LABELS.get(row.status, display.NOT_AVAILABLE)), LABEL),
+                ]
+            )
+        sheet.blocks.append((first, len(sheet.rows)))
+    normal, caution = display.quantity(bureau.measure_normal_from), display.quantity(bureau.measure_caution_from)
+    notes = [
+        "※ 달성률 : 높을수록 좋음 = 실적 ÷ 목표 × 100, 낮을수록 좋음 = 목표 ÷ 실적 × 100,",
+        "   범위 안 = 범위 안이면 100, 밑이면 실적 ÷ 하한 × 100, 위면 상한 ÷ 실적 × 100",
+        f"※ 상태 : 달성 = 연간 목표 달성; 그 밖에는 기준일에 기대되는 목표 대비 {normal}% 이상 정상,",
+        f"   {caution}% 이상 주의, 그 밑은 미흡; 목표나 실적이 없으면 '-'",
+    ]
+    without = [_program_number(program) for program in programs if not by_program[program]]
+    if without:
+        notes.append(f"※ 성과지표가 없는 사업 : {', '.join(without)}")
+    for note in notes:
+        line = sheet.add([Cell(note, NOTE)])
+        sheet.merge(line, 1, line, columns)
     return sheet

@@ -427,6 +427,14 @@ def indicator_table_rows(readings: dict) -> list[tuple[str, list[str], list[str]
         compare(f"{code}: 연도", [str(r.as_of.year) for r in yearly], lines, "구 분 계")
         values = [value for r in yearly for _, value in r.values]
         compare(code, [printed_quantity(sum(values))] + [printed_quantity(v) for v in values], lines, label)
+
+    # Ⅲ-1-1 민간위탁 운영 현황: the 마을공동체종합지원센터 row's 인력 cells (’21.4월, ’22.6월), the staff measure
+    # of its own program (Ⅲ-1-2) held against the table of ‘서울시 바로세우기’, where the report prints it
+    staff = sorted((r for key, r in readings.items() if key[0] == "village-centre-staff"), key=lambda r: r.as_of)
+    cells = report_row(section_of(Program.objects.get(slug="seoul-reset")), "마을공동체종합지원센터")
+    compared.append(
+        ("village-centre-staff", [printed_quantity(value) for r in staff for _, value in r.values], cells[3:5])
+    )
     return compared
 
 
@@ -468,7 +476,6 @@ SENTENCES = {
     "citizen-proposals-central-candidates": rf"중앙우수제안후보\({N}건\)제출",
     "proposal-budget-projects": rf"’22년예산편성\({N}건,[\d.]+억원\)",
     "proposal-budget-amount": rf"’22년예산편성\(\d+건,{N}억원\)",
-    "pb-limit": rf"\(한도액{N}억원\)",
     "pb-district-2022": rf"’22년자치구참여예산:{N}억원",
     "pb-district-own-cumulative": rf"자치구자체편성참여예산:{N}억원",
     # '평균 2천여건': the portal keeps 2,000 (an approximation, as the indicator's name says)
@@ -557,6 +564,7 @@ def test_every_indicator_reading_has_its_row_compared():
     in_tables = {
         "timebank-members", "pb-2022-projects-by-type", "pb-2022-amount-by-type", "pb-allocation-by-level",
         "pb-allocation-cumulative", "npo-grants-budget", "npo-grants-count", "npo-grants-amount",
+        "village-centre-staff",
     }  # fmt: skip
     assert not in_tables & set(SENTENCES)
     assert {code for code, _ in readings} == in_tables | set(SENTENCES)

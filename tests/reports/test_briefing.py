@@ -72,6 +72,7 @@ def test_sheets_follow_the_report(workbook):
         "민간위탁 운영 현황",
         "향후 추진일정",
         "지표",
+        "성과지표",  # each program's measures: target, result, achievement, status
     ]
 
 
@@ -171,7 +172,7 @@ def test_print_setup(workbook):
         setup = ws.page_setup
         assert int(setup.paperSize) == 9, ws.title  # A4
         assert setup.fitToWidth == 1 and setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
-        landscape = ("조직 및 인력", "향후 추진일정", "지표")
+        landscape = ("조직 및 인력", "향후 추진일정", "지표", "성과지표")
         assert setup.orientation == ("landscape" if ws.title in landscape else "portrait"), ws.title
         footer = ws.oddFooter
         assert footer.left.text == "시민협력국"

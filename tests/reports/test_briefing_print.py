@@ -64,7 +64,7 @@ def test_the_printed_briefing_is_readable_and_has_no_lonely_pages(printed):
     assert (14.0, "세입총괄") in sizes[revenue_page], sizes[revenue_page][:5]
 
     # Every page counted, and numbered as the footer says (page / pages); fewer pages than sheets' tables.
-    assert len(texts) == pages and sheets and pages < 20, pages
+    assert len(texts) == pages and sheets and pages < 26, pages
     for number, text in enumerate(texts, start=1):
         assert f"{number} / {pages}" in text, f"page {number} has no footer '{number} / {pages}'"
 
@@ -95,3 +95,33 @@ def test_the_printed_briefing_is_readable_and_has_no_lonely_pages(printed):
     # The program tables share their pages: every program table printed, more than one to a page.
     titles = [len(re.findall(r"\d-\d\. .* ‣ 예산집행 현황", text)) for text in texts]
     assert sum(titles) == 11 and all(count != 1 for count in titles), titles
+
+
+def test_the_measures_sheet_prints_at_nine_points_with_its_pages_as_counted(printed):
+    """The 성과지표 sheet: its title and header row on each of its pages, the pages LibreOffice prints exactly
+    those the writer's page breaks make (no table run over onto a page of its own), type at 9 pt or more,
+    and every program with measures printed, in the report's order, its heading on one page with its rows."""
+    texts, sizes, book = printed["texts"], printed["sizes"], printed["book"]
+    title = "2022 주요 사업별 성과지표 현황"
+    pages = [n for n, text in enumerate(texts, start=1) if re.search(rf"^\s*{title}\s*$", text, re.M)]
+    ws = book["성과지표"]
+    assert len(pages) == len(ws.row_breaks.brk) + 1 >= 2, (pages, [b.id for b in ws.row_breaks.brk])
+    assert pages == list(range(pages[0], pages[-1] + 1)) and pages[-1] == printed["pages"]  # the last sheet
+    for number in pages:
+        assert min(size for size, _text in sizes[number]) >= 9.0, (number, sorted(sizes[number])[:3])
+        assert (14.0 * 0.9) <= max(size for size, _text in sizes[number]), number  # the title barely shrunk
+        assert all(word in squash(texts[number - 1]) for word in ("지표명", "목표치", "달성률", "상태")), number
+    headings = [c.value for c in ws["A"] if isinstance(c.value, str) and re.match(r"\d-\d\. ", c.value)]
+    printed_headings = [
+        line.strip() for n in pages for line in texts[n - 1].splitlines() if re.match(r"\s*\d-\d\. ", line)
+    ]
+    assert [squash(h) for h in printed_headings] == [squash(h) for h in headings] and len(headings) == 12
+    # each program's measures printed on its heading's page: the names that fit on one line, found there
+    for heading_row in (c.row for c in ws["A"] if c.value in headings):
+        page = next(n for n in pages if squash(ws.cell(heading_row, 1).value) in squash(texts[n - 1]))
+        row = heading_row + 1
+        while ws.cell(row, 2).value not in (None, ""):
+            name = ws.cell(row, 1).value
+            if len(name) <= 16:
+                assert squash(name) in squash(texts[page - 1]), (name, page)
+            row += 1
