@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Term:
 
 MONEY = _("예산과 집행")
 PLANS = _("사업과 일정")
+MEASURES = _("성과지표")
 PEOPLE = _("조직과 인력")
 REPORTING = _("기준일과 공표")
 
@@ -151,6 +153,60 @@ TERMS = (
             "정합니다: 완료, 추진 중, 지연(계획한 달이 지났는데 끝나지 않음), 예정(아직 시작하지 않음)."
         ),
         PLANS,
+    ),
+    Term(
+        "성과지표",
+        "measure",
+        _("성과지표"),
+        _("지표"),
+        _(
+            "사업이 무엇을 이루었는지 재는 수치입니다. 지표마다 단위와 방향(높을수록 좋음, 낮을수록 좋음, "
+            "범위 안, 완료 여부)이 있고, 국이 연도별 목표치를 정합니다."
+        ),
+        MEASURES,
+    ),
+    Term(
+        "목표치",
+        "target",
+        pgettext_lazy("glossary", "목표치"),  # in English apart from the pace's 목표 (both "target")
+        _("목표"),
+        _(
+            "한 해 동안 이루겠다고 국장이 승인한 지표의 값입니다. 승인한 목표치는 고치지 않고, 바꿀 때는 사유를 "
+            "적은 새 차수로 다시 승인합니다. 공개 화면은 공표 때 승인되어 있던 목표치만 보여 줍니다."
+        ),
+        MEASURES,
+    ),
+    Term(
+        "실적",
+        "result",
+        _("실적"),
+        "",
+        _("지표의 기준일 현재 값입니다. 그해 1월 1일부터 쌓인 값이며, 기준일과 함께 보여 줍니다."),
+        MEASURES,
+    ),
+    Term(
+        "달성률",
+        "achievement",
+        _("달성률"),
+        "",
+        _(
+            "실적이 목표치의 몇 %인지입니다. 높을수록 좋은 지표는 실적 ÷ 목표치 × 100, 낮을수록 좋은 지표는 "
+            "목표치 ÷ 실적 × 100, 범위 지표는 범위 안이면 100, 완료 여부 지표는 완료면 100입니다. 소수 첫째 "
+            "자리까지 반올림하고, 목표치나 실적이 없으면 -로 둡니다."
+        ),
+        MEASURES,
+    ),
+    Term(
+        "상태",
+        "measure-status",
+        _("달성·정상·주의·미흡"),
+        _("목표 미설정"),
+        _(
+            "지표의 상태입니다. 실적이 한 해 목표치에 이르면 달성, 아니면 기준일에 기대한 값(분기·월 목표가 있으면 "
+            "그 목표, 없으면 한 해 목표) 대비 달성률로 국이 정한 기준에 따라 정상, 주의, 미흡으로 나눕니다. "
+            "승인된 목표치가 없는 지표는 목표 미설정입니다."
+        ),
+        MEASURES,
     ),
     Term(
         "정원",

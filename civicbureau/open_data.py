@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -132,3 +133,36 @@ def response(dataset: Dataset, fmt: str) -> HttpResponse:
     result = HttpResponse(csv_text(dataset).encode("utf-8"), content_type=CSV_TYPE)
     result["Content-Disposition"] = f'inline; filename="{dataset.name}.csv"'
     return result
+
+
+# -- the data package's other resources -----------------------------------------------------------------
+# /datapackage.json is served by budget, a layer below the apps whose files it also lists (the measures'):
+# like civicbureau.notes, an app registers in its AppConfig.ready a provider of resources, which the data
+# package asks with the period's query string (so that each path reads the same period).
+
+_resource_providers: list[Callable[[str], list[dict]]] = []
+
+
+def register_resources(provider: Callable[[str], list[dict]]) -> None:
+    """`provider(query)` gives data-package resources (see `csv_resource`); called once per provider."""
+    if provider not in _resource_providers:
+        _resource_providers.append(provider)
+
+
+def package_resources(query: str) -> list[dict]:
+    """Every registered provider's resources for the period the query string names ('' for the latest)."""
+    return [resource for provider in _resource_providers for resource in provider(query)]
+
+
+def csv_resource(dataset: Dataset, path: str) -> dict:
+    """A tabular data resource describing a dataset's CSV at `path` (its columns; the rows are not read)."""
+    return {
+        "name": dataset.name.replace("_", "-"),
+        "path": path,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "title": dataset.title,
+        "schema": table_schema(dataset),
+    }

@@ -12,4 +12,5 @@ urlpatterns = [
         views.organisation_file,
         name="organisation_file",
     ),
+    re_path(r"^(?P<name>measures|measure_targets)\.(?P<fmt>csv|json)$", views.measures_file, name="measures_file"),
 ]

@@ -7,12 +7,20 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from budget.exports.open_data import comparison_dataset
+from budget.forms import ExecutionPeriodForm
 from budget.selectors.execution import fiscal_year_latest
 from budget.selectors.periods import publication_on
-from budget.selectors.public import public_execution_table, public_expenditure_summary, public_revenue_summary
+from budget.selectors.public import (
+    public_execution_table,
+    public_expenditure_summary,
+    public_fiscal_years,
+    public_revenue_summary,
+)
 from budget.tables import ComparisonTable, ExpenditureTable
 from civicbureau import display, glossary, open_data
 from civicbureau.publication import public_cacheable
+from programs.exports.open_data import measure_targets_dataset, measures_dataset
+from programs.selectors.programs import public_measures
 from staffing.exports.open_data import headcount_dataset
 from staffing.permissions import can_export_briefing
 from staffing.selectors import bureau_default, division_list, public_headcount_table
@@ -115,6 +123,29 @@ def _file(name, fmt):
 @public_cacheable
 def organisation_file(request, name, fmt):
     return _file(name, fmt)
+
+
+MEASURE_FILES = {"measures": measures_dataset, "measure_targets": measure_targets_dataset}
+
+
+@public_cacheable
+def measures_file(request, name, fmt):
+    """The measures (measures.csv|json) or every approved revision of their targets (measure_targets.csv|json)
+    as the bureau published them with a period: ?year=&as_of=&edition= as on 예산 집행 현황 (default: the
+    latest edition of the latest period), so that /datapackage.json?… lists them for the same period."""
+    bureau = bureau_default()
+    if bureau is None:
+        raise Http404(_("아직 자료가 없습니다."))
+    form = ExecutionPeriodForm(request.GET, fiscal_years=public_fiscal_years(bureau=bureau))
+    if not form.is_valid():
+        return open_data.refusal(form.errors)
+    year = form.cleaned_data["year"]
+    publication = year and publication_on(
+        bureau=bureau, fiscal_year=year, on_or_before=form.cleaned_data["as_of"], edition=form.cleaned_data["edition"]
+    )
+    if not publication:
+        raise Http404(_("선택한 기준일까지 공표된 성과지표가 없습니다."))
+    return open_data.response(MEASURE_FILES[name](public_measures(bureau=bureau, publication=publication)), fmt)
 
 
 def glossary_page(request):

@@ -16,6 +16,7 @@ from civicbureau.audit import history_version
 from civicbureau.entry import EntryError, form_problems, plausible_year
 from civicbureau.publication import public_cacheable
 from programs import services
+from programs.charts import measure_chart
 from programs.exports.open_data import program_execution_dataset, program_outline_dataset, schedule_dataset
 from programs.filters import ScheduleItemFilterSet
 from programs.forms import (
@@ -163,10 +164,24 @@ def program_detail(request, slug):
             % {"line": display.as_of_line(detail.as_of, display.THOUSAND_WON, display.PERCENT)},
         )
         notes = program_page_notes(bureau=bureau, detail=detail)
+    measures = [
+        (
+            measure,
+            measure_chart(measure, chart_id=f"measure-{measure.indicator.code}-chart") if measure.has_chart else None,
+        )
+        for measure in detail.measures
+    ]
     return render(
         request,
         "programs/program_detail.html",
-        {"detail": detail, "program": detail.program, "table": table, "notes": notes},
+        {
+            "detail": detail,
+            "program": detail.program,
+            "table": table,
+            "notes": notes,
+            "measures": measures,
+            "bureau": bureau,
+        },
     )
 
 

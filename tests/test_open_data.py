@@ -14,6 +14,7 @@ from django.urls import reverse
 from budget.exports.open_data import execution_dataset
 from budget.selectors.execution import ExecutionRow, ExecutionTable
 from civicbureau.open_data import Column, Dataset, csv_text, json_document, neutralise
+from programs.models import Indicator, MeasureTarget
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -89,16 +90,23 @@ def test_the_fiscal_data_package_validates(client, tmp_path):
     )
     assert package["fiscalPeriod"] == {"start": "2022-01-01", "end": "2022-12-31"}
     (tmp_path / "execution-lines.csv").write_bytes(client.get(reverse("budget:execution_lines_csv")).content)
+    # the measures' files, registered by the portal for the same period
+    assert [r["path"] for r in package["resources"][1:]] == ["measures.csv", "measure_targets.csv"]
+    for name in ("measures", "measure_targets"):
+        (tmp_path / f"{name}.csv").write_bytes(client.get(reverse("portal:measures_file", args=[name, "csv"])).content)
     (tmp_path / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert report.tasks[0].stats["rows"] == 34
+    assert report.tasks[1].stats["rows"] == Indicator.objects.count()  # every measure of the bureau
+    assert report.tasks[2].stats["rows"] == MeasureTarget.objects.filter(status="approved").count()
 
 
 @pytest.mark.django_db
 def test_the_datapackage_follows_the_period(client):
     package = json.loads(client.get(reverse("budget:datapackage"), {"year": 2022, "as_of": "2022-07"}).content)
     assert package["resources"][0]["path"] == "execution-lines.csv?year=2022&as_of=2022-07"
+    assert package["resources"][1]["path"] == "measures.csv?year=2022&as_of=2022-07"
     assert client.get(reverse("budget:datapackage"), {"year": 2022, "as_of": "2022-02"}).status_code == 404
 
 
@@ -123,6 +131,7 @@ def _json_urls():
     urls += [
         reverse("portal:organisation_file", args=[name, "json"]) for name in ("headcount", "revenue", "expenditure")
     ]
+    urls += [reverse("portal:measures_file", args=[name, "json"]) for name in ("measures", "measure_targets")]
     for program in Program.objects.order_by("slug"):
         urls.append(reverse("programs:program_outline_json", args=[program.slug]))
         if program.execution_rows.exists():
@@ -147,6 +156,7 @@ def test_every_json_route_is_checked():
         "organisation_file",
         "program_json",
         "program_outline_json",
+        "measures_file",
     }
     assert names == checked  # a new JSON address must join _json_urls
 
@@ -154,7 +164,7 @@ def test_every_json_route_is_checked():
 @pytest.mark.django_db
 def test_json_is_utf8_with_hangul_as_itself_and_says_so(client):
     urls = _json_urls()
-    assert len(urls) >= 29  # 6 bureau files, 14 outlines and the programs with an execution table
+    assert len(urls) >= 31  # 8 bureau files, 14 outlines and the programs with an execution table
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -76,7 +76,7 @@ READS = {
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
     "programs:program_list", "programs:program_detail", "programs:program_csv", "programs:program_json",
     "programs:program_outline_csv", "programs:program_outline_json",
-    "portal:organisation", "portal:organisation_file", "portal:glossary",
+    "portal:organisation", "portal:organisation_file", "portal:glossary", "portal:measures_file",
 }  # fmt: skip
 # Django's own views (the admin is tested below; login in tests/test_security.py) and the language switch
 OUTSIDE = (
@@ -362,6 +362,8 @@ def test_reads_never_write(role, people):
             url = reverse(name, args=["civic-activity-facilities"])
         elif name == "portal:organisation_file":
             url = reverse(name, args=["headcount", "csv"])
+        elif name == "portal:measures_file":
+            url = reverse(name, args=["measures", "csv"])
         else:
             url = reverse(name)
         client.post(url, {"version": 1, "reason": "x"})

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from budget.models import BudgetLine
-from programs.models import Program, ProgramExecutionRow, ScheduleItem
+from programs.models import Indicator, Program, ProgramExecutionRow, ScheduleItem
 from programs.selectors.schedule import public_schedule, schedule_default_date, schedule_publication
 from tests.html_tables import all_tables, table
 
@@ -131,6 +131,52 @@ def test_program_open_data_equals_the_page(client):
     assert client.get(reverse("programs:program_csv", args=["seoul-timebank"])).status_code == 404  # no table
 
 
+STATUS_WORDS = {"achieved": "달성", "normal": "정상", "caution": "주의", "poor": "미흡", "": "-"}
+
+
+@pytest.mark.parametrize("slug", ["seoul-timebank", "civic-activity-facilities", "npo-grants"])
+def test_program_measures_equal_the_open_data(client, slug):
+    """Each measure of the page is the row measures.csv gives for it, as the page writes it (unit, date, word)."""
+    found = table(client.get(reverse("programs:program_detail", args=[slug])).content.decode(), "program-measures")
+    assert found["caption"].startswith("2022년 성과지표 (’22. 7. 1.기준) 제1판")
+    rows = [
+        r
+        for r in read_csv(client.get(reverse("portal:measures_file", args=["measures", "csv"])))
+        if r["program"] == slug
+    ]
+    assert len(rows) == len(found["rows"]) > 0
+
+    def shown(value, unit):
+        return "-" if value == "" else f"{int(value):,}{unit}" if value.isdigit() else f"{value}{unit}"
+
+    expected = [
+        [
+            r["name"],
+            "목표 미설정" if r["status"] == "no_target" else shown(r["target"], r["unit"]),
+            shown(r["result"], r["unit"]),
+            "-" if not r["result_as_of"] else "’{}. {}. {}.".format(*map(int, r["result_as_of"].split("-"))),
+            r["achievement"] or "-",
+            "-" if r["status"] == "no_target" else STATUS_WORDS[r["status"]],
+        ]
+        for r in rows
+    ]
+    for row in expected:  # '’2022.' → '’22.' as the report writes years
+        row[3] = row[3].replace("’20", "’")
+    assert found["rows"] == expected
+
+
+def test_a_program_with_a_target_shows_it_and_one_without_says_so(client):
+    timebank = table(
+        client.get(reverse("programs:program_detail", args=["seoul-timebank"])).content.decode(), "program-measures"
+    )
+    branches = next(row for row in timebank["rows"] if row[0] == "서울시간은행 시범사업 지점 개시")
+    assert branches[1] == "5개"  # the report's five pilot branches (demo_data/indicators.yaml)
+    untargeted = Indicator.objects.filter(program__isnull=False).exclude(targets__status="approved").first()
+    html = client.get(untargeted.program.get_absolute_url()).content.decode()
+    row = next(row for row in table(html, "program-measures")["rows"] if row[0] == untargeted.name)
+    assert (row[1], row[5]) == ("목표 미설정", "-")
+
+
 # -- organisation ------------------------------------------------------------------------------------
 
 
@@ -182,6 +228,8 @@ def test_query_counts_stay_flat_as_programs_and_schedule_grow(client, django_ass
         reverse("programs:program_list"),
         reverse("programs:program_detail", args=["civic-activity-facilities"]),
         reverse("portal:organisation"),
+        reverse("portal:measures_file", args=["measures", "csv"]),
+        reverse("portal:measures_file", args=["measure_targets", "csv"]),
     ]
     counts = {}
     for url in urls:

@@ -31,6 +31,7 @@ ARGS = {
     "programs:program_outline_csv": ["participatory-budgeting"],
     "programs:program_outline_json": ["participatory-budgeting"],
     "portal:organisation_file": ["headcount", "csv"],
+    "portal:measures_file": ["measure_targets", "json"],
     "budget:period_detail": [REPORT_DATE],
 }
 PUBLIC = ("200",) * 7
@@ -54,6 +55,7 @@ MATRIX = {
     "programs:program_outline_json": PUBLIC,
     "portal:organisation":       PUBLIC,
     "portal:organisation_file":  PUBLIC,
+    "portal:measures_file":      PUBLIC,
     "portal:glossary":           PUBLIC,
     "budget:entry_board":          ("login", "200", "200", "200", "200", "200", "200"),
     "budget:month_template":       ("login", "200", "200", "200", "200", "200", "200"),

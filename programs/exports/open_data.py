@@ -1,11 +1,12 @@
 """Open data of the programs pages: pure row builders (writers in civicbureau.open_data)."""
 
 import datetime
+from decimal import Decimal
 
 from civicbureau.open_data import Column, Dataset
 from programs.models import Program
 from programs.outline import outline_parents
-from programs.selectors.programs import ProgramExecutionTable
+from programs.selectors.programs import ProgramExecutionTable, PublicMeasures
 from programs.selectors.schedule import ScheduleMonth
 
 PROGRAM_EXECUTION_COLUMNS = [
@@ -148,3 +149,141 @@ def program_outline_dataset(program: Program, items) -> Dataset:
         None,
         {"program": program.slug},
     )
+
+
+MEASURE_COLUMNS = [
+    Column("code", "string", "Stable code of the measure (성과지표)."),
+    Column("name", "string", "Name of the measure as the report gives it."),
+    Column("unit", "string", "Unit of its values as the report writes it (명, 건, 개소 …)."),
+    Column("program", "string", "Stable slug of the major program it measures; empty if none.", nullable=True),
+    Column("division", "string", "Code of the division that answers for it; empty if none.", nullable=True),
+    Column(
+        "direction",
+        "string",
+        "Which results are good: higher, lower, range (within low-high) or yes_no (1 done, 0 not).",
+    ),
+    Column("baseline", "number", "Value before the program (기준치); empty if the report gives none.", nullable=True),
+    Column("baseline_year", "integer", "Year of the baseline; empty if none.", nullable=True),
+    Column("fiscal_year", "integer", "Fiscal year of the target and result."),
+    Column(
+        "target",
+        "number",
+        "The year's target (목표치) in force: its latest approved revision; empty if none.",
+        nullable=True,
+    ),
+    Column("target_low", "number", "Lower end of a range target; empty if none.", nullable=True),
+    Column("target_high", "number", "Upper end of a range target; empty if none.", nullable=True),
+    Column(
+        "result",
+        "number",
+        "Latest result (실적) dated in the fiscal year, cumulative from 1 January; empty if none.",
+        nullable=True,
+    ),
+    Column("result_as_of", "date", "As-of date of the result; empty if none.", nullable=True),
+    Column(
+        "achievement",
+        "number",
+        "Achievement (달성률), percent, one decimal (see the README's formulas); empty without a target or result.",
+        "percent",
+        nullable=True,
+    ),
+    Column(
+        "status",
+        "string",
+        "achieved (달성), normal (정상), caution (주의), poor (미흡), no_target (목표 미설정); empty when there is a target but no result.",
+        nullable=True,
+    ),
+]
+
+
+def measures_dataset(measures: PublicMeasures) -> Dataset:
+    """Each measure in the published period's fiscal year, as the program pages show it."""
+    publication = measures.publication
+    rows = []
+    for row in measures.rows:
+        indicator, target = row.indicator, row.target
+        rows.append(
+            {
+                "code": indicator.code,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "program": indicator.program.slug if indicator.program_id else None,
+                "division": indicator.division.code if indicator.division_id else None,
+                "direction": indicator.direction,
+                "baseline": _plain(indicator.baseline),
+                "baseline_year": indicator.baseline_year,
+                "fiscal_year": row.fiscal_year,
+                "target": _plain(target.value) if target else None,
+                "target_low": _plain(target.low) if target else None,
+                "target_high": _plain(target.high) if target else None,
+                "result": _plain(row.result),
+                "result_as_of": row.result_as_of,
+                "achievement": row.achievement,
+                "status": row.status if target else "no_target",
+            }
+        )
+    return Dataset("measures", "성과지표", MEASURE_COLUMNS, rows, publication.as_of, _published(publication))
+
+
+MEASURE_TARGET_COLUMNS = [
+    Column("code", "string", "Stable code of the measure (성과지표)."),
+    Column("name", "string", "Name of the measure."),
+    Column("unit", "string", "Unit of the target."),
+    Column("fiscal_year", "integer", "Fiscal year of the target."),
+    Column(
+        "period_end",
+        "date",
+        "End of the period the target is for: 12-31 the year's; an earlier month end a part of the year, cumulative from 1 January.",
+    ),
+    Column("revision", "integer", "Revision, from 1; the latest approved one is in force."),
+    Column("value", "number", "The target (목표치); empty for a range target.", nullable=True),
+    Column("low", "number", "Lower end of a range target; empty if none.", nullable=True),
+    Column("high", "number", "Upper end of a range target; empty if none.", nullable=True),
+    Column("reason", "string", "Why this revision (empty for the first).", nullable=True),
+    Column("source", "string", "The sentence of the report the target comes from; empty if none.", nullable=True),
+    Column(
+        "approved_at", "string", "When it was recorded as approved (ISO 8601, UTC); empty if not known.", nullable=True
+    ),
+]
+
+
+def measure_targets_dataset(measures: PublicMeasures) -> Dataset:
+    """Every approved revision of every target, as recorded when the period was published."""
+    rows = [
+        {
+            "code": published.target.indicator.code,
+            "name": published.target.indicator.name,
+            "unit": published.target.indicator.unit,
+            "fiscal_year": published.target.fiscal_year,
+            "period_end": published.target.period_end,
+            "revision": published.target.revision,
+            "value": _plain(published.target.value),
+            "low": _plain(published.target.low),
+            "high": _plain(published.target.high),
+            "reason": published.target.reason,
+            "source": published.target.source,
+            "approved_at": published.approved_at.astimezone(datetime.UTC).isoformat(timespec="seconds")
+            if published.approved_at
+            else None,
+        }
+        for published in measures.targets
+    ]
+    publication = measures.publication
+    return Dataset(
+        "measure_targets", "성과지표 목표치", MEASURE_TARGET_COLUMNS, rows, publication.as_of, _published(publication)
+    )
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    """A stored value without the zeros its column pads it with: Decimal('5.00') → 5, Decimal('79.60') → 79.6."""
+    if value is None:
+        return None
+    return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
+
+
+def _published(publication) -> dict:
+    return {
+        "fiscal_year": publication.fiscal_year,
+        "edition": publication.edition,
+        "published_at": publication.published_at.astimezone(datetime.UTC).isoformat(timespec="seconds"),
+    }

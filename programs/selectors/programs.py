@@ -4,15 +4,25 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Min, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import Publication
 from budget.selectors.periods import publication_on
 from civicbureau import figures
-from programs.models import Achievement, Program, ProgramExecutionRow, ProgramOutlineItem, ScheduleItem
+from civicbureau.audit import as_recorded
+from programs.models import (
+    Achievement,
+    Indicator,
+    MeasureTarget,
+    Program,
+    ProgramExecutionRow,
+    ProgramOutlineItem,
+    ScheduleItem,
+)
 from programs.outline import OutlineError, OutlineNode, outline_parse, outline_tree
-from programs.selectors.indicators import indicator_reading_list
+from programs.selectors.indicators import IndicatorReading, indicator_reading_list
+from programs.selectors.measures import MeasureRow, bureau_indicators, measure_rows
 from staffing.models import Bureau, Division
 
 
@@ -80,6 +90,15 @@ def program_execution_tables(*, bureau: Bureau, as_of: datetime.date) -> list[Pr
     return tables
 
 
+def _add_divisions(divisions: list[Division], rows) -> list[Division]:
+    """The divisions of the budget lines the rows draw on (rows with `budget_line__division` read), added in
+    the divisions' order to those already there."""
+    for row in sorted(rows, key=lambda r: r.budget_line.division.order):
+        if row.budget_line.division not in divisions:
+            divisions.append(row.budget_line.division)
+    return divisions
+
+
 def program_divisions(*, programs) -> dict[int, list[Division]]:
     """Each program's divisions (one query; `programs` with their `division` loaded): its own division
     (`Program.division`, the one the report's 부서별 주요업무 names for a program without a table) first, then
@@ -88,15 +107,11 @@ def program_divisions(*, programs) -> dict[int, list[Division]]:
     programs = list(programs)
     ids = [program.pk for program in programs]
     found: dict[int, list[Division]] = {p.pk: [p.division] for p in programs if p.division_id is not None}
-    rows = (
-        ProgramExecutionRow.objects.filter(program__in=ids)
-        .select_related("budget_line__division")
-        .order_by("budget_line__division__order")
-    )
-    for row in rows:
-        divisions = found.setdefault(row.program_id, [])
-        if row.budget_line.division not in divisions:
-            divisions.append(row.budget_line.division)
+    rows: dict[int, list[ProgramExecutionRow]] = {}
+    for row in ProgramExecutionRow.objects.filter(program__in=ids).select_related("budget_line__division"):
+        rows.setdefault(row.program_id, []).append(row)
+    for pk, program_rows in rows.items():
+        found[pk] = _add_divisions(found.get(pk, []), program_rows)
     return found
 
 
@@ -158,6 +173,24 @@ def achievement_outline(achievement: Achievement) -> OutlineNode:
 
 
 @dataclass
+class ProgramMeasure:
+    """A measure (성과지표) of a program on its public page: its target, result, achievement and status in the
+    program's year as the bureau published them, and its readings (with their breakdowns) by date."""
+
+    row: MeasureRow
+    readings: list[IndicatorReading]
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.row.indicator
+
+    @property
+    def has_chart(self) -> bool:
+        """A chart where there is a series: two dated results or more."""
+        return len(self.row.series) >= 2
+
+
+@dataclass
 class ProgramDetail:
     """A major program laid out like its section of the report."""
 
@@ -170,11 +203,16 @@ class ProgramDetail:
     achievements: list[OutlineNode]  # 추진실적, each a ○ item with the lines under it
     execution: ProgramExecutionTable | None
     schedule: list
-    indicators: list
+    measures: list[ProgramMeasure]  # empty before the bureau published a period of the program's year
     publication: Publication | None = None  # the bureau's latest published period of the program's year
 
 
 def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
+    """A program's page: the program with its sections, execution table, schedule and measures. The same
+    number of queries whatever the number of programs, rows or measures: the program's own execution rows
+    (all dates, each with its budget line's division) give its latest table and its divisions; its measures
+    and their readings are read as recorded when the bureau's period was published, dated by then, approved
+    targets only (programs.selectors.measures)."""
     program = (
         Program.objects.filter(core_task__direction__bureau=bureau, slug=slug)
         .select_related("core_task__direction", "division")
@@ -182,23 +220,48 @@ def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
             Prefetch("outline_items", ProgramOutlineItem.objects.order_by("order")),
             Prefetch("achievements", Achievement.objects.order_by("order")),
             Prefetch("schedule_items", ScheduleItem.objects.order_by("order")),
+            Prefetch(
+                "execution_rows",
+                ProgramExecutionRow.objects.select_related("budget_line__division").order_by("as_of", "order"),
+            ),
+            Prefetch("indicators", Indicator.objects.select_related("division").order_by("order", "pk")),
         )
         .first()
     )
     if program is None:
         return None
-    as_of = program.execution_rows.aggregate(latest=Max("as_of"))["latest"]
+    all_rows = list(program.execution_rows.all())
+    as_of = all_rows[-1].as_of if all_rows else None
     execution = None
     if as_of is not None:
-        execution = next(
-            (t for t in program_execution_tables(bureau=bureau, as_of=as_of) if t.program.pk == program.pk), None
+        execution = ProgramExecutionTable(
+            program,
+            as_of,
+            [
+                ProgramExecutionLine(r.label, r.budget_authority, r.obligations, r.disbursements)
+                for r in all_rows
+                if r.as_of == as_of
+            ],
         )
     sections = program_outline_sections(items=program.outline_items.all())
     overview_at = next((i for i, section in enumerate(sections) if section.title == OVERVIEW), None)
-    edition = publication_on(bureau=bureau, fiscal_year=program.core_task.direction.fiscal_year)
+    fiscal_year = program.core_task.direction.fiscal_year
+    edition = publication_on(bureau=bureau, fiscal_year=fiscal_year)
+    measures = []
+    if edition is not None:
+        indicators = list(program.indicators.all())
+        # published with the bureau's period: as recorded then, dated by then, approved targets only
+        published = {"on_or_before": edition.as_of, "recorded_by": edition.published_at}
+        readings: dict[int, list[IndicatorReading]] = {}
+        for reading in indicator_reading_list(indicators=indicators, **published):
+            readings.setdefault(reading.indicator.pk, []).append(reading)
+        measures = [
+            ProgramMeasure(row, readings.get(row.indicator.pk, []))
+            for row in measure_rows(indicators=indicators, bureau=bureau, fiscal_year=fiscal_year, **published)
+        ]
     return ProgramDetail(
         program=program,
-        divisions=program_divisions(programs=[program]).get(program.pk, []),
+        divisions=_add_divisions([program.division] if program.division_id else [], all_rows),
         as_of=as_of,
         leading=sections[:overview_at] if overview_at is not None else [],
         overview=sections[overview_at] if overview_at is not None else None,
@@ -206,10 +269,7 @@ def public_program_detail(*, bureau: Bureau, slug: str) -> ProgramDetail | None:
         achievements=[achievement_outline(a) for a in program.achievements.all()],
         execution=execution,
         schedule=list(program.schedule_items.all()),
-        # indicator values are published with the bureau's period: as recorded then, dated by then
-        indicators=indicator_reading_list(program=program, on_or_before=edition.as_of, recorded_by=edition.published_at)
-        if edition
-        else [],
+        measures=measures,
         publication=edition,
     )
 
@@ -220,3 +280,57 @@ def public_program_outline(*, bureau: Bureau, slug: str) -> tuple[Program, list[
     if program is None:
         return None
     return program, list(program.outline_items.order_by("order"))
+
+
+@dataclass
+class PublishedTarget:
+    """An approved revision of a measure's target, as recorded when the period was published, with the
+    moment it was first recorded as approved."""
+
+    target: MeasureTarget
+    approved_at: datetime.datetime | None
+
+
+@dataclass
+class PublicMeasures:
+    """The bureau's measures as the public sees them in one published period: each measure's row in the
+    period's fiscal year, and every approved revision of every target (all years) recorded by then."""
+
+    publication: Publication
+    rows: list[MeasureRow]
+    targets: list[PublishedTarget]
+
+
+def public_measures(*, bureau: Bureau, publication: Publication) -> PublicMeasures:
+    """What the bureau published of its measures with a period: results dated by its as-of date and targets
+    approved, both as recorded when it was published (six queries, whatever the number of measures)."""
+    indicators = list(bureau_indicators(bureau=bureau))
+    rows = measure_rows(
+        indicators=indicators,
+        bureau=bureau,
+        fiscal_year=publication.fiscal_year,
+        on_or_before=publication.as_of,
+        recorded_by=publication.published_at,
+    )
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    approved = MeasureTarget.Status.APPROVED
+    targets = list(
+        as_recorded(MeasureTarget, publication.published_at)
+        .filter(indicator__in=list(by_pk), status=approved)
+        .order_by("fiscal_year", "period_end", "revision")
+    )
+    approved_at = dict(
+        MeasureTarget.history.filter(
+            id__in=[t.pk for t in targets], status=approved, history_date__lte=publication.published_at
+        )
+        .values("id")
+        .annotate(first=Min("history_date"))
+        .values_list("id", "first")
+    )
+    order = {indicator.pk: place for place, indicator in enumerate(indicators)}
+    targets.sort(key=lambda t: (order[t.indicator_id], t.fiscal_year, t.period_end, t.revision))
+    for target in targets:
+        target.indicator = by_pk[target.indicator_id]  # already read, with its program and division
+    return PublicMeasures(
+        publication, rows, [PublishedTarget(target, approved_at.get(target.pk)) for target in targets]
+    )

@@ -59,11 +59,33 @@
     });
   }
 
+  function seriesChart(canvas, data) {
+    // a measure's results by date (programs/charts.py), against its year's target where one is approved
+    var datasets = data.datasets.map(function (set) {
+      return { label: set.label, data: numbers(set.data), borderColor: set.colour, backgroundColor: set.colour, pointRadius: 5, fill: false, order: 1 };
+    });
+    if (data.target !== null) {
+      datasets.push({
+        label: data.targetLabel + " " + data.target, data: data.labels.map(function () { return number(data.target); }),
+        borderColor: PACE_COLOUR, borderDash: [6, 4], pointRadius: 0, borderWidth: 2, fill: false, order: 2
+      });
+    }
+    return new window.Chart(canvas, {
+      type: "line",
+      data: { labels: data.labels, datasets: datasets },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, title: { display: true, text: data.yTitle } } },
+        plugins: { legend: { position: "bottom" } }
+      }
+    });
+  }
+
   document.querySelectorAll('script[type="application/json"][id$="-chart-data"]').forEach(function (element) {
     var canvas = document.getElementById(element.id.replace(/-data$/, ""));
     if (!canvas) { return; }
     var data = JSON.parse(element.textContent);
-    var chart = data.kind === "pace" ? paceChart(canvas, data) : barChart(canvas, data);
+    var chart = data.kind === "pace" ? paceChart(canvas, data) : data.kind === "series" ? seriesChart(canvas, data) : barChart(canvas, data);
     canvas.dataset.rendered = "true";
     canvas.chart = chart;
   });

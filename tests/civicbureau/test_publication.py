@@ -27,6 +27,7 @@ PUBLIC_URLS = [
     ("programs:program_csv", ["npo-grants"]),
     ("portal:organisation", []),
     ("portal:organisation_file", ["headcount", "csv"]),
+    ("portal:measures_file", ["measures", "csv"]),
 ]
 
 

@@ -25,6 +25,8 @@ PAGES = {
     "schedule": "/schedule/",
     "programs": "/programs/",
     "program": "/programs/civic-activity-facilities/",
+    "program with a target": "/programs/seoul-timebank/",
+    "program with measure charts": "/programs/npo-grants/",
     "organisation": "/organisation/",
     "glossary": "/glossary/",
 }
@@ -181,3 +183,40 @@ def test_execution_in_chromium_matches_the_report_and_its_open_data(demo_server,
     assert "’22. 3. 31.까지 공표된 집행 실적이 없습니다" in page.locator("main").inner_text()
     assert page.locator("#execution").count() == 0
     page.screenshot(path=ARTIFACTS / "public-execution-no-data.png")
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_program_page_draws_its_measures_with_their_tables(demo_server, browser, language):
+    """Each measure with a series gets a drawn chart and its table (the accessible alternative), at 390 and
+    1280 px; a measure with a target shows it, one without says so, in the page's language."""
+    words = {"ko": ("목표 미설정", "5개"), "en": ("No target set", "5 items")}[language]
+    errors = []
+    for device, viewport in VIEWPORTS.items():
+        context = browser.new_context(viewport=viewport, locale="ko-KR", device_scale_factor=1)
+        host = demo_server.url.split("//")[1].split(":")[0]
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}])
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        assert page.goto(demo_server.url + "/programs/npo-grants/").status == 200
+        charts = page.locator("#measures canvas")
+        assert charts.count() == 3  # the three measures the report gives for three dates
+        for i in range(charts.count()):
+            canvas = charts.nth(i)
+            canvas.scroll_into_view_if_needed()
+            assert canvas.get_attribute("data-rendered") == "true"
+            assert canvas.bounding_box()["width"] <= viewport["width"]
+            rows = page.locator(f"#{canvas.get_attribute('id')}-table tbody td").all_inner_texts()
+            assert len(rows) == 3
+            # the chart draws what its table says
+            drawn = page.evaluate(
+                f"document.getElementById('{canvas.get_attribute('id')}').chart.data.datasets[0].data"
+            )
+            assert [f"{value:,.0f}" for value in drawn] == [text.strip() for text in rows]
+        page.screenshot(path=ARTIFACTS / f"public-program-measures-{language}-{device}.png", full_page=True)
+        assert page.goto(demo_server.url + "/programs/seoul-timebank/").status == 200
+        cells = page.locator("#program-measures td[data-figure=target]").all_inner_texts()
+        assert words[0] in cells and words[1] in cells
+        assert page.evaluate(PAGE_OVERFLOW) <= 0
+        page.locator("#measures").screenshot(path=ARTIFACTS / f"public-program-target-{language}-{device}.png")
+        assert errors == []
+        context.close()
