@@ -31,7 +31,7 @@ from budget.selectors.execution import fiscal_year_latest
 from budget.selectors.periods import STATUS_LABELS, bureau_periods, publication_on, reporting_divisions
 from civicbureau import figures
 from programs.models import Indicator, MeasureTarget, ScheduleItem
-from programs.selectors.measures import measure_rows
+from programs.selectors.measures import MeasureRow, measure_rows
 from programs.selectors.targets import UNPROPOSED, target_unproposed
 from staffing.models import Bureau, Division, Membership
 from staffing.permissions import APPROVE, BUREAU_ROLES, membership_of, restrict
@@ -88,6 +88,7 @@ class MeasureItem:
     reason: str = ""
     count: int = 0  # proposed targets waiting (approvers)
     due_on: datetime.date | None = None  # the target's date whose result is due
+    row: MeasureRow | None = None  # an off-track measure's figures (status, achievement, result and its date)
 
     @property
     def url(self) -> str:
@@ -124,6 +125,7 @@ class MyWork:
     targets_returned: list[MeasureItem] = field(default_factory=list)
     results_due: list[MeasureItem] = field(default_factory=list)
     targets_awaiting: list[MeasureItem] = field(default_factory=list)  # proposed targets waiting for this approver
+    off_track: list[MeasureItem] = field(default_factory=list)  # the division's measures at 주의 or 미흡
 
     @property
     def is_empty(self) -> bool:
@@ -139,6 +141,7 @@ class MyWork:
             self.targets_returned,
             self.results_due,
             self.targets_awaiting,
+            self.off_track,
         )
         return not any(lists)
 
@@ -206,7 +209,8 @@ def _result_due_on(row, today: datetime.date) -> datetime.date | None:
 
 
 def _measure_work(work: MyWork, membership: Membership, bureau: Bureau, today: datetime.date) -> None:
-    """The division's measures: targets to propose, returned targets, results due (three queries)."""
+    """The division's measures: targets to propose, returned targets, results due, and those off track (주의,
+    미흡) to look into (three queries)."""
     measures = Indicator.objects.filter(division=membership.division_id).order_by("order", "pk")
     rows = measure_rows(indicators=measures, bureau=bureau, fiscal_year=work.fiscal_year)
     missing = sum(1 for row in rows if target_unproposed(row))
@@ -219,6 +223,8 @@ def _measure_work(work: MyWork, membership: Membership, bureau: Bureau, today: d
         due_on = _result_due_on(row, today)
         if due_on is not None:
             work.results_due.append(MeasureItem(row.indicator, row.fiscal_year, due_on=due_on))
+        if row.off_track:
+            work.off_track.append(MeasureItem(row.indicator, row.fiscal_year, row=row))
 
 
 def _targets_awaiting(user) -> list[MeasureItem]:

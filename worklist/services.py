@@ -72,8 +72,12 @@ def item_key(kind: str, item) -> str:
 
 
 def _unsent(work: MyWork, sent: set[str]) -> MyWork:
-    """The work without the items already mailed today."""
-    return replace(work, **{kind: [i for i in getattr(work, kind) if item_key(kind, i) not in sent] for kind in KINDS})
+    """The work without the items already mailed today (off-track measures are news, not work: never mailed)."""
+    return replace(
+        work,
+        off_track=[],
+        **{kind: [i for i in getattr(work, kind) if item_key(kind, i) not in sent] for kind in KINDS},
+    )
 
 
 def _absolute(path: str) -> str:

@@ -20,7 +20,7 @@ from tests.factories import (
     member,
 )
 from worklist.selectors import my_work
-from worklist.services import item_key
+from worklist.services import _unsent, item_key
 
 pytestmark = pytest.mark.django_db
 FY = FISCAL_YEAR
@@ -97,3 +97,28 @@ def test_a_result_is_due_once_an_approved_targets_period_has_ended_without_a_val
     assert [(i.indicator, i.due_on) for i in work.results_due] == [(due, datetime.date(FY, 6, 30))]
     assert work.results_due[0].url == reverse("programs:indicator_values", args=[due.code])
     assert work.targets_missing == []
+
+
+def test_measures_off_track_are_listed_for_the_division_and_never_mailed(division):
+    """A measure at 80% of its target (주의 at the default 90/70) and one at 50% (미흡) are on the division's
+    list with their status and achievement; one on track and another division's are not."""
+    program = ProgramFactory(division=division)
+    caution, poor, fine = (IndicatorFactory(program=program) for _ in range(3))
+    for measure, result in ((caution, "80"), (poor, "50"), (fine, "95")):
+        MeasureTargetFactory(indicator=measure, fiscal_year=FY, value=Decimal(100))
+        IndicatorValueFactory(indicator=measure, as_of=datetime.date(FY, 7, 31), value=Decimal(result))
+    other = IndicatorFactory(program=ProgramFactory(division=DivisionFactory(bureau=division.bureau)))
+    MeasureTargetFactory(indicator=other, fiscal_year=FY, value=Decimal(100))
+    IndicatorValueFactory(indicator=other, as_of=datetime.date(FY, 7, 31), value=Decimal(10))
+    staff = member("staff", division=division)
+    work = my_work(user=staff, today=TODAY)
+    assert [(i.indicator, i.row.status_label, i.row.achievement) for i in work.off_track] == [
+        (caution, "주의", Decimal("80.0")),
+        (poor, "미흡", Decimal("50.0")),
+    ]
+    page = Client()
+    page.force_login(staff)
+    html = page.get(reverse("worklist:my_work")).content.decode()
+    assert 'id="measures-off-track"' in html and caution.name in html and poor.name in html
+    assert fine.name not in html.split('id="measures-off-track"')[1].split("</section>")[0]
+    assert _unsent(work, set()).off_track == []
