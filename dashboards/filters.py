@@ -1,7 +1,14 @@
-"""Filters of the money tables."""
+"""Filters of the dashboards' tables: the money (a form over rows already computed) and the measures
+(django-filter)."""
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from programs.models import Indicator, Program
+from programs.selectors.measures import STATUS_LABELS
+from staffing.models import Division
 
 
 class LineFilterForm(forms.Form):
@@ -35,3 +42,50 @@ class LineFilterForm(forms.Form):
             and (not kind or row.is_basic_expense == (kind == "basic"))
             and (not pace or row.is_lagging == (pace == "lagging"))
         ]
+
+
+class MeasureFilterSet(django_filters.FilterSet):
+    """The dashboards' measures table: by division and program (filtering the measures), and by status.
+
+    The status is derived from targets and results (programs.selectors.measures), so the filter set only
+    reads it here; dashboards.selectors.dashboard_measures keeps the rows with it."""
+
+    STATUS_CHOICES = (
+        ("off_track", pgettext_lazy("measure", "주의·미흡")),
+        *STATUS_LABELS.items(),
+        ("none", pgettext_lazy("measure", "상태 없음 (목표 또는 실적 없음)")),
+    )
+
+    status = django_filters.ChoiceFilter(
+        label=pgettext_lazy("measure", "상태"), choices=STATUS_CHOICES, method="status_is_derived"
+    )
+    division = django_filters.ModelChoiceFilter(label=_("과"), queryset=Division.objects.none())
+    program = django_filters.ModelChoiceFilter(label=_("주요사업"), queryset=Program.objects.none())
+
+    class Meta:
+        model = Indicator
+        fields = ["division", "program"]
+
+    def __init__(self, data=None, queryset=None, *, bureau, division=None, **kwargs):
+        super().__init__(data, queryset, prefix="measures", **kwargs)
+        if division is not None:
+            del self.filters["division"]
+        else:
+            self.filters["division"].queryset = Division.objects.filter(bureau=bureau).order_by("order")
+        programs = Program.objects.filter(core_task__direction__bureau=bureau)
+        if division is not None:
+            programs = programs.filter(division=division)
+        self.filters["program"].queryset = programs.order_by("core_task__direction__number", "number")
+
+    def status_is_derived(self, queryset, name, value):
+        return queryset  # kept by dashboard_measures, from the computed status
+
+    @property
+    def status(self) -> str:
+        return (self.form.cleaned_data.get("status") or "") if self.is_valid() else ""
+
+    def kept_ids(self) -> set[int] | None:
+        """The measures the division and program filters keep (None: no such filter given or valid)."""
+        if not self.is_valid() or not any(self.form.cleaned_data.get(name) for name in ("division", "program")):
+            return None
+        return set(self.qs.values_list("pk", flat=True))

@@ -19,6 +19,8 @@ from budget.selectors.execution import (
 )
 from budget.selectors.periods import division_statuses, publication_on
 from civicbureau import figures
+from programs.selectors.measures import MeasureRow, bureau_indicators, measure_rows
+from programs.selectors.progress import ProgressTree, progress_tree
 from staffing.models import Bureau, Division
 
 
@@ -340,3 +342,73 @@ def execution_change(
     if division is not None:
         rows = [r for r in rows if r.level != RowLevel.TOTAL]
     return ExecutionChange(earlier_date, later_date, rows)
+
+
+@dataclass
+class MeasureEntry:
+    """A measure (programs.selectors.measures.MeasureRow) as a dashboard lists it, with what its table
+    sorts on."""
+
+    row: MeasureRow
+
+    @property
+    def status_rank(self) -> int:
+        """달성 0 … 미흡 3; without a status last."""
+        status = self.row.status
+        return figures.STATUS_ORDER.index(status) if status else len(figures.STATUS_ORDER)
+
+
+@dataclass
+class DashboardMeasures:
+    """A dashboard's measures at its date: every one (for the off-track list) and those the filters keep."""
+
+    entries: list[MeasureEntry]
+    kept: list[MeasureEntry]
+
+    @property
+    def off_track(self) -> list[MeasureEntry]:
+        """주의 and 미흡, the worst first (미흡, then 주의), the lowest achievement first within each."""
+        rows = [e for e in self.entries if e.row.off_track]
+        return sorted(rows, key=lambda e: (-e.status_rank, e.row.achievement is None, e.row.achievement or 0))
+
+
+def dashboard_measures(
+    *, bureau: Bureau, date: DashboardDate, division: Division | None = None, kept_ids=None, status: str = ""
+) -> DashboardMeasures:
+    """The measures of a division (those it answers for) or of the whole bureau, in the fiscal year of the
+    dashboard's date, with results up to that date (three queries). `kept_ids`: the measures a filter kept
+    (None: all); `status`: keep one status ('off_track': 주의 and 미흡; 'none': no status)."""
+    indicators = bureau_indicators(bureau=bureau)
+    if division is not None:
+        indicators = indicators.filter(division=division)
+    fiscal_year = date.fiscal_year or (date.requested.year if date.requested else None)
+    if fiscal_year is None:
+        return DashboardMeasures([], [])
+    rows = measure_rows(
+        indicators=indicators, bureau=bureau, fiscal_year=fiscal_year, on_or_before=date.as_of or date.requested
+    )
+    entries = [MeasureEntry(row) for row in rows]
+    kept = [
+        e
+        for e in entries
+        if (kept_ids is None or e.row.indicator.pk in kept_ids)
+        and (
+            not status
+            or (status == "off_track" and e.row.off_track)
+            or (status == "none" and e.row.status is None)
+            or e.row.status == status
+        )
+    ]
+    return DashboardMeasures(entries, kept)
+
+
+def bureau_progress(
+    *, bureau: Bureau, as_of: datetime.date | None = None, published_only: bool = False
+) -> tuple[DashboardDate, ProgressTree | None]:
+    """The bureau's roll-up (programs.selectors.progress) at the dashboards' date: the budget lines with
+    the figures the bureau dashboard shows for that date (the edition's, with `published_only`)."""
+    date = dashboard_date(bureau=bureau, requested=as_of, published_only=published_only)
+    if date.as_of is None:
+        return date, None
+    table = execution_table(bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, publication=date.publication)
+    return date, progress_tree(bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, lines=table.rows)
