@@ -186,9 +186,17 @@ class MeasureTable(FiguresTable):
 
     name = tables.Column(verbose_name=_("성과지표"), accessor="row__indicator__name")
     program = tables.Column(
-        verbose_name=_("주요사업"), accessor="row__indicator__program__title", default=display.NOT_AVAILABLE
+        verbose_name=_("주요사업"),
+        accessor="row__indicator__program__title",
+        default=display.NOT_AVAILABLE,
+        attrs={"td": {"class": "text"}},
     )
-    division = tables.Column(verbose_name=_("과"), accessor="row__indicator__division__name", default=display.NOT_AVAILABLE)
+    division = tables.Column(
+        verbose_name=_("과"),
+        accessor="row__indicator__division__name",
+        default=display.NOT_AVAILABLE,
+        attrs={"td": {"class": "text"}},
+    )
     target = tables.Column(
         verbose_name=_("목표"), accessor="row__target__value", attrs={"td": {"class": "num"}}, empty_values=()
     )
