@@ -81,7 +81,8 @@ class MeasureFilterSet(django_filters.FilterSet):
         return queryset  # kept by dashboard_measures, from the computed status
 
     @property
-    def status(self) -> str:
+    def status_kept(self) -> str:
+        """The status asked for ('' for any)."""
         return (self.form.cleaned_data.get("status") or "") if self.is_valid() else ""
 
     def kept_ids(self) -> set[int] | None:

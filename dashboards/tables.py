@@ -9,8 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from budget.selectors.periods import STATUS_LABELS
 from civicbureau import display, figures
-from programs.selectors.measures import NO_TARGET
 from civicbureau.tables import AsOfColumn, FiguresTable, MoneyColumn, RateColumn
+from programs.selectors.measures import NO_TARGET
 
 
 def _row_class(record):
@@ -205,7 +205,10 @@ class MeasureTable(FiguresTable):
     )
     achievement = RateColumn(verbose_name=_("달성률"), accessor="row__achievement")
     status = tables.Column(
-        verbose_name=pgettext_lazy("measure", "상태"), accessor="row__status", order_by=("status_rank",), empty_values=()
+        verbose_name=pgettext_lazy("measure", "상태"),
+        accessor="row__status",
+        order_by=("status_rank",),
+        empty_values=(),
     )
     trend = tables.Column(verbose_name=_("추세"), accessor="row__trend", empty_values=())
 

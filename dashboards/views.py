@@ -44,7 +44,7 @@ def _measures(request, *, bureau, date, division=None) -> dict:
     """The measures table (filtered, sorted) and the off-track measures of a dashboard, for its context."""
     filters = MeasureFilterSet(request.GET, bureau=bureau, division=division)
     measures = selectors.dashboard_measures(
-        bureau=bureau, date=date, division=division, kept_ids=filters.kept_ids(), status=filters.status
+        bureau=bureau, date=date, division=division, kept_ids=filters.kept_ids(), status=filters.status_kept
     )
     table = MeasureTable(measures.kept, caption=_caption(date.as_of, display.PERCENT), division=division)
     RequestConfig(request, paginate=False).configure(table)

@@ -182,11 +182,7 @@ class ProgressTree(RollUp):
 
 
 def progress_tree(
-    *,
-    bureau: Bureau,
-    fiscal_year: int,
-    as_of: datetime.date,
-    lines: list[ExecutionRow] | None = None,
+    *, bureau: Bureau, fiscal_year: int, as_of: datetime.date, lines: list[ExecutionRow] | None = None
 ) -> ProgressTree:
     """The roll-up of a bureau's fiscal year at a date. `lines`: the budget lines' rows of an execution
     table already read for that date (a dashboard's), else the execution table is read here."""
