@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from programs.models import Indicator, Program
+from programs.models import Indicator
 from programs.selectors.measures import STATUS_LABELS
-from staffing.models import Division
 
 
 class LineFilterForm(forms.Form):
@@ -45,10 +44,10 @@ class LineFilterForm(forms.Form):
 
 
 class MeasureFilterSet(django_filters.FilterSet):
-    """The dashboards' measures table: by division and program (filtering the measures), and by status.
+    """The dashboards' measures table: by status, division and program.
 
-    The status is derived from targets and results (programs.selectors.measures), so the filter set only
-    reads it here; dashboards.selectors.dashboard_measures keeps the rows with it."""
+    The measures are read once for the page (their off-track list needs them all) and their status is
+    derived, so the choices come from the rows read and `keep` filters those rows: no query of its own."""
 
     STATUS_CHOICES = (
         ("off_track", pgettext_lazy("measure", "주의·미흡")),
@@ -56,37 +55,45 @@ class MeasureFilterSet(django_filters.FilterSet):
         ("none", pgettext_lazy("measure", "상태 없음 (목표 또는 실적 없음)")),
     )
 
-    status = django_filters.ChoiceFilter(
-        label=pgettext_lazy("measure", "상태"), choices=STATUS_CHOICES, method="status_is_derived"
-    )
-    division = django_filters.ModelChoiceFilter(label=_("과"), queryset=Division.objects.none())
-    program = django_filters.ModelChoiceFilter(label=_("주요사업"), queryset=Program.objects.none())
+    status = django_filters.ChoiceFilter(label=pgettext_lazy("measure", "상태"), choices=STATUS_CHOICES)
+    division = django_filters.ChoiceFilter(label=_("과"), field_name="division_id")
+    program = django_filters.ChoiceFilter(label=_("주요사업"), field_name="program_id")
 
     class Meta:
         model = Indicator
         fields = ["division", "program"]
 
-    def __init__(self, data=None, queryset=None, *, bureau, division=None, **kwargs):
-        super().__init__(data, queryset, prefix="measures", **kwargs)
-        if division is not None:
+    def __init__(self, data=None, *, entries, one_division: bool = False, **kwargs):
+        super().__init__(data, Indicator.objects.none(), prefix="measures", **kwargs)
+        indicators = [entry.row.indicator for entry in entries]
+        if one_division:
             del self.filters["division"]
         else:
-            self.filters["division"].queryset = Division.objects.filter(bureau=bureau).order_by("order")
-        programs = Program.objects.filter(core_task__direction__bureau=bureau)
-        if division is not None:
-            programs = programs.filter(division=division)
-        self.filters["program"].queryset = programs.order_by("core_task__direction__number", "number")
+            divisions = {i.division_id: i.division for i in indicators if i.division_id}
+            self.filters["division"].extra["choices"] = [
+                (pk, division.name) for pk, division in sorted(divisions.items(), key=lambda d: d[1].order)
+            ]
+        programs = {i.program_id: i.program for i in indicators if i.program_id}
+        self.filters["program"].extra["choices"] = [
+            (pk, program.title)
+            for pk, program in sorted(programs.items(), key=lambda p: (p[1].core_task.direction.number, p[1].number))
+        ]
 
-    def status_is_derived(self, queryset, name, value):
-        return queryset  # kept by dashboard_measures, from the computed status
-
-    @property
-    def status_kept(self) -> str:
-        """The status asked for ('' for any)."""
-        return (self.form.cleaned_data.get("status") or "") if self.is_valid() else ""
-
-    def kept_ids(self) -> set[int] | None:
-        """The measures the division and program filters keep (None: no such filter given or valid)."""
-        if not self.is_valid() or not any(self.form.cleaned_data.get(name) for name in ("division", "program")):
-            return None
-        return set(self.qs.values_list("pk", flat=True))
+    def keep(self, entries) -> list:
+        """The rows the filters keep (all of them when a value is not one of the choices)."""
+        if not self.is_valid():
+            return list(entries)
+        data = self.form.cleaned_data
+        status, division, program = data.get("status"), data.get("division"), data.get("program")
+        return [
+            entry
+            for entry in entries
+            if (not division or str(entry.row.indicator.division_id) == division)
+            and (not program or str(entry.row.indicator.program_id) == program)
+            and (
+                not status
+                or (status == "off_track" and entry.row.off_track)
+                or (status == "none" and entry.row.status is None)
+                or entry.row.status == status
+            )
+        ]

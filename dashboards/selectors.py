@@ -360,10 +360,9 @@ class MeasureEntry:
 
 @dataclass
 class DashboardMeasures:
-    """A dashboard's measures at its date: every one (for the off-track list) and those the filters keep."""
+    """A dashboard's measures at its date, in the report's order."""
 
     entries: list[MeasureEntry]
-    kept: list[MeasureEntry]
 
     @property
     def off_track(self) -> list[MeasureEntry]:
@@ -372,34 +371,18 @@ class DashboardMeasures:
         return sorted(rows, key=lambda e: (-e.status_rank, e.row.achievement is None, e.row.achievement or 0))
 
 
-def dashboard_measures(
-    *, bureau: Bureau, date: DashboardDate, division: Division | None = None, kept_ids=None, status: str = ""
-) -> DashboardMeasures:
+def dashboard_measures(*, bureau: Bureau, date: DashboardDate, division: Division | None = None) -> DashboardMeasures:
     """The measures of a division (those it answers for) or of the whole bureau, in the fiscal year of the
-    dashboard's date, with results up to that date (three queries). `kept_ids`: the measures a filter kept
-    (None: all); `status`: keep one status ('off_track': 주의 and 미흡; 'none': no status)."""
+    dashboard's date, with results up to that date. Three queries (measure_rows)."""
+    if date.fiscal_year is None:
+        return DashboardMeasures([])
     indicators = bureau_indicators(bureau=bureau)
     if division is not None:
         indicators = indicators.filter(division=division)
-    fiscal_year = date.fiscal_year or (date.requested.year if date.requested else None)
-    if fiscal_year is None:
-        return DashboardMeasures([], [])
     rows = measure_rows(
-        indicators=indicators, bureau=bureau, fiscal_year=fiscal_year, on_or_before=date.as_of or date.requested
+        indicators=indicators, bureau=bureau, fiscal_year=date.fiscal_year, on_or_before=date.as_of or date.requested
     )
-    entries = [MeasureEntry(row) for row in rows]
-    kept = [
-        e
-        for e in entries
-        if (kept_ids is None or e.row.indicator.pk in kept_ids)
-        and (
-            not status
-            or (status == "off_track" and e.row.off_track)
-            or (status == "none" and e.row.status is None)
-            or e.row.status == status
-        )
-    ]
-    return DashboardMeasures(entries, kept)
+    return DashboardMeasures([MeasureEntry(row) for row in rows])
 
 
 def bureau_progress(

@@ -42,11 +42,11 @@ def dashboard_home(request):
 
 def _measures(request, *, bureau, date, division=None) -> dict:
     """The measures table (filtered, sorted) and the off-track measures of a dashboard, for its context."""
-    filters = MeasureFilterSet(request.GET, bureau=bureau, division=division)
-    measures = selectors.dashboard_measures(
-        bureau=bureau, date=date, division=division, kept_ids=filters.kept_ids(), status=filters.status_kept
+    measures = selectors.dashboard_measures(bureau=bureau, date=date, division=division)
+    filters = MeasureFilterSet(request.GET, entries=measures.entries, one_division=division is not None)
+    table = MeasureTable(
+        filters.keep(measures.entries), caption=_caption(date.as_of, display.PERCENT), division=division
     )
-    table = MeasureTable(measures.kept, caption=_caption(date.as_of, display.PERCENT), division=division)
     RequestConfig(request, paginate=False).configure(table)
     return {"measures": measures, "measure_filters": filters, "measure_table": table}
 
