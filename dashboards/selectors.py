@@ -373,14 +373,19 @@ class DashboardMeasures:
 
 def dashboard_measures(*, bureau: Bureau, date: DashboardDate, division: Division | None = None) -> DashboardMeasures:
     """The measures of a division (those it answers for) or of the whole bureau, in the fiscal year of the
-    dashboard's date, with results up to that date. Three queries (measure_rows)."""
+    dashboard's date, with results up to that date; with only published figures asked for, the targets and
+    results as recorded when the edition shown was published (approved targets only). Three queries."""
     if date.fiscal_year is None:
         return DashboardMeasures([])
     indicators = bureau_indicators(bureau=bureau)
     if division is not None:
         indicators = indicators.filter(division=division)
     rows = measure_rows(
-        indicators=indicators, bureau=bureau, fiscal_year=date.fiscal_year, on_or_before=date.as_of or date.requested
+        indicators=indicators,
+        bureau=bureau,
+        fiscal_year=date.fiscal_year,
+        on_or_before=date.as_of or date.requested,
+        recorded_by=date.publication.published_at if date.publication else None,
     )
     return DashboardMeasures([MeasureEntry(row) for row in rows])
 
@@ -394,4 +399,8 @@ def bureau_progress(
     if date.as_of is None:
         return date, None
     table = execution_table(bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, publication=date.publication)
-    return date, progress_tree(bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, lines=table.rows)
+    recorded_by = date.publication.published_at if date.publication else None
+    tree = progress_tree(
+        bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, lines=table.rows, recorded_by=recorded_by
+    )
+    return date, tree

@@ -182,10 +182,16 @@ class ProgressTree(RollUp):
 
 
 def progress_tree(
-    *, bureau: Bureau, fiscal_year: int, as_of: datetime.date, lines: list[ExecutionRow] | None = None
+    *,
+    bureau: Bureau,
+    fiscal_year: int,
+    as_of: datetime.date,
+    lines: list[ExecutionRow] | None = None,
+    recorded_by: datetime.datetime | None = None,
 ) -> ProgressTree:
     """The roll-up of a bureau's fiscal year at a date. `lines`: the budget lines' rows of an execution
-    table already read for that date (a dashboard's), else the execution table is read here."""
+    table already read for that date (a dashboard's), else the execution table is read here.
+    `recorded_by`: the measures as recorded then, approved targets only (an edition's publication)."""
     if lines is None:
         lines = execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of).rows
     line_rows = {row.line_id: row for row in lines if row.level == RowLevel.LINE}
@@ -208,7 +214,10 @@ def progress_tree(
         status = milestone_status(start_month=item.start_month, end_month=item.end_month, progress=progress, on=as_of)
         by_program[item.program_id].milestones.append(Milestone(item, status))
     indicators = Indicator.objects.filter(program__in=by_program).select_related("division").order_by("order", "pk")
-    for row in measure_rows(indicators=indicators, bureau=bureau, fiscal_year=fiscal_year, on_or_before=as_of):
+    measures = measure_rows(
+        indicators=indicators, bureau=bureau, fiscal_year=fiscal_year, on_or_before=as_of, recorded_by=recorded_by
+    )
+    for row in measures:
         by_program[row.indicator.program_id].measures.append(row)
     tree = ProgressTree(fiscal_year, as_of)
     directions: dict[int, DirectionProgress] = {}

@@ -194,3 +194,16 @@ def test_the_roll_up_page_reads_from_direction_down_to_measure(bureau_client, me
     assert platform[5:] == ["0 / 0 / 1 / 1 / 5", "65.0", "미흡"]  # (80 + 50) ÷ 2; the worst is 미흡
     nothing = rows[names.index("‘서울시 바로세우기’ 내실있는 추진")]
     assert nothing[1:] == ["-", "-", "-", "0 / 0 / 0", "0 / 0 / 0 / 0 / 0", "-", "-"]
+
+
+def test_published_figures_only_show_the_measures_as_the_edition_recorded_them(bureau_client, measures):
+    """Our targets and results were recorded after the demo's edition was published: with only published
+    figures asked for, they are not there yet (목표 미설정, no result), and nothing is off track."""
+    url = reverse("dashboards:bureau_dashboard") + AT
+    html = bureau_client.get(url + "&published=1").content.decode()
+    rows = ours(table(html, "measures")["rows"])
+    assert [row[3:7] for row in rows if row[0] == "시험 미흡"] == [["목표 미설정", "-", "-", "목표 미설정"]]
+    assert 'id="off-track"' not in html or not ours(table(html, "off-track")["rows"])
+    progress = bureau_client.get(reverse("dashboards:bureau_progress") + AT + "&published=1").content.decode()
+    platform = next(row for row in table(progress, "progress")["rows"] if row[0].startswith("시민참여플랫폼 운영"))
+    assert platform[5:] == ["0 / 0 / 0 / 0 / 7", "-", "-"]  # its five measures of the demo and our two
