@@ -1,7 +1,13 @@
-"""Filters of the money tables."""
+"""Filters of the dashboards' tables: the money (a form over rows already computed) and the measures
+(django-filter)."""
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from programs.models import Indicator
+from programs.selectors.measures import STATUS_LABELS
 
 
 class LineFilterForm(forms.Form):
@@ -34,4 +40,60 @@ class LineFilterForm(forms.Form):
             and (program is None or any(p.pk == program for p in row.programs))
             and (not kind or row.is_basic_expense == (kind == "basic"))
             and (not pace or row.is_lagging == (pace == "lagging"))
+        ]
+
+
+class MeasureFilterSet(django_filters.FilterSet):
+    """The dashboards' measures table: by status, division and program.
+
+    The measures are read once for the page (their off-track list needs them all) and their status is
+    derived, so the choices come from the rows read and `keep` filters those rows: no query of its own."""
+
+    STATUS_CHOICES = (
+        ("off_track", pgettext_lazy("measure", "주의·미흡")),
+        *STATUS_LABELS.items(),
+        ("none", pgettext_lazy("measure", "상태 없음 (목표 또는 실적 없음)")),
+    )
+
+    status = django_filters.ChoiceFilter(label=pgettext_lazy("measure", "상태"), choices=STATUS_CHOICES)
+    division = django_filters.ChoiceFilter(label=_("과"), field_name="division_id")
+    program = django_filters.ChoiceFilter(label=_("주요사업"), field_name="program_id")
+
+    class Meta:
+        model = Indicator
+        fields = ["division", "program"]
+
+    def __init__(self, data=None, *, entries, one_division: bool = False, **kwargs):
+        super().__init__(data, Indicator.objects.none(), prefix="measures", **kwargs)
+        indicators = [entry.row.indicator for entry in entries]
+        if one_division:
+            del self.filters["division"]
+        else:
+            divisions = {i.division_id: i.division for i in indicators if i.division_id}
+            self.filters["division"].extra["choices"] = [
+                (pk, division.name) for pk, division in sorted(divisions.items(), key=lambda d: d[1].order)
+            ]
+        programs = {i.program_id: i.program for i in indicators if i.program_id}
+        self.filters["program"].extra["choices"] = [
+            (pk, program.title)
+            for pk, program in sorted(programs.items(), key=lambda p: (p[1].core_task.direction.number, p[1].number))
+        ]
+
+    def keep(self, entries) -> list:
+        """The rows the filters keep (all of them when a value is not one of the choices)."""
+        if not self.is_valid():
+            return list(entries)
+        data = self.form.cleaned_data
+        status, division, program = data.get("status"), data.get("division"), data.get("program")
+        return [
+            entry
+            for entry in entries
+            if (not division or str(entry.row.indicator.division_id) == division)
+            and (not program or str(entry.row.indicator.program_id) == program)
+            and (
+                not status
+                or (status == "off_track" and entry.row.off_track)
+                or (status == "none" and entry.row.status is None)
+                or entry.row.status == status
+            )
         ]

@@ -19,6 +19,8 @@ from budget.selectors.execution import (
 )
 from budget.selectors.periods import division_statuses, publication_on
 from civicbureau import figures
+from programs.selectors.measures import MeasureRow, bureau_indicators, measure_rows
+from programs.selectors.progress import ProgressTree, progress_tree
 from staffing.models import Bureau, Division
 
 
@@ -340,3 +342,65 @@ def execution_change(
     if division is not None:
         rows = [r for r in rows if r.level != RowLevel.TOTAL]
     return ExecutionChange(earlier_date, later_date, rows)
+
+
+@dataclass
+class MeasureEntry:
+    """A measure (programs.selectors.measures.MeasureRow) as a dashboard lists it, with what its table
+    sorts on."""
+
+    row: MeasureRow
+
+    @property
+    def status_rank(self) -> int:
+        """달성 0 … 미흡 3; without a status last."""
+        status = self.row.status
+        return figures.STATUS_ORDER.index(status) if status else len(figures.STATUS_ORDER)
+
+
+@dataclass
+class DashboardMeasures:
+    """A dashboard's measures at its date, in the report's order."""
+
+    entries: list[MeasureEntry]
+
+    @property
+    def off_track(self) -> list[MeasureEntry]:
+        """주의 and 미흡, the worst first (미흡, then 주의), the lowest achievement first within each."""
+        rows = [e for e in self.entries if e.row.off_track]
+        return sorted(rows, key=lambda e: (-e.status_rank, e.row.achievement is None, e.row.achievement or 0))
+
+
+def dashboard_measures(*, bureau: Bureau, date: DashboardDate, division: Division | None = None) -> DashboardMeasures:
+    """The measures of a division (those it answers for) or of the whole bureau, in the fiscal year of the
+    dashboard's date, with results up to that date; with only published figures asked for, the targets and
+    results as recorded when the edition shown was published (approved targets only). Three queries."""
+    if date.fiscal_year is None:
+        return DashboardMeasures([])
+    indicators = bureau_indicators(bureau=bureau)
+    if division is not None:
+        indicators = indicators.filter(division=division)
+    rows = measure_rows(
+        indicators=indicators,
+        bureau=bureau,
+        fiscal_year=date.fiscal_year,
+        on_or_before=date.as_of or date.requested,
+        recorded_by=date.publication.published_at if date.publication else None,
+    )
+    return DashboardMeasures([MeasureEntry(row) for row in rows])
+
+
+def bureau_progress(
+    *, bureau: Bureau, as_of: datetime.date | None = None, published_only: bool = False
+) -> tuple[DashboardDate, ProgressTree | None]:
+    """The bureau's roll-up (programs.selectors.progress) at the dashboards' date: the budget lines with
+    the figures the bureau dashboard shows for that date (the edition's, with `published_only`)."""
+    date = dashboard_date(bureau=bureau, requested=as_of, published_only=published_only)
+    if date.as_of is None:
+        return date, None
+    table = execution_table(bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, publication=date.publication)
+    recorded_by = date.publication.published_at if date.publication else None
+    tree = progress_tree(
+        bureau=bureau, fiscal_year=date.fiscal_year, as_of=date.as_of, lines=table.rows, recorded_by=recorded_by
+    )
+    return date, tree

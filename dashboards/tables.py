@@ -5,10 +5,12 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from budget.selectors.periods import STATUS_LABELS
-from civicbureau import display
+from civicbureau import display, figures
 from civicbureau.tables import AsOfColumn, FiguresTable, MoneyColumn, RateColumn
+from programs.selectors.measures import NO_TARGET
 
 
 def _row_class(record):
@@ -113,3 +115,125 @@ class ExecutionChangeTable(FiguresTable):
         attrs = {"class": "figures", "id": "changes"}
         row_attrs = {"class": lambda record: f"level-{record.level}", "data-code": lambda record: record.later.code}
         orderable = False
+
+
+# A measure's status written as a word in one of the status colours the site already has (the colour only
+# helps: the word is always written): 달성 green, 정상 blue, 주의 yellow, 미흡 red, none grey.
+MEASURE_STATUS_CLASSES = {
+    figures.ACHIEVED: "approved",
+    figures.NORMAL: "submitted",
+    figures.CAUTION: "draft",
+    figures.POOR: "returned",
+    None: "missing",
+}
+
+
+def measure_status_html(row) -> str:
+    """The status of a measure (MeasureRow) or a roll-up level: its word in its colour; '목표 미설정' without
+    a target, '-' without a result."""
+    return format_html(
+        '<span class="status status-{}" data-status="{}">{}</span>',
+        MEASURE_STATUS_CLASSES[row.status],
+        row.status or "",
+        row.status_label,
+    )
+
+
+def measure_target_text(row) -> str:
+    """The target in force with its unit ('목표 미설정' without one; a range as 'low ~ high')."""
+    target, unit = row.target, row.indicator.unit
+    if target is None:
+        return str(NO_TARGET)
+    if row.direction == figures.RANGE:
+        return f"{display.quantity_with_unit(target.low, unit)} ~ {display.quantity_with_unit(target.high, unit)}"
+    return display.quantity_with_unit(target.value, unit)
+
+
+def measure_result_html(row) -> str:
+    """The latest result with its unit and its date ('-' without one)."""
+    if row.result is None:
+        return display.NOT_AVAILABLE
+    return format_html(
+        '{}<br><span class="sub">{}</span>',
+        display.quantity_with_unit(row.result, row.indicator.unit),
+        display.as_of_line(row.result_as_of),
+    )
+
+
+def measure_trend_html(row) -> str:
+    """▲ or ▼ with the change from the previous result and whether it is good for the measure's direction."""
+    trend = row.trend
+    if trend is None:
+        return display.NOT_AVAILABLE
+    if not trend:
+        return format_html('<span class="trend">― {}</span>', _("변화 없음"))
+    arrow = "▲" if trend > 0 else "▼"
+    change = display.quantity_with_unit(abs(trend), row.indicator.unit)
+    if row.trend_good is None:
+        return format_html('<span class="trend">{} {}</span>', arrow, change)
+    word = _("좋아짐") if row.trend_good else _("나빠짐")
+    return format_html(
+        '<span class="trend trend-{}">{} {} <span class="sub">({})</span></span>',
+        "good" if row.trend_good else "bad",
+        arrow,
+        change,
+        word,
+    )
+
+
+class MeasureTable(FiguresTable):
+    """The dashboards' measures (MeasureEntry rows): target, result, achievement, status, trend; sortable."""
+
+    name = tables.Column(verbose_name=_("성과지표"), accessor="row__indicator__name")
+    program = tables.Column(
+        verbose_name=_("주요사업"),
+        accessor="row__indicator__program__title",
+        default=display.NOT_AVAILABLE,
+        attrs={"td": {"class": "text"}},
+    )
+    division = tables.Column(
+        verbose_name=_("과"),
+        accessor="row__indicator__division__name",
+        default=display.NOT_AVAILABLE,
+        attrs={"td": {"class": "text"}},
+    )
+    target = tables.Column(
+        verbose_name=_("목표"), accessor="row__target__value", attrs={"td": {"class": "num"}}, empty_values=()
+    )
+    result = tables.Column(
+        verbose_name=_("실적"), accessor="row__result", attrs={"td": {"class": "num"}}, empty_values=()
+    )
+    achievement = RateColumn(verbose_name=_("달성률"), accessor="row__achievement")
+    status = tables.Column(
+        verbose_name=pgettext_lazy("measure", "상태"),
+        accessor="row__status",
+        order_by=("status_rank",),
+        empty_values=(),
+    )
+    trend = tables.Column(verbose_name=_("추세"), accessor="row__trend", empty_values=())
+
+    class Meta(FiguresTable.Meta):
+        orderable = True
+        attrs = {"class": "figures", "id": "measures"}
+        row_attrs = {
+            "class": lambda record: "lagging" if record.row.off_track else "",
+            "data-code": lambda record: record.row.indicator.code,
+        }
+        empty_text = _("조건에 맞는 성과지표가 없습니다.")
+
+    def __init__(self, *args, division=None, **kwargs):
+        super().__init__(*args, prefix="measures-", **kwargs)
+        if division is not None:
+            self.columns.hide("division")
+
+    def render_target(self, record):
+        return measure_target_text(record.row)
+
+    def render_result(self, record):
+        return measure_result_html(record.row)
+
+    def render_status(self, record):
+        return measure_status_html(record.row)
+
+    def render_trend(self, record):
+        return measure_trend_html(record.row)

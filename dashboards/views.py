@@ -14,9 +14,9 @@ from budget.selectors.periods import publication_on
 from civicbureau import display
 from civicbureau.publication import figures_cached
 from dashboards import charts, selectors
-from dashboards.filters import LineFilterForm
+from dashboards.filters import LineFilterForm, MeasureFilterSet
 from dashboards.forms import AsOfForm, ExecutionChangeForm
-from dashboards.tables import DivisionExecutionTable, ExecutionChangeTable, ExecutionLineTable
+from dashboards.tables import DivisionExecutionTable, ExecutionChangeTable, ExecutionLineTable, MeasureTable
 from programs.selectors.centres import division_centre_table
 from programs.selectors.schedule import schedule_attention
 from staffing.models import Division
@@ -38,6 +38,17 @@ def dashboard_home(request):
     return (
         redirect("dashboards:bureau_dashboard") if kind == "bureau" else redirect("dashboards:division_dashboard", code)
     )
+
+
+def _measures(request, *, bureau, date, division=None) -> dict:
+    """The measures table (filtered, sorted) and the off-track measures of a dashboard, for its context."""
+    measures = selectors.dashboard_measures(bureau=bureau, date=date, division=division)
+    filters = MeasureFilterSet(request.GET, entries=measures.entries, one_division=division is not None)
+    table = MeasureTable(
+        filters.keep(measures.entries), caption=_caption(date.as_of, display.PERCENT), division=division
+    )
+    RequestConfig(request, paginate=False).configure(table)
+    return {"measures": measures, "measure_filters": filters, "measure_table": table}
 
 
 def _division_for(request, code) -> Division:
@@ -86,6 +97,7 @@ def _division_dashboard_content(request, division) -> str:
             centre_dates=(centres.staff_base_as_of, centres.staff_as_of),
             pace_chart=charts.pace_chart(money),
             bar_chart=charts.rate_bar_chart(money.rows, chart_id="line-rates-chart"),
+            **_measures(request, bureau=division.bureau, date=money.date, division=division),
         )
     return render_to_string("dashboards/_division_dashboard_content.html", context, request)
 
@@ -128,8 +140,23 @@ def _bureau_dashboard_content(request, bureau, linked) -> str:
             pace_chart=charts.pace_chart(money),
             bar_rows=bar_rows,
             bar_chart=charts.rate_bar_chart(bar_rows, chart_id="division-rates-chart"),
+            **_measures(request, bureau=bureau, date=money.date),
         )
     return render_to_string("dashboards/_bureau_dashboard_content.html", context, request)
+
+
+@login_required
+def bureau_progress(request):
+    """The roll-up: direction → core task → program → budget line → milestone → measure at the dashboard's
+    date, each level with its execution, milestones, measures' statuses and average achievement."""
+    bureau = _bureau_for(request)
+    as_of_form = AsOfForm(request.GET)
+    date, tree = selectors.bureau_progress(
+        bureau=bureau, as_of=as_of_form.requested(), published_only=as_of_form.published_only()
+    )
+    money = selectors.ExecutionDashboard(date, None, None, [], [])  # the date form and note read `money`
+    context = {"bureau": bureau, "as_of_form": as_of_form, "money": money, "tree": tree}
+    return render(request, "dashboards/bureau_progress.html", context)
 
 
 def _changes(request, *, bureau, division, back_url):

@@ -70,7 +70,7 @@ READS = {
     "programs:indicator_list", "programs:measure_list", "budget:period_list", "budget:period_detail", "worklist:my_work",
     # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
-    "dashboards:division_changes",
+    "dashboards:division_changes", "dashboards:bureau_progress",
     # public pages and open data (anyone; approved figures only)
     "budget:execution", "city:execution", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",

@@ -74,6 +74,7 @@ MATRIX = {
     "dashboards:division_changes":     ("login", "200", "403", "200", "200", "200", "200"),
     "dashboards:bureau_dashboard":     ("login", "403", "403", "403", "200", "200", "200"),
     "dashboards:bureau_changes":       ("login", "403", "403", "403", "200", "200", "200"),
+    "dashboards:bureau_progress":      ("login", "403", "403", "403", "200", "200", "200"),
     "reports:briefing_export":      ("login", "403", "403", "200", "200", "200", "200"),
 }  # fmt: skip
 

@@ -16,7 +16,11 @@ PARTICIPATION_PAGES = [
     reverse("dashboards:division_dashboard", args=["participation"]),
     reverse("dashboards:division_changes", args=["participation"]),
 ]
-BUREAU_PAGES = [reverse("dashboards:bureau_dashboard"), reverse("dashboards:bureau_changes")]
+BUREAU_PAGES = [
+    reverse("dashboards:bureau_dashboard"),
+    reverse("dashboards:bureau_changes"),
+    reverse("dashboards:bureau_progress"),
+]
 
 
 def member(username, role, division_code=None):

@@ -44,6 +44,8 @@ STAFF_PAGES = [
     "/dashboards/bureau/",
     "/dashboards/bureau/changes/",
     "/dashboards/bureau/changes/?earlier=2022-06-01&later=2022-07-01",
+    "/dashboards/bureau/?measures-status=off_track",  # the measures, filtered
+    "/dashboards/bureau/progress/",  # the roll-up: direction down to measure
     "/dashboards/division/participation/",
     "/dashboards/division/participation/changes/",
     "/staff/entry/",

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PAGES = {
     "bureau dashboard": ("bureau", "/dashboards/bureau/"),
     "bureau changes": ("bureau", "/dashboards/bureau/changes/"),
+    "bureau progress": ("bureau", "/dashboards/bureau/progress/"),
     "division dashboard": ("director", "/dashboards/division/participation/"),
     "division changes": ("director", "/dashboards/division/participation/changes/"),
     "entry board": ("staff", "/staff/entry/"),
