@@ -10,6 +10,7 @@ month's sheet with every line corrected (correction_sheet)."""
 
 import datetime
 import random
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
@@ -122,6 +123,7 @@ def city_generate(scale: Scale = DEFAULT) -> dict:
         "measures": 0,
         "measure_targets": 0,
         "measure_values": 0,
+        "measures_seconds": 0.0,  # of the build's time, the measures' (with their targets and results)
     }
     recorded_at = timezone.now()  # the measures' history rows: before any of the city's publications
     for b in range(1, scale.bureaus + 1):
@@ -177,7 +179,9 @@ def city_generate(scale: Scale = DEFAULT) -> dict:
             _headcount(rng, divisions, grades, years),
         )
         items, programs = _programs(rng, bureau, years, scale)
+        started = time.perf_counter()
         measures, targets, values = _measures(rng, divisions, programs, years, scale, recorded_at)
+        counts["measures_seconds"] += time.perf_counter() - started
         counts["bureaus"] += 1
         counts["divisions"] += len(divisions)
         counts["budget_lines"] += len(lines)
@@ -187,6 +191,7 @@ def city_generate(scale: Scale = DEFAULT) -> dict:
         counts["measures"] += measures
         counts["measure_targets"] += targets
         counts["measure_values"] += values
+    counts["measures_seconds"] = round(counts["measures_seconds"], 1)
     return counts
 
 
