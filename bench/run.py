@@ -16,10 +16,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
-from budget.models import BudgetLine, ExecutionSnapshot
+from budget.models import BudgetLine, ExecutionSnapshot, Publication
 from civicbureau import figures
 from demo.loader import load_demo
 from demo.logins import demo_users_ensure
+from programs.selectors.measures import bureau_indicators, measure_rows
 from reports.rows import Briefing, briefing_build, execution_sheet
 from reports.writer import briefing_workbook
 from staffing.models import Bureau
@@ -233,6 +234,56 @@ def time_raw(kind: str, bureau_id: int, division_id: int, requests: int) -> dict
     }
 
 
+TARGET_MEASURE_QUERIES = 3  # programs.selectors.measures: the measures, their targets, their values
+
+
+def time_measures(bureau, requests, *, public: bool, year_only: bool = False) -> dict:
+    """programs.selectors.measures.measure_rows over a bureau's measures (bureau_indicators) in YEAR, the
+    query of the measures included: as the dashboards read them (targets and results as they are now, the
+    results up to AS_OF), or `public` as a public page does (as recorded when the bureau's period at AS_OF
+    was published, approved targets only). `year_only`: the measures of YEAR's programs (a synthetic bureau
+    has ten years of them)."""
+    indicators = bureau_indicators(bureau=bureau)
+    if year_only:
+        indicators = indicators.filter(program__core_task__direction__fiscal_year=YEAR)
+    options = {"on_or_before": AS_OF}
+    if public:
+        edition = Publication.objects.filter(bureau=bureau, as_of__lte=AS_OF).order_by("-as_of", "-edition").first()
+        options = {"on_or_before": edition.as_of, "recorded_by": edition.published_at}
+
+    def read():
+        return measure_rows(indicators=indicators.all(), bureau=bureau, fiscal_year=YEAR, **options)
+
+    read()  # warm-up
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        rows = read()
+        times.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        read()
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+        "queries": len(queries),
+        "measures": len(rows),
+        "with_target": sum(1 for row in rows if row.has_target),
+        "results": sum(len(row.series) for row in rows),
+    }
+
+
+def measure_selector(requests, demo_bureau, *, city: bool) -> dict:
+    out = {
+        "demo bureau, as now (dashboards)": time_measures(demo_bureau, requests, public=False),
+        "demo bureau, as published (public pages)": time_measures(demo_bureau, requests, public=True),
+    }
+    if city:
+        synthetic = Bureau.objects.filter(name__startswith="합성국").order_by("pk").first()
+        out["a synthetic bureau's year, as now"] = time_measures(synthetic, requests, public=False, year_only=True)
+        out["a synthetic bureau's year, as published"] = time_measures(synthetic, requests, public=True, year_only=True)
+    return out
+
+
 def measure_export(build):
     """Time without tracing (tracemalloc slows Python down), then peak memory in a traced second run."""
     start = time.perf_counter()
@@ -314,6 +365,17 @@ def verdicts(results) -> list[str]:
             out.append(
                 f"{'ok  ' if ratio <= TARGET_FLOOR else 'MISS'} {name}: page / raw SQL {ratio:.1f} (≤ {TARGET_FLOOR}; computed afresh: {computed:.1f})"
             )
+    for name, demo in results["measures"]["demo"].items():
+        city = results["measures"]["city"][name]
+        same = demo["queries"] == city["queries"] == TARGET_MEASURE_QUERIES
+        out.append(
+            f"{'ok  ' if same else 'MISS'} measure rows, {name}: queries {demo['queries']}/{city['queries']} "
+            f"(= {TARGET_MEASURE_QUERIES} at both scales)"
+        )
+        ratio = city["p95_ms"] / demo["p95_ms"]
+        out.append(
+            f"{'ok  ' if ratio <= TARGET_RATIO else 'MISS'} measure rows, {name}: city/demo p95 {ratio:.2f} (≤ {TARGET_RATIO})"
+        )
     limits = {"demo bureau": (1, None), "largest bureau": (2, None), "whole city (execution sheets)": (30, 300)}
     for name, (seconds, megabytes) in limits.items():
         e = results["export"][name]
@@ -346,6 +408,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
         "requests_per_page": requests,
         "demo_load_seconds": round(demo_load_seconds, 2),
         "pages": {"demo": measure_scale("demo", requests, demo_bureau)},
+        "measures": {"demo": measure_selector(requests, demo_bureau, city=False)},
         "export": {
             "demo bureau": measure_export(lambda: briefing_build(bureau=demo_bureau, fiscal_year=YEAR, as_of=AS_OF))
         },
@@ -359,6 +422,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
             cursor.execute("ANALYZE")
 
     results["pages"]["city"] = measure_scale("city", requests, demo_bureau)
+    results["measures"]["city"] = measure_selector(requests, demo_bureau, city=True)
     results["framework_floor"] = time_framework_floor(requests)
     largest = max(
         Bureau.objects.all(), key=lambda b: BudgetLine.objects.filter(division__bureau=b, fiscal_year=YEAR).count()
@@ -466,6 +530,19 @@ def render(results: dict) -> str:
     lines.append(
         f"a signed-in request that reads no figures (/dashboards/, a redirect): p50 {floor['p50_ms']} ms, p95 {floor['p95_ms']} ms"
     )
+    lines += [
+        "",
+        "measure rows (programs.selectors.measures.measure_rows over bureau_indicators, the measures' query included)",
+        f"{'read':<42} {'measures':>9} {'targets':>8} {'results':>8} {'demo p50':>9} {'demo p95':>9} {'city p50':>9} "
+        f"{'city p95':>9} {'queries demo/city':>18}",
+    ]
+    for name, city in results["measures"]["city"].items():
+        demo = results["measures"]["demo"].get(name)
+        lines.append(
+            f"{name:<42} {city['measures']:>9} {city['with_target']:>8} {city['results']:>8} "
+            f"{demo['p50_ms'] if demo else '-':>9} {demo['p95_ms'] if demo else '-':>9} {city['p50_ms']:>9} "
+            f"{city['p95_ms']:>9} {(str(demo['queries']) if demo else '-') + '/' + str(city['queries']):>18}"
+        )
     lines += ["", f"{'export':<34} {'seconds':>8} {'peak MB':>8} {'sheets':>7} {'rows':>7}"]
     for name, e in results["export"].items():
         lines.append(f"{name:<34} {e['seconds']:>8} {e['peak_mb']:>8} {e['sheets']:>7} {e['rows']:>7}")
