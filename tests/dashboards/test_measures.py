@@ -192,8 +192,10 @@ def test_the_roll_up_page_reads_from_direction_down_to_measure(bureau_client, me
     assert "성과지표 시험 달성" in names[education + 3 :]
     platform = next(row for row in rows if row[0].startswith("시민참여플랫폼 운영"))
     assert platform[5:] == ["0 / 0 / 1 / 1 / 5", "65.0", "미흡"]  # (80 + 50) ÷ 2; the worst is 미흡
+    # no line, no milestone, and one measure (민간위탁 지도점검, 연2회) with a target but no result: counted
+    # without a status, and no average or status of its own ('-'), not an error
     nothing = rows[names.index("‘서울시 바로세우기’ 내실있는 추진")]
-    assert nothing[1:] == ["-", "-", "-", "0 / 0 / 0", "0 / 0 / 0 / 0 / 0", "-", "-"]
+    assert nothing[1:] == ["-", "-", "-", "0 / 0 / 0", "0 / 0 / 0 / 0 / 1", "-", "-"]
 
 
 def test_published_figures_only_show_the_measures_as_the_edition_recorded_them(bureau_client, measures):
