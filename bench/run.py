@@ -55,6 +55,9 @@ PAGES = [
     ("briefing export (demo bureau)", "director", f"/briefing.xlsx?year={YEAR}&as_of={AS_OF}", None, False),
 ]
 TARGET_RATIO, TARGET_P95_MS, TARGET_QUERIES, TARGET_FLOOR = 1.5, 100, 15, 3
+# The dashboards carry the measures too (issue 18): three queries more by design (the measures, their targets,
+# their results, whatever their number), so their ceiling is the others' plus three; equal at both scales still.
+QUERY_CEILINGS = {"division dashboard": TARGET_QUERIES + 3, "bureau dashboard": TARGET_QUERIES + 3}
 FLOOR_HELD = ("bureau dashboard", "public execution table (whole city, p. 3)")  # the issue's pages "whose work is data"
 
 
@@ -350,9 +353,10 @@ def verdicts(results) -> list[str]:
                 f"{'ok  ' if ratio <= TARGET_RATIO else 'MISS'} {name}: city/demo p95 computed afresh {ratio:.2f} (≤ {TARGET_RATIO}; "
                 f"served: {city['p95_ms'] / demo['p95_ms']:.2f})"
             )
-            same = demo["queries"] == city["queries"] <= TARGET_QUERIES
+            ceiling = QUERY_CEILINGS.get(name, TARGET_QUERIES)
+            same = demo["queries"] == city["queries"] <= ceiling
             out.append(
-                f"{'ok  ' if same else 'MISS'} {name}: queries {demo['queries']}/{city['queries']} (equal, ≤ {TARGET_QUERIES})"
+                f"{'ok  ' if same else 'MISS'} {name}: queries {demo['queries']}/{city['queries']} (equal, ≤ {ceiling})"
             )
         if not name.startswith("briefing"):
             out.append(
