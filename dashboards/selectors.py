@@ -377,7 +377,7 @@ def dashboard_measures(*, bureau: Bureau, date: DashboardDate, division: Divisio
     results as recorded when the edition shown was published (approved targets only). Three queries."""
     if date.fiscal_year is None:
         return DashboardMeasures([])
-    indicators = bureau_indicators(bureau=bureau)
+    indicators = bureau_indicators(bureau=bureau, fiscal_year=date.fiscal_year)
     if division is not None:
         indicators = indicators.filter(division=division)
     rows = measure_rows(

@@ -600,7 +600,8 @@ def indicator_sheet(*, bureau: Bureau, as_of: datetime.date, recorded_by: dateti
             ]
         ]
     )
-    for reading in indicator_reading_list(bureau=bureau, on_or_before=as_of, recorded_by=recorded_by):
+    indicators = list(bureau_indicators(bureau=bureau, fiscal_year=as_of.year))  # the year's, not every year's
+    for reading in indicator_reading_list(indicators=indicators, on_or_before=as_of, recorded_by=recorded_by):
         indicator = reading.indicator
         program = indicator.program.title if indicator.program else "-"
         values = list(reading.values)
@@ -647,7 +648,7 @@ def measure_sheet(
     the status from the bureau's thresholds; as recorded when the edition was published (approved targets
     only), like the indicator sheet. A program without measures is named in a note below the table."""
     rows = measure_rows(
-        indicators=bureau_indicators(bureau=bureau),
+        indicators=bureau_indicators(bureau=bureau, fiscal_year=fiscal_year),
         bureau=bureau,
         fiscal_year=fiscal_year,
         on_or_before=as_of,

@@ -31,7 +31,7 @@ from budget.selectors.execution import fiscal_year_latest
 from budget.selectors.periods import STATUS_LABELS, bureau_periods, publication_on, reporting_divisions
 from civicbureau import figures
 from programs.models import Indicator, MeasureTarget, ScheduleItem
-from programs.selectors.measures import MeasureRow, measure_rows
+from programs.selectors.measures import MeasureRow, in_fiscal_year, measure_rows
 from programs.selectors.targets import UNPROPOSED, target_unproposed
 from staffing.models import Bureau, Division, Membership
 from staffing.permissions import APPROVE, BUREAU_ROLES, membership_of, restrict
@@ -211,7 +211,8 @@ def _result_due_on(row, today: datetime.date) -> datetime.date | None:
 def _measure_work(work: MyWork, membership: Membership, bureau: Bureau, today: datetime.date) -> None:
     """The division's measures: targets to propose, returned targets, results due, and those off track (주의,
     미흡) to look into (three queries)."""
-    measures = Indicator.objects.filter(division=membership.division_id).order_by("order", "pk")
+    measures = in_fiscal_year(Indicator.objects.filter(division=membership.division_id), work.fiscal_year)
+    measures = measures.order_by("order", "pk")
     rows = measure_rows(indicators=measures, bureau=bureau, fiscal_year=work.fiscal_year)
     missing = sum(1 for row in rows if target_unproposed(row))
     if missing:

@@ -193,15 +193,22 @@ def measure_rows(
     return rows
 
 
-def bureau_indicators(*, bureau: Bureau):
+def in_fiscal_year(indicators, fiscal_year: int):
+    """The measures of a fiscal year's programs, and those tied to no program: a program (and so its
+    measures) belongs to the year of its direction (Direction.fiscal_year); last year's measures are not this
+    year's, even where their division answers for both."""
+    return indicators.filter(Q(program__core_task__direction__fiscal_year=fiscal_year) | Q(program__isnull=True))
+
+
+def bureau_indicators(*, bureau: Bureau, fiscal_year: int | None = None):
     """The measures of a bureau, in the report's order: those its divisions answer for, and those of its
-    programs. Matched on the measure's own columns (division_id, program_id IN the bureau's), not an OR
-    across joins, which joins every measure of the city before filtering (24 ms at the benchmark's city
-    scale against 4 ms); the joins are all to-one, so no row repeats."""
+    programs; with `fiscal_year`, that year's only (in_fiscal_year). Matched on the measure's own columns
+    (division_id, program_id IN the bureau's), not an OR across joins, which joins every measure of the city
+    before filtering (24 ms at the benchmark's city scale against 4 ms); the joins are all to-one, so no row
+    repeats."""
     divisions = Division.objects.filter(bureau=bureau).values("pk")
     programs = Program.objects.filter(core_task__direction__bureau=bureau).values("pk")
-    return (
-        Indicator.objects.filter(Q(division__in=divisions) | Q(program__in=programs))
-        .select_related("program__core_task__direction", "division")
-        .order_by("order", "pk")
-    )
+    indicators = Indicator.objects.filter(Q(division__in=divisions) | Q(program__in=programs))
+    if fiscal_year is not None:
+        indicators = in_fiscal_year(indicators, fiscal_year)
+    return indicators.select_related("program__core_task__direction", "division").order_by("order", "pk")

@@ -304,7 +304,7 @@ class PublicMeasures:
 def public_measures(*, bureau: Bureau, publication: Publication) -> PublicMeasures:
     """What the bureau published of its measures with a period: results dated by its as-of date and targets
     approved, both as recorded when it was published (six queries, whatever the number of measures)."""
-    indicators = list(bureau_indicators(bureau=bureau))
+    indicators = list(bureau_indicators(bureau=bureau, fiscal_year=publication.fiscal_year))
     rows = measure_rows(
         indicators=indicators,
         bureau=bureau,

@@ -63,10 +63,10 @@ def row_has_status(row: MeasureRow, status: str) -> bool:
     return row.status == status
 
 
-def my_measures(*, user, bureau: Bureau):
+def my_measures(*, user, bureau: Bureau, fiscal_year: int | None = None):
     """The measures a person works on: their division's; the bureau's roles and the administrator: all of
     the bureau's (each one the person may read, staffing.permissions.restrict)."""
-    measures = restrict(bureau_indicators(bureau=bureau), user, VIEW)
+    measures = restrict(bureau_indicators(bureau=bureau, fiscal_year=fiscal_year), user, VIEW)
     membership = membership_of(user)
     if membership is not None and membership.role in Membership.DIVISION_ROLES:
         measures = measures.filter(division=membership.division_id)
@@ -76,7 +76,11 @@ def my_measures(*, user, bureau: Bureau):
 def measure_list(*, user, bureau: Bureau, fiscal_year: int, status: str | None = None) -> list[MeasureRow]:
     """The person's measures in a fiscal year (their target in force, pending proposal, result,
     achievement, status), those answering `status` only when given. Four queries."""
-    rows = measure_rows(indicators=my_measures(user=user, bureau=bureau), bureau=bureau, fiscal_year=fiscal_year)
+    rows = measure_rows(
+        indicators=my_measures(user=user, bureau=bureau, fiscal_year=fiscal_year),
+        bureau=bureau,
+        fiscal_year=fiscal_year,
+    )
     return [row for row in rows if not status or row_has_status(row, status)]
 
 

@@ -26,3 +26,16 @@ def test_a_bureaus_measures_each_once_and_no_others(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert [m.program.core_task.direction.bureau_id for m in found[:3]] == [other.pk, bureau.pk, bureau.pk]
         assert {m.division.bureau_id for m in found} == {bureau.pk, other.pk}
+
+
+def test_a_years_measures_are_those_of_its_programs_and_those_of_no_program(django_assert_num_queries):
+    """Programs belong to a year (their direction's): with `fiscal_year`, last year's programs' measures are
+    left out, and so are they from the dashboards' year, the measure list, the briefing and open data."""
+    division = DivisionFactory()
+    this_year = IndicatorFactory(program=ProgramFactory(division=division, core_task__direction__fiscal_year=2023))
+    last_year = IndicatorFactory(program=ProgramFactory(division=division, core_task__direction__fiscal_year=2022))
+    no_program = IndicatorFactory(program=None, division=division)
+    with django_assert_num_queries(1):
+        assert set(bureau_indicators(bureau=division.bureau, fiscal_year=2023)) == {this_year, no_program}
+    assert set(bureau_indicators(bureau=division.bureau, fiscal_year=2022)) == {last_year, no_program}
+    assert set(bureau_indicators(bureau=division.bureau)) == {this_year, last_year, no_program}
