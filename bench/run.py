@@ -240,15 +240,13 @@ def time_raw(kind: str, bureau_id: int, division_id: int, requests: int) -> dict
 TARGET_MEASURE_QUERIES = 3  # programs.selectors.measures: the measures, their targets, their values
 
 
-def time_measures(bureau, requests, *, public: bool, year_only: bool = False) -> dict:
+def time_measures(bureau, requests, *, public: bool) -> dict:
     """programs.selectors.measures.measure_rows over a bureau's measures (bureau_indicators) in YEAR, the
     query of the measures included: as the dashboards read them (targets and results as they are now, the
     results up to AS_OF), or `public` as a public page does (as recorded when the bureau's period at AS_OF
-    was published, approved targets only). `year_only`: the measures of YEAR's programs (a synthetic bureau
-    has ten years of them)."""
-    indicators = bureau_indicators(bureau=bureau)
-    if year_only:
-        indicators = indicators.filter(program__core_task__direction__fiscal_year=YEAR)
+    was published, approved targets only); YEAR's measures, as the pages read them (a synthetic bureau has ten
+    years of them)."""
+    indicators = bureau_indicators(bureau=bureau, fiscal_year=YEAR)
     options = {"on_or_before": AS_OF}
     if public:
         edition = Publication.objects.filter(bureau=bureau, as_of__lte=AS_OF).order_by("-as_of", "-edition").first()
@@ -282,8 +280,8 @@ def measure_selector(requests, demo_bureau, *, city: bool) -> dict:
     }
     if city:
         synthetic = Bureau.objects.filter(name__startswith="합성국").order_by("pk").first()
-        out["a synthetic bureau's year, as now"] = time_measures(synthetic, requests, public=False, year_only=True)
-        out["a synthetic bureau's year, as published"] = time_measures(synthetic, requests, public=True, year_only=True)
+        out["a synthetic bureau's year, as now"] = time_measures(synthetic, requests, public=False)
+        out["a synthetic bureau's year, as published"] = time_measures(synthetic, requests, public=True)
     return out
 
 
