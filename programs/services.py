@@ -278,7 +278,7 @@ def measure_settings_save(
     _division_only(user, indicator)
     row = indicator.name
     with transaction.atomic():
-        indicator = Indicator.objects.select_for_update().select_related("division").get(pk=indicator.pk)
+        indicator = Indicator.objects.select_for_update(of=("self",)).select_related("division").get(pk=indicator.pk)
         _check_version(row, indicator, version)
         problems = []
         if direction != indicator.direction and (
