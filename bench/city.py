@@ -128,7 +128,10 @@ def city_generate(scale: Scale = DEFAULT) -> dict:
     recorded_at = timezone.now()  # the measures' history rows: before any of the city's publications
     for b in range(1, scale.bureaus + 1):
         bureau = Bureau.objects.create(
-            name=f"합성국 {b:02d}", established_on=datetime.date(2012, 1, 1), team_count=scale.divisions_per_bureau * 4
+            name=f"합성국 {b:02d}",
+            slug=f"synthetic-{b:02d}",
+            established_on=datetime.date(2012, 1, 1),
+            team_count=scale.divisions_per_bureau * 4,
         )
         divisions = Division.objects.bulk_create(
             Division(bureau=bureau, code=f"b{b:02d}-d{d}", name=f"합성{b:02d} {d}과", order=d)

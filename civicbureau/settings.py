@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "civicbureau.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "staffing.middleware.BureauPathMiddleware",
     "csp.middleware.CSPMiddleware",
     "civicbureau.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,7 +116,7 @@ TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"  # absolute: a bureau's pages (/b/<slug>/, staffing.middleware) share the files
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES_DEFAULT = {

@@ -21,7 +21,7 @@ from programs.selectors.centres import division_centre_table
 from programs.selectors.schedule import schedule_attention
 from staffing.models import Division
 from staffing.permissions import can_view_bureau, can_view_division, home_dashboard, restrict
-from staffing.selectors import bureau_default, division_headcount
+from staffing.selectors import division_headcount, internal_bureau
 
 
 def _caption(day, *units):
@@ -59,7 +59,7 @@ def _division_for(request, code) -> Division:
 
 
 def _bureau_for(request):
-    bureau = bureau_default()
+    bureau = internal_bureau(request)
     if bureau is None or not can_view_bureau(request.user, bureau):
         raise PermissionDenied
     return bureau

@@ -29,6 +29,7 @@ def organisation(loader: "Loader") -> Organisation:
         Bureau,
         {"name": bureau_row.text("name")},
         {
+            "slug": bureau_row.text("slug"),
             "established_on": bureau_row.date("established_on"),
             "team_count": bureau_row.integer("team_count", required=False),
         },

@@ -23,7 +23,7 @@ from programs.exports.open_data import measure_targets_dataset, measures_dataset
 from programs.selectors.programs import public_measures
 from staffing.exports.open_data import headcount_dataset
 from staffing.permissions import can_export_briefing
-from staffing.selectors import bureau_default, division_list, public_headcount_table
+from staffing.selectors import division_list, public_headcount_table, request_bureau
 from staffing.tables import HeadcountGradeTable
 
 
@@ -38,7 +38,7 @@ def _headcount(bureau, year, edition=None):
 @public_cacheable
 def home(request):
     """The bureau as of its latest published period: divisions, headcount and the execution table."""
-    bureau = bureau_default()
+    bureau = request_bureau(request)
     context = {"bureau": bureau, "can_export_briefing": can_export_briefing(request.user)}
     fiscal_year = bureau and fiscal_year_latest(bureau=bureau)
     if fiscal_year:
@@ -51,8 +51,8 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
-def _bureau_year():
-    bureau = bureau_default()
+def _bureau_year(request):
+    bureau = request_bureau(request)
     if bureau is None:
         raise Http404(_("아직 자료가 없습니다."))
     return bureau, fiscal_year_latest(bureau=bureau)
@@ -66,7 +66,7 @@ def _headcount_caption(headcount) -> str:
 
 @public_cacheable
 def organisation(request):
-    bureau, year = _bureau_year()
+    bureau, year = _bureau_year(request)
     headcount = _headcount(bureau, year)
     context = {
         "bureau": bureau,
@@ -102,8 +102,8 @@ def organisation(request):
     return render(request, "portal/organisation.html", context)
 
 
-def _file(name, fmt):
-    bureau, year = _bureau_year()
+def _file(request, name, fmt):
+    bureau, year = _bureau_year(request)
     if name == "headcount":
         table = _headcount(bureau, year)
         if table is None or table.as_of is None:
@@ -122,7 +122,7 @@ def _file(name, fmt):
 
 @public_cacheable
 def organisation_file(request, name, fmt):
-    return _file(name, fmt)
+    return _file(request, name, fmt)
 
 
 MEASURE_FILES = {"measures": measures_dataset, "measure_targets": measure_targets_dataset}
@@ -133,7 +133,7 @@ def measures_file(request, name, fmt):
     """The measures (measures.csv|json) or every approved revision of their targets (measure_targets.csv|json)
     as the bureau published them with a period: ?year=&as_of=&edition= as on 예산 집행 현황 (default: the
     latest edition of the latest period), so that /datapackage.json?… lists them for the same period."""
-    bureau = bureau_default()
+    bureau = request_bureau(request)
     if bureau is None:
         raise Http404(_("아직 자료가 없습니다."))
     form = ExecutionPeriodForm(request.GET, fiscal_years=public_fiscal_years(bureau=bureau))

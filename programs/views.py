@@ -42,7 +42,7 @@ from programs.selectors.programs import (
 from programs.selectors.schedule import public_schedule, schedule_default_date, schedule_publication
 from programs.tables import ProgramExecutionLineTable, ScheduleTable
 from staffing.permissions import VIEW, can_approve, can_edit_division, can_view_internal, membership_of, restrict
-from staffing.selectors import bureau_default
+from staffing.selectors import internal_bureau, request_bureau
 
 
 @login_required
@@ -52,7 +52,7 @@ def consistency(request):
     An internal page: the bureau's members and the administrator (permissions.can_view_internal)."""
     if not can_view_internal(request.user):
         raise PermissionDenied
-    bureau = _bureau()
+    bureau = _bureau(request)
     form = ConsistencyPeriodForm(request.GET)
     as_of = form.cleaned_data["as_of"] if form.is_valid() else None
     fiscal_year = as_of.year if as_of else fiscal_year_latest(bureau=bureau)
@@ -63,15 +63,15 @@ def consistency(request):
     return render(request, "programs/consistency.html", context, status=400 if form.errors else 200)
 
 
-def _bureau():
-    bureau = bureau_default()
+def _bureau(request):
+    bureau = request_bureau(request)
     if bureau is None:
         raise Http404(_("아직 자료가 없습니다."))
     return bureau
 
 
 def _schedule(request):
-    bureau = _bureau()
+    bureau = _bureau(request)
     filterset = ScheduleItemFilterSet(request.GET or None, queryset=ScheduleItem.objects.all(), bureau=bureau)
     if filterset.is_bound and not filterset.is_valid():
         return bureau, filterset, None, None, None
@@ -136,7 +136,7 @@ def schedule_json(request):
 @public_cacheable
 def program_list(request):
     """주요 추진 사업: every major program under its direction, with its divisions."""
-    bureau = _bureau()
+    bureau = _bureau(request)
     return render(
         request,
         "programs/program_list.html",
@@ -154,7 +154,7 @@ def _detail(bureau, slug):
 @public_cacheable
 def program_detail(request, slug):
     """A major program laid out like its section of the report."""
-    bureau = _bureau()
+    bureau = _bureau(request)
     detail = _detail(bureau, slug)
     table, notes = None, []
     if detail.execution:
@@ -185,8 +185,8 @@ def program_detail(request, slug):
     )
 
 
-def _program_file(slug, fmt):
-    detail = _detail(_bureau(), slug)
+def _program_file(request, slug, fmt):
+    detail = _detail(_bureau(request), slug)
     if detail.execution is None:
         raise Http404(_("이 주요사업에는 예산집행 현황 표가 없습니다."))
     return open_data.response(program_execution_dataset(detail.execution), fmt)
@@ -194,16 +194,16 @@ def _program_file(slug, fmt):
 
 @public_cacheable
 def program_csv(request, slug):
-    return _program_file(slug, "csv")
+    return _program_file(request, slug, "csv")
 
 
 @public_cacheable
 def program_json(request, slug):
-    return _program_file(slug, "json")
+    return _program_file(request, slug, "json")
 
 
-def _outline_file(slug, fmt):
-    found = public_program_outline(bureau=_bureau(), slug=slug)
+def _outline_file(request, slug, fmt):
+    found = public_program_outline(bureau=_bureau(request), slug=slug)
     if found is None:
         raise Http404(_("그런 주요사업이 없습니다."))
     return open_data.response(program_outline_dataset(*found), fmt)
@@ -212,12 +212,12 @@ def _outline_file(slug, fmt):
 @public_cacheable
 def program_outline_csv(request, slug):
     """The program's sections as the report nests them: one row an item, with its level and parent."""
-    return _outline_file(slug, "csv")
+    return _outline_file(request, slug, "csv")
 
 
 @public_cacheable
 def program_outline_json(request, slug):
-    return _outline_file(slug, "json")
+    return _outline_file(request, slug, "json")
 
 
 # -- staff pages: milestone progress and indicator values (writes through programs.services) ----------
@@ -381,18 +381,12 @@ def _measure_year(request, code, year):
     return indicator, year
 
 
-def _my_bureau(request):
-    """The person's bureau (the administrator, who has none: the portal's)."""
-    membership = membership_of(request.user)
-    return membership.bureau if membership is not None else _bureau()
-
-
 @login_required
 def measure_list(request):
     """The person's measures (their division's; the bureau's roles: all) in a fiscal year with direction,
     target in force, pending proposal, result, achievement and status; ?status= filters."""
     _internal(request)
-    bureau = _my_bureau(request)
+    bureau = internal_bureau(request)
     form = MeasureListForm(request.GET)
     valid = form.is_valid()
     data = form.cleaned_data if valid else {}
@@ -411,7 +405,7 @@ def measure_list(request):
 def _measure_page(request, indicator, year, *, problems=(), propose_form=None, settings_form=None, decision_form=None):
     """The measure-year's page: settings, targets in force and pending, every revision, and the forms the
     person may use (400 when it shows a refusal)."""
-    bureau = indicator.division.bureau if indicator.division else _bureau()
+    bureau = indicator.division.bureau if indicator.division else _bureau(request)
     page = targets.measure_targets(bureau=bureau, indicator=indicator, fiscal_year=year)
     may_edit = can_edit_division(request.user, indicator.division)
     may_approve = can_approve(request.user, indicator.division)

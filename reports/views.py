@@ -16,7 +16,7 @@ from civicbureau.entry import EARLIEST_ENTRY_YEAR, latest_entry_date, plausible_
 from reports.rows import BriefingError, briefing_build
 from reports.writer import briefing_workbook
 from staffing.permissions import can_export_briefing
-from staffing.selectors import bureau_default
+from staffing.selectors import internal_bureau
 
 
 @login_required
@@ -26,7 +26,7 @@ def briefing_export(request):
     stands, published or not, every sheet marked 미확정."""
     if not can_export_briefing(request.user):
         raise PermissionDenied
-    bureau = bureau_default()
+    bureau = internal_bureau(request)
     asked = request.GET.get("year")
     year = plausible_year(asked) if asked else execution.fiscal_year_latest(bureau=bureau)
     if year is None:  # not a year the portal holds, or no figures yet

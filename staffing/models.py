@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -18,9 +19,18 @@ class Bureau(models.Model):
     """국: the unit whose performance the portal tracks (시민협력국 in the demo)."""
 
     name = models.CharField(_("국명"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("주소 이름"),
+        max_length=40,
+        unique=True,
+        help_text=_("이 국의 페이지 주소 /b/<주소 이름>/ (영문 소문자, 숫자, -)"),
+    )
     established_on = models.DateField(_("조직 신설일"))
     team_count = models.PositiveSmallIntegerField(
-        _("팀 수"), null=True, blank=True, help_text=_("보고서에 적힌 팀 수 (팀 이름은 보고서에 없음)")
+        _("팀 수"),
+        null=True,
+        blank=True,
+        help_text=_("보고서에 적힌 팀 수 (팀 이름은 보고서에 없음). 팀을 등록하면 등록된 팀의 수를 씁니다."),
     )
     entry_deadline_working_days = models.PositiveSmallIntegerField(
         _("월별 입력 마감 (근무일)"),
@@ -108,6 +118,34 @@ class DivisionDuty(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Team(models.Model):
+    """팀: a team of a division. A membership may be in one (팀장, 팀원) and a budget line owned by one; a
+    bureau's team count is its teams' when it has any (staffing.selectors.team_count)."""
+
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="teams", verbose_name=_("과"))
+    name = models.CharField(_("팀명"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    history = HistoricalRecords()
+    objects = AuditedManager()
+
+    DIVISION_PATH = "division"
+
+    class Meta:
+        verbose_name = _("팀")
+        verbose_name_plural = pgettext_lazy("plural", "팀")
+        ordering = ["division", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "name"],
+                name="team_unique_name",
+                violation_error_message=_("같은 과에 같은 이름의 팀이 있습니다."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class Grade(models.Model):
@@ -204,21 +242,33 @@ class PartTimeStaff(models.Model):
 
 
 class Membership(models.Model):
-    """Who a portal user is in the bureau: their role and, for division roles, their division."""
+    """Who a portal user is: their role and, for bureau roles, their bureau; for division roles, their
+    division and optionally their team. The city budget office (예산담당관) belongs to no bureau."""
 
     class Role(models.TextChoices):
         STAFF = "staff", _("주무관")
         DIRECTOR = "director", _("과장")
         PLANNING = "planning", _("국 기획 담당")
         BUREAU_DIRECTOR = "bureau_director", _("국장")
+        BUDGET_OFFICE = "budget_office", _("예산담당관")
+
+    class TeamRole(models.TextChoices):
+        LEADER = "leader", _("팀장")
+        MEMBER = "member", _("팀원")
 
     DIVISION_ROLES = (Role.STAFF, Role.DIRECTOR)
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="members", verbose_name=_("국"))
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("국")
+    )
     division = models.ForeignKey(
         Division, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("과")
     )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("팀")
+    )
+    team_role = models.CharField(_("팀 내 역할"), max_length=10, choices=TeamRole.choices, blank=True)
     role = models.CharField(_("역할"), max_length=20, choices=Role.choices)
     language = models.CharField(
         _("알림 언어"),
@@ -235,12 +285,27 @@ class Membership(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "소속")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(role__in=["staff", "director"]) & Q(division__isnull=False))
-                | (Q(role__in=["planning", "bureau_director"]) & Q(division__isnull=True)),
+                condition=(Q(role__in=["staff", "director"]) & Q(division__isnull=False) & Q(bureau__isnull=False))
+                | (Q(role__in=["planning", "bureau_director"]) & Q(division__isnull=True) & Q(bureau__isnull=False))
+                | (Q(role="budget_office") & Q(division__isnull=True) & Q(bureau__isnull=True)),
                 name="membership_division_matches_role",
-                violation_error_message=_("주무관과 과장은 과에, 국장과 기획 담당은 국에 소속됩니다."),
-            )
+                violation_error_message=_(
+                    "주무관과 과장은 과에, 국장과 기획 담당은 국에 소속되고, 예산담당관은 어느 국에도 속하지 않습니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(team__isnull=True) & Q(team_role=""))
+                | (Q(team__isnull=False) & Q(team_role__in=["leader", "member"]) & Q(division__isnull=False)),
+                name="membership_team_has_role",
+                violation_error_message=_("팀에 속한 사람은 팀장 또는 팀원이고, 과에 소속됩니다."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.team_id and self.division_id and self.team.division_id != self.division_id:
+            raise ValidationError({"team": _("소속 과의 팀이 아닙니다.")})
+        if self.division_id and self.bureau_id and self.division.bureau_id != self.bureau_id:
+            raise ValidationError({"division": _("소속 국의 과가 아닙니다.")})

@@ -11,6 +11,9 @@ The roles (staffing.models.Membership.Role):
 - Dashboards (DASHBOARD) are narrower: a division's dashboard is its working view (lagging lines, overdue
   milestones, vacancies, unapproved figures), open to that division and to the bureau's management; the
   bureau dashboard to the bureau's management only.
+- 예산담당관 (the city budget office) belongs to no bureau: it reads every bureau's internal pages and
+  dashboards as the bureau's management does, and sets the city's pace targets (can_set_city_pace); it
+  enters, approves and publishes nothing of a bureau's.
 - The administrator (superuser) reads everything and keeps reference data in the Django admin; holding no
   membership, they never enter or approve figures in the portal. The admin follows the same rules
   (staffing.admin_scope): a division's records for who may edit the division, a bureau's reference data
@@ -71,6 +74,22 @@ def _is_superuser(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_superuser)
 
 
+def is_budget_office(user) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.role == Membership.Role.BUDGET_OFFICE
+
+
+def reads_every_bureau(user) -> bool:
+    """The administrator and the city budget office read every bureau's internal pages and dashboards."""
+    return _is_superuser(user) or is_budget_office(user)
+
+
+def can_set_city_pace(user) -> bool:
+    """The city's pace targets (신속집행 목표), which bureaus without their own follow: the budget office and
+    the administrator."""
+    return reads_every_bureau(user)
+
+
 def division_path(model) -> str:
     """The path from a model to its Division ("" for Division itself)."""
     path = getattr(model, "DIVISION_PATH", None)
@@ -95,7 +114,7 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     path = division_path(queryset.model)
     division_key = path or "pk"
     bureau_key = f"{path}__bureau" if path else "bureau"
-    if action in (VIEW, DASHBOARD) and _is_superuser(user):
+    if action in (VIEW, DASHBOARD) and reads_every_bureau(user):
         return queryset
     membership = membership_of(user)
     if membership is None:
@@ -143,7 +162,7 @@ def can_approve(user, division) -> bool:
 
 def can_view_division(user, division: Division) -> bool:
     """May the user open this division's dashboard (all of it)?"""
-    if _is_superuser(user):
+    if reads_every_bureau(user):
         return True
     membership = membership_of(user)
     if membership is None:
@@ -155,7 +174,7 @@ def can_view_division(user, division: Division) -> bool:
 
 def can_view_bureau(user, bureau: Bureau) -> bool:
     """May the user open the bureau dashboard (all divisions side by side)?"""
-    if _is_superuser(user):
+    if reads_every_bureau(user):
         return True
     membership = membership_of(user)
     return membership is not None and membership.role in BUREAU_ROLES and membership.bureau_id == bureau.pk
@@ -204,8 +223,9 @@ def in_own_bureau(queryset: QuerySet, user) -> QuerySet:
 
 
 def can_export_briefing(user) -> bool:
-    """The council briefing: directors (division and bureau), the planning staff and the administrator."""
-    if _is_superuser(user):
+    """The council briefing: directors (division and bureau), the planning staff, the budget office and the
+    administrator."""
+    if reads_every_bureau(user):
         return True
     membership = membership_of(user)
     return membership is not None and membership.role in (Membership.Role.DIRECTOR, *BUREAU_ROLES)
@@ -213,7 +233,7 @@ def can_export_briefing(user) -> bool:
 
 def home_dashboard(user) -> tuple[str, str | None] | None:
     """Where a user's dashboard is: ('bureau', None) or ('division', code); None when they have none."""
-    if _is_superuser(user):
+    if reads_every_bureau(user):
         return ("bureau", None)
     membership = membership_of(user)
     if membership is None:

@@ -4,11 +4,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
 from civicbureau.audit import as_recorded
-from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff
+from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff, Team
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,41 @@ def division_list(*, bureau: Bureau) -> list[Division]:
 
 
 def bureau_default() -> Bureau | None:
-    """The bureau the portal shows when none is chosen (the demo has one)."""
+    """The bureau the portal shows when none is chosen (the demo has one): the first made."""
     return Bureau.objects.order_by("pk").first()
+
+
+def request_bureau(request) -> Bureau | None:
+    """The bureau a page is about: the one its address names (/b/<slug>/…, staffing.middleware; an unknown
+    slug is a 404), else the default one. Read once per request."""
+    if not hasattr(request, "_bureau"):
+        slug = getattr(request, "bureau_slug", None)
+        request._bureau = get_object_or_404(Bureau, slug=slug) if slug else bureau_default()
+    return request._bureau
+
+
+def internal_bureau(request) -> Bureau | None:
+    """The bureau an internal page is about: the one its address names, else the person's own, else (the
+    administrator and the budget office, who belong to none) the default one. Whether the person may read
+    it is the page's permission check (staffing.permissions)."""
+    from staffing.permissions import membership_of  # permissions reads the models, as this module does
+
+    if getattr(request, "bureau_slug", None):
+        return request_bureau(request)
+    membership = membership_of(request.user)
+    if membership is not None and membership.bureau_id:
+        return membership.bureau
+    return request_bureau(request)
+
+
+def bureau_list() -> list[Bureau]:
+    """Every bureau, by name: the header's switcher and the city home."""
+    return list(Bureau.objects.order_by("name").only("pk", "name", "slug"))
+
+
+def team_count(bureau: Bureau) -> int | None:
+    """How many teams the bureau has: its teams' count when it has any, else the count the report gives."""
+    return Team.objects.filter(division__bureau=bureau).count() or bureau.team_count
 
 
 def public_headcount_table(

@@ -34,7 +34,7 @@ from programs.models import (
     ScheduleItem,
 )
 from programs.schedule_dates import parse_schedule_date
-from staffing.models import Bureau, Division, Grade, HeadcountEntry, Membership
+from staffing.models import Bureau, Division, Grade, HeadcountEntry, Membership, Team
 
 FISCAL_YEAR = 2023  # a year the demo has no figures for
 
@@ -61,6 +61,7 @@ class BureauFactory(ValidatedFactory):
         model = Bureau
 
     name = factory.Sequence(lambda n: f"시험국{n}")
+    slug = factory.Sequence(lambda n: f"test-bureau-{n}")
     established_on = datetime.date(2021, 7, 25)
     team_count = 4
 
@@ -103,6 +104,15 @@ class UserFactory(ValidatedFactory):
     username = factory.Sequence(lambda n: f"t-user-{n}")
     # no usable password (tests sign in with force_login): hashing one costs a fifth of a second per user
     password = factory.LazyFunction(lambda: make_password(None))
+
+
+class TeamFactory(ValidatedFactory):
+    class Meta:
+        model = Team
+
+    division = factory.SubFactory(DivisionFactory)
+    name = factory.Sequence(lambda n: f"시험{n}팀")
+    order = factory.Sequence(lambda n: n)
 
 
 class MembershipFactory(ValidatedFactory):

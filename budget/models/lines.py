@@ -9,13 +9,22 @@ from simple_history.models import HistoricalRecords
 
 from civicbureau import display, entry, figures
 from civicbureau.audit import AuditedManager, AuditedQuerySet, DeleteRefusedError
-from staffing.models import Division
+from staffing.models import Division, Team
 
 
 class BudgetLine(models.Model):
     """세부사업: a detailed budget line of a division for one fiscal year (기본경비 is a line of its own)."""
 
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("과"))
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+        verbose_name=_("팀"),
+        help_text=_("이 사업을 맡은 팀 (팀이 없는 과는 비워 둡니다)"),
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
     code = models.SlugField(
         _("사업 코드"), max_length=30, help_text=_("연도 안에서 바뀌지 않는 코드 (내려받기·올리기에 쓰임)")
@@ -50,6 +59,10 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year} {self.name}"
+
+    def clean(self):
+        if self.team_id and self.division_id and self.team.division_id != self.division_id:
+            raise ValidationError({"team": _("이 사업을 맡은 과의 팀이 아닙니다.")})
 
     def budget_authority_on(self, day) -> int:
         """예산현액 on a date: the original budget with the adjustments effective by then."""

@@ -98,11 +98,21 @@ class DivisionBudget(models.Model):
 
 
 class BudgetPaceTarget(models.Model):
-    """The bureau's target for the cumulative disbursement rate at the end of a month of a fiscal year
-    (e.g. a first-half rapid-execution target of 60% by June). Months not set lie on a straight line
-    between the months set; with none set, the pace is month × 100 ÷ 12 (civicbureau.figures.pace_curve)."""
+    """A target for the cumulative disbursement rate at the end of a month of a fiscal year (e.g. a first-half
+    rapid-execution target, 신속집행 목표, of 60% by June). Without a bureau it is the city's, set by the
+    budget office: a bureau with no target of its own for the year follows the city's (budget.selectors.
+    execution.pace_curve). Months not set lie on a straight line between the months set; with none set,
+    the pace is month × 100 ÷ 12 (civicbureau.figures.pace_curve)."""
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="pace_targets", verbose_name=_("국"))
+    bureau = models.ForeignKey(
+        Bureau,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pace_targets",
+        verbose_name=_("국"),
+        help_text=_("비워 두면 시 전체 목표: 그해 자체 목표가 없는 국은 시 목표를 따릅니다."),
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
     month = models.PositiveSmallIntegerField(_("월"), validators=[MinValueValidator(1), MaxValueValidator(12)])
     target_rate = models.DecimalField(
@@ -125,6 +135,12 @@ class BudgetPaceTarget(models.Model):
                 name="pace_target_unique_month",
                 violation_error_message=_("같은 연도·월의 집행 목표가 이미 있습니다."),
             ),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "month"],
+                condition=Q(bureau__isnull=True),
+                name="pace_target_unique_city_month",
+                violation_error_message=_("같은 연도·월의 시 집행 목표가 이미 있습니다."),
+            ),
             models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="pace_target_month_valid"),
             models.CheckConstraint(
                 condition=Q(target_rate__gte=0) & Q(target_rate__lte=100), name="pace_target_rate_valid"
@@ -132,11 +148,11 @@ class BudgetPaceTarget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.bureau} {self.fiscal_year}-{self.month:02d} {self.target_rate}%"
+        return f"{self.bureau or _('시 전체')} {self.fiscal_year}-{self.month:02d} {self.target_rate}%"
 
     def clean(self):
         """A cumulative target cannot fall: it stays at or above the months set before it and at or below those after."""
-        if not (self.bureau_id and self.fiscal_year and self.month and self.target_rate is not None):
+        if not (self.fiscal_year and self.month and self.target_rate is not None):
             return
         others = BudgetPaceTarget.objects.filter(bureau_id=self.bureau_id, fiscal_year=self.fiscal_year).exclude(
             pk=self.pk

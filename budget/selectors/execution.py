@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import BigIntegerField, DateField, F, Max, OuterRef, Subquery, Sum, Value
+from django.db.models import BigIntegerField, DateField, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -384,7 +384,8 @@ class PaceCurve:
 
     fiscal_year: int
     points: list[Decimal]  # months 1 … 12
-    set_months: list[int]  # the months the bureau set; the others lie on a straight line between them
+    set_months: list[int]  # the months set; the others lie on a straight line between them
+    set_by_city: bool = False  # the months set are the city's (the bureau set none of its own for the year)
 
     @property
     def is_straight_line(self) -> bool:
@@ -399,9 +400,17 @@ class PaceCurve:
         return [(m, rate, m in self.set_months) for m, rate in enumerate(self.points, start=1)]
 
 
-def pace_curve(*, bureau: Bureau, fiscal_year: int) -> PaceCurve:
-    """The bureau's pace for a year: its monthly targets (BudgetPaceTarget), else month × 100 ÷ 12."""
-    targets = dict(
-        BudgetPaceTarget.objects.filter(bureau=bureau, fiscal_year=fiscal_year).values_list("month", "target_rate")
-    )
-    return PaceCurve(fiscal_year, figures.pace_curve(targets), sorted(targets))
+def pace_curve(*, bureau: Bureau | None, fiscal_year: int) -> PaceCurve:
+    """The bureau's pace for a year: its own monthly targets (BudgetPaceTarget) if it set any for the year,
+    else the city's (set by the budget office), else month × 100 ÷ 12. One query. With no bureau: the
+    city's pace."""
+    rows = BudgetPaceTarget.objects.filter(
+        Q(bureau__isnull=True) | Q(bureau=bureau) if bureau is not None else Q(bureau__isnull=True),
+        fiscal_year=fiscal_year,
+    ).values_list("bureau_id", "month", "target_rate")
+    own: dict[int, Decimal] = {}
+    city: dict[int, Decimal] = {}
+    for bureau_id, month, rate in rows:
+        (city if bureau_id is None else own)[month] = rate
+    targets = own or city
+    return PaceCurve(fiscal_year, figures.pace_curve(targets), sorted(targets), set_by_city=bool(city) and not own)

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from budget.selectors.execution import fiscal_year_latest
 from civicbureau.entry import plausible_year
 from staffing.models import Division
-from staffing.permissions import VIEW, can_view_internal, membership_of, restrict
-from staffing.selectors import bureau_default
+from staffing.permissions import VIEW, can_view_internal, membership_of, reads_every_bureau, restrict
+from staffing.selectors import internal_bureau
 
 
 def internal_only(request) -> None:
@@ -25,11 +25,13 @@ def division_or_404(request, code) -> Division:
 
 
 def bureau_and_year(request):
-    """(membership, bureau, fiscal year) of an internal page of a year: the person's bureau (the default one
-    for the administrator), and ?year=, else the bureau's latest fiscal year, else this year; not a year the portal can hold figures for (civicbureau.entry.plausible_year): 404."""
+    """(membership, bureau, fiscal year) of an internal page of a year: the bureau the address names, else the person's own (the
+    default one for the administrator and the budget office); another bureau's: 404, and ?year=, else the bureau's latest fiscal year, else this year; not a year the portal can hold figures for (civicbureau.entry.plausible_year): 404."""
     internal_only(request)
     membership = membership_of(request.user)
-    bureau = membership.bureau if membership else bureau_default()
+    bureau = internal_bureau(request)
+    if bureau is None or not (reads_every_bureau(request.user) or membership.bureau_id == bureau.pk):
+        raise Http404
     asked = request.GET.get("year")
     if asked:
         year = plausible_year(asked)

@@ -15,12 +15,12 @@ from budget.selectors.execution import RowLevel
 from budget.tables import ExecutionStatusTable
 from civicbureau import display, notes, open_data
 from civicbureau.publication import public_cacheable
-from staffing.selectors import bureau_default
+from staffing.selectors import request_bureau
 
 
 def _period(request):
     """(bureau, form, table): the period the request asks for and the table for it (None: no figures)."""
-    bureau = bureau_default()
+    bureau = request_bureau(request)
     if bureau is None:
         raise Http404(_("아직 자료가 없습니다."))
     form = ExecutionPeriodForm(request.GET, fiscal_years=public.public_fiscal_years(bureau=bureau))
