@@ -31,6 +31,9 @@ FIELD_LABELS = {
     "quota": _("정원"),
     "current": _("현원"),
     "grade": _("직급"),
+    "fiscal_year": _("회계연도"),
+    "month": _("월"),
+    "target_rate": _("누적 지출률 목표(%)"),
 }
 
 # The bounds of figures.py in words, and as the validators of every model field that holds such a figure

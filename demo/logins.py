@@ -1,4 +1,5 @@
-"""The demo logins: one per role, for the 2022 demo only (never on a production database)."""
+"""The demo logins: one per role, for the 2022 demo only (never on a production database). The budget
+office (예산담당관) belongs to no bureau; the demo sets no city pace target (the report gives none)."""
 
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ DEMO_LOGINS = [
     DemoLogin(
         "planning", "planning-demo-2022", Membership.Role.PLANNING, "시민협력국 기획 담당 (bureau planning staff)"
     ),
+    DemoLogin("budget", "budget-demo-2022", Membership.Role.BUDGET_OFFICE, "예산담당관 (city budget office)"),
     DemoLogin("admin", "admin-demo-2022", "admin", "관리자 (administrator)"),
 ]
 
@@ -53,13 +55,14 @@ def demo_users_ensure() -> list[DemoLogin]:
         if is_admin:
             continue
         division_for_role = division if login.role in Membership.DIVISION_ROLES else None
+        bureau_for_role = None if login.role == Membership.Role.BUDGET_OFFICE else bureau  # the city's, no bureau's
         membership = Membership.objects.filter(user=user).first()
         if membership is None or (membership.role, membership.division_id, membership.bureau_id) != (
             login.role,
             division_for_role and division_for_role.pk,
-            bureau.pk,
+            bureau_for_role and bureau_for_role.pk,
         ):
             Membership.objects.update_or_create(
-                user=user, defaults={"role": login.role, "division": division_for_role, "bureau": bureau}
+                user=user, defaults={"role": login.role, "division": division_for_role, "bureau": bureau_for_role}
             )
     return DEMO_LOGINS
