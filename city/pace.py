@@ -81,7 +81,8 @@ def city_pace(request):
                 problems = exc.problems
             else:
                 messages.success(
-                    request, _("%(year)s년 시 집행 목표를 저장했습니다 (%(n)s개월 바뀜).") % {"year": year, "n": changed}
+                    request,
+                    _("%(year)s년 시 집행 목표를 저장했습니다 (%(n)s개월 바뀜).") % {"year": year, "n": changed},
                 )
                 return redirect(reverse("city:pace") + f"?year={year}")
         else:

@@ -20,7 +20,7 @@ from dashboards.tables import DivisionExecutionTable, ExecutionChangeTable, Exec
 from programs.selectors.centres import division_centre_table
 from programs.selectors.schedule import schedule_attention
 from staffing.models import Division
-from staffing.permissions import can_view_bureau, can_view_division, home_dashboard, restrict
+from staffing.permissions import can_read_named_bureau, can_view_bureau, can_view_division, home_dashboard, restrict
 from staffing.selectors import division_headcount, internal_bureau
 
 
@@ -53,7 +53,7 @@ def _measures(request, *, bureau, date, division=None) -> dict:
 
 def _division_for(request, code) -> Division:
     division = get_object_or_404(Division.objects.select_related("bureau"), code=code)
-    if not can_view_division(request.user, division):
+    if not (can_view_division(request.user, division) and can_read_named_bureau(request)):
         raise PermissionDenied
     return division
 

@@ -41,7 +41,15 @@ from programs.selectors.programs import (
 )
 from programs.selectors.schedule import public_schedule, schedule_default_date, schedule_publication
 from programs.tables import ProgramExecutionLineTable, ScheduleTable
-from staffing.permissions import VIEW, can_approve, can_edit_division, can_view_internal, membership_of, restrict
+from staffing.permissions import (
+    VIEW,
+    can_approve,
+    can_edit_division,
+    can_read_named_bureau,
+    can_view_internal,
+    membership_of,
+    restrict,
+)
 from staffing.selectors import internal_bureau, request_bureau
 
 
@@ -49,10 +57,10 @@ from staffing.selectors import internal_bureau, request_bureau
 def consistency(request):
     """For staff: where the report's tables disagree on a base figure in a reporting period (?as_of=; default:
     the latest published), the same check as check_consistency, with the bureau's periods to choose from.
-    An internal page: the bureau's members and the administrator (permissions.can_view_internal)."""
-    if not can_view_internal(request.user):
-        raise PermissionDenied
-    bureau = _bureau(request)
+    An internal page: the bureau's members and the administrator (permissions.can_view_internal), of the
+    bureau the address names, else the person's own (staffing.selectors.internal_bureau)."""
+    _internal(request)
+    bureau = internal_bureau(request)
     form = ConsistencyPeriodForm(request.GET)
     as_of = form.cleaned_data["as_of"] if form.is_valid() else None
     fiscal_year = as_of.year if as_of else fiscal_year_latest(bureau=bureau)
@@ -224,8 +232,11 @@ def program_outline_json(request, slug):
 
 
 def _internal(request):
+    """Internal pages: a member or the administrator (else 403), of the bureau the address names (else 404)."""
     if not can_view_internal(request.user):
         raise PermissionDenied
+    if not can_read_named_bureau(request):
+        raise Http404
 
 
 @login_required

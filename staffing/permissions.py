@@ -14,6 +14,8 @@ The roles (staffing.models.Membership.Role):
 - 예산담당관 (the city budget office) belongs to no bureau: it reads every bureau's internal pages and
   dashboards as the bureau's management does, and sets the city's pace targets (can_set_city_pace); it
   enters, approves and publishes nothing of a bureau's.
+- A bureau's internal pages under its address (/b/<slug>/…) are its members' (can_read_named_bureau): a
+  member of another bureau gets a 404 there, never their own bureau's figures under another's name.
 - The administrator (superuser) reads everything and keeps reference data in the Django admin; holding no
   membership, they never enter or approve figures in the portal. The admin follows the same rules
   (staffing.admin_scope): a division's records for who may edit the division, a bureau's reference data
@@ -135,6 +137,18 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
 def can_view_internal(user) -> bool:
     """Internal pages (entry board, grids, history): any bureau member, and the administrator."""
     return membership_of(user) is not None or _is_superuser(user)
+
+
+def can_read_named_bureau(request) -> bool:
+    """An internal page at an address that names a bureau (/b/<slug>/…, staffing.middleware) is that bureau's:
+    its own members read it, and those who read every bureau (the administrator, the budget office); to
+    anyone else it does not exist (the page answers 404), whichever of their own figures it would show. An
+    address naming no bureau is the person's own bureau's."""
+    slug = getattr(request, "bureau_slug", None)
+    if not slug or reads_every_bureau(request.user):
+        return True
+    membership = membership_of(request.user)
+    return membership is not None and membership.bureau is not None and membership.bureau.slug == slug
 
 
 def can_edit_division(user, division) -> bool:

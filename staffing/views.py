@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from civicbureau.forms import VersionForm
 from staffing import services
 from staffing.forms import HeadcountDateForm, HeadcountRowFormSet
 from staffing.models import Division, Grade, HeadcountEntry
-from staffing.permissions import VIEW, can_view_internal, restrict
+from staffing.permissions import VIEW, can_read_named_bureau, can_view_internal, restrict
 from staffing.selectors import headcount_latest_date
 
 # -- staff page: the headcount grid (writes through staffing.services.headcount_save) -----------------
@@ -28,6 +29,8 @@ def headcount_entry(request, division):
     The division enters 현원; the bureau's roles enter 정원 (staffing.services explains why)."""
     if not can_view_internal(request.user):
         raise PermissionDenied
+    if not can_read_named_bureau(request):
+        raise Http404
     division = get_object_or_404(restrict(Division.objects.all(), request.user, VIEW), code=division)
     date_form = HeadcountDateForm(request.GET or None)
     as_of = (

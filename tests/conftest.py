@@ -39,7 +39,8 @@ def bureau(db):
 
 @pytest.fixture
 def people(db):
-    """The permission matrix's roles by name: the demo logins, and staff and director of another division (community)."""
+    """The permission matrix's roles by name: the demo logins (the budget office's too), and staff and director
+    of another division (community)."""
     User = get_user_model()
     other = Division.objects.get(code="community")
     staff_b, _ = User.objects.get_or_create(username="staff_b")
@@ -57,6 +58,7 @@ def people(db):
         "planning": "planning",
         "admin": "admin",
         "staff_b": "staff_b",
+        "budget": "budget",  # the city budget office, in no bureau
     }
     users = {role: User.objects.get(username=name) for role, name in names.items()}
     users["director_b"] = director_b

@@ -1,5 +1,8 @@
 """The permission matrix: every URL that writes, for every role, on the person's own division and on
-another's (a crafted request with another division's code in the URL or in the rows).
+another's (a crafted request with another division's code in the URL or in the rows), and across bureaus:
+a second bureau built by factories, with its own staff, director, bureau director and planning, whose people
+write nothing of the demo bureau's and the demo bureau's people nothing of theirs, under either bureau's
+address (/b/<slug>/…); the city budget office (예산담당관) writes nothing of either bureau's.
 
 The URL list comes from the URLconf: a URL that is in neither WRITES nor READS fails the test, so a new
 view is classified (and covered) before it ships. Every URL, read or write, is also POSTed by every role
@@ -18,20 +21,36 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budget.exports.sheet import template_xlsx
-from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot, Publication
+from budget.models import BudgetAdjustment, BudgetLine, BudgetPaceTarget, DivisionMonth, ExecutionSnapshot, Publication
 from budget.selectors.entry import division_month_grid
+from budget.selectors.periods import bureau_period
 from budget.services import ExecutionInput, division_month_submit, execution_month_save
 from civicbureau.audit import history_version
 from programs.models import Indicator, IndicatorValue, MeasureTarget, ScheduleItem
 from programs.services import measure_targets_version, targets_propose
-from staffing.models import Division, Grade, HeadcountEntry
+from staffing.middleware import bureau_prefix
+from staffing.models import Division, Grade, HeadcountEntry, Membership
+from staffing.permissions import BUREAU_ROLES, membership_of
 from staffing.services import headcount_grid_version
+from tests.factories import (
+    BudgetLineFactory,
+    BureauFactory,
+    DivisionFactory,
+    DivisionMonthFactory,
+    ExecutionSnapshotFactory,
+    HeadcountEntryFactory,
+    IndicatorFactory,
+    MembershipFactory,
+    ProgramFactory,
+    ScheduleItemFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 JULY = datetime.date(2022, 7, 31)
 REPORT_DATE = datetime.date(2022, 7, 1)
 OWN, OTHER = "participation", "community"
+SECOND = "t-second-division"  # the second bureau's division (second_bureau)
 
 # url name → who may write through it: EDITORS on their own division only; APPROVERS: a division's director
 # on their division, the bureau director and planning staff on every division of the bureau.
@@ -43,7 +62,21 @@ HEADCOUNT = "headcount"
 PUBLISHERS = "publish"
 # every signed-in person, on their own session only (연장: it writes the session, no figure)
 SIGNED_IN = "signed_in"
-DIVISION_OF = {"staff_a": "participation", "director_a": "participation", "staff_b": "community"}
+# the city's pace targets: the budget office and the administrator
+CITY_PACE = "city_pace"
+DIVISION_OF = {
+    "staff_a": "participation",
+    "director_a": "participation",
+    "staff_b": "community",
+    "staff_c": SECOND,
+    "director_c": SECOND,
+}
+# the bureau each signed-in role belongs to ("demo": 시민협력국; "second": second_bureau's; None: no bureau)
+BUREAU_OF = {
+    **dict.fromkeys(("staff_a", "staff_b", "director_a", "bureau", "planning"), "demo"),
+    **dict.fromkeys(("staff_c", "director_c", "bureau_c", "planning_c"), "second"),
+}
+BUREAU_MANAGERS = ("bureau", "planning", "bureau_c", "planning_c")
 WRITES = {
     "budget:month_detail": EDITORS,
     "budget:month_submit": EDITORS,
@@ -63,6 +96,7 @@ WRITES = {
     "staffing:headcount_entry": HEADCOUNT,
     "budget:period_publish": PUBLISHERS,
     "session_extend": SIGNED_IN,
+    "city:pace": CITY_PACE,
 }
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
@@ -83,7 +117,34 @@ OUTSIDE = (
     "admin", "accounts", "i18n", "set_language", "login", "logout", "password_change", "password_change_done",
     "language_switch",
 )  # fmt: skip
-ROLES = ["anonymous", "staff_a", "staff_b", "director_a", "bureau", "planning", "admin"]
+ROLES = ["anonymous", "staff_a", "staff_b", "director_a", "bureau", "planning", "admin", "budget"]
+SECOND_ROLES = ["staff_c", "director_c", "bureau_c", "planning_c"]
+
+
+@pytest.fixture
+def second_bureau(people):
+    """A second bureau built by factories beside the demo, in 2022 like the demo, with what every write
+    acts on: a line with its report-date figures approved (so a correction would work), a milestone, a
+    measure, the report date's headcount; and its own staff, director, bureau director and planning.
+    Returns `people` with them (staff_c, director_c, bureau_c, planning_c)."""
+    bureau = BureauFactory(name="시험제이국", slug="second")
+    division = DivisionFactory(bureau=bureau, code=SECOND, name="시험제이과")
+    line = BudgetLineFactory(division=division, fiscal_year=2022, code="SE-01", order=1)
+    ExecutionSnapshotFactory(
+        budget_line=line, as_of=REPORT_DATE, obligations=5_000_000, disbursements=5_000_000, approved=True
+    )
+    DivisionMonthFactory(division=division, as_of=REPORT_DATE, approved=True)
+    program = ProgramFactory(division=division, core_task__direction__fiscal_year=2022)
+    ScheduleItemFactory(program=program, date_text="’22. 7월~8월")
+    IndicatorFactory(program=program, additive=False)
+    HeadcountEntryFactory(division=division, grade=Grade.objects.order_by("order").first(), as_of=REPORT_DATE)
+    second = {
+        "staff_c": MembershipFactory(role=Membership.Role.STAFF, division=division).user,
+        "director_c": MembershipFactory(role=Membership.Role.DIRECTOR, division=division).user,
+        "bureau_c": MembershipFactory(role=Membership.Role.BUREAU_DIRECTOR, division=None, bureau=bureau).user,
+        "planning_c": MembershipFactory(role=Membership.Role.PLANNING, division=None, bureau=bureau).user,
+    }
+    return {**people, **second}
 
 
 def url_names(resolver=None, prefix=""):
@@ -127,7 +188,8 @@ def rows_for(division, codes_from=None):
 
 
 def editor_of(division, people):
-    return people["director_a"] if division.code == OWN else people["director_b"]
+    """Who enters the division's figures in prepare(): its director."""
+    return Membership.objects.get(division=division, role=Membership.Role.DIRECTOR).user
 
 
 def schedule_item_of(division):
@@ -159,12 +221,15 @@ def prepare(name, division, people, role=None):
     editor = editor_of(division, people)
     if name == "budget:line_adjustments":
         return {"kind": "supplementary", "amount": "1,000,000", "effective_on": "2022-08-01", "reason": "2회 추경"}
+    if name == "city:pace":
+        return {"version": 0, "month_6": "60.0"}
     if name == "budget:period_publish":
         # an adjustment not yet public: ’22. 7. 1. has something to publish as its second edition
         BudgetAdjustment.objects.create(
             budget_line=line_of(division), kind="supplementary", amount=1_000, effective_on="2022-06-01", reason="추경"
         )
-        return {"edition_seen": 1, "year": 2022}
+        latest = bureau_period(bureau=division.bureau, as_of=REPORT_DATE).latest
+        return {"edition_seen": latest.edition if latest else 0, "year": 2022}
     if name == "programs:schedule_item_progress":
         item = schedule_item_of(division)
         return {
@@ -200,7 +265,8 @@ def prepare(name, division, people, role=None):
             "rows-MIN_NUM_FORMS": 0,
             "rows-MAX_NUM_FORMS": 100,
         }
-        column = "quota" if role in ("bureau", "planning") else "current"
+        membership = membership_of(people[role]) if role in people else None
+        column = "quota" if membership is not None and membership.role in BUREAU_ROLES else "current"
         grades = [g for g in Grade.objects.order_by("order") if g.pk in entries]
         for i, grade in enumerate(grades):
             entry = entries[grade.pk]
@@ -258,6 +324,8 @@ def sheet_for(division) -> bytes:
 
 
 def url_for(name, division):
+    if name == "city:pace":
+        return reverse(name) + "?year=2022"
     if name in ("budget:import_upload", "budget:import_apply", "session_extend"):
         return reverse(name)
     if name == "budget:line_adjustments":
@@ -287,28 +355,39 @@ def state():
         sorted(Indicator.objects.values_list("pk", "direction", "baseline", "baseline_year")),
         sorted(HeadcountEntry.objects.values_list("pk", "quota", "current")),
         sorted(Publication.objects.values_list("pk", "edition")),
+        sorted(BudgetPaceTarget.objects.values_list("pk", "bureau", "fiscal_year", "month", "target_rate")),
     )
 
 
-@pytest.mark.parametrize("target", [OWN, OTHER])
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(WRITES))
-def test_who_may_write(name, role, target, people):
-    division = Division.objects.get(code=target)
+def may_write(name, role, target) -> bool:
+    """Whether `role` may write `target`'s figures (a division code) through `name`, by the rules above."""
+    bureau = "second" if target == SECOND else "demo"
+    manages = role in BUREAU_MANAGERS and BUREAU_OF[role] == bureau
+    kind = WRITES[name]
+    if kind == EDITORS:
+        return DIVISION_OF.get(role) == target
+    if kind == HEADCOUNT:
+        return DIVISION_OF.get(role) == target or manages
+    if kind == PUBLISHERS:
+        return manages
+    if kind == SIGNED_IN:
+        return role != "anonymous"
+    if kind == CITY_PACE:
+        return role in ("budget", "admin")
+    return manages or (role in ("director_a", "director_c") and DIVISION_OF[role] == target)
+
+
+def check_write(name, role, target, people, *, prefixed=False):
+    """POST a valid change of `target`'s figures through `name` as `role` (under the address of the target's
+    bureau, /b/<slug>/…, when `prefixed`): written when the role may, else refused with nothing written."""
+    division = Division.objects.select_related("bureau").get(code=target)
     data = prepare(name, division, people, role)
     client = client_for(role, people)
     url = url_for(name, division)
+    if prefixed:
+        url = bureau_prefix(division.bureau.slug) + url.lstrip("/")
     before = state()
-    if WRITES[name] == EDITORS:
-        may = DIVISION_OF.get(role) == target
-    elif WRITES[name] == HEADCOUNT:
-        may = DIVISION_OF.get(role) == target or role in ("bureau", "planning")
-    elif WRITES[name] == PUBLISHERS:
-        may = role in ("bureau", "planning")
-    elif WRITES[name] == SIGNED_IN:
-        may = role != "anonymous"
-    else:
-        may = role in ("bureau", "planning") or (role == "director_a" and target == OWN)
+    may = may_write(name, role, target)
     if name in ("budget:import_upload", "budget:import_apply"):
         if name == "budget:import_apply" and role in DIVISION_OF:
             preview = client.post(reverse("budget:import_upload"), {"file": sheet_for(division)})
@@ -335,6 +414,27 @@ def test_who_may_write(name, role, target, people):
         response.status_code
     )
     assert state() == before, f"{role} changed {target}'s figures through {name}"
+
+
+@pytest.mark.parametrize("target", [OWN, OTHER])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_who_may_write(name, role, target, people):
+    check_write(name, role, target, people)
+
+
+# The second bureau's people on both bureaus (their own: the positive case that shows the fixture is
+# writable), the demo bureau's people and the budget office on the second bureau; under the address of the
+# target's bureau, so the bureau-wide writes (publishing) name the target's bureau.
+ACROSS = [(role, target) for role in SECOND_ROLES for target in (OWN, SECOND)] + [
+    (role, SECOND) for role in ("staff_a", "director_a", "bureau", "planning", "budget")
+]
+
+
+@pytest.mark.parametrize(("role", "target"), ACROSS)
+@pytest.mark.parametrize("name", sorted(set(WRITES) - {"session_extend", "city:pace"}))
+def test_who_may_write_across_bureaus(name, role, target, second_bureau):
+    check_write(name, role, target, second_bureau, prefixed=True)
 
 
 @pytest.mark.parametrize("role", ROLES)

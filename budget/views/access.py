@@ -10,13 +10,23 @@ from django.shortcuts import get_object_or_404
 from budget.selectors.execution import fiscal_year_latest
 from civicbureau.entry import plausible_year
 from staffing.models import Division
-from staffing.permissions import VIEW, can_view_internal, membership_of, reads_every_bureau, restrict
+from staffing.permissions import (
+    VIEW,
+    can_read_named_bureau,
+    can_view_internal,
+    membership_of,
+    reads_every_bureau,
+    restrict,
+)
 from staffing.selectors import internal_bureau
 
 
 def internal_only(request) -> None:
+    """Internal pages: a member or the administrator (else 403), of the bureau the address names (else 404)."""
     if not can_view_internal(request.user):
         raise PermissionDenied
+    if not can_read_named_bureau(request):
+        raise Http404
 
 
 def division_or_404(request, code) -> Division:

@@ -82,9 +82,7 @@ def test_the_budget_office_sets_the_years_targets_with_history():
 def test_clearing_a_month_deletes_it_with_who_and_how():
     user = budget_office()
     city_pace_save(user=user, fiscal_year=YEAR, rates={6: Decimal("60.0")}, version=0)
-    changed = city_pace_save(
-        user=user, fiscal_year=YEAR, rates={6: None}, version=city_pace_version(fiscal_year=YEAR)
-    )
+    changed = city_pace_save(user=user, fiscal_year=YEAR, rates={6: None}, version=city_pace_version(fiscal_year=YEAR))
     assert changed == 1 and city_rows() == []
     last = BudgetPaceTarget.history.filter(bureau__isnull=True, fiscal_year=YEAR).latest("history_id")
     assert (last.month, last.history_type, last.history_user) == (6, "-", user)
