@@ -7,7 +7,14 @@ division's months at several dates and versions (including the right one); sheet
 lines uploaded as a preview and applied with forged tokens; and the admin (staff A given admin access
 and every budget permission) changing or adding another division's records by primary key. Every
 attempt is counted; after each one the history tables must not have grown (every write to money leaves
-a history row) and, at the end, no row of any table may differ."""
+a history row) and, at the end, no row of any table may differ.
+
+Across bureaus: a second bureau built by factories (tests.test_permissions.second_bureau) whose staff and
+director try the same on the demo bureau's divisions (and the demo's on theirs); the city budget office
+(예산담당관) tries every one of these writes on every division of both bureaus; in the admin, the second
+bureau's director (given admin access and every permission) tries the demo bureau's reference data (the
+bureau, its divisions, its pace targets) and a city pace target, and the budget office (given the same)
+every division's figures and a city pace target."""
 
 import collections
 import datetime
@@ -19,17 +26,26 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
+from budget.models import BudgetLine, BudgetPaceTarget, DivisionMonth, ExecutionSnapshot
 from budget.services import division_month_submit, execution_month_save
 from programs.services import measure_targets_version, targets_propose
-from staffing.models import Division
+from staffing.models import Bureau, Division
 from staffing.permissions import membership_of
 from tests.fingerprint import database_fingerprint
-from tests.test_permissions import JULY, REPORT_DATE, editor_of, indicator_of, rows_for, target_proposal
+from tests.test_permissions import (
+    JULY,
+    REPORT_DATE,
+    SECOND,
+    editor_of,
+    indicator_of,
+    rows_for,
+    second_bureau,  # noqa: F401  (a fixture)
+    target_proposal,
+)
 
 pytestmark = pytest.mark.django_db
 
-ATTACKERS = ("staff_a", "director_a", "staff_b")
+ATTACKERS = ("staff_a", "director_a", "staff_b", "staff_c", "director_c", "budget")
 MONTH_ENDS = [datetime.date(2022, m, 1) - datetime.timedelta(days=1) for m in range(2, 13)] + [
     datetime.date(2022, 12, 31)
 ]
@@ -47,6 +63,7 @@ def history_size() -> int:
 
 
 def own_division(role, people):
+    """The person's division (None for the budget office, which has none)."""
     return membership_of(people[role]).division
 
 
@@ -75,11 +92,13 @@ def sheet(rows, as_of, version) -> io.BytesIO:
 
 
 @pytest.fixture
-def targets(people):
+def targets(second_bureau):  # noqa: F811
     """Every division's July month submitted (so approving or returning it would work for its approvers)
-    and its August month open as a draft; the report's months are approved (so correcting would work)."""
+    and its August month open as a draft; the report's months are approved (so correcting would work).
+    The demo's people, the second bureau's and the budget office."""
+    people = second_bureau
     for division in Division.objects.filter(budget_lines__fiscal_year=2022).distinct():
-        editor = editor_of(division, people) if division.code in ("participation", "community") else None
+        editor = editor_of(division, people) if division.code in ("participation", "community", SECOND) else None
         if editor is None:
             continue
         month = execution_month_save(user=editor, division=division, as_of=JULY, rows=rows_for(division), version=0)
@@ -87,6 +106,8 @@ def targets(people):
         execution_month_save(user=editor, division=division, as_of=AUGUST, rows=rows_for(division), version=0)
         measure = indicator_of(division)  # a proposal, so that approving or returning it would work
         targets_propose(user=editor, indicator=measure, **target_proposal(measure))
+    demo = Bureau.objects.get(divisions__code="participation")  # a pace target of its own, to change
+    BudgetPaceTarget.objects.create(bureau=demo, fiscal_year=2022, month=6, target_rate=50)
     return people
 
 
@@ -100,20 +121,27 @@ def admin_attacker(people):
 
 
 EXPECTED = {
-    "grid: other division in the URL": {403},
+    "grid: other division in the URL": {403, 404},  # 404: another bureau's division, out of sight
     "grid: another division's line in my rows": {400},
     **{
         f"budget:month_{action} of another division": {403, 404}
         for action in ("submit", "withdraw", "approve", "return", "correct")
     },
-    **{f"{name} of another division": {403} for name in MEASURE_WRITES},
-    "import: another division's sheet": {400},
-    "import: forged apply token": {302},
+    **{f"{name} of another division": {403, 404} for name in MEASURE_WRITES},
+    "import: another division's sheet": {400, 403},  # 403: the budget office imports nothing
+    "import: forged apply token": {302, 403},
     "admin: change another division's figures": {403, 404},
     "admin: add figures to another division's line": {200, 403},
     "admin: change another division's line": {403, 404},
     "admin: delete another division's line": {403, 404},
     "admin: change another division's month": {403, 404},
+    "admin, another bureau's director: change the bureau": {403, 404},
+    "admin, another bureau's director: change its division": {403, 404},
+    "admin, another bureau's director: change its pace target": {403, 404},
+    "admin, another bureau's director: add a pace target to it": {200, 403},  # not among the choices
+    "admin, a bureau's director: add a city pace target": {403},
+    "admin, budget office: change a division's figures": {403, 404},
+    "admin, budget office: add a city pace target": {403},
 }
 
 
@@ -130,7 +158,7 @@ def attempts(people, admin_attacker):
     }
     for role in ATTACKERS:
         client, mine = clients[role], own_division(role, people)
-        for other in (d for d in divisions if d.pk != mine.pk):
+        for other in (d for d in divisions if mine is None or d.pk != mine.pk):
             versions = sorted(
                 {0, 1, 2, 3} | set(DivisionMonth.objects.filter(division=other).values_list("version", flat=True))
             )
@@ -144,7 +172,7 @@ def attempts(people, admin_attacker):
                         grid_data(lines[other.pk], version),
                     )
             # the grid: my division in the URL, one of the rows another division's line
-            for code, o, d in lines[other.pk]:
+            for code, o, d in lines[other.pk] if mine is not None else []:
                 for as_of in (JULY, AUGUST):
                     rows = list(lines[mine.pk])
                     rows[0] = (code, o, d)
@@ -247,6 +275,75 @@ def attempts(people, admin_attacker):
             reverse("admin:budget_divisionmonth_change", args=[month.pk]),
             {"status": "approved"},
         )
+    yield from across_bureaus_in_the_admin(people)
+
+
+def admin_client_of(user) -> Client:
+    """A client of `user` given admin access and every permission of the figures' apps."""
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["budget", "staffing", "programs"]))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def across_bureaus_in_the_admin(people):
+    """The second bureau's director on the demo bureau's reference data and the city's pace; the budget
+    office on every division's figures and the city's pace."""
+    director, office = admin_client_of(people["bureau_c"]), admin_client_of(people["budget"])
+    demo = Bureau.objects.get(divisions__code="participation")
+    demo_target = BudgetPaceTarget.objects.get(bureau=demo, fiscal_year=2022, month=6)
+    yield (
+        "admin, another bureau's director: change the bureau",
+        director,
+        reverse("admin:staffing_bureau_change", args=[demo.pk]),
+        {"name": "위조국", "slug": demo.slug, "established_on": "2021-07-25", "entry_deadline_working_days": 5},
+    )
+    for division in demo.divisions.all():
+        yield (
+            "admin, another bureau's director: change its division",
+            director,
+            reverse("admin:staffing_division_change", args=[division.pk]),
+            {"bureau": demo.pk, "code": division.code, "name": "위조과", "order": 1},
+        )
+    pace = {"fiscal_year": 2022, "month": 6, "target_rate": "10.0"}
+    yield (
+        "admin, another bureau's director: change its pace target",
+        director,
+        reverse("admin:budget_budgetpacetarget_change", args=[demo_target.pk]),
+        {**pace, "bureau": demo.pk},
+    )
+    yield (
+        "admin, another bureau's director: add a pace target to it",
+        director,
+        reverse("admin:budget_budgetpacetarget_add"),
+        {**pace, "month": 7, "bureau": demo.pk},
+    )
+    yield (
+        "admin, a bureau's director: add a city pace target",
+        director,
+        reverse("admin:budget_budgetpacetarget_add"),
+        {**pace, "bureau": ""},
+    )
+    for snapshot in ExecutionSnapshot.objects.all():
+        yield (
+            "admin, budget office: change a division's figures",
+            office,
+            reverse("admin:budget_executionsnapshot_change", args=[snapshot.pk]),
+            {
+                "budget_line": snapshot.budget_line_id,
+                "as_of": snapshot.as_of.isoformat(),
+                "obligations": 1,
+                "disbursements": 1,
+            },
+        )
+    yield (
+        "admin, budget office: add a city pace target",
+        office,
+        reverse("admin:budget_budgetpacetarget_add"),
+        {**pace, "bureau": ""},
+    )
 
 
 def test_a_thousand_cross_division_writes_all_fail(targets, admin_attacker):

@@ -22,9 +22,24 @@ def test_command_prints_every_login_and_changes_nothing_the_second_time(capsys):
 
 def test_one_login_per_role():
     roles = dict(Membership.objects.values_list("user__username", "role"))
-    assert roles == {"staff": "staff", "director": "director", "bureau": "bureau_director", "planning": "planning"}
-    divisions = dict(Membership.objects.values_list("user__username", "division__name"))
-    assert divisions == {"staff": "시민참여과", "director": "시민참여과", "bureau": None, "planning": None}
+    assert roles == {
+        "staff": "staff",
+        "director": "director",
+        "bureau": "bureau_director",
+        "planning": "planning",
+        "budget": "budget_office",
+    }
+    places = {
+        m.user.username: (m.bureau and m.bureau.name, m.division and m.division.name)
+        for m in Membership.objects.select_related("user", "bureau", "division")
+    }
+    assert places == {
+        "staff": ("시민협력국", "시민참여과"),
+        "director": ("시민협력국", "시민참여과"),
+        "bureau": ("시민협력국", None),
+        "planning": ("시민협력국", None),
+        "budget": (None, None),  # the city's budget office belongs to no bureau
+    }
     assert {login.role for login in DEMO_LOGINS} == {*Membership.Role.values, "admin"}
     assert get_user_model().objects.get(username="admin").is_superuser
 
