@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from civicbureau import figures
 from civicbureau.audit import as_recorded
 from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff, Team
+from staffing.permissions import membership_of
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,6 @@ def internal_bureau(request) -> Bureau | None:
     """The bureau an internal page is about: the one its address names, else the person's own, else (the
     administrator and the budget office, who belong to none) the default one. Whether the person may read
     it is the page's permission check (staffing.permissions)."""
-    from staffing.permissions import membership_of  # permissions reads the models, as this module does
-
     if getattr(request, "bureau_slug", None):
         return request_bureau(request)
     membership = membership_of(request.user)
