@@ -174,8 +174,8 @@ class BureauScopedAdmin(BureauScope, AuditedAdmin):
 
 class TeamWithinDivision:
     """A record's team (a membership's, a budget line's) is one of the record's division's teams: on its
-    change page the choices are that division's teams only, each named with its division on the add page;
-    the model's clean() refuses another division's team whatever is posted."""
+    change page the choices are that division's teams only; on the add page every team in reach, each named
+    with its division. The model's clean() refuses another division's team whatever is posted."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
