@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, Subquery
+from django.db.models import Count, Max, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -101,9 +101,12 @@ def headcount_table(
 
 
 def division_list(*, bureau: Bureau) -> list[Division]:
-    """The bureau's divisions in the report's order, each with its duties."""
+    """The bureau's divisions in the report's order, each with its duties and its teams' count (`team_total`,
+    read in the same query: team_count(bureau, divisions=…) needs no query of its own)."""
     return list(
-        bureau.divisions.order_by("order").prefetch_related(Prefetch("duties", DivisionDuty.objects.order_by("order")))
+        bureau.divisions.order_by("order")
+        .annotate(team_total=Count("teams"))
+        .prefetch_related(Prefetch("duties", DivisionDuty.objects.order_by("order")))
     )
 
 
@@ -138,9 +141,14 @@ def bureau_list() -> list[Bureau]:
     return list(Bureau.objects.order_by("name").only("pk", "name", "slug"))
 
 
-def team_count(bureau: Bureau) -> int | None:
-    """How many teams the bureau has: its teams' count when it has any, else the count the report gives."""
-    return Team.objects.filter(division__bureau=bureau).count() or bureau.team_count
+def team_count(bureau: Bureau, *, divisions: list[Division] | None = None) -> int | None:
+    """How many teams the bureau has: its teams' count when it has any, else the count the report gives.
+    With the bureau's `divisions` from division_list (each with its teams counted), no query."""
+    if divisions is None:
+        registered = Team.objects.filter(division__bureau=bureau).count()
+    else:
+        registered = sum(division.team_total for division in divisions)
+    return registered or bureau.team_count
 
 
 def public_headcount_table(
