@@ -131,7 +131,6 @@ def _validate_rows(
 ):
     """Every row checked by the model's rules, and every changed row for cautions (figures that may be
     slips); returns (snapshots to save, problems, cautions). Writes nothing."""
-    problems: list[Problem] = []
     if not rows:
         return [], [Problem("", "code", _("입력된 행이 없습니다."))], []
     codes = [r.code for r in rows if r.code]
@@ -143,6 +142,26 @@ def _validate_rows(
     existing = {
         s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__in=lines.values(), as_of=as_of)
     }
+    return execution_rows_check(
+        division=division,
+        as_of=as_of,
+        rows=rows,
+        lines=lines,
+        previous=previous,
+        existing=existing,
+        check_lock=not month_checked,
+    )
+
+
+def execution_rows_check(
+    *, division: Division, as_of: datetime.date, rows: list[ExecutionInput], lines, previous, existing, check_lock: bool
+):
+    """The rules of _validate_rows on what the caller has read: `lines` by code (annotated by
+    budget_line_adjustments at `as_of`, with their division), `previous` by line id (annotated by
+    budget_line_figures the day before), `existing` snapshots at `as_of` by line id. Queries nothing when
+    `check_lock` is False; returns (snapshots to save, problems, cautions). The city extract
+    (budget.services.extract) reads these for every division at once and checks each division's rows here."""
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
     to_save, cautions = [], []
     compared = Counter()  # by field: the changed rows whose figure can be compared with a previous one
@@ -199,7 +218,7 @@ def _validate_rows(
         authority = figures.budget_authority(line.original_budget, [adjustment_total(line)])
         try:
             if not missing:
-                snapshot.validate_entry(authority=authority, check_lock=not month_checked)
+                snapshot.validate_entry(authority=authority, check_lock=check_lock)
         except ValidationError as exc:
             problems += problems_from(exc, where)
             continue
@@ -291,6 +310,15 @@ def _cautions(where: str, code: str, row: ExecutionInput, before, authority: int
     return found
 
 
+def confirmed_with(snapshots: list[ExecutionSnapshot], cautions: list[Caution]) -> None:
+    """Each snapshot to save records the cautions confirmed with it (RULE:FIELD, …)."""
+    held = {}
+    for caution in cautions:
+        held.setdefault(caution.key.split(":")[0], []).append(caution.key.split(":", 1)[1])
+    for snapshot in snapshots:
+        snapshot.confirmed = ", ".join(held.get(snapshot.budget_line.code, []))
+
+
 def execution_month_validate(*, division: Division, as_of: datetime.date, rows: list[ExecutionInput]) -> list[Problem]:
     """The problems and cautions saving these rows would meet, for a preview; writes nothing."""
     _to_save, problems, cautions = _validate_rows(division=division, as_of=as_of, rows=rows)
@@ -361,11 +389,7 @@ def execution_month_save(
         unconfirmed = [c for c in cautions if c.key not in confirmed]
         if unconfirmed:
             raise NeedsConfirmation(cautions)
-        held = {}
-        for caution in cautions:
-            held.setdefault(caution.key.split(":")[0], []).append(caution.key.split(":", 1)[1])
-        for snapshot in to_save:
-            snapshot.confirmed = ", ".join(held.get(snapshot.budget_line.code, []))
+        confirmed_with(to_save, cautions)
         if month is None:
             month = DivisionMonth(
                 division=division, as_of=as_of, status=DivisionMonth.Status.DRAFT, version=1, changed_by=user
