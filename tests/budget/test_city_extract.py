@@ -333,6 +333,7 @@ KILL_AS_OF = datetime.date(2022, 8, 31)
 # A synthetic city of 540 lines (bench/city.py) with August's figures as drafts, a login of the budget
 # office, and the finance system's extract of every line, each corrected (bench/extract.py).
 KILL_SETUP = """
+import datetime
 from bench.city import Scale, city_generate
 from bench.extract import budget_office, extract_sheet
 city_generate(Scale(bureaus=3, divisions_per_bureau=6, lines_per_division=30, years=1, programs_per_year=3, items_per_program=1))
