@@ -272,22 +272,28 @@ def _cautions(where: str, code: str, row: ExecutionInput, before, authority: int
         return []
     found = []
     months = figures.months_elapsed(before.snapshot_as_of)
-    when = display.report_date(before.snapshot_as_of)
+
+    def words(old, new) -> dict:  # only for a caution found: a city's thousands of rows mostly have none
+        return {
+            "when": display.report_date(before.snapshot_as_of),
+            "old": display.number(old),
+            "new": display.number(new),
+        }
+
     for field, old in earlier.items():
         new = getattr(row, field)
         if new is None or old is None:
             continue
-        values = {"when": when, "old": display.number(old), "new": display.number(new)}
         if figures.looks_thousandfold(new, old):
             message = _(
                 "%(new)s원은 전기(%(when)s) 누계 %(old)s원의 약 1,000분의 1 또는 1,000배입니다. 천원 단위로 적지 않았는지 확인하세요."
             )
-            found.append(Caution(where, field, message % values, f"{code}:thousandfold:{field}"))
+            found.append(Caution(where, field, message % words(old, new), f"{code}:thousandfold:{field}"))
         elif new < old:
             message = _(
                 "%(new)s원이 전기(%(when)s) 누계 %(old)s원보다 적습니다. 누계는 보통 줄지 않습니다 (반납·정정이면 확인하세요)."
             )
-            found.append(Caution(where, field, message % values, f"{code}:below_previous:{field}"))
+            found.append(Caution(where, field, message % words(old, new), f"{code}:below_previous:{field}"))
         elif figures.is_spike(figures.period_amount(new, old), figures.average_month(old, months)):
             message = _("이번 달 금액 %(amount)s원이 이 사업의 월평균(%(average)s원)의 %(factor)s배를 넘습니다.")
             values = {

@@ -3,7 +3,7 @@ end, written as each division's month in draft, in one transaction, for the divi
 
 The rules are those of a division's own entry (entry.execution_rows_check: the model's rules of each row,
 the cautions, a whole column in 천원); what differs is how they are read and written. Every line of the
-year, its previous figures, the month's snapshots and the months are read in four queries for the whole
+year, its previous figures, the month's snapshots and the months are read in five queries for the whole
 city, each division's rows checked in memory, and the months and snapshots written by audit.save_many (a
 few statements, a history row each, with who and the file it came from).
 
@@ -120,21 +120,24 @@ def _locked_problem(item: DivisionExtract) -> Problem:
 
 def city_extract_plan(*, as_of: datetime.date, rows: list[ExecutionInput], lock: bool = False) -> ExtractPlan:
     """Check the extract's rows against every line of as_of's year, division by division; writes nothing.
-    Four queries whatever the number of rows: the lines (with their 예산현액), their figures before the date,
-    the date's snapshots, the date's months (locked for update with `lock`)."""
+    Five queries whatever the number of rows: the divisions, the lines (with their 예산현액), their figures
+    before the date, the date's snapshots, the date's months (locked for update with `lock`)."""
     plan = ExtractPlan(as_of=as_of)
     year_lines = BudgetLine.objects.filter(fiscal_year=as_of.year)
-    lines = {
-        line.code: line
-        for line in budget_line_adjustments(
-            lines=year_lines.select_related("division__bureau").order_by(
-                "division__bureau__name", "division__order", "division__name", "order"
-            ),
-            as_of=as_of,
-        )
+    # the divisions apart (a few hundred), not joined to each of the thousands of lines
+    division_of = {
+        d.pk: d
+        for d in Division.objects.filter(budget_lines__fiscal_year=as_of.year).distinct().select_related("bureau")
     }
-    previous = {
-        line.pk: line for line in budget_line_figures(lines=year_lines, as_of=as_of - datetime.timedelta(days=1))
+    lines = {}
+    for line in budget_line_adjustments(
+        lines=year_lines.order_by("division__bureau__name", "division__order", "division__name", "order"), as_of=as_of
+    ):
+        line.division = division_of[line.division_id]
+        lines[line.code] = line
+    previous = {  # only what a caution compares with
+        line.pk: line
+        for line in budget_line_figures(lines=year_lines.only("pk"), as_of=as_of - datetime.timedelta(days=1))
     }
     existing = {
         s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__fiscal_year=as_of.year, as_of=as_of)
