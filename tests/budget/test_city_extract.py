@@ -202,6 +202,21 @@ def test_an_approved_month_that_already_holds_the_files_figures_is_left_as_it_is
     assert DivisionMonth.objects.get(division=divisions[0], as_of=AUGUST).status == DivisionMonth.Status.DRAFT
 
 
+def test_a_returned_month_becomes_a_draft_again_and_a_code_twice_is_named(office):
+    divisions = city()
+    for line in divisions[0].budget_lines.all():
+        ExecutionSnapshotFactory(budget_line=line, as_of=AUGUST, obligations=330_000_000, disbursements=210_000_000)
+    month = DivisionMonthFactory(division=divisions[0], as_of=AUGUST, status=DivisionMonth.Status.RETURNED, version=3)
+    rows = rows_of(divisions)
+    before = state()
+    twice = run(office, xlsx([*rows, rows[0]]))
+    assert [(p.row, p.field) for p in twice.problems] == [(f"{len(rows) + 2}행", "code")]
+    assert "2행" in twice.problems[0].message and state() == before
+    assert run(office, xlsx(rows)).applied
+    month.refresh_from_db()
+    assert (month.status, month.version) == (DivisionMonth.Status.DRAFT, 4)
+
+
 def test_a_caution_holds_the_file_until_confirmed_and_is_recorded_with_the_row(office):
     divisions = city()
     rows = rows_of(divisions)
