@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench import extract
 from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
 from budget.models import BudgetLine, ExecutionSnapshot, Publication
 from civicbureau import figures
@@ -391,7 +392,7 @@ def verdicts(results) -> list[str]:
         out.append(
             f"{'ok  ' if rate >= 1000 else 'MISS'} import ({name}, {i['rows']} rows in {i['sheets']} sheets): {rate} rows/s (≥ 1,000)"
         )
-    return out
+    return out + extract.verdicts(results["extract"])
 
 
 def run(*, quick: bool, requests: int, database_url: str) -> dict:
@@ -433,6 +434,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
         lambda: briefing_build(bureau=largest, fiscal_year=YEAR, as_of=AS_OF)
     )
     results["export"]["whole city (execution sheets)"] = measure_export(city_briefing)
+    results["extract"] = extract.measure_extract()  # before the imports: the city's 5,400 lines, no more
     results["import"] = measure_import(scale)
     return results
 
@@ -553,5 +555,6 @@ def render(results: dict) -> str:
         lines.append(
             f"import, {name}: {i['rows']} rows in {i['sheets']} xlsx sheets in {i['seconds']} s: {i['rows_per_second']} rows/s"
         )
+    lines += extract.render(results["extract"])
     lines += ["", "targets (issue 8, meant for PostgreSQL at the default scale):", *verdicts(results)]
     return "\n".join(lines)

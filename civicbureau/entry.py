@@ -17,6 +17,7 @@ FIELD_LABELS = {
     "obligations": _("원인행위 누계(원)"),
     "disbursements": _("지출액 누계(원)"),
     "as_of": _("기준일"),
+    "fiscal_year": _("회계연도"),
     "version": _("버전"),
     "reason": _("사유"),
     "status": _("상태"),

@@ -241,3 +241,10 @@ def home_dashboard(user) -> tuple[str, str | None] | None:
     if membership.role in BUREAU_ROLES:
         return ("bureau", None)
     return ("division", membership.division.code)
+
+
+def can_import_city_extract(user) -> bool:
+    """Import the finance system's extract of every bureau at a month end (budget.services.extract): the
+    budget office and the administrator. It fills each division's month as a draft, which the division
+    reviews and submits: the budget office still submits, approves and publishes nothing."""
+    return _is_superuser(user) or is_budget_office(user)

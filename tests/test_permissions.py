@@ -43,6 +43,8 @@ HEADCOUNT = "headcount"
 PUBLISHERS = "publish"
 # every signed-in person, on their own session only (연장: it writes the session, no figure)
 SIGNED_IN = "signed_in"
+# the city extract: the budget office (tests/budget/test_city_extract.py) and the administrator, any division
+CITY_EXTRACT = "city_extract"
 DIVISION_OF = {"staff_a": "participation", "director_a": "participation", "staff_b": "community"}
 WRITES = {
     "budget:month_detail": EDITORS,
@@ -63,6 +65,8 @@ WRITES = {
     "staffing:headcount_entry": HEADCOUNT,
     "budget:period_publish": PUBLISHERS,
     "session_extend": SIGNED_IN,
+    "city:extract": CITY_EXTRACT,  # the preview: writes nothing
+    "city:extract_apply": CITY_EXTRACT,
 }
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
@@ -257,8 +261,22 @@ def sheet_for(division) -> bytes:
     return buffer
 
 
+def extract_for(division):
+    """The city extract (xlsx) of the division's lines at the end of August: July's figures again, valid."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["세부사업 코드", "회계연도", "원인행위 누계(원)", "지출액 누계(원)"])
+    for row in rows_for(division):
+        sheet.append([row.code, 2022, row.obligations, row.disbursements])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.name = "extract.xlsx"
+    buffer.seek(0)
+    return buffer
+
+
 def url_for(name, division):
-    if name in ("budget:import_upload", "budget:import_apply", "session_extend"):
+    if name in ("budget:import_upload", "budget:import_apply", "session_extend", "city:extract", "city:extract_apply"):
         return reverse(name)
     if name == "budget:line_adjustments":
         return reverse(name, args=[2022, line_of(division).code])
@@ -307,6 +325,8 @@ def test_who_may_write(name, role, target, people):
         may = role in ("bureau", "planning")
     elif WRITES[name] == SIGNED_IN:
         may = role != "anonymous"
+    elif WRITES[name] == CITY_EXTRACT:
+        may = role == "admin"
     else:
         may = role in ("bureau", "planning") or (role == "director_a" and target == OWN)
     if name in ("budget:import_upload", "budget:import_apply"):
@@ -315,6 +335,11 @@ def test_who_may_write(name, role, target, people):
             data = {"token": preview.context["token"] or "none"} if preview.status_code in (200, 400) else {}
         else:
             data = {"file": sheet_for(division)} if name == "budget:import_upload" else {"token": "forged"}
+    if name in ("city:extract", "city:extract_apply"):
+        data = {"as_of": "2022-08-31", "file": extract_for(division)}
+        if name == "city:extract_apply":
+            preview = client.post(reverse("city:extract"), data)
+            data = {"token": preview.context["token"] if preview.status_code == 200 else "forged"}
     response = client.post(url, data)
     if role == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -325,7 +350,7 @@ def test_who_may_write(name, role, target, people):
         if name == "session_extend":  # the session is renewed: a full idle period left, no figure changed
             assert response.json() == {"seconds_left": settings.SESSION_COOKIE_AGE}
             assert state() == before
-        elif name != "budget:import_upload":
+        elif name not in ("budget:import_upload", "city:extract"):
             assert state() != before, f"{role} should have written through {name}"
         else:
             assert state() == before  # a preview writes nothing

@@ -32,7 +32,7 @@ from staffing.permissions import can_edit_division, membership_of
 _NUMBER = re.compile(r"^-?\d+(\.0+)?$", re.ASCII)  # '٣' is a digit to Unicode, not a won figure
 
 
-def _won(row: SheetRow, key: str, problems: list[Problem], *, required: bool = True) -> int | None:
+def won_cell(row: SheetRow, key: str, problems: list[Problem], *, required: bool = True) -> int | None:
     value = row.cells.get(key)
     where = f"{row.number}행"
     if key in row.formulas:
@@ -73,7 +73,7 @@ def _won(row: SheetRow, key: str, problems: list[Problem], *, required: bool = T
     return int(value)
 
 
-def _date(row: SheetRow, problems: list[Problem]) -> datetime.date | None:
+def date_cell(row: SheetRow, problems: list[Problem]) -> datetime.date | None:
     value = row.cells.get("as_of")
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -170,7 +170,7 @@ def execution_import(
     problems: list[Problem] = []
     inputs = []
     for row in rows:
-        as_of = _date(row, problems)
+        as_of = date_cell(row, problems)
         version = _version(row, problems)
         for key, value, message in (
             ("as_of", as_of, _("한 파일에는 한 기준일만 넣습니다 (%(first)s).")),
@@ -192,8 +192,8 @@ def execution_import(
                     )
                 )
         row_problems: list[Problem] = []
-        obligations = _won(row, "obligations", row_problems, required=False)  # the service says when it is needed
-        disbursements = _won(row, "disbursements", row_problems)
+        obligations = won_cell(row, "obligations", row_problems, required=False)  # the service says when it is needed
+        disbursements = won_cell(row, "disbursements", row_problems)
         problems += row_problems
         code = "" if is_empty(row.cells.get("code")) else str(row.cells["code"]).strip()
         if not row_problems:
