@@ -91,9 +91,7 @@ def city_briefing_build(*, fiscal_year: int, as_of: datetime.date | None = None)
         pace = pace_curve(bureau=bureau, fiscal_year=fiscal_year).at(figures.months_elapsed(publication.as_of))
         total = dataclasses.replace(table.total, name=bureau.name, snapshot_as_of=publication.as_of, pace=pace)
         rows.append(CityRow(bureau, publication, total, not_reported=bool(table.not_reported)))
-        sheet = execution_table_sheet(table, as_of=publication.as_of)
-        sheet.title = f"{bureau.name} {sheet.title}"
-        sheet.rows[0][0] = Cell(sheet.title, sheet.rows[0][0].kind)
+        sheet = execution_table_sheet(table, as_of=publication.as_of, owner=bureau.name)
         sheet.period_line = (
             f"{bureau.name} {display.report_date(publication.as_of)} 기준 {display.edition_line(publication)}"
         )

@@ -435,10 +435,12 @@ def execution_sheet(
     return execution_table_sheet(table, as_of=as_of)
 
 
-def execution_table_sheet(table: ExecutionTable, *, as_of: datetime.date) -> Sheet:
-    """예산 집행 현황 of an execution table already read (the city briefing reads its total too)."""
+def execution_table_sheet(table: ExecutionTable, *, as_of: datetime.date, owner: str = "") -> Sheet:
+    """예산 집행 현황 of an execution table already read (the city briefing reads its total too, and names
+    the bureau, the `owner`, in the title)."""
     fiscal_year, publication = table.fiscal_year, table.publication
-    sheet = Sheet("예산 집행 현황", f"{fiscal_year} 예산 집행 현황", as_of, 6)
+    title = f"{owner} {fiscal_year} 예산 집행 현황" if owner else f"{fiscal_year} 예산 집행 현황"
+    sheet = Sheet("예산 집행 현황", title, as_of, 6)
     sheet.max_widths = {1: 30}  # longer line names wrap: the figures print at 9 pt or more on A4 portrait
     sheet.add_heading(display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT))
     sheet.add_header(
