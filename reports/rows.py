@@ -30,7 +30,7 @@ from programs.selectors.measures import STATUS_LABELS, MeasureRow, bureau_indica
 from programs.selectors.programs import program_execution_tables, program_rows_latest_date, public_program_list
 from programs.selectors.schedule import schedule_item_list
 from staffing.models import Bureau
-from staffing.selectors import bureau_default, division_list, headcount_table
+from staffing.selectors import bureau_default, division_list, headcount_table, team_count
 
 
 class BriefingError(Exception):
@@ -297,7 +297,7 @@ def organisation_sheet(
     line = sheet.add(
         [
             Cell(
-                f"조 직 : {len(divisions)}과 {bureau.team_count or '-'}팀 (조직 신설 : {display.report_date(bureau.established_on)})",
+                f"조 직 : {len(divisions)}과 {team_count(bureau, divisions=divisions) or '-'}팀 (조직 신설 : {display.report_date(bureau.established_on)})",
                 NOTE,
             )
         ]
