@@ -22,7 +22,8 @@ from civicbureau import figures
 from demo.loader import load_demo
 from demo.logins import demo_users_ensure
 from programs.selectors.measures import bureau_indicators, measure_rows
-from reports.rows import Briefing, briefing_build, execution_sheet
+from reports.city import city_briefing_build
+from reports.rows import briefing_build
 from reports.writer import briefing_workbook
 from staffing.models import Bureau
 
@@ -307,14 +308,8 @@ def measure_export(build):
 
 
 def city_briefing():
-    """The whole city: every bureau's execution table, one sheet each."""
-    bureaus = list(Bureau.objects.order_by("pk"))
-    sheets = []
-    for bureau in bureaus:
-        sheet = execution_sheet(bureau=bureau, fiscal_year=YEAR, as_of=AS_OF)
-        sheet.name = bureau.name[:31]
-        sheets.append(sheet)
-    return Briefing(bureaus[0], YEAR, AS_OF, sheets)
+    """The city briefing (reports.city): the summary, then every bureau's published execution, one sheet each."""
+    return city_briefing_build(fiscal_year=YEAR, as_of=AS_OF)
 
 
 def time_framework_floor(requests) -> dict:

@@ -3,8 +3,9 @@ from django.urls import path
 from city import extract, views
 
 app_name = "city"
-urlpatterns = [path("execution/city/", views.execution, name="execution")]
-urlpatterns += [  # the budget office's city extract (city/extract.py)
+urlpatterns = [
+    path("execution/city/", views.execution, name="execution"),
+    # the budget office's city extract (city/extract.py)
     path("city/extract/", extract.extract_upload, name="extract"),
     path("city/extract/apply/", extract.extract_apply, name="extract_apply"),
 ]
