@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench import budget_book
 from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
 from budget.models import BudgetLine, ExecutionSnapshot, Publication
 from civicbureau import figures
@@ -391,12 +392,13 @@ def verdicts(results) -> list[str]:
         out.append(
             f"{'ok  ' if rate >= 1000 else 'MISS'} import ({name}, {i['rows']} rows in {i['sheets']} sheets): {rate} rows/s (≥ 1,000)"
         )
-    return out
+    return out + budget_book.verdicts(results["budget_book"])
 
 
 def run(*, quick: bool, requests: int, database_url: str) -> dict:
     scale = QUICK if quick else DEFAULT
     call_command("migrate", verbosity=0)
+    book = budget_book.measure()  # into the empty database, rolled back
     started = time.perf_counter()
     load_demo()
     demo_users_ensure()
@@ -434,6 +436,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
     )
     results["export"]["whole city (execution sheets)"] = measure_export(city_briefing)
     results["import"] = measure_import(scale)
+    results["budget_book"] = book
     return results
 
 
@@ -553,5 +556,6 @@ def render(results: dict) -> str:
         lines.append(
             f"import, {name}: {i['rows']} rows in {i['sheets']} xlsx sheets in {i['seconds']} s: {i['rows_per_second']} rows/s"
         )
+    lines += budget_book.render(results["budget_book"])
     lines += ["", "targets (issue 8, meant for PostgreSQL at the default scale):", *verdicts(results)]
     return "\n".join(lines)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.core.validators import slug_re
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,6 +94,7 @@ _MAX_LENGTHS = {
     "line_code": BudgetLine._meta.get_field("code").max_length,
     "line_name": BudgetLine._meta.get_field("name").max_length,
 }
+_MAX_ORDER = 32_767  # the largest order a PositiveSmallIntegerField holds
 _ADDRESS = re.compile(r"^[-a-z0-9]+$")  # what staffing.middleware serves under /b/<slug>/
 
 
@@ -182,6 +183,9 @@ def _text(row: SheetRow, key: str, problems: list[Problem], *, max_length: int, 
             problems.append(Problem(f"{row.number}행", key, _("값이 필요합니다.")))
         return ""
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+    if any(ord(character) < 32 for character in text):
+        problems.append(Problem(f"{row.number}행", key, _("줄바꿈이나 제어 문자가 있습니다.")))
+        return ""
     if len(text) > max_length:
         problems.append(
             Problem(
@@ -301,9 +305,14 @@ class _Planner:
         self.seen_lines: dict[tuple, BookRow] = {}
         self.line_names: dict[tuple, BookRow] = {}  # (year, bureau, division, name) → the row that names it
 
-    def _order(self, key: tuple) -> int:
+    def _order(self, key: tuple, row: BookRow, column: str) -> int | None:
+        """The next free order among a new record's siblings; None, with a problem, past what the field holds."""
         order = self.next_order.get(key, 1)
         self.next_order[key] = order + 1
+        if order > _MAX_ORDER:
+            message = _("한 곳에 %(max)s개를 넘게 둘 수 없습니다.") % {"max": display.number(_MAX_ORDER)}
+            self.problems.append(Problem(row.where, column, message))
+            return None
         return order
 
     def bureau(self, row: BookRow) -> Bureau | None:
@@ -351,7 +360,10 @@ class _Planner:
             }
             self.problems.append(Problem(row.where, "division", message))
             return None
-        division = Division(bureau=bureau, code=code, name=row.division, order=self._order((row.bureau,)))
+        order = self._order((row.bureau,), row, "division")
+        if order is None:
+            return None
+        division = Division(bureau=bureau, code=code, name=row.division, order=order)
         self.divisions[key] = division
         self.division_codes.add(code)
         self.plan.divisions.append(division)
@@ -370,7 +382,10 @@ class _Planner:
         if team is not None:
             self.result.tallies[Kind.TEAM].unchanged += 1
             return team
-        team = Team(division=division, name=row.team, order=self._order((row.bureau, row.division)))
+        order = self._order((row.bureau, row.division), row, "team")
+        if order is None:
+            return None
+        team = Team(division=division, name=row.team, order=order)
         self.teams[key] = team
         self.plan.teams.append(team)
         self.result.tallies[Kind.TEAM].created += 1
@@ -401,13 +416,16 @@ class _Planner:
                 }
                 self.problems.append(Problem(row.where, "line_code", message))
                 return
+            order = self._order((row.bureau, row.division, row.fiscal_year), row, "line_code")
+            if order is None:
+                return
             line = BudgetLine(
                 division=division,
                 team=team,
                 fiscal_year=row.fiscal_year,
                 code=row.code,
                 name=row.name,
-                order=self._order((row.bureau, row.division, row.fiscal_year)),
+                order=order,
                 original_budget=row.original_budget,
             )
             self.plan.lines.append(line)
@@ -511,7 +529,7 @@ def budget_book_import(*, content: bytes, filename: str, user, dry_run: bool) ->
             budget_book_save(plan=plan, user=user, how=audit.How.IMPORT)
             if dry_run:
                 transaction.set_rollback(True)
-    except IntegrityError:  # a rule the database keeps and the checks above missed (two lines swapping names)
+    except (IntegrityError, DataError):  # a rule the database keeps that the checks above missed (a swap of names)
         message = _(
             "저장하지 못했습니다: 같은 과·연도에 이름이 같은 사업이나 같은 코드가 생깁니다. 아무것도 저장하지 않았습니다."
         )

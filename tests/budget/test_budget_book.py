@@ -193,6 +193,7 @@ BAD_ROWS = {
     "budget in words": (bad(original_budget="백만원"), "original_budget", "숫자가 아닙니다"),
     "budget with decimals": (bad(original_budget="1000.5"), "original_budget", "숫자가 아닙니다"),
     "budget past the bound": (bad(original_budget=10**16), "original_budget", "1,000조"),
+    "line break in a name": (bad(line_name="첫 줄\n둘째 줄"), "line_name", "제어 문자"),
     "formula": (bad(line_name='=HYPERLINK("x")'), "line_name", "수식은 받지 않습니다"),
 }
 
