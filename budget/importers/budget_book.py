@@ -95,6 +95,7 @@ _MAX_LENGTHS = {
     "line_name": BudgetLine._meta.get_field("name").max_length,
 }
 _MAX_ORDER = 32_767  # the largest order a PositiveSmallIntegerField holds
+_CONTROL = re.compile(r"[\x00-\x1f]")  # a line break, a tab, NUL (which PostgreSQL refuses in text)
 _ADDRESS = re.compile(r"^[-a-z0-9]+$")  # what staffing.middleware serves under /b/<slug>/
 
 
@@ -183,7 +184,7 @@ def _text(row: SheetRow, key: str, problems: list[Problem], *, max_length: int, 
             problems.append(Problem(f"{row.number}행", key, _("값이 필요합니다.")))
         return ""
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
-    if any(ord(character) < 32 for character in text):
+    if _CONTROL.search(text):
         problems.append(Problem(f"{row.number}행", key, _("줄바꿈이나 제어 문자가 있습니다.")))
         return ""
     if len(text) > max_length:

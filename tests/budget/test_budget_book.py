@@ -430,3 +430,8 @@ def test_the_page_lists_the_refusals_and_never_fails_on_any_file(client):
         file = io.BytesIO(content)
         file.name = name
         assert client.post(reverse("budget:budget_book"), {"file": file}).status_code == 400
+
+
+def test_the_admin_index_links_the_page_for_the_administrator(client):
+    client.force_login(admin())
+    assert f'href="{reverse("budget:budget_book")}"' in client.get(reverse("admin:index")).content.decode()
