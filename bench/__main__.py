@@ -39,7 +39,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a small city, a run under two minutes")
     parser.add_argument("--requests", type=int, help="requests per page (default 50, quick 15)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench-results.json")
-    parser.add_argument("--budget-book", action="store_true", help="the budget book import alone (bench/budget_book.py)")
+    parser.add_argument(
+        "--budget-book", action="store_true", help="the budget book import alone (bench/budget_book.py)"
+    )
     args = parser.parse_args(argv)
 
     url = bench_database_url()

@@ -288,9 +288,11 @@ class _Planner:
         self.published = set(
             Publication.objects.filter(as_of__year__in=years).values_list("bureau_id", "as_of__year").distinct()
         )
-        self.first_year = {}
+        self.first_year, self.given_slug = {}, {}  # a new bureau's first year, and the first 국 주소 given it
         for row in rows:
             self.first_year[row.bureau] = min(row.fiscal_year, self.first_year.get(row.bureau, row.fiscal_year))
+            if row.bureau_slug:
+                self.given_slug.setdefault(row.bureau, row.bureau_slug)
         self.next_order: dict = {}  # (bureau, division[, year]) → the next free order for a new record
         for division in stored_divisions:
             key = (division.bureau.name,)
@@ -329,13 +331,14 @@ class _Planner:
             return bureau
         if first is not row:  # refused at its first row
             return None
-        slug = row.bureau_slug or derived_slug(row.bureau)
+        given = self.given_slug.get(row.bureau)
+        slug = given or derived_slug(row.bureau)
         if slug in self.slugs:
             message = _("주소 %(slug)s를 이미 %(other)s이(가) 씁니다. 국 주소 열에 다른 주소를 넣으세요.") % {
                 "slug": slug,
                 "other": self.slugs[slug],
             }
-            self.problems.append(Problem(row.where, "bureau_slug" if row.bureau_slug else "bureau", message))
+            self.problems.append(Problem(row.where, "bureau_slug" if given else "bureau", message))
             return None
         bureau = Bureau(name=row.bureau, slug=slug, established_on=datetime.date(self.first_year[row.bureau], 1, 1))
         self.bureaus[row.bureau] = bureau

@@ -167,7 +167,7 @@ def test_a_dry_run_reports_the_changes_and_writes_nothing():
 
 def test_the_optional_address_column_names_a_new_bureau():
     header = [*HEADER, "국 주소"]
-    result = run([[*BOOK[0], "budget-book"], [*BOOK[1], ""]], header=header)
+    result = run([[*BOOK[0], ""], [*BOOK[1], "budget-book"], [*BOOK[2], "budget-book"]], header=header)
     assert result.ok, result.problems
     assert Bureau.objects.get(name="예산서국").slug == "budget-book"
 
