@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench import extract
+from bench import budget_book, extract
 from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
 from budget.models import BudgetLine, ExecutionSnapshot, Publication
 from civicbureau import figures
@@ -387,12 +387,13 @@ def verdicts(results) -> list[str]:
         out.append(
             f"{'ok  ' if rate >= 1000 else 'MISS'} import ({name}, {i['rows']} rows in {i['sheets']} sheets): {rate} rows/s (≥ 1,000)"
         )
-    return out + extract.verdicts(results["extract"])
+    return out + extract.verdicts(results["extract"]) + budget_book.verdicts(results["budget_book"])
 
 
 def run(*, quick: bool, requests: int, database_url: str) -> dict:
     scale = QUICK if quick else DEFAULT
     call_command("migrate", verbosity=0)
+    book = budget_book.measure()  # into the empty database, rolled back
     started = time.perf_counter()
     load_demo()
     demo_users_ensure()
@@ -431,6 +432,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
     results["export"]["whole city (execution sheets)"] = measure_export(city_briefing)
     results["extract"] = extract.measure_extract()  # before the imports: the city's 5,400 lines, no more
     results["import"] = measure_import(scale)
+    results["budget_book"] = book
     return results
 
 
@@ -551,5 +553,6 @@ def render(results: dict) -> str:
             f"import, {name}: {i['rows']} rows in {i['sheets']} xlsx sheets in {i['seconds']} s: {i['rows_per_second']} rows/s"
         )
     lines += extract.render(results["extract"])
+    lines += budget_book.render(results["budget_book"])
     lines += ["", "targets (issue 8, meant for PostgreSQL at the default scale):", *verdicts(results)]
     return "\n".join(lines)

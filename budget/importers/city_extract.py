@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from budget.importers.monthly import date_cell, won_cell
+from budget.importers.monthly import date_cell
 from budget.services.entry import ExecutionInput
 from budget.services.extract import (
     ExtractPlan,
@@ -32,7 +32,7 @@ from budget.services.extract import (
 )
 from civicbureau import security
 from civicbureau.entry import Caution, EntryError, Problem
-from civicbureau.uploads import FileError, SheetColumn, SheetLayout, SheetRow, is_empty, read_rows
+from civicbureau.uploads import FileError, SheetColumn, SheetLayout, SheetRow, is_empty, read_rows, won_cell
 from staffing.permissions import can_import_city_extract
 
 LAYOUT = SheetLayout(
