@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import content_disposition_header
@@ -15,7 +15,7 @@ from civicbureau import open_data
 from civicbureau.entry import EARLIEST_ENTRY_YEAR, latest_entry_date, plausible_year
 from reports.rows import BriefingError, briefing_build
 from reports.writer import briefing_workbook
-from staffing.permissions import can_export_briefing, can_read_named_bureau
+from staffing.permissions import can_export_briefing
 from staffing.selectors import internal_bureau
 
 
@@ -23,12 +23,11 @@ from staffing.selectors import internal_bureau
 def briefing_export(request):
     """The council briefing workbook of a published period: ?year=2022&as_of=2022-07-01 (the latest period
     published at or before the date; default: the year's latest). With &preview=1, the period as_of as it
-    stands, published or not, every sheet marked 미확정."""
-    if not can_export_briefing(request.user):
-        raise PermissionDenied
-    if not can_read_named_bureau(request):  # another bureau's address: not found
-        raise Http404
+    stands, published or not, every sheet marked 미확정. A bureau's people download their own bureau's
+    (/b/<slug>/briefing.xlsx of another bureau is refused); the budget office and the administrator any."""
     bureau = internal_bureau(request)
+    if not can_export_briefing(request.user, bureau):
+        raise PermissionDenied
     asked = request.GET.get("year")
     year = plausible_year(asked) if asked else execution.fiscal_year_latest(bureau=bureau)
     if year is None:  # not a year the portal holds, or no figures yet

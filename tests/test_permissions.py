@@ -77,6 +77,8 @@ BUREAU_OF = {
     **dict.fromkeys(("staff_c", "director_c", "bureau_c", "planning_c"), "second"),
 }
 BUREAU_MANAGERS = ("bureau", "planning", "bureau_c", "planning_c")
+# the city extract: the budget office (tests/budget/test_city_extract.py) and the administrator, any division
+CITY_EXTRACT = "city_extract"
 WRITES = {
     "budget:month_detail": EDITORS,
     "budget:month_submit": EDITORS,
@@ -97,6 +99,8 @@ WRITES = {
     "budget:period_publish": PUBLISHERS,
     "session_extend": SIGNED_IN,
     "city:pace": CITY_PACE,
+    "city:extract": CITY_EXTRACT,  # the preview: writes nothing
+    "city:extract_apply": CITY_EXTRACT,
 }
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
@@ -105,6 +109,8 @@ READS = {
     # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
     "dashboards:division_changes", "dashboards:bureau_progress",
+    # the city briefing (the budget office's and the administrator's)
+    "reports:city_briefing",
     # public pages and open data (anyone; approved figures only)
     "budget:execution", "city:execution", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
@@ -323,10 +329,24 @@ def sheet_for(division) -> bytes:
     return buffer
 
 
+def extract_for(division):
+    """The city extract (xlsx) of the division's lines at the end of August: July's figures again, valid."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["세부사업 코드", "회계연도", "원인행위 누계(원)", "지출액 누계(원)"])
+    for row in rows_for(division):
+        sheet.append([row.code, 2022, row.obligations, row.disbursements])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.name = "extract.xlsx"
+    buffer.seek(0)
+    return buffer
+
+
 def url_for(name, division):
     if name == "city:pace":
         return reverse(name) + "?year=2022"
-    if name in ("budget:import_upload", "budget:import_apply", "session_extend"):
+    if name in ("budget:import_upload", "budget:import_apply", "session_extend", "city:extract", "city:extract_apply"):
         return reverse(name)
     if name == "budget:line_adjustments":
         return reverse(name, args=[2022, line_of(division).code])
@@ -372,7 +392,7 @@ def may_write(name, role, target) -> bool:
         return manages
     if kind == SIGNED_IN:
         return role != "anonymous"
-    if kind == CITY_PACE:
+    if kind in (CITY_PACE, CITY_EXTRACT):
         return role in ("budget", "admin")
     return manages or (role in ("director_a", "director_c") and DIVISION_OF[role] == target)
 
@@ -394,6 +414,11 @@ def check_write(name, role, target, people, *, prefixed=False):
             data = {"token": preview.context["token"] or "none"} if preview.status_code in (200, 400) else {}
         else:
             data = {"file": sheet_for(division)} if name == "budget:import_upload" else {"token": "forged"}
+    if name in ("city:extract", "city:extract_apply"):
+        data = {"as_of": "2022-08-31", "file": extract_for(division)}
+        if name == "city:extract_apply":
+            preview = client.post(reverse("city:extract"), data)
+            data = {"token": preview.context["token"] if preview.status_code == 200 else "forged"}
     response = client.post(url, data)
     if role == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -404,7 +429,7 @@ def check_write(name, role, target, people, *, prefixed=False):
         if name == "session_extend":  # the session is renewed: a full idle period left, no figure changed
             assert response.json() == {"seconds_left": settings.SESSION_COOKIE_AGE}
             assert state() == before
-        elif name != "budget:import_upload":
+        elif name not in ("budget:import_upload", "city:extract"):
             assert state() != before, f"{role} should have written through {name}"
         else:
             assert state() == before  # a preview writes nothing
@@ -432,7 +457,9 @@ ACROSS = [(role, target) for role in SECOND_ROLES for target in (OWN, SECOND)] +
 
 
 @pytest.mark.parametrize(("role", "target"), ACROSS)
-@pytest.mark.parametrize("name", sorted(set(WRITES) - {"session_extend", "city:pace"}))
+@pytest.mark.parametrize(
+    "name", sorted(set(WRITES) - {"session_extend", "city:pace", "city:extract", "city:extract_apply"})
+)
 def test_who_may_write_across_bureaus(name, role, target, second_bureau):
     check_write(name, role, target, second_bureau, prefixed=True)
 
