@@ -14,6 +14,7 @@ from html import unescape
 import openpyxl
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -45,6 +46,8 @@ PUBLISHERS = "publish"
 SIGNED_IN = "signed_in"
 # the city extract: the budget office (tests/budget/test_city_extract.py) and the administrator, any division
 CITY_EXTRACT = "city_extract"
+# the budget book (onboarding a bureau's divisions, teams and lines): the administrator only
+ADMINISTRATOR = "administrator"
 DIVISION_OF = {"staff_a": "participation", "director_a": "participation", "staff_b": "community"}
 WRITES = {
     "budget:month_detail": EDITORS,
@@ -67,6 +70,8 @@ WRITES = {
     "session_extend": SIGNED_IN,
     "city:extract": CITY_EXTRACT,  # the preview: writes nothing
     "city:extract_apply": CITY_EXTRACT,
+    "budget:budget_book": ADMINISTRATOR,  # the preview: writes nothing
+    "budget:budget_book_apply": ADMINISTRATOR,
 }
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
@@ -263,6 +268,15 @@ def sheet_for(division) -> bytes:
     return buffer
 
 
+def book_for(division):
+    """The budget book (csv) of the division's 2022 lines as they stand, and one new line."""
+    rows = ["국,과,팀,세부사업 코드,세부사업명,회계연도,당초예산(원)"]
+    for line in BudgetLine.objects.filter(division=division, fiscal_year=2023):
+        rows.append(f"{division.bureau.name},{division.name},,{line.code},{line.name},2023,{line.original_budget}")
+    rows.append(f"{division.bureau.name},{division.name},,NEW-{division.code},새 세부사업,2023,1000000")
+    return SimpleUploadedFile("book.csv", "\n".join(rows).encode(), content_type="text/csv")
+
+
 def extract_for(division):
     """The city extract (xlsx) of the division's lines at the end of August: July's figures again, valid."""
     workbook = openpyxl.Workbook()
@@ -278,7 +292,15 @@ def extract_for(division):
 
 
 def url_for(name, division):
-    if name in ("budget:import_upload", "budget:import_apply", "session_extend", "city:extract", "city:extract_apply"):
+    if name in (
+        "budget:import_upload",
+        "budget:import_apply",
+        "session_extend",
+        "city:extract",
+        "city:extract_apply",
+        "budget:budget_book",
+        "budget:budget_book_apply",
+    ):
         return reverse(name)
     if name == "budget:line_adjustments":
         return reverse(name, args=[2022, line_of(division).code])
@@ -327,7 +349,7 @@ def test_who_may_write(name, role, target, people):
         may = role in ("bureau", "planning")
     elif WRITES[name] == SIGNED_IN:
         may = role != "anonymous"
-    elif WRITES[name] == CITY_EXTRACT:
+    elif WRITES[name] in (CITY_EXTRACT, ADMINISTRATOR):
         may = role == "admin"
     else:
         may = role in ("bureau", "planning") or (role == "director_a" and target == OWN)
@@ -342,6 +364,11 @@ def test_who_may_write(name, role, target, people):
         if name == "city:extract_apply":
             preview = client.post(reverse("city:extract"), data)
             data = {"token": preview.context["token"] if preview.status_code == 200 else "forged"}
+    if name in ("budget:budget_book", "budget:budget_book_apply"):
+        data = {"file": book_for(division)}
+        if name == "budget:budget_book_apply":
+            preview = client.post(reverse("budget:budget_book"), data)
+            data = {"token": preview.context["token"] if preview.status_code == 200 else "forged"}
     response = client.post(url, data)
     if role == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -352,10 +379,11 @@ def test_who_may_write(name, role, target, people):
         if name == "session_extend":  # the session is renewed: a full idle period left, no figure changed
             assert response.json() == {"seconds_left": settings.SESSION_COOKIE_AGE}
             assert state() == before
-        elif name not in ("budget:import_upload", "city:extract"):
+        elif name not in ("budget:import_upload", "city:extract", "budget:budget_book", "budget:budget_book_apply"):
             assert state() != before, f"{role} should have written through {name}"
         else:
-            assert state() == before  # a preview writes nothing
+            # a preview writes nothing; the book's apply writes lines (tests/budget/test_budget_book.py), no figure
+            assert state() == before
         return
     # not allowed: refused outright, or (a crafted file of another division's lines) refused row by row
     assert response.status_code in (403, 404, 400) or (name == "budget:import_apply" and response.status_code == 302), (
