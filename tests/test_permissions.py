@@ -17,6 +17,7 @@ from html import unescape
 import openpyxl
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -79,6 +80,8 @@ BUREAU_OF = {
 BUREAU_MANAGERS = ("bureau", "planning", "bureau_c", "planning_c")
 # the city extract: the budget office (tests/budget/test_city_extract.py) and the administrator, any division
 CITY_EXTRACT = "city_extract"
+# the budget book (onboarding a bureau's divisions, teams and lines): the administrator only
+ADMINISTRATOR = "administrator"
 WRITES = {
     "budget:month_detail": EDITORS,
     "budget:month_submit": EDITORS,
@@ -101,6 +104,8 @@ WRITES = {
     "city:pace": CITY_PACE,
     "city:extract": CITY_EXTRACT,  # the preview: writes nothing
     "city:extract_apply": CITY_EXTRACT,
+    "budget:budget_book": ADMINISTRATOR,  # the preview: writes nothing
+    "budget:budget_book_apply": ADMINISTRATOR,
 }
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
@@ -329,6 +334,15 @@ def sheet_for(division) -> bytes:
     return buffer
 
 
+def book_for(division):
+    """The budget book (csv) of the division's 2022 lines as they stand, and one new line."""
+    rows = ["국,과,팀,세부사업 코드,세부사업명,회계연도,당초예산(원)"]
+    for line in BudgetLine.objects.filter(division=division, fiscal_year=2023):
+        rows.append(f"{division.bureau.name},{division.name},,{line.code},{line.name},2023,{line.original_budget}")
+    rows.append(f"{division.bureau.name},{division.name},,NEW-{division.code},새 세부사업,2023,1000000")
+    return SimpleUploadedFile("book.csv", "\n".join(rows).encode(), content_type="text/csv")
+
+
 def extract_for(division):
     """The city extract (xlsx) of the division's lines at the end of August: July's figures again, valid."""
     workbook = openpyxl.Workbook()
@@ -346,7 +360,15 @@ def extract_for(division):
 def url_for(name, division):
     if name == "city:pace":
         return reverse(name) + "?year=2022"
-    if name in ("budget:import_upload", "budget:import_apply", "session_extend", "city:extract", "city:extract_apply"):
+    if name in (
+        "budget:import_upload",
+        "budget:import_apply",
+        "session_extend",
+        "city:extract",
+        "city:extract_apply",
+        "budget:budget_book",
+        "budget:budget_book_apply",
+    ):
         return reverse(name)
     if name == "budget:line_adjustments":
         return reverse(name, args=[2022, line_of(division).code])
@@ -394,6 +416,8 @@ def may_write(name, role, target) -> bool:
         return role != "anonymous"
     if kind in (CITY_PACE, CITY_EXTRACT):
         return role in ("budget", "admin")
+    if kind == ADMINISTRATOR:
+        return role == "admin"
     return manages or (role in ("director_a", "director_c") and DIVISION_OF[role] == target)
 
 
@@ -419,6 +443,11 @@ def check_write(name, role, target, people, *, prefixed=False):
         if name == "city:extract_apply":
             preview = client.post(reverse("city:extract"), data)
             data = {"token": preview.context["token"] if preview.status_code == 200 else "forged"}
+    if name in ("budget:budget_book", "budget:budget_book_apply"):
+        data = {"file": book_for(division)}
+        if name == "budget:budget_book_apply":
+            preview = client.post(reverse("budget:budget_book"), data)
+            data = {"token": preview.context["token"] if preview.status_code == 200 else "forged"}
     response = client.post(url, data)
     if role == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -429,10 +458,11 @@ def check_write(name, role, target, people, *, prefixed=False):
         if name == "session_extend":  # the session is renewed: a full idle period left, no figure changed
             assert response.json() == {"seconds_left": settings.SESSION_COOKIE_AGE}
             assert state() == before
-        elif name not in ("budget:import_upload", "city:extract"):
+        elif name not in ("budget:import_upload", "city:extract", "budget:budget_book", "budget:budget_book_apply"):
             assert state() != before, f"{role} should have written through {name}"
         else:
-            assert state() == before  # a preview writes nothing
+            # a preview writes nothing; the book's apply writes lines (tests/budget/test_budget_book.py), no figure
+            assert state() == before
         return
     # not allowed: refused outright, or (a crafted file of another division's lines) refused row by row
     assert response.status_code in (403, 404, 400) or (name == "budget:import_apply" and response.status_code == 302), (
@@ -458,7 +488,18 @@ ACROSS = [(role, target) for role in SECOND_ROLES for target in (OWN, SECOND)] +
 
 @pytest.mark.parametrize(("role", "target"), ACROSS)
 @pytest.mark.parametrize(
-    "name", sorted(set(WRITES) - {"session_extend", "city:pace", "city:extract", "city:extract_apply"})
+    "name",
+    sorted(
+        set(WRITES)
+        - {
+            "session_extend",
+            "city:pace",
+            "city:extract",
+            "city:extract_apply",
+            "budget:budget_book",
+            "budget:budget_book_apply",
+        }
+    ),
 )
 def test_who_may_write_across_bureaus(name, role, target, second_bureau):
     check_write(name, role, target, second_bureau, prefixed=True)
