@@ -2,13 +2,26 @@
 over every line, and the lines a page at a time. The city budget office's view."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import BudgetLine, Publication
-from budget.selectors.execution import PART, ExecutionRow, RowLevel, budget_line_figures, line_row, sum_rows
+from budget.selectors.execution import (
+    PART,
+    ExecutionRow,
+    RowLevel,
+    budget_line_figures,
+    line_row,
+    pace_curves,
+    sum_rows,
+)
 from civicbureau import figures
 from civicbureau.publication import figures_cached
+from staffing.models import Bureau
+from staffing.selectors import bureau_list
 
 
 def city_fiscal_years() -> list[int]:
@@ -108,3 +121,81 @@ def city_execution_rows_all(*, fiscal_year: int, publications: list[Publication]
 
 def city_execution_rows(lines) -> list[ExecutionRow]:
     return [line_row(line, bureau_name=line.division.bureau.name, division_name=line.division.name) for line in lines]
+
+
+# -- the city home: every bureau as of its latest published period -----------------------------------
+
+
+@dataclass
+class CityBureauRow:
+    """A bureau on the city home: the total of its latest published edition against its pace at that
+    edition's date (the bureau's own targets for the year, else the city's: pace_curve). Without a
+    publication every figure is None (미공표)."""
+
+    name: str
+    slug: str
+    publication: Publication | None = None
+    authority: int | None = None
+    disbursements: int | None = None  # None in an edition with a division not reported (미보고): no partial sum
+    pace: Decimal | None = None
+    pace_set_by_city: bool = False
+
+    @property
+    def as_of(self) -> datetime.date | None:
+        return self.publication.as_of if self.publication else None
+
+    @property
+    def edition(self) -> int | None:
+        return self.publication.edition if self.publication else None
+
+    @property
+    def rate(self) -> Decimal | None:
+        """집행률 on disbursements, as 예산 집행 현황's total."""
+        return figures.execution_rate(self.disbursements, self.authority)
+
+    @property
+    def pace_gap(self) -> Decimal | None:
+        """집행률 − pace, in percentage points (negative: behind)."""
+        return figures.percentage_points(self.rate, self.pace)
+
+
+def latest_publications() -> list[Publication]:
+    """Each bureau's latest edition of its latest published period, of any year: one query, one row a
+    bureau that published (the others are absent)."""
+    latest = Publication.objects.filter(bureau=OuterRef("bureau")).order_by("-as_of", "-edition").values("pk")[:1]
+    return list(Publication.objects.filter(pk=Subquery(latest)).order_by("bureau"))
+
+
+def city_home_rows(*, bureaus: list[Bureau] | None = None) -> list[CityBureauRow]:
+    """Every bureau (by name) with the total of its latest published edition and its pace at that date.
+    The totals are city_execution_totals' (the whole-city table's, kept until the figures change), one
+    call a fiscal year of those editions; the paces one query: the number of queries does not grow with
+    the number of bureaus."""
+    bureaus = bureau_list() if bureaus is None else bureaus
+    publications = {p.bureau_id: p for p in latest_publications()}
+    years = {p.as_of.year for p in publications.values()}
+    totals: dict[str, ExecutionRow] = {}
+    for year in sorted(years):
+        editions = [p for p in publications.values() if p.as_of.year == year]
+        totals.update((row.code, row) for row in city_execution_totals(fiscal_year=year, publications=editions)[1:])
+    paces = pace_curves(bureaus=bureaus, fiscal_years=years) if years else {}
+    rows = []
+    for bureau in bureaus:
+        publication = publications.get(bureau.pk)
+        if publication is None:
+            rows.append(CityBureauRow(bureau.name, bureau.slug))
+            continue
+        total = totals.get(str(bureau.pk))
+        pace = paces[(bureau.pk, publication.as_of.year)]
+        rows.append(
+            CityBureauRow(
+                bureau.name,
+                bureau.slug,
+                publication,
+                authority=total.authority if total else None,
+                disbursements=total.disbursements if total else None,
+                pace=pace.at(figures.months_elapsed(publication.as_of)),
+                pace_set_by_city=pace.set_by_city,
+            )
+        )
+    return rows
