@@ -55,7 +55,7 @@ class CityHomeTable(FiguresTable):
     has published nothing says 미공표. Sortable by every column (over the short list of bureaus)."""
 
     name = tables.Column(verbose_name=_("국"), attrs={"td": {"class": "text"}})
-    as_of = AsOfColumn()
+    as_of = AsOfColumn(empty_values=())  # rendered for a bureau without one too: 미공표
     edition = tables.Column(verbose_name=_("판"), attrs={"td": {"class": "num"}}, default=display.NOT_AVAILABLE)
     authority = MoneyColumn(verbose_name=_("예산현액(A)"))
     disbursements = MoneyColumn(verbose_name=_("지출액(B)"))

@@ -149,5 +149,7 @@ def measures_file(request, name, fmt):
 
 
 def glossary_page(request):
-    """용어 풀이: the report's terms, each with an anchor that a public page's first use of it links to."""
+    """용어 풀이: the report's terms, each with an anchor that a public page's first use of it links to.
+    The same for every bureau, but an unknown bureau's address is a 404 as for its other pages."""
+    request_bureau(request)
     return render(request, "portal/glossary.html", {"groups": glossary.groups()})
