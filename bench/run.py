@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench import bureaus
 from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
 from budget.models import BudgetLine, ExecutionSnapshot, Publication
 from civicbureau import figures
@@ -391,7 +392,7 @@ def verdicts(results) -> list[str]:
         out.append(
             f"{'ok  ' if rate >= 1000 else 'MISS'} import ({name}, {i['rows']} rows in {i['sheets']} sheets): {rate} rows/s (≥ 1,000)"
         )
-    return out
+    return out + bureaus.verdicts(results)
 
 
 def run(*, quick: bool, requests: int, database_url: str) -> dict:
@@ -410,6 +411,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
         "requests_per_page": requests,
         "demo_load_seconds": round(demo_load_seconds, 2),
         "pages": {"demo": measure_scale("demo", requests, demo_bureau)},
+        "bureaus": {"demo": bureaus.measure(requests)},
         "measures": {"demo": measure_selector(requests, demo_bureau, city=False)},
         "export": {
             "demo bureau": measure_export(lambda: briefing_build(bureau=demo_bureau, fiscal_year=YEAR, as_of=AS_OF))
@@ -424,6 +426,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
             cursor.execute("ANALYZE")
 
     results["pages"]["city"] = measure_scale("city", requests, demo_bureau)
+    results["bureaus"]["city"] = bureaus.measure(requests)
     results["measures"]["city"] = measure_selector(requests, demo_bureau, city=True)
     results["framework_floor"] = time_framework_floor(requests)
     largest = max(
