@@ -20,7 +20,6 @@ from budget.selectors.execution import (
 )
 from civicbureau import figures
 from civicbureau.publication import figures_cached
-from staffing.models import Bureau
 from staffing.selectors import bureau_list
 
 
@@ -173,7 +172,8 @@ def _sum_in_parts(field: str) -> dict:
 
 
 def _parts(row) -> int:
-    return (row["high"] or 0) * PART + (row["low"] or 0)
+    """The sum from its two parts (PostgreSQL's SUM of bigint is numeric: read back as Decimal)."""
+    return int(row["high"] or 0) * PART + int(row["low"] or 0)
 
 
 def edition_totals(publications: list[Publication]) -> dict[int, tuple[int, int | None]]:
@@ -232,10 +232,10 @@ def edition_totals(publications: list[Publication]) -> dict[int, tuple[int, int 
     return totals
 
 
-def city_home_rows(*, bureaus: list[Bureau] | None = None) -> list[CityBureauRow]:
+def city_home_rows() -> list[CityBureauRow]:
     """Every bureau (by name) with the total of its latest published edition and its pace at that date:
-    five queries (bureaus, editions, their totals in three, paces) whatever the number of bureaus."""
-    bureaus = bureau_list() if bureaus is None else bureaus
+    six queries (bureaus, editions, their totals in three, paces) whatever the number of bureaus."""
+    bureaus = bureau_list()
     publications = {p.bureau_id: p for p in latest_publications()}
     totals = edition_totals(list(publications.values()))
     years = {p.as_of.year for p in publications.values()}

@@ -10,7 +10,7 @@ from civicbureau.publication import reference_cached
 from staffing.middleware import bureau_url, city_url, page_path
 from staffing.models import Bureau
 from staffing.permissions import membership_of
-from staffing.selectors import bureau_list
+from staffing.selectors import bureau_list, bureau_read
 
 # A bureau's public pages that every bureau has at the same address: the switcher keeps the page.
 SAME_PAGE = {
@@ -53,14 +53,17 @@ def _switcher(request) -> BureauSwitcher:
 
 
 def _current(request, bureaus: list[Bureau]) -> Bureau | None:
-    """The bureau the address names, else (on a bureau's page) the person's own, else the default one:
-    as staffing.selectors.internal_bureau, from the kept list."""
+    """The bureau the address names; else the one the page read (a public page: the default one); else
+    the person's own, else the default one (staffing.selectors.internal_bureau), from the kept list."""
     match = request.resolver_match
     if match is None or match.namespace == "city":
         return None
     slug = getattr(request, "bureau_slug", None)
     if slug:
         return next((b for b in bureaus if b.slug == slug), None)
+    read = bureau_read(request)
+    if read is not None:
+        return next((b for b in bureaus if b.pk == read.pk), None)
     membership = membership_of(getattr(request, "user", None))
     own = membership.bureau_id if membership is not None else None
     return next((b for b in bureaus if b.pk == own), None) or min(bureaus, key=lambda b: b.pk, default=None)

@@ -228,6 +228,9 @@ def test_staff_see_their_own_bureau_and_its_home_from_an_internal_page(client, b
     client.force_login(member("planning", bureau=bureaus[1]))
     current, links = _switcher(client.get(reverse("budget:period_list")).content.decode())
     assert current == "나래국" and ("가람국", "/b/garam/", False) in links
+    # a public page at its old address is the default bureau's, whoever reads it
+    current, links = _switcher(client.get(reverse("budget:execution")).content.decode())
+    assert current == "시민협력국" and ("나래국", "/b/narae/execution/", False) in links
 
 
 def test_the_switcher_reads_the_bureaus_once_until_one_is_saved(client, bureaus, django_assert_max_num_queries):
