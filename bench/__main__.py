@@ -39,6 +39,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a small city, a run under two minutes")
     parser.add_argument("--requests", type=int, help="requests per page (default 50, quick 15)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench-results.json")
+    parser.add_argument(
+        "--budget-book", action="store_true", help="the budget book import alone (bench/budget_book.py)"
+    )
     args = parser.parse_args(argv)
 
     url = bench_database_url()
@@ -51,8 +54,11 @@ def main(argv=None):
     import django
 
     django.setup()
-    from bench import run
+    from bench import budget_book, run
 
+    if args.budget_book:
+        print("\n".join(budget_book.render(results := budget_book.run_alone()) + budget_book.verdicts(results)))
+        return
     results = run.run(quick=args.quick, requests=args.requests or (15 if args.quick else 50), database_url=url)
     args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     print(run.render(results))

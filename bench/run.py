@@ -15,14 +15,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench import bureaus
+from bench import budget_book, bureaus, extract
 from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
 from budget.models import BudgetLine, ExecutionSnapshot, Publication
 from civicbureau import figures
 from demo.loader import load_demo
 from demo.logins import demo_users_ensure
 from programs.selectors.measures import bureau_indicators, measure_rows
-from reports.rows import Briefing, briefing_build, execution_sheet
+from reports.city import city_briefing_build
+from reports.rows import briefing_build
 from reports.writer import briefing_workbook
 from staffing.models import Bureau
 
@@ -307,14 +308,8 @@ def measure_export(build):
 
 
 def city_briefing():
-    """The whole city: every bureau's execution table, one sheet each."""
-    bureaus = list(Bureau.objects.order_by("pk"))
-    sheets = []
-    for bureau in bureaus:
-        sheet = execution_sheet(bureau=bureau, fiscal_year=YEAR, as_of=AS_OF)
-        sheet.name = bureau.name[:31]
-        sheets.append(sheet)
-    return Briefing(bureaus[0], YEAR, AS_OF, sheets)
+    """The city briefing (reports.city): the summary, then every bureau's published execution, one sheet each."""
+    return city_briefing_build(fiscal_year=YEAR, as_of=AS_OF)
 
 
 def time_framework_floor(requests) -> dict:
@@ -392,12 +387,18 @@ def verdicts(results) -> list[str]:
         out.append(
             f"{'ok  ' if rate >= 1000 else 'MISS'} import ({name}, {i['rows']} rows in {i['sheets']} sheets): {rate} rows/s (≥ 1,000)"
         )
-    return out + bureaus.verdicts(results)
+    return (
+        out
+        + extract.verdicts(results["extract"])
+        + budget_book.verdicts(results["budget_book"])
+        + bureaus.verdicts(results)
+    )
 
 
 def run(*, quick: bool, requests: int, database_url: str) -> dict:
     scale = QUICK if quick else DEFAULT
     call_command("migrate", verbosity=0)
+    book = budget_book.measure()  # into the empty database, rolled back
     started = time.perf_counter()
     load_demo()
     demo_users_ensure()
@@ -436,7 +437,9 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
         lambda: briefing_build(bureau=largest, fiscal_year=YEAR, as_of=AS_OF)
     )
     results["export"]["whole city (execution sheets)"] = measure_export(city_briefing)
+    results["extract"] = extract.measure_extract()  # before the imports: the city's 5,400 lines, no more
     results["import"] = measure_import(scale)
+    results["budget_book"] = book
     return results
 
 
@@ -556,5 +559,7 @@ def render(results: dict) -> str:
         lines.append(
             f"import, {name}: {i['rows']} rows in {i['sheets']} xlsx sheets in {i['seconds']} s: {i['rows_per_second']} rows/s"
         )
+    lines += extract.render(results["extract"])
+    lines += budget_book.render(results["budget_book"])
     lines += ["", "targets (issue 8, meant for PostgreSQL at the default scale):", *verdicts(results)]
     return "\n".join(lines)

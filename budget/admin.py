@@ -18,12 +18,14 @@ from budget.models import (
 from civicbureau import audit
 from civicbureau.admin import AuditedAdmin, SuperuserOnlyAdmin
 from civicbureau.entry import Caution, EntryError
-from staffing.admin_scope import BureauScopedAdmin, DivisionScopedAdmin
+from staffing.admin_scope import BureauScopedAdmin, DivisionScopedAdmin, TeamWithinDivision
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(DivisionScopedAdmin):
-    list_display = ["code", "name", "division", "fiscal_year", "original_budget"]
+class BudgetLineAdmin(TeamWithinDivision, DivisionScopedAdmin):
+    """A line's team, where its division has teams, is one of the division's (the dashboards group by it)."""
+
+    list_display = ["code", "name", "division", "team", "fiscal_year", "original_budget"]
     list_filter = ["fiscal_year", "division"]
     search_fields = ["code", "name"]
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from budget.importers import budget_book
 from civicbureau import display, entry, figures, security, uploads
 from civicbureau.forms import IntegerField, VersionForm
 
@@ -140,13 +141,21 @@ class PublishForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("실적 파일 (xlsx 또는 csv)"))
+    max_bytes = uploads.MAX_FILE_BYTES
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > uploads.MAX_FILE_BYTES:
+        if upload.size > self.max_bytes:
             security.log("import_rejected", reason="file_too_large", file=upload.name[:100], size=upload.size)
-            raise forms.ValidationError(_("파일이 너무 큽니다 (최대 5MB)."))
+            raise forms.ValidationError(_("파일이 너무 큽니다 (최대 %(max)sMB).") % {"max": self.max_bytes // 2**20})
         return upload
+
+
+class BudgetBookForm(ImportForm):
+    """A budget book: a whole city's fits (budget.importers.budget_book's limits)."""
+
+    file = forms.FileField(label=_("예산서 파일 (xlsx 또는 csv)"))
+    max_bytes = budget_book.MAX_BYTES
 
 
 class SignedWonField(WonField):

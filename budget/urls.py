@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from budget.views import adjustments, entry, history, periods, public
+from budget.views import adjustments, budget_book, entry, history, periods, public
 
 
 class IsoDateConverter:
@@ -41,4 +41,6 @@ urlpatterns = [
     path("staff/periods/<isodate:as_of>/publish/", periods.period_publish, name="period_publish"),
     path("staff/adjustments/", adjustments.adjustment_list, name="adjustment_list"),
     path("staff/lines/<int:year>/<slug:code>/adjustments/", adjustments.line_adjustments, name="line_adjustments"),
+    path("staff/budget-book/", budget_book.budget_book_upload, name="budget_book"),
+    path("staff/budget-book/apply/", budget_book.budget_book_apply, name="budget_book_apply"),
 ]

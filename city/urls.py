@@ -1,6 +1,12 @@
 from django.urls import path
 
-from city import views
+from city import extract, views
 
 app_name = "city"
-urlpatterns = [path("city/", views.home, name="home"), path("execution/city/", views.execution, name="execution")]
+urlpatterns = [
+    path("city/", views.home, name="home"),
+    path("execution/city/", views.execution, name="execution"),
+    # the budget office's city extract (city/extract.py)
+    path("city/extract/", extract.extract_upload, name="extract"),
+    path("city/extract/apply/", extract.extract_apply, name="extract_apply"),
+]

@@ -17,6 +17,7 @@ FIELD_LABELS = {
     "obligations": _("원인행위 누계(원)"),
     "disbursements": _("지출액 누계(원)"),
     "as_of": _("기준일"),
+    "fiscal_year": _("회계연도"),
     "version": _("버전"),
     "reason": _("사유"),
     "status": _("상태"),
@@ -31,6 +32,14 @@ FIELD_LABELS = {
     "quota": _("정원"),
     "current": _("현원"),
     "grade": _("직급"),
+    # the budget book's columns (budget.importers.budget_book)
+    "bureau": _("국"),
+    "bureau_slug": _("국 주소"),
+    "division": _("과"),
+    "team": _("팀"),
+    "line_code": _("세부사업 코드"),
+    "line_name": _("세부사업명"),
+    "original_budget": _("당초예산(원)"),
 }
 
 # The bounds of figures.py in words, and as the validators of every model field that holds such a figure

@@ -9,13 +9,14 @@ import datetime
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from civicbureau import entry, figures
 from civicbureau.entry import Problem
 from civicbureau.open_data import neutralise
 
@@ -42,11 +43,9 @@ class HostileFile(FileError):
         super().__init__(Problem("1행", "code", message))
 
 
-def check_size(size: int) -> None:
-    if size > MAX_FILE_BYTES:
-        raise HostileFile(
-            "file_too_large", _("파일이 너무 큽니다 (최대 %(max)sMB).") % {"max": MAX_FILE_BYTES // 2**20}
-        )
+def check_size(size: int, limit: int = MAX_FILE_BYTES) -> None:
+    if size > limit:
+        raise HostileFile("file_too_large", _("파일이 너무 큽니다 (최대 %(max)sMB).") % {"max": limit // 2**20})
 
 
 def _xml_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -64,7 +63,7 @@ def _xml_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return head
 
 
-def check_zip(content: bytes) -> None:
+def check_zip(content: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
     """Refuse an xlsx that would blow up when unpacked or parsed, using only the zip's directory and the
     first bytes of each XML entry; raises HostileFile. zipfile never reads an entry past the size its
     directory states, so the stated sizes bound what openpyxl can unpack."""
@@ -81,11 +80,11 @@ def check_zip(content: bytes) -> None:
                 % {"n": len(entries), "max": MAX_ZIP_ENTRIES},
             )
         unpacked = sum(info.file_size for info in entries)
-        if unpacked > MAX_UNPACKED_BYTES:
+        if unpacked > max_unpacked:
             raise HostileFile(
                 "unpacked_too_large",
                 _("xlsx 파일을 풀면 너무 큽니다 (%(size)sMB, 최대 %(max)sMB).")
-                % {"size": unpacked // 2**20, "max": MAX_UNPACKED_BYTES // 2**20},
+                % {"size": unpacked // 2**20, "max": max_unpacked // 2**20},
             )
         for info in entries:
             if info.filename.lower().endswith((".xml", ".rels", ".vml")):
@@ -120,8 +119,9 @@ class SheetColumn:
 @dataclass(frozen=True)
 class SheetLayout:
     """A template and what its import expects: the sheet, the columns (the first read column names a
-    problem of the whole file), how many rows at most, what to say when the file has no rows, and the
-    notes the template's second sheet gives."""
+    problem of the whole file), how many rows at most, what to say when the file has no rows, the notes
+    the template's second sheet gives, and how large a file (and an xlsx once unpacked) may be: a
+    division's month sheet is small, a city's budget book is not."""
 
     sheet: str
     columns: tuple[SheetColumn, ...]
@@ -129,6 +129,8 @@ class SheetLayout:
     empty_message: str
     no_rows_message: str
     notes: tuple[str, ...] = ()
+    max_bytes: int = MAX_FILE_BYTES
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES
 
     @property
     def headers(self) -> dict[str, str]:
@@ -153,6 +155,57 @@ def is_empty(value) -> bool:
 
 def _is_formula_text(value) -> bool:
     return isinstance(value, str) and value.strip().startswith("=")
+
+
+def formula_refused(row: SheetRow, key: str) -> Problem:
+    """A cell holding a formula: imports take values only (a formula's result may be stale or missing)."""
+    return Problem(
+        f"{row.number}행",
+        key,
+        _("수식은 받지 않습니다: %(formula)s (값으로 넣으세요).") % {"formula": str(row.cells.get(key))[:40]},
+    )
+
+
+_NUMBER = re.compile(r"^-?\d+(\.0+)?$", re.ASCII)  # '٣' is a digit to Unicode, not a won figure
+
+
+def won_cell(row: SheetRow, key: str, problems: list[Problem], *, required: bool = True) -> int | None:
+    """A cell's whole won figure, from 0 to figures.MAX_WON, typed as a number or as text with or without
+    separators; None with a problem named by row and column when it is not one (or empty, if required)."""
+    value = row.cells.get(key)
+    where = f"{row.number}행"
+    if key in row.formulas:
+        problems.append(formula_refused(row, key))
+        return None
+    if is_empty(value):
+        if required:
+            problems.append(Problem(where, key, _("값이 필요합니다.")))
+        return None
+    if isinstance(value, bool) or isinstance(value, (datetime.date, datetime.time)):
+        problems.append(Problem(where, key, _("숫자가 아닙니다: %(value)s") % {"value": value}))
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            problems.append(Problem(where, key, _("원 단위 정수여야 합니다: %(value)s") % {"value": value}))
+            return None
+        value = int(value)
+    if isinstance(value, str):
+        text = value.replace(",", "").strip()
+        if not _NUMBER.match(text):
+            problems.append(Problem(where, key, _("숫자가 아닙니다: '%(value)s'") % {"value": value[:40]}))
+            return None
+        try:
+            value = int(text.split(".")[0])
+        except ValueError:  # more digits than Python reads (4,300): far past the bound
+            problems.append(Problem(where, key, str(entry.WON_OUT_OF_BOUNDS)))
+            return None
+    if value < 0:
+        problems.append(Problem(where, key, _("금액은 0원 이상이어야 합니다: %(value)s") % {"value": value}))
+        return None
+    if value > figures.MAX_WON:
+        problems.append(Problem(where, key, str(entry.WON_OUT_OF_BOUNDS)))
+        return None
+    return int(value)
 
 
 def _file_problem(layout: SheetLayout, row: str, message) -> FileError:
@@ -202,7 +255,7 @@ def _rows(layout: SheetLayout, records) -> list[SheetRow]:
 def _read_xlsx(layout: SheetLayout, content: bytes) -> list[SheetRow]:
     """Formulas are read as formulas (data_only=False): a formula is refused, not its cached result,
     which may be stale or missing in a file not saved by Excel."""
-    check_zip(content)
+    check_zip(content, layout.max_unpacked_bytes)
     unreadable = _file_problem(layout, "1행", _("xlsx 파일로 읽을 수 없습니다."))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
@@ -252,11 +305,15 @@ def read_rows(content: bytes, filename: str, layout: SheetLayout) -> list[SheetR
     """An uploaded xlsx or csv as rows of cells keyed by column, after screening it; raises FileError."""
     if not content:
         raise _file_problem(layout, "1행", layout.empty_message)
-    check_size(len(content))  # the upload form checks too; this covers the management commands
-    if filename.lower().endswith(".csv"):
-        return _read_csv(layout, content)
-    if filename.lower().endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
-        return _read_xlsx(layout, content)
+    try:
+        check_size(len(content), layout.max_bytes)  # the upload form checks too; this covers the commands
+        if filename.lower().endswith(".csv"):
+            return _read_csv(layout, content)
+        if filename.lower().endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
+            return _read_xlsx(layout, content)
+    except HostileFile as exc:  # a problem of the whole file: named by the layout's first column, as the others
+        exc.problem = replace(exc.problem, field=layout.required[0])
+        raise
     raise _file_problem(layout, "1행", _("xlsx 또는 csv 파일만 받습니다."))
 
 

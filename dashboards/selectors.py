@@ -6,6 +6,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists
+from django.utils.translation import gettext_lazy as _
+
 from budget.models import BudgetAdjustment, BudgetLine, ExecutionSnapshot, Publication
 from budget.selectors.execution import (
     ExecutionRow,
@@ -16,12 +19,15 @@ from budget.selectors.execution import (
     execution_table,
     fiscal_year_latest,
     pace_curve,
+    sum_rows,
 )
 from budget.selectors.periods import division_statuses, publication_on
 from civicbureau import figures
 from programs.selectors.measures import MeasureRow, bureau_indicators, measure_rows
 from programs.selectors.progress import ProgressTree, progress_tree
-from staffing.models import Bureau, Division
+from staffing.models import Bureau, Division, Team
+
+NO_TEAM = _("팀 미지정")
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,15 @@ class ProgramRef:
 
     def __str__(self) -> str:
         return self.title
+
+
+@dataclass(frozen=True)
+class TeamRef:
+    """The team a budget line belongs to, as the division dashboard groups its lines by it."""
+
+    pk: int
+    name: str
+    order: int
 
 
 @dataclass(frozen=True)
@@ -162,6 +177,8 @@ class ExecutionDashboard:
     rows: list[ExecutionRow]  # lines (division dashboard) or divisions (bureau dashboard)
     series: list[Series]
     programs: list[ProgramRef] = field(default_factory=list)  # the division's programs, in the report's order
+    # each line's team (None: no team), where the division has teams; None where it has none
+    teams: dict[int, TeamRef | None] | None = None
 
     @property
     def as_of(self) -> datetime.date | None:
@@ -194,6 +211,31 @@ class ExecutionDashboard:
         """Lines whose latest figures are older than the dashboard's date (or missing)."""
         return [r for r in self.rows if r.level == RowLevel.LINE and r.snapshot_as_of != self.as_of]
 
+    def grouped_by_team(self, lines: list[ExecutionRow]) -> list[ExecutionRow]:
+        """The lines given (those the filters kept) under their teams, where the division has teams: each
+        team's subtotal row (its lines' sums, the rates derived from the sums, against the pace of its
+        latest date) then its lines, in the teams' order, the lines of no team last under 팀 미지정. The
+        lines as given where the division has no teams."""
+        if self.teams is None:
+            return lines
+        groups: dict[TeamRef | None, list[ExecutionRow]] = {}
+        for line in lines:
+            groups.setdefault(self.teams.get(line.line_id), []).append(line)
+        rows = []
+        for team, team_lines in sorted(
+            groups.items(), key=lambda g: (g[0] is None, (g[0].order, g[0].name) if g[0] else ())
+        ):
+            subtotal = sum_rows(
+                RowLevel.DIVISION,
+                team.name if team else NO_TEAM,
+                team_lines,
+                code=f"team-{team.pk}" if team else "team-none",
+                snapshot_as_of=max((r.snapshot_as_of for r in team_lines if r.snapshot_as_of), default=None),
+            )
+            subtotal.pace = self.pace.at(figures.months_elapsed(subtotal.snapshot_as_of or self.as_of))
+            rows += [subtotal, *team_lines]
+        return rows
+
 
 def _dashboard(
     *, bureau: Bureau, requested: datetime.date | None, division: Division | None, published_only: bool = False
@@ -216,19 +258,36 @@ def _dashboard(
         return ExecutionDashboard(date, pace, table.total, divisions, series)
     programs: dict[int, list[ProgramRef]] = {}
     order: list[ProgramRef] = []  # the query's order: direction, then program number
-    for line_id, program_id, title in (
-        BudgetLine.objects.filter(division=division, fiscal_year=date.fiscal_year, program_rows__isnull=False)
+    teams: dict[int, TeamRef | None] = {}
+    division_has_teams = False
+    # one query for both: each line with its programs (a row each; none for a line of no program) and its team
+    for line_id, program_id, title, team_id, team_name, team_order, has_teams in (
+        BudgetLine.objects.filter(division=division, fiscal_year=date.fiscal_year)
+        .annotate(has_teams=Exists(Team.objects.filter(division=division)))
         .order_by("program_rows__program__core_task__direction__number", "program_rows__program__number")
-        .values_list("pk", "program_rows__program", "program_rows__program__title")
+        .values_list(
+            "pk",
+            "program_rows__program",
+            "program_rows__program__title",
+            "team",
+            "team__name",
+            "team__order",
+            "has_teams",
+        )
         .distinct()
     ):
-        programs.setdefault(line_id, []).append(ProgramRef(program_id, title))
-        order.append(ProgramRef(program_id, title))
+        if program_id is not None:
+            programs.setdefault(line_id, []).append(ProgramRef(program_id, title))
+            order.append(ProgramRef(program_id, title))
+        teams[line_id] = TeamRef(team_id, team_name, team_order) if team_id else None
+        division_has_teams = has_teams
     lines = [r for r in table.rows if r.level == RowLevel.LINE]
     for row in lines:
         row.programs = programs.get(row.line_id, [])
     total = next((r for r in table.rows if r.level == RowLevel.DIVISION), None)
-    return ExecutionDashboard(date, pace, total, lines, series, list(dict.fromkeys(order)))
+    return ExecutionDashboard(
+        date, pace, total, lines, series, list(dict.fromkeys(order)), teams if division_has_teams else None
+    )
 
 
 def division_dashboard(

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from budget.selectors.execution import RowLevel
 from budget.selectors.periods import STATUS_LABELS
 from civicbureau import display, figures
 from civicbureau.tables import AsOfColumn, FiguresTable, MoneyColumn, RateColumn
@@ -36,6 +37,12 @@ class DashboardFiguresTable(FiguresTable):
         row_attrs = {"class": _row_class, "data-code": lambda record: record.code}
 
 
+def _line_row_class(record):
+    """A line, or a team's subtotal above its lines (bold, as a division's row is in the execution table)."""
+    level = "" if record.level == RowLevel.LINE else "level-division team-subtotal"
+    return " ".join(filter(None, (level, _row_class(record))))
+
+
 class StatusColumn(tables.Column):
     """A division's status at its own date: 작성 중, 제출됨, 반려됨, 승인됨 or 공표됨."""
 
@@ -56,8 +63,11 @@ class ExecutionLineTable(DashboardFiguresTable):
         sequence = ("name", "snapshot_as_of", "...")
         attrs = {"class": "figures", "id": "lines"}
         empty_text = _("조건에 맞는 세부사업이 없습니다.")
+        row_attrs = {"class": _line_row_class, "data-code": lambda record: record.code}
 
     def render_name(self, value, record):
+        if record.level != RowLevel.LINE:  # a team's subtotal (dashboards.selectors.grouped_by_team)
+            return format_html('{} <span class="sub">{}</span>', value, _("소계"))
         notes = []
         if record.programs:
             notes.append(format_html('<span class="sub">{}</span>', ", ".join(p.title for p in record.programs)))

@@ -83,8 +83,10 @@ def _division_dashboard_content(request, division) -> str:
     context = {"division": division, "as_of_form": as_of_form, "money": money}
     if money.as_of:
         filters = LineFilterForm(request.GET, programs=money.programs)
-        table = ExecutionLineTable(
-            filters.apply(money.rows), caption=_caption(money.as_of, display.THOUSAND_WON, display.PERCENT)
+        table = ExecutionLineTable(  # grouped by team: each team's lines under its subtotal, not sortable
+            money.grouped_by_team(filters.apply(money.rows)),
+            caption=_caption(money.as_of, display.THOUSAND_WON, display.PERCENT),
+            orderable=money.teams is None,
         )
         RequestConfig(request, paginate=False).configure(table)
         centres = division_centre_table(division=division, fiscal_year=money.date.fiscal_year, on_or_before=money.as_of)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from budget.models import Publication
 from budget.selectors.execution import (
     ExecutionRow,
+    ExecutionTable,
     RowLevel,
     execution_table,
     expenditure_summary,
@@ -29,7 +30,7 @@ from programs.selectors.measures import STATUS_LABELS, MeasureRow, bureau_indica
 from programs.selectors.programs import program_execution_tables, program_rows_latest_date, public_program_list
 from programs.selectors.schedule import schedule_item_list
 from staffing.models import Bureau
-from staffing.selectors import division_list, headcount_table
+from staffing.selectors import bureau_default, division_list, headcount_table, team_count
 
 
 class BriefingError(Exception):
@@ -79,6 +80,7 @@ class Sheet:
     header_end: int = 0  # the last row repeated at the top of every printed page
     max_widths: dict[int, float] = field(default_factory=dict)  # column (1-based) → widest it may be; text wraps
     blocks: list[tuple[int, int]] = field(default_factory=list)  # (first row, last row) never split across pages
+    period_line: str = ""  # the printed header when it is not the briefing's (a bureau's edition in the city's)
 
     def add(self, cells: list[Cell | None]) -> int:
         self.rows.append(cells + [None] * (self.columns - len(cells)))
@@ -130,6 +132,16 @@ class Briefing:
         return self.publication is None
 
     @property
+    def owner(self) -> str:
+        """Whose briefing it is: the printed footer."""
+        return self.bureau.name
+
+    @property
+    def title(self) -> str:
+        """The workbook's title (its document properties)."""
+        return f"{self.bureau.name} 업무보고 {self.fiscal_year} ({self.period_line})"
+
+    @property
     def filename(self) -> str:
         edition = f"제{self.publication.edition}판" if self.publication else PREVIEW
         return f"{self.bureau.name}-업무보고-{self.as_of:%Y-%m-%d}-{edition}.xlsx"
@@ -142,12 +154,12 @@ class Briefing:
         return f"{PREVIEW}: {display.report_date(self.as_of)} 기준 공표 전 미리보기"
 
 
-def _amount(won: int | None, unit: display.Unit = display.THOUSAND_WON, bold=False) -> Cell:
+def amount_cell(won: int | None, unit: display.Unit = display.THOUSAND_WON, bold=False) -> Cell:
     value = figures.in_unit(won, unit.won)
     return Cell(None if value is None else int(value), AMOUNT, bold)
 
 
-def _rate(value: Decimal | None, bold=False) -> Cell:
+def rate_cell(value: Decimal | None, bold=False) -> Cell:
     return Cell(value, RATE, bold)
 
 
@@ -180,11 +192,11 @@ def briefing_build(
     sheets = [
         status_sheet(period) if preview else None,
         organisation_sheet(bureau=bureau, as_of=as_of, recorded_by=publication and publication.published_at),
-        revenue_sheet(fiscal_year=fiscal_year, as_of=as_of),
+        revenue_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
         expenditure_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
         execution_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, publication=publication),
         program_sheet(bureau=bureau, as_of=as_of),
-        centre_sheet(fiscal_year=fiscal_year, as_of=as_of),
+        centre_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
         schedule_sheet(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of),
         indicator_sheet(bureau=bureau, as_of=as_of, recorded_by=publication and publication.published_at),
         measure_sheet(
@@ -217,15 +229,26 @@ def cover_sheet(briefing: Briefing) -> Sheet:
         ("판", edition),
         ("출력일", display.report_date(briefing.printed_on)),
     ]
+    add_cover_facts(sheet, facts)
+    add_contents(sheet, briefing.sheets)
+    return sheet
+
+
+def add_cover_facts(sheet: Sheet, facts: list[tuple[str, str]]):
+    """The cover's facts (label, value), one a row, the value over the three columns after its label."""
     for label, value in facts:
         row = sheet.add([Cell(label, HEADER), Cell(value, TEXT)] + [Cell("", TEXT)] * 2)
         sheet.merge(row, 2, row, 4)
+
+
+def add_contents(sheet: Sheet, sheets: list[Sheet]):
+    """The cover's table of contents: each sheet linked, with its table's title and its own as-of date."""
     sheet.add([])
     row = sheet.add([Cell("목 차", SUBTITLE)])
     sheet.merge(row, 1, row, 4)
     first = len(sheet.rows) + 1
     sheet.add([Cell("번호", HEADER), Cell("시트", HEADER), Cell("표", HEADER), Cell("기준일", HEADER)])
-    for number, target in enumerate(briefing.sheets, start=1):
+    for number, target in enumerate(sheets, start=1):
         sheet.add(
             [
                 Cell(number, COUNT),
@@ -235,7 +258,6 @@ def cover_sheet(briefing: Briefing) -> Sheet:
             ]
         )
     sheet.blocks = [(first, len(sheet.rows))]
-    return sheet
 
 
 def status_sheet(period: Period) -> Sheet:
@@ -275,7 +297,7 @@ def organisation_sheet(
     line = sheet.add(
         [
             Cell(
-                f"조 직 : {len(divisions)}과 {bureau.team_count or '-'}팀 (조직 신설 : {display.report_date(bureau.established_on)})",
+                f"조 직 : {len(divisions)}과 {team_count(bureau, divisions=divisions) or '-'}팀 (조직 신설 : {display.report_date(bureau.established_on)})",
                 NOTE,
             )
         ]
@@ -329,7 +351,13 @@ def _expand(spec: list, columns: int) -> list:
     return spec + [None] * (columns - used)
 
 
-def revenue_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
+def revenue_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
+    """세입총괄. The revenue tree belongs to no bureau (budget.models.RevenueCategory): it is the 2022 report's,
+    that is the demo's bureau's, the portal's default bureau (the first made). So only that bureau's briefing
+    has the sheet; another bureau has no revenue figures of its own and no such sheet."""
+    default = bureau_default()
+    if default is None or bureau.pk != default.pk:
+        return None
     day = revenue_latest_date(fiscal_year=fiscal_year, on_or_before=as_of)
     if day is None:
         return None
@@ -352,10 +380,10 @@ def revenue_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
         sheet.add(
             [
                 Cell(str(row.name), LABEL, bold, indent=max(row.depth - 1, 0)),
-                _amount(row.current, bold=bold),
-                _amount(row.base, bold=bold),
-                _amount(row.change, bold=bold),
-                _rate(row.change_rate, bold),
+                amount_cell(row.current, bold=bold),
+                amount_cell(row.base, bold=bold),
+                amount_cell(row.change, bold=bold),
+                rate_cell(row.change_rate, bold),
             ]
         )
     return sheet
@@ -383,11 +411,11 @@ def expenditure_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date)
         sheet.add(
             [
                 Cell(str(row.name), LABEL, bold),
-                _amount(row.current, bold=bold),
-                _amount(row.base_original, bold=bold),
-                _amount(row.base, bold=bold),
-                _amount(row.change, bold=bold),
-                _rate(row.change_rate, bold),
+                amount_cell(row.current, bold=bold),
+                amount_cell(row.base_original, bold=bold),
+                amount_cell(row.base, bold=bold),
+                amount_cell(row.change, bold=bold),
+                rate_cell(row.change_rate, bold),
             ]
         )
     return sheet
@@ -397,14 +425,22 @@ def _executed(row: ExecutionRow, bold: bool) -> Cell:
     """집행액, or 미보고 for a division (or its line) the edition has no figures of."""
     if row.is_not_reported_part:
         return Cell(str(display.NOT_REPORTED), LABEL, bold)
-    return _amount(row.disbursements, bold=bold)
+    return amount_cell(row.disbursements, bold=bold)
 
 
 def execution_sheet(
     *, bureau: Bureau, fiscal_year: int, as_of: datetime.date, publication: Publication | None = None
 ) -> Sheet:
     table = execution_table(bureau=bureau, fiscal_year=fiscal_year, as_of=as_of, publication=publication)
-    sheet = Sheet("예산 집행 현황", f"{fiscal_year} 예산 집행 현황", as_of, 6)
+    return execution_table_sheet(table, as_of=as_of)
+
+
+def execution_table_sheet(table: ExecutionTable, *, as_of: datetime.date, owner: str = "") -> Sheet:
+    """예산 집행 현황 of an execution table already read (the city briefing reads its total too, and names
+    the bureau, the `owner`, in the title)."""
+    fiscal_year, publication = table.fiscal_year, table.publication
+    title = f"{owner} {fiscal_year} 예산 집행 현황" if owner else f"{fiscal_year} 예산 집행 현황"
+    sheet = Sheet("예산 집행 현황", title, as_of, 6)
     sheet.max_widths = {1: 30}  # longer line names wrap: the figures print at 9 pt or more on A4 portrait
     sheet.add_heading(display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT))
     sheet.add_header(
@@ -424,11 +460,11 @@ def execution_sheet(
         sheet.add(
             [
                 Cell(str(row.name), LABEL, bold, indent=1 if row.level == RowLevel.LINE else 0),
-                _amount(row.original, bold=bold),
-                _amount(row.authority, bold=bold),
+                amount_cell(row.original, bold=bold),
+                amount_cell(row.authority, bold=bold),
                 _executed(row, bold),
-                _amount(row.balance, bold=bold),
-                _rate(row.rate, bold),
+                amount_cell(row.balance, bold=bold),
+                rate_cell(row.rate, bold),
             ]
         )
     if table.not_reported:
@@ -477,11 +513,11 @@ def program_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
             sheet.add(
                 [
                     Cell(str(row.label), LABEL, bold),
-                    _amount(row.authority, bold=bold),
-                    _amount(row.obligations, bold=bold),
-                    _amount(row.disbursements, bold=bold),
-                    _rate(row.obligation_rate, bold),
-                    _rate(row.disbursement_rate, bold),
+                    amount_cell(row.authority, bold=bold),
+                    amount_cell(row.obligations, bold=bold),
+                    amount_cell(row.disbursements, bold=bold),
+                    rate_cell(row.obligation_rate, bold),
+                    rate_cell(row.disbursement_rate, bold),
                 ]
             )
         sheet.add([])  # a line between programs
@@ -489,14 +525,19 @@ def program_sheet(*, bureau: Bureau, as_of: datetime.date) -> Sheet | None:
     return sheet
 
 
-def centre_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
-    staff_current, staff_base = centre_staffing_dates(on_or_before=as_of)
+def centre_sheet(*, bureau: Bureau, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
+    """민간위탁 운영 현황: the centres of the bureau's divisions (a centre of no division is no bureau's)."""
+    staff_current, staff_base = centre_staffing_dates(on_or_before=as_of, bureau=bureau)
     if staff_current is None:
         return None
     rows = consigned_centre_table(
-        fiscal_year=fiscal_year, base_year=fiscal_year - 1, staff_as_of=staff_current, staff_base_as_of=staff_base
+        fiscal_year=fiscal_year,
+        base_year=fiscal_year - 1,
+        staff_as_of=staff_current,
+        staff_base_as_of=staff_base,
+        bureau=bureau,
     )
-    sheet = Sheet("민간위탁 운영 현황", "시민협력국 주요 민간위탁 사업 운영 현황", as_of, 7)
+    sheet = Sheet("민간위탁 운영 현황", f"{bureau.name} 주요 민간위탁 사업 운영 현황", as_of, 7)
     sheet.add_heading(f"({display.report_date(as_of)} 기준, 운영예산 단위 : 백만 원, 인력 단위 : 명)")
 
     def month(day):
@@ -521,9 +562,9 @@ def centre_sheet(*, fiscal_year: int, as_of: datetime.date) -> Sheet | None:
         sheet.add(
             [
                 Cell(str(row.name), LABEL, bold),
-                _amount(row.budget_base, display.MILLION_WON, bold),
-                _amount(row.budget_current, display.MILLION_WON, bold),
-                _amount(row.budget_change, display.MILLION_WON, bold),
+                amount_cell(row.budget_base, display.MILLION_WON, bold),
+                amount_cell(row.budget_current, display.MILLION_WON, bold),
+                amount_cell(row.budget_change, display.MILLION_WON, bold),
                 _count(row.staff_base, bold),
                 _count(row.staff_current, bold),
                 _count(row.staff_change, bold),
@@ -706,7 +747,7 @@ def measure_sheet(
                     _target_cell(row),
                     Cell(row.result, QUANTITY),
                     Cell(row.result_as_of, "date"),
-                    _rate(row.achievement),
+                    rate_cell(row.achievement),
                     Cell(str(STATUS_LABELS.get(row.status, display.NOT_AVAILABLE)), LABEL),
                 ]
             )

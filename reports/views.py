@@ -23,10 +23,11 @@ from staffing.selectors import internal_bureau
 def briefing_export(request):
     """The council briefing workbook of a published period: ?year=2022&as_of=2022-07-01 (the latest period
     published at or before the date; default: the year's latest). With &preview=1, the period as_of as it
-    stands, published or not, every sheet marked 미확정."""
-    if not can_export_briefing(request.user):
-        raise PermissionDenied
+    stands, published or not, every sheet marked 미확정. A bureau's people download their own bureau's
+    (/b/<slug>/briefing.xlsx of another bureau is refused); the budget office and the administrator any."""
     bureau = internal_bureau(request)
+    if not can_export_briefing(request.user, bureau):
+        raise PermissionDenied
     asked = request.GET.get("year")
     year = plausible_year(asked) if asked else execution.fiscal_year_latest(bureau=bureau)
     if year is None:  # not a year the portal holds, or no figures yet

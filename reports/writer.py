@@ -2,7 +2,7 @@
 
 Numbers stay numbers: separators and the △ for negatives come from number formats, never from text.
 A4, fitted to one page wide, header rows repeated on every page, a header naming the period and its
-edition (or 미확정 for a preview), a footer with the bureau, the as-of date and page / pages, cell borders
+edition (or 미확정 for a preview), a footer with the bureau (or the city), the as-of date and page / pages, cell borders
 as the report draws its tables, and a Korean font.
 """
 
@@ -24,6 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from civicbureau import display
+from reports.city import CityBriefing
 from reports.rows import (
     AMOUNT,
     COUNT,
@@ -222,7 +223,7 @@ def _styled(ws, cell: Cell | None, styles: dict, covered: bool = False):
     return out
 
 
-def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing):
+def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing | CityBriefing):
     ws = wb.create_sheet(sheet.name)
     merged = {(r, c) for r, c, r2, c2 in sheet.merges if c2 > c}
     covered = {
@@ -245,8 +246,8 @@ def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing):
     ws.print_options.horizontalCentered = True
     if sheet.header_end:
         ws.print_title_rows = f"1:{sheet.header_end}"
-    ws.oddHeader.right.text = briefing.period_line
-    ws.oddFooter.left.text = briefing.bureau.name
+    ws.oddHeader.right.text = sheet.period_line or briefing.period_line
+    ws.oddFooter.left.text = briefing.owner
     ws.oddFooter.center.text = f"{display.report_date(sheet.as_of)} 기준"
     ws.oddFooter.right.text = "&P / &N"
     for part in (ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
@@ -267,10 +268,10 @@ def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing):
         ws.append([_styled(ws, cell, styles, (r, c) in covered) for c, cell in enumerate(row, start=1)])
 
 
-def briefing_workbook(briefing: Briefing) -> bytes:
+def briefing_workbook(briefing: Briefing | CityBriefing) -> bytes:
     """The workbook as bytes, one sheet per table, in the report's order."""
     wb = Workbook(write_only=True)
-    wb.properties.title = f"{briefing.bureau.name} 업무보고 {briefing.fiscal_year} ({briefing.period_line})"
+    wb.properties.title = briefing.title
     wb.properties.creator = "CivicBureau"
     for sheet in briefing.sheets:
         _write_sheet(wb, sheet, briefing)

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 from civicbureau.admin import AuditedAdmin, SuperuserOnlyAdmin
-from staffing.admin_scope import BureauScope, DivisionScopedAdmin, ScopedTabularInline
-from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, Membership, PartTimeStaff
+from staffing.admin_scope import BureauScope, DivisionScopedAdmin, ScopedTabularInline, TeamWithinDivision
+from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, Membership, PartTimeStaff, Team
 
 
 class DivisionDutyInline(ScopedTabularInline):
@@ -31,6 +31,15 @@ class BureauAdmin(BureauScope, admin.ModelAdmin):
 class DivisionAdmin(BureauScope, admin.ModelAdmin):
     list_display = ["name", "code", "bureau", "order"]
     inlines = [DivisionDutyInline]
+
+
+@admin.register(Team)
+class TeamAdmin(DivisionScopedAdmin):
+    """A division's teams, kept by who may edit the division (DivisionScope), with their history."""
+
+    list_display = ["name", "division", "order"]
+    list_filter = ["division"]
+    search_fields = ["name"]
 
 
 @admin.register(Grade)
@@ -65,11 +74,12 @@ class PartTimeStaffAdmin(DivisionScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SuperuserOnlyAdmin, AuditedAdmin):
-    """Who is who: the administrator's only, and not for their own membership (nobody raises their own role)."""
+class MembershipAdmin(SuperuserOnlyAdmin, TeamWithinDivision, AuditedAdmin):
+    """Who is who: the administrator's only, and not for their own membership (nobody raises their own role).
+    A division member's team and role in it (팀장, 팀원) are set here, the team one of their division's."""
 
-    list_display = ["user", "role", "division", "bureau", "language"]
-    list_filter = ["role", "division"]
+    list_display = ["user", "role", "division", "team", "team_role", "bureau", "language"]
+    list_filter = ["role", "division", "team_role"]
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not is_own(request, obj)

@@ -172,6 +172,22 @@ class BureauScopedAdmin(BureauScope, AuditedAdmin):
     """A bureau's audited reference data."""
 
 
+class TeamWithinDivision:
+    """A record's team (a membership's, a budget line's) is one of the record's division's teams: on its
+    change page the choices are that division's teams only; on the add page every team in reach, each named
+    with its division. The model's clean() refuses another division's team whatever is posted."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        field = form.base_fields.get("team")
+        if field is not None:
+            field.queryset = field.queryset.select_related("division")
+            if obj is not None:
+                field.queryset = field.queryset.filter(division=obj.division_id)
+            field.label_from_instance = lambda team: f"{team.division.name} · {team.name}"
+        return form
+
+
 class ScopedInline:
     """Rows edited on their parent's page: what the parent's page allows, foreign keys within the same scope."""
 

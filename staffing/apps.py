@@ -8,10 +8,10 @@ class StaffingConfig(AppConfig):
 
     def ready(self):
         from civicbureau import publication
-        from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff
+        from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff, Team
 
         publication.register(
-            history=[HeadcountEntry, PartTimeStaff],
+            history=[HeadcountEntry, PartTimeStaff, Team],  # a team added or renamed: the team count, the groups
             reference=[Bureau, Division, DivisionDuty, Grade],
             # read as recorded when the bureau's period was published: a save changes nothing public
             public_conditions={HeadcountEntry: "1 = 0", PartTimeStaff: "1 = 0"},

@@ -222,13 +222,22 @@ def in_own_bureau(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(**{path or "pk": membership.bureau_id})
 
 
-def can_export_briefing(user) -> bool:
+def can_export_briefing(user, bureau: Bureau | None = None) -> bool:
     """The council briefing: directors (division and bureau), the planning staff, the budget office and the
-    administrator."""
+    administrator; with a `bureau`, that bureau's briefing: the budget office and the administrator any
+    bureau's, the others their own bureau's only."""
     if reads_every_bureau(user):
         return True
     membership = membership_of(user)
-    return membership is not None and membership.role in (Membership.Role.DIRECTOR, *BUREAU_ROLES)
+    if membership is None or membership.role not in (Membership.Role.DIRECTOR, *BUREAU_ROLES):
+        return False
+    return bureau is None or membership.bureau_id == bureau.pk
+
+
+def can_export_city_briefing(user) -> bool:
+    """The city briefing (every bureau's published execution side by side): the budget office's, and the
+    administrator's. A bureau's own people download their bureau's briefing."""
+    return reads_every_bureau(user)
 
 
 def home_dashboard(user) -> tuple[str, str | None] | None:
@@ -241,3 +250,10 @@ def home_dashboard(user) -> tuple[str, str | None] | None:
     if membership.role in BUREAU_ROLES:
         return ("bureau", None)
     return ("division", membership.division.code)
+
+
+def can_import_city_extract(user) -> bool:
+    """Import the finance system's extract of every bureau at a month end (budget.services.extract): the
+    budget office and the administrator. It fills each division's month as a draft, which the division
+    reviews and submits: the budget office still submits, approves and publishes nothing."""
+    return _is_superuser(user) or is_budget_office(user)

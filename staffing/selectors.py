@@ -3,13 +3,14 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, Subquery
+from django.db.models import Count, Max, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
 from civicbureau.audit import as_recorded
 from staffing.models import Bureau, Division, DivisionDuty, Grade, HeadcountEntry, PartTimeStaff, Team
+from staffing.permissions import membership_of
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,12 @@ def headcount_table(
 
 
 def division_list(*, bureau: Bureau) -> list[Division]:
-    """The bureau's divisions in the report's order, each with its duties."""
+    """The bureau's divisions in the report's order, each with its duties and its teams' count (`team_total`,
+    read in the same query: team_count(bureau, divisions=…) needs no query of its own)."""
     return list(
-        bureau.divisions.order_by("order").prefetch_related(Prefetch("duties", DivisionDuty.objects.order_by("order")))
+        bureau.divisions.order_by("order")
+        .annotate(team_total=Count("teams"))
+        .prefetch_related(Prefetch("duties", DivisionDuty.objects.order_by("order")))
     )
 
 
@@ -129,8 +133,6 @@ def internal_bureau(request) -> Bureau | None:
     """The bureau an internal page is about: the one its address names, else the person's own, else (the
     administrator and the budget office, who belong to none) the default one. Whether the person may read
     it is the page's permission check (staffing.permissions)."""
-    from staffing.permissions import membership_of  # permissions reads the models, as this module does
-
     if getattr(request, "bureau_slug", None):
         return request_bureau(request)
     membership = membership_of(request.user)
@@ -144,9 +146,14 @@ def bureau_list() -> list[Bureau]:
     return list(Bureau.objects.order_by("name").only("pk", "name", "slug"))
 
 
-def team_count(bureau: Bureau) -> int | None:
-    """How many teams the bureau has: its teams' count when it has any, else the count the report gives."""
-    return Team.objects.filter(division__bureau=bureau).count() or bureau.team_count
+def team_count(bureau: Bureau, *, divisions: list[Division] | None = None) -> int | None:
+    """How many teams the bureau has: its teams' count when it has any, else the count the report gives.
+    With the bureau's `divisions` from division_list (each with its teams counted), no query."""
+    if divisions is None:
+        registered = Team.objects.filter(division__bureau=bureau).count()
+    else:
+        registered = sum(division.team_total for division in divisions)
+    return registered or bureau.team_count
 
 
 def public_headcount_table(

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_prefixed_page_is_the_named_bureaus_and_its_links_keep_the_prefix(client):
-    first = BureauFactory(name="첫째국", slug="first")
-    second = BureauFactory(name="둘째국", slug="second")
+    BureauFactory(name="첫째국", slug="first")
+    BureauFactory(name="둘째국", slug="second")
 
     default = client.get(reverse("portal:home"))
     named = client.get("/b/second/")

@@ -14,6 +14,7 @@ from html import unescape
 import openpyxl
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -43,6 +44,10 @@ HEADCOUNT = "headcount"
 PUBLISHERS = "publish"
 # every signed-in person, on their own session only (연장: it writes the session, no figure)
 SIGNED_IN = "signed_in"
+# the city extract: the budget office (tests/budget/test_city_extract.py) and the administrator, any division
+CITY_EXTRACT = "city_extract"
+# the budget book (onboarding a bureau's divisions, teams and lines): the administrator only
+ADMINISTRATOR = "administrator"
 DIVISION_OF = {"staff_a": "participation", "director_a": "participation", "staff_b": "community"}
 WRITES = {
     "budget:month_detail": EDITORS,
@@ -63,6 +68,10 @@ WRITES = {
     "staffing:headcount_entry": HEADCOUNT,
     "budget:period_publish": PUBLISHERS,
     "session_extend": SIGNED_IN,
+    "city:extract": CITY_EXTRACT,  # the preview: writes nothing
+    "city:extract_apply": CITY_EXTRACT,
+    "budget:budget_book": ADMINISTRATOR,  # the preview: writes nothing
+    "budget:budget_book_apply": ADMINISTRATOR,
 }
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
@@ -71,6 +80,8 @@ READS = {
     # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
     "dashboards:division_changes", "dashboards:bureau_progress",
+    # the city briefing (the budget office's and the administrator's)
+    "reports:city_briefing",
     # public pages and open data (anyone; approved figures only)
     "budget:execution", "city:execution", "city:home", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
@@ -257,8 +268,39 @@ def sheet_for(division) -> bytes:
     return buffer
 
 
+def book_for(division):
+    """The budget book (csv) of the division's 2022 lines as they stand, and one new line."""
+    rows = ["국,과,팀,세부사업 코드,세부사업명,회계연도,당초예산(원)"]
+    for line in BudgetLine.objects.filter(division=division, fiscal_year=2023):
+        rows.append(f"{division.bureau.name},{division.name},,{line.code},{line.name},2023,{line.original_budget}")
+    rows.append(f"{division.bureau.name},{division.name},,NEW-{division.code},새 세부사업,2023,1000000")
+    return SimpleUploadedFile("book.csv", "\n".join(rows).encode(), content_type="text/csv")
+
+
+def extract_for(division):
+    """The city extract (xlsx) of the division's lines at the end of August: July's figures again, valid."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["세부사업 코드", "회계연도", "원인행위 누계(원)", "지출액 누계(원)"])
+    for row in rows_for(division):
+        sheet.append([row.code, 2022, row.obligations, row.disbursements])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.name = "extract.xlsx"
+    buffer.seek(0)
+    return buffer
+
+
 def url_for(name, division):
-    if name in ("budget:import_upload", "budget:import_apply", "session_extend"):
+    if name in (
+        "budget:import_upload",
+        "budget:import_apply",
+        "session_extend",
+        "city:extract",
+        "city:extract_apply",
+        "budget:budget_book",
+        "budget:budget_book_apply",
+    ):
         return reverse(name)
     if name == "budget:line_adjustments":
         return reverse(name, args=[2022, line_of(division).code])
@@ -307,6 +349,8 @@ def test_who_may_write(name, role, target, people):
         may = role in ("bureau", "planning")
     elif WRITES[name] == SIGNED_IN:
         may = role != "anonymous"
+    elif WRITES[name] in (CITY_EXTRACT, ADMINISTRATOR):
+        may = role == "admin"
     else:
         may = role in ("bureau", "planning") or (role == "director_a" and target == OWN)
     if name in ("budget:import_upload", "budget:import_apply"):
@@ -315,6 +359,16 @@ def test_who_may_write(name, role, target, people):
             data = {"token": preview.context["token"] or "none"} if preview.status_code in (200, 400) else {}
         else:
             data = {"file": sheet_for(division)} if name == "budget:import_upload" else {"token": "forged"}
+    if name in ("city:extract", "city:extract_apply"):
+        data = {"as_of": "2022-08-31", "file": extract_for(division)}
+        if name == "city:extract_apply":
+            preview = client.post(reverse("city:extract"), data)
+            data = {"token": preview.context["token"] if preview.status_code == 200 else "forged"}
+    if name in ("budget:budget_book", "budget:budget_book_apply"):
+        data = {"file": book_for(division)}
+        if name == "budget:budget_book_apply":
+            preview = client.post(reverse("budget:budget_book"), data)
+            data = {"token": preview.context["token"] if preview.status_code == 200 else "forged"}
     response = client.post(url, data)
     if role == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -325,10 +379,11 @@ def test_who_may_write(name, role, target, people):
         if name == "session_extend":  # the session is renewed: a full idle period left, no figure changed
             assert response.json() == {"seconds_left": settings.SESSION_COOKIE_AGE}
             assert state() == before
-        elif name != "budget:import_upload":
+        elif name not in ("budget:import_upload", "city:extract", "budget:budget_book", "budget:budget_book_apply"):
             assert state() != before, f"{role} should have written through {name}"
         else:
-            assert state() == before  # a preview writes nothing
+            # a preview writes nothing; the book's apply writes lines (tests/budget/test_budget_book.py), no figure
+            assert state() == before
         return
     # not allowed: refused outright, or (a crafted file of another division's lines) refused row by row
     assert response.status_code in (403, 404, 400) or (name == "budget:import_apply" and response.status_code == 302), (

@@ -77,6 +77,7 @@ MATRIX = {
     "dashboards:bureau_changes":       ("login", "403", "403", "403", "200", "200", "200"),
     "dashboards:bureau_progress":      ("login", "403", "403", "403", "200", "200", "200"),
     "reports:briefing_export":      ("login", "403", "403", "200", "200", "200", "200"),
+    "reports:city_briefing":                ("login", "403", "403", "403", "403", "403", "200"),  # the budget office's
 }  # fmt: skip
 
 

@@ -10,7 +10,6 @@ Resource would duplicate), and formulas must be refused cell by cell, which need
 """
 
 import datetime
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -22,58 +21,15 @@ from budget.exports.sheet import LAYOUT
 from budget.models import DivisionMonth, ExecutionSnapshot
 from budget.selectors.entry import own_newer_save
 from budget.services import ExecutionInput, execution_month_save
-from civicbureau import audit, display, entry, figures, security
+from civicbureau import audit, display, security
 from civicbureau.entry import Caution, EntryError, NeedsConfirmation, Problem
-from civicbureau.uploads import FileError, SheetRow, is_empty, read_rows
+from civicbureau.uploads import FileError, SheetRow, formula_refused, is_empty, read_rows, won_cell
 from staffing.permissions import can_edit_division, membership_of
 
 # -- from cells to an entry ---------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^-?\d+(\.0+)?$", re.ASCII)  # '٣' is a digit to Unicode, not a won figure
 
-
-def _won(row: SheetRow, key: str, problems: list[Problem], *, required: bool = True) -> int | None:
-    value = row.cells.get(key)
-    where = f"{row.number}행"
-    if key in row.formulas:
-        problems.append(
-            Problem(
-                where, key, _("수식은 받지 않습니다: %(formula)s (값으로 넣으세요).") % {"formula": str(value)[:40]}
-            )
-        )
-        return None
-    if is_empty(value):
-        if required:
-            problems.append(Problem(where, key, _("값이 필요합니다.")))
-        return None
-    if isinstance(value, bool) or isinstance(value, (datetime.date, datetime.time)):
-        problems.append(Problem(where, key, _("숫자가 아닙니다: %(value)s") % {"value": value}))
-        return None
-    if isinstance(value, float):
-        if not value.is_integer():
-            problems.append(Problem(where, key, _("원 단위 정수여야 합니다: %(value)s") % {"value": value}))
-            return None
-        value = int(value)
-    if isinstance(value, str):
-        text = value.replace(",", "").strip()
-        if not _NUMBER.match(text):
-            problems.append(Problem(where, key, _("숫자가 아닙니다: '%(value)s'") % {"value": value[:40]}))
-            return None
-        try:
-            value = int(text.split(".")[0])
-        except ValueError:  # more digits than Python reads (4,300): far past the bound
-            problems.append(Problem(where, key, str(entry.WON_OUT_OF_BOUNDS)))
-            return None
-    if value < 0:
-        problems.append(Problem(where, key, _("금액은 0원 이상이어야 합니다: %(value)s") % {"value": value}))
-        return None
-    if value > figures.MAX_WON:
-        problems.append(Problem(where, key, str(entry.WON_OUT_OF_BOUNDS)))
-        return None
-    return int(value)
-
-
-def _date(row: SheetRow, problems: list[Problem]) -> datetime.date | None:
+def date_cell(row: SheetRow, problems: list[Problem]) -> datetime.date | None:
     value = row.cells.get("as_of")
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -170,7 +126,7 @@ def execution_import(
     problems: list[Problem] = []
     inputs = []
     for row in rows:
-        as_of = _date(row, problems)
+        as_of = date_cell(row, problems)
         version = _version(row, problems)
         for key, value, message in (
             ("as_of", as_of, _("한 파일에는 한 기준일만 넣습니다 (%(first)s).")),
@@ -183,17 +139,10 @@ def execution_import(
                 problems.append(Problem(f"{row.number}행", key, message % {"first": first}))
         for key in ("code", "as_of", "version"):
             if key in row.formulas:
-                problems.append(
-                    Problem(
-                        f"{row.number}행",
-                        key,
-                        _("수식은 받지 않습니다: %(formula)s (값으로 넣으세요).")
-                        % {"formula": str(row.cells[key])[:40]},
-                    )
-                )
+                problems.append(formula_refused(row, key))
         row_problems: list[Problem] = []
-        obligations = _won(row, "obligations", row_problems, required=False)  # the service says when it is needed
-        disbursements = _won(row, "disbursements", row_problems)
+        obligations = won_cell(row, "obligations", row_problems, required=False)  # the service says when it is needed
+        disbursements = won_cell(row, "disbursements", row_problems)
         problems += row_problems
         code = "" if is_empty(row.cells.get("code")) else str(row.cells["code"]).strip()
         if not row_problems:

@@ -5,14 +5,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from budget.models import CAUTION_RULES, BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
 from budget.selectors.execution import adjustment_total, budget_line_adjustments, budget_line_figures
 from civicbureau import figures
 from civicbureau.entry import FIELD_LABELS
-from staffing.models import Bureau
+from staffing.models import Bureau, Team
 
 
 @dataclass
@@ -58,6 +58,7 @@ class MonthGrid:
     month: object  # DivisionMonth or None (missing)
     previous_as_of: datetime.date | None
     rows: list[MonthGridRow]
+    has_teams: bool = False  # the division has teams: the grid shows its rows by team (groups)
 
     @property
     def status(self) -> str:
@@ -74,25 +75,60 @@ class MonthGrid:
     @property
     def total(self) -> MonthGridRow:
         """The division's sums in won (rounded only when shown, so the shown total is the sum in won)."""
-        rows = self.rows
-        return MonthGridRow(
-            line=None,
-            authority=figures.total(r.authority for r in rows),
-            previous_obligations=figures.total(r.previous_obligations for r in rows),
-            previous_disbursements=figures.total(r.previous_disbursements for r in rows),
-            obligations=figures.total(r.obligations for r in rows),
-            disbursements=figures.total(r.disbursements for r in rows),
-            first_of_year=all(r.first_of_year for r in rows),
-        )
+        return rows_total(self.rows)
+
+    @property
+    def groups(self) -> list["MonthGridGroup"]:
+        """The rows by team, where the division has teams (the rows come in the teams' order, those of no
+        team last); none where it has no teams."""
+        if not self.has_teams:
+            return []
+        groups: dict = {}
+        for row in self.rows:
+            groups.setdefault(row.line.team, []).append(row)
+        return [MonthGridGroup(team, rows) for team, rows in groups.items()]
+
+
+@dataclass
+class MonthGridGroup:
+    """A team's lines in a division's month (team None: 팀 미지정) and their subtotal."""
+
+    team: Team | None
+    rows: list[MonthGridRow]
+
+    @property
+    def total(self) -> MonthGridRow:
+        return rows_total(self.rows)
+
+
+def rows_total(rows: list[MonthGridRow]) -> MonthGridRow:
+    """The rows' sums in won (rounded only when shown, so the shown total is the sum in won); the rates and
+    the month's amounts follow from the sums."""
+    return MonthGridRow(
+        line=None,
+        authority=figures.total(r.authority for r in rows),
+        previous_obligations=figures.total(r.previous_obligations for r in rows),
+        previous_disbursements=figures.total(r.previous_disbursements for r in rows),
+        obligations=figures.total(r.obligations for r in rows),
+        disbursements=figures.total(r.disbursements for r in rows),
+        first_of_year=all(r.first_of_year for r in rows),
+    )
 
 
 def division_month_grid(*, division, as_of: datetime.date) -> MonthGrid:
-    """Every budget line of the division for the as-of date's year, with its figures at and before it."""
+    """Every budget line of the division for the as-of date's year, with its figures at and before it;
+    where the division has teams, the lines by team (the teams' order, lines of no team last)."""
     lines = list(
         budget_line_figures(
-            lines=BudgetLine.objects.filter(division=division, fiscal_year=as_of.year), as_of=as_of
+            lines=BudgetLine.objects.filter(division=division, fiscal_year=as_of.year)
+            .select_related("team")
+            .annotate(division_has_teams=Exists(Team.objects.filter(division=division))),
+            as_of=as_of,
         ).order_by("order")
     )
+    has_teams = bool(lines) and lines[0].division_has_teams
+    if has_teams:
+        lines.sort(key=lambda line: (line.team is None, (line.team.order, line.team.name) if line.team else ()))
     current, previous = {}, {}
     previous_as_of = None
     for snapshot in ExecutionSnapshot.objects.filter(budget_line__in=lines, as_of__lte=as_of).order_by("as_of"):
@@ -118,7 +154,9 @@ def division_month_grid(*, division, as_of: datetime.date) -> MonthGrid:
             )
         )
     month = DivisionMonth.objects.filter(division=division, as_of=as_of).select_related("changed_by").first()
-    return MonthGrid(division=division, as_of=as_of, month=month, previous_as_of=previous_as_of, rows=rows)
+    return MonthGrid(
+        division=division, as_of=as_of, month=month, previous_as_of=previous_as_of, rows=rows, has_teams=has_teams
+    )
 
 
 @dataclass

@@ -4,7 +4,7 @@ what publishing it now would change (budget.models.periods says what a period an
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, Publication, PublishedFigure, PublishedMonth
@@ -181,6 +181,12 @@ def published_dates(*, fiscal_year: int, bureau: Bureau | None = None) -> list[d
     if bureau is not None:
         editions = editions.filter(bureau=bureau)
     return list(editions.values_list("as_of", flat=True).distinct())
+
+
+def published_year_latest() -> int | None:
+    """The latest fiscal year any bureau of the city published a period of (None: nothing published)."""
+    latest = Publication.objects.aggregate(latest=Max("as_of"))["latest"]
+    return latest.year if latest else None
 
 
 def publication_on(

@@ -131,7 +131,6 @@ def _validate_rows(
 ):
     """Every row checked by the model's rules, and every changed row for cautions (figures that may be
     slips); returns (snapshots to save, problems, cautions). Writes nothing."""
-    problems: list[Problem] = []
     if not rows:
         return [], [Problem("", "code", _("입력된 행이 없습니다."))], []
     codes = [r.code for r in rows if r.code]
@@ -143,6 +142,26 @@ def _validate_rows(
     existing = {
         s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__in=lines.values(), as_of=as_of)
     }
+    return execution_rows_check(
+        division=division,
+        as_of=as_of,
+        rows=rows,
+        lines=lines,
+        previous=previous,
+        existing=existing,
+        check_lock=not month_checked,
+    )
+
+
+def execution_rows_check(
+    *, division: Division, as_of: datetime.date, rows: list[ExecutionInput], lines, previous, existing, check_lock: bool
+):
+    """The rules of _validate_rows on what the caller has read: `lines` by code (annotated by
+    budget_line_adjustments at `as_of`, with their division), `previous` by line id (annotated by
+    budget_line_figures the day before), `existing` snapshots at `as_of` by line id. Queries nothing when
+    `check_lock` is False; returns (snapshots to save, problems, cautions). The city extract
+    (budget.services.extract) reads these for every division at once and checks each division's rows here."""
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
     to_save, cautions = [], []
     compared = Counter()  # by field: the changed rows whose figure can be compared with a previous one
@@ -199,7 +218,7 @@ def _validate_rows(
         authority = figures.budget_authority(line.original_budget, [adjustment_total(line)])
         try:
             if not missing:
-                snapshot.validate_entry(authority=authority, check_lock=not month_checked)
+                snapshot.validate_entry(authority=authority, check_lock=check_lock)
         except ValidationError as exc:
             problems += problems_from(exc, where)
             continue
@@ -253,22 +272,28 @@ def _cautions(where: str, code: str, row: ExecutionInput, before, authority: int
         return []
     found = []
     months = figures.months_elapsed(before.snapshot_as_of)
-    when = display.report_date(before.snapshot_as_of)
+
+    def words(old, new) -> dict:  # only for a caution found: a city's thousands of rows mostly have none
+        return {
+            "when": display.report_date(before.snapshot_as_of),
+            "old": display.number(old),
+            "new": display.number(new),
+        }
+
     for field, old in earlier.items():
         new = getattr(row, field)
         if new is None or old is None:
             continue
-        values = {"when": when, "old": display.number(old), "new": display.number(new)}
         if figures.looks_thousandfold(new, old):
             message = _(
                 "%(new)s원은 전기(%(when)s) 누계 %(old)s원의 약 1,000분의 1 또는 1,000배입니다. 천원 단위로 적지 않았는지 확인하세요."
             )
-            found.append(Caution(where, field, message % values, f"{code}:thousandfold:{field}"))
+            found.append(Caution(where, field, message % words(old, new), f"{code}:thousandfold:{field}"))
         elif new < old:
             message = _(
                 "%(new)s원이 전기(%(when)s) 누계 %(old)s원보다 적습니다. 누계는 보통 줄지 않습니다 (반납·정정이면 확인하세요)."
             )
-            found.append(Caution(where, field, message % values, f"{code}:below_previous:{field}"))
+            found.append(Caution(where, field, message % words(old, new), f"{code}:below_previous:{field}"))
         elif figures.is_spike(figures.period_amount(new, old), figures.average_month(old, months)):
             message = _("이번 달 금액 %(amount)s원이 이 사업의 월평균(%(average)s원)의 %(factor)s배를 넘습니다.")
             values = {
@@ -289,6 +314,15 @@ def _cautions(where: str, code: str, row: ExecutionInput, before, authority: int
             )
         )
     return found
+
+
+def confirmed_with(snapshots: list[ExecutionSnapshot], cautions: list[Caution]) -> None:
+    """Each snapshot to save records the cautions confirmed with it (RULE:FIELD, …)."""
+    held = {}
+    for caution in cautions:
+        held.setdefault(caution.key.split(":")[0], []).append(caution.key.split(":", 1)[1])
+    for snapshot in snapshots:
+        snapshot.confirmed = ", ".join(held.get(snapshot.budget_line.code, []))
 
 
 def execution_month_validate(*, division: Division, as_of: datetime.date, rows: list[ExecutionInput]) -> list[Problem]:
@@ -361,11 +395,7 @@ def execution_month_save(
         unconfirmed = [c for c in cautions if c.key not in confirmed]
         if unconfirmed:
             raise NeedsConfirmation(cautions)
-        held = {}
-        for caution in cautions:
-            held.setdefault(caution.key.split(":")[0], []).append(caution.key.split(":", 1)[1])
-        for snapshot in to_save:
-            snapshot.confirmed = ", ".join(held.get(snapshot.budget_line.code, []))
+        confirmed_with(to_save, cautions)
         if month is None:
             month = DivisionMonth(
                 division=division, as_of=as_of, status=DivisionMonth.Status.DRAFT, version=1, changed_by=user

@@ -104,7 +104,7 @@ def month_detail(request, division, as_of):
         "budget/month.html",
         {
             "grid": grid,
-            "rows": list(zip(grid.rows, formset.forms, strict=False)),
+            "sections": _sections(grid, formset.forms),
             "formset": formset,
             "version_form": version_form,
             "problems": _mark_cells([p for p in problems if not isinstance(p, Caution)], formset),
@@ -119,6 +119,18 @@ def month_detail(request, division, as_of):
         },
         status=400 if problems else 200,
     )
+
+
+def _sections(grid, forms) -> list[tuple]:
+    """The grid's rows, each with its form, as (team group, [(row, form), …]) by team where the division has
+    teams (entry.MonthGrid.groups, each shown with its subtotal), else one section of every row (group None)."""
+    paired = list(zip(grid.rows, forms, strict=False))
+    if not grid.has_teams:
+        return [(None, paired)]
+    form_of = {row.line.pk: form for row, form in paired}
+    return [
+        (group, [(row, form_of[row.line.pk]) for row in group.rows if row.line.pk in form_of]) for group in grid.groups
+    ]
 
 
 def _mark_cells(problems, formset) -> list[tuple[Problem, str]]:

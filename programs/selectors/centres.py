@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbureau import figures
 from programs.models import CentreBudget, CentreStaffing, ConsignedCentre
-from staffing.models import Division
+from staffing.models import Bureau, Division
 
 
 @dataclass
@@ -38,12 +38,15 @@ def consigned_centre_table(
     staff_as_of: datetime.date,
     staff_base_as_of: datetime.date,
     division: Division | None = None,
+    bureau: Bureau | None = None,
 ) -> list[CentreRow]:
     """민간위탁 운영 현황: each centre's budget for two years and staff at two dates, with the 합계 row first
-    (only the centres of `division` when given)."""
+    (only the centres of `division`, or of `bureau`'s divisions, when given)."""
     centres = ConsignedCentre.objects.select_related("division").order_by("order")
     if division is not None:
         centres = centres.filter(division=division)
+    if bureau is not None:
+        centres = centres.filter(division__bureau=bureau)
     return _centre_rows(_with_centre_figures(centres, fiscal_year, base_year, staff_as_of, staff_base_as_of))
 
 
@@ -112,13 +115,14 @@ def _centre_rows(centres) -> list[CentreRow]:
     return [total, *rows]
 
 
-def centre_staffing_dates(*, on_or_before: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
-    """The two latest dates with centre staff counts at or before a date: (latest, the one before it)."""
-    dates = list(
-        CentreStaffing.objects.filter(as_of__lte=on_or_before)
-        .order_by("-as_of")
-        .values_list("as_of", flat=True)
-        .distinct()[:2]
-    )
+def centre_staffing_dates(
+    *, on_or_before: datetime.date, bureau: Bureau | None = None
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The two latest dates with centre staff counts at or before a date: (latest, the one before it); with
+    `bureau`, of the centres of its divisions only."""
+    staffing = CentreStaffing.objects.filter(as_of__lte=on_or_before)
+    if bureau is not None:
+        staffing = staffing.filter(centre__division__bureau=bureau)
+    dates = list(staffing.order_by("-as_of").values_list("as_of", flat=True).distinct()[:2])
     latest, previous = (dates + [None, None])[:2]
     return latest, previous

@@ -149,7 +149,7 @@ def test_the_messages_say_what_was_wrong():
 
 def test_without_the_zip_check_defusedxml_still_refuses_the_bomb(monkeypatch):
     """The second line: had the DTD check missed it, openpyxl's (defused) sheet parser refuses the entities."""
-    monkeypatch.setattr(uploads, "check_zip", lambda content: None)
+    monkeypatch.setattr(uploads, "check_zip", lambda content, max_unpacked: None)
     start = time.perf_counter()
     result = execution_import(
         user=staff(), content=FIXTURES["billion laughs in sheet1.xml"][0](valid_xlsx()), filename="x.xlsx", dry_run=True
