@@ -41,12 +41,12 @@ def home(request):
     bureau = request_bureau(request)
     context = {"bureau": bureau, "can_export_briefing": can_export_briefing(request.user)}
     fiscal_year = bureau and fiscal_year_latest(bureau=bureau)
+    if bureau:  # a new bureau, without budget lines yet, has its divisions (and teams) to show
+        context["divisions"] = division_list(bureau=bureau)
     if fiscal_year:
         execution = public_execution_table(bureau=bureau, fiscal_year=fiscal_year)
         context.update(
-            divisions=division_list(bureau=bureau),
-            headcount=_headcount(bureau, fiscal_year, execution and execution.publication),
-            execution=execution,
+            headcount=_headcount(bureau, fiscal_year, execution and execution.publication), execution=execution
         )
     return render(request, "portal/home.html", context)
 
