@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench import budget_book, extract
+from bench import budget_book, bureaus, extract
 from bench.city import DEFAULT, QUICK, city_generate, city_staff, correction_sheet
 from budget.models import BudgetLine, ExecutionSnapshot, Publication
 from civicbureau import figures
@@ -387,7 +387,12 @@ def verdicts(results) -> list[str]:
         out.append(
             f"{'ok  ' if rate >= 1000 else 'MISS'} import ({name}, {i['rows']} rows in {i['sheets']} sheets): {rate} rows/s (≥ 1,000)"
         )
-    return out + extract.verdicts(results["extract"]) + budget_book.verdicts(results["budget_book"])
+    return (
+        out
+        + extract.verdicts(results["extract"])
+        + budget_book.verdicts(results["budget_book"])
+        + bureaus.verdicts(results)
+    )
 
 
 def run(*, quick: bool, requests: int, database_url: str) -> dict:
@@ -407,6 +412,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
         "requests_per_page": requests,
         "demo_load_seconds": round(demo_load_seconds, 2),
         "pages": {"demo": measure_scale("demo", requests, demo_bureau)},
+        "bureaus": {"demo": bureaus.measure(requests)},
         "measures": {"demo": measure_selector(requests, demo_bureau, city=False)},
         "export": {
             "demo bureau": measure_export(lambda: briefing_build(bureau=demo_bureau, fiscal_year=YEAR, as_of=AS_OF))
@@ -421,6 +427,7 @@ def run(*, quick: bool, requests: int, database_url: str) -> dict:
             cursor.execute("ANALYZE")
 
     results["pages"]["city"] = measure_scale("city", requests, demo_bureau)
+    results["bureaus"]["city"] = bureaus.measure(requests)
     results["measures"]["city"] = measure_selector(requests, demo_bureau, city=True)
     results["framework_floor"] = time_framework_floor(requests)
     largest = max(

@@ -4,6 +4,7 @@ from city import extract, pace, views
 
 app_name = "city"
 urlpatterns = [
+    path("city/", views.home, name="home"),
     path("execution/city/", views.execution, name="execution"),
     # the budget office's city extract (city/extract.py)
     path("city/extract/", extract.extract_upload, name="extract"),

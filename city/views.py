@@ -1,19 +1,22 @@
-"""The whole city's 예산 집행 현황, public: each bureau's latest published period, the same period choices as
-/execution/."""
+"""The whole city, public: its home (/city/: every bureau as of its latest published edition against its
+pace) and its 예산 집행 현황 (/execution/city/: each bureau's latest published period, the same period
+choices as /execution/)."""
 
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from budget.forms import ExecutionPeriodForm, period_choices, period_query
 from budget.selectors.periods import published_dates
-from city import selectors
-from city.tables import CityLineTable, CityTotalsTable, rows_in_order
+from city import charts, selectors
+from city.tables import CityHomeTable, CityLineTable, CityTotalsTable, rows_in_order
 from civicbureau import display
 from civicbureau.publication import public_cacheable
+from staffing.middleware import city_url
 
 CITY_PAGE_SIZE = 100
 # Both tables sort on their own parameter (?totals-sort=rate, ?lines-sort=-rate)
@@ -27,7 +30,7 @@ def execution(request):
     100 a page. Each bureau as of its latest published period by the month asked for. Both tables sort
     by any column; the lines sort over every line (read all of them only when a sort is asked for)."""
     form = ExecutionPeriodForm(request.GET, fiscal_years=selectors.city_fiscal_years())
-    context = {"form": form}
+    context = {"form": form, "city_home_url": city_url(reverse("city:home"))}
     year = form.cleaned_data.get("year") if form.is_valid() else None
     if year:
         limit = form.cleaned_data["as_of"]
@@ -69,3 +72,26 @@ def execution(request):
                 page_query="&".join(q for q in (query, sort and urlencode({LINES_SORT: sort})) if q),
             )
     return render(request, "city/execution.html", context, status=400 if form.errors else 200)
+
+
+@public_cacheable
+def home(request):
+    """시 전체 현황: every bureau with the total of its latest published edition (its date and edition),
+    집행률 against its pace at that date and the gap, 미공표 for a bureau with none; sortable by every
+    column, with the rates as a chart. Each bureau links to its home and its 예산 집행 현황."""
+    rows = selectors.city_home_rows()
+    table = CityHomeTable(
+        rows,
+        caption=_("국별 최근 공표 실적 (국마다 기준일 열, 단위 : %(units)s)")
+        % {
+            "units": ", ".join(str(u.label) for u in (display.THOUSAND_WON, display.PERCENT, display.PERCENTAGE_POINTS))
+        },
+    )
+    RequestConfig(request, paginate=False).configure(table)
+    context = {
+        "table": table,
+        "rate_chart": charts.bureau_rate_chart(rows, chart_id="bureau-rates-chart"),
+        "published": [row for row in rows if row.publication is not None],
+        "city_execution_url": city_url(reverse("city:execution")),
+    }
+    return render(request, "city/home.html", context)

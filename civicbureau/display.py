@@ -14,6 +14,7 @@ from civicbureau import figures
 MINUS = "△"
 NOT_AVAILABLE = "-"
 NOT_REPORTED = _("미보고")  # a division that had no approved figures when its period was published
+NOT_PUBLISHED = _("미공표")  # a bureau that has published no period yet (the city home)
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,22 @@ def figures_cached(key: tuple, compute, *, public: bool = False, timeout: int = 
     return value
 
 
+def reference_cached(key: tuple, compute, *, timeout: int = 5 * 60):
+    """`compute()` once per version of the reference data (the models apps `register` as reference: a save
+    or a deletion of one bumps the version), without a query when kept: for what every page's frame reads
+    (the header's list of bureaus), where figures_cached's one query per read would be one more on every
+    page. The bump is the process's cache's, like the kept pages' (the timeout bounds a change unseen by
+    another process)."""
+    cache_key = (
+        "civicbureau:reference:" + hashlib.sha256(repr((cache.get(_REFERENCE_BUMP_KEY), key)).encode()).hexdigest()
+    )
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, timeout)
+    return value
+
+
 def _bump_reference(sender, **kwargs):
     cache.set(_REFERENCE_BUMP_KEY, timezone.now(), None)
 

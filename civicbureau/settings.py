@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "civicbureau.context_processors.session_end",
+                "portal.context_processors.bureau_switcher",
             ]
         },
     }

@@ -41,12 +41,12 @@ def home(request):
     bureau = request_bureau(request)
     context = {"bureau": bureau, "can_export_briefing": can_export_briefing(request.user)}
     fiscal_year = bureau and fiscal_year_latest(bureau=bureau)
+    if bureau:  # a new bureau, without budget lines yet, has its divisions (and teams) to show
+        context["divisions"] = division_list(bureau=bureau)
     if fiscal_year:
         execution = public_execution_table(bureau=bureau, fiscal_year=fiscal_year)
         context.update(
-            divisions=division_list(bureau=bureau),
-            headcount=_headcount(bureau, fiscal_year, execution and execution.publication),
-            execution=execution,
+            headcount=_headcount(bureau, fiscal_year, execution and execution.publication), execution=execution
         )
     return render(request, "portal/home.html", context)
 
@@ -149,5 +149,7 @@ def measures_file(request, name, fmt):
 
 
 def glossary_page(request):
-    """용어 풀이: the report's terms, each with an anchor that a public page's first use of it links to."""
+    """용어 풀이: the report's terms, each with an anchor that a public page's first use of it links to.
+    The same for every bureau, but an unknown bureau's address is a 404 as for its other pages."""
+    request_bureau(request)
     return render(request, "portal/glossary.html", {"groups": glossary.groups()})

@@ -19,6 +19,28 @@ def bureau_prefix(slug: str) -> str:
     return f"/{PREFIX}/{slug}/"
 
 
+def site_prefix() -> str:
+    """The script prefix without a bureau's ('/' for a site at the root): where the city's own pages are,
+    whichever bureau's page the request is for."""
+    return re.sub(rf"{PREFIX}/[-a-z0-9]+/$", "", get_script_prefix())
+
+
+def bureau_url(slug: str, path_info: str = "/") -> str:
+    """The address of a page (its path as the default bureau has it, '/execution/') in the bureau `slug`,
+    from any request: the switcher's and the city home's links."""
+    return site_prefix().rstrip("/") + bureau_prefix(slug) + path_info.lstrip("/")
+
+
+def page_path(address: str) -> str:
+    """The page of a reversed address, as the default bureau has it: '/execution/' for '/b/x/execution/'."""
+    return "/" + address.removeprefix(get_script_prefix())
+
+
+def city_url(address: str) -> str:
+    """A reversed address of a page of the whole city (/city/) without the bureau the request is for."""
+    return site_prefix().rstrip("/") + page_path(address)
+
+
 class BureauPathMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -124,6 +124,11 @@ def request_bureau(request) -> Bureau | None:
     return request._bureau
 
 
+def bureau_read(request) -> Bureau | None:
+    """The bureau request_bureau gave this request, if its page asked for one (None: it did not)."""
+    return getattr(request, "_bureau", None)
+
+
 def internal_bureau(request) -> Bureau | None:
     """The bureau an internal page is about: the one its address names, else the person's own, else (the
     administrator and the budget office, who belong to none) the default one. Whether the person may read

@@ -117,7 +117,7 @@ READS = {
     # the city briefing (the budget office's and the administrator's)
     "reports:city_briefing",
     # public pages and open data (anyone; approved figures only)
-    "budget:execution", "city:execution", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
+    "budget:execution", "city:execution", "city:home", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
     "programs:program_list", "programs:program_detail", "programs:program_csv", "programs:program_json",
     "programs:program_outline_csv", "programs:program_outline_json",

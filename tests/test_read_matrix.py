@@ -58,6 +58,7 @@ MATRIX = {
     "portal:home":                 PUBLIC,
     "budget:execution":            PUBLIC,
     "city:execution":              PUBLIC,
+    "city:home":                   PUBLIC,
     "budget:execution_csv":        PUBLIC,
     "budget:execution_json":       PUBLIC,
     "budget:execution_lines_csv":  PUBLIC,

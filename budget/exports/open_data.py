@@ -5,6 +5,7 @@ import datetime
 
 from budget.selectors.execution import ComparisonRow, ExecutionTable, RowLevel
 from civicbureau.open_data import Column, Dataset, json_value, table_schema
+from staffing.models import Bureau
 
 EXECUTION_COLUMNS = [
     Column("fiscal_year", "integer", "Fiscal year (회계연도; the calendar year)."),
@@ -173,9 +174,9 @@ PHASES = {
 }
 
 
-def fiscal_data_package(lines: Dataset, *, resource_path: str) -> dict:
-    """datapackage.json for the execution file (budget lines only, so that amounts may be summed): a Data
-    Package whose `model` maps the amounts to their phase, the divisions to the administrative
+def fiscal_data_package(lines: Dataset, *, bureau: Bureau, resource_path: str) -> dict:
+    """datapackage.json for a bureau's execution file (budget lines only, so that amounts may be summed): a
+    Data Package whose `model` maps the amounts to their phase, the divisions to the administrative
     classification and the fiscal year and as-of date to the fiscal period (Fiscal Data Package)."""
     fiscal_year = lines.meta["fiscal_year"]
     return {
@@ -183,8 +184,8 @@ def fiscal_data_package(lines: Dataset, *, resource_path: str) -> dict:
         # profile name would make validators fetch its schema from the network.
         "profile": "tabular-data-package",
         "fiscalDataPackage": "1.0",
-        "name": f"civicbureau-budget-execution-{fiscal_year}",
-        "title": f"시민협력국 {fiscal_year} 예산 집행 현황 (budget execution)",
+        "name": f"civicbureau-{bureau.slug}-budget-execution-{fiscal_year}",
+        "title": f"{bureau.name} {fiscal_year} 예산 집행 현황 (budget execution)",
         "description": "Expenditure budget and its execution by budget line (세부사업), cumulative to the as-of date. "
         "Amounts are whole won. Published by CivicBureau: the reporting period "
         f"{json_value(lines.meta.get('period'))}, edition {lines.meta.get('edition')}, published "

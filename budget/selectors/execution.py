@@ -412,5 +412,25 @@ def pace_curve(*, bureau: Bureau | None, fiscal_year: int) -> PaceCurve:
     city: dict[int, Decimal] = {}
     for bureau_id, month, rate in rows:
         (city if bureau_id is None else own)[month] = rate
+    return _pace_curve(fiscal_year, own, city)
+
+
+def _pace_curve(fiscal_year: int, own: dict[int, Decimal], city: dict[int, Decimal]) -> PaceCurve:
     targets = own or city
     return PaceCurve(fiscal_year, figures.pace_curve(targets), sorted(targets), set_by_city=bool(city) and not own)
+
+
+def pace_curves(*, bureaus: list[Bureau], fiscal_years: set[int]) -> dict[tuple[int, int], PaceCurve]:
+    """pace_curve of each bureau for each of the years, keyed (bureau pk, year), in one query whatever the
+    number of bureaus (the city home)."""
+    rows = BudgetPaceTarget.objects.filter(
+        Q(bureau__isnull=True) | Q(bureau__in=bureaus), fiscal_year__in=fiscal_years
+    ).values_list("bureau_id", "fiscal_year", "month", "target_rate")
+    targets: dict[tuple[int | None, int], dict[int, Decimal]] = {}
+    for bureau_id, year, month, rate in rows:
+        targets.setdefault((bureau_id, year), {})[month] = rate
+    return {
+        (bureau.pk, year): _pace_curve(year, targets.get((bureau.pk, year), {}), targets.get((None, year), {}))
+        for bureau in bureaus
+        for year in fiscal_years
+    }

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Exists, Max
 
 from budget.models import BudgetLine, DivisionBudget, RevenueAmount
 from budget.selectors.execution import (
@@ -89,8 +89,12 @@ def public_fiscal_years(*, bureau: Bureau) -> list[int]:
 
 
 def public_revenue_summary(*, bureau: Bureau, fiscal_year: int) -> tuple[datetime.date | None, list[ComparisonRow]]:
-    """세입총괄 against the previous year, as of the latest approved date of the revenue figures."""
-    as_of = RevenueAmount.objects.filter(fiscal_year=fiscal_year).aggregate(latest=Max("as_of"))["latest"]
+    """세입총괄 against the previous year, as of the latest approved date of the revenue figures. Revenue
+    amounts name no bureau: they are the report's, the default bureau's (the first made); another bureau
+    has none (in the same query)."""
+    as_of = RevenueAmount.objects.filter(
+        ~Exists(Bureau.objects.filter(pk__lt=bureau.pk)), fiscal_year=fiscal_year
+    ).aggregate(latest=Max("as_of"))["latest"]
     if as_of is None:
         return None, []
     return as_of, revenue_summary(fiscal_year=fiscal_year, base_year=fiscal_year - 1, as_of=as_of)

@@ -98,13 +98,17 @@ def execution_lines_csv(request):
 
 @public_cacheable
 def datapackage(request):
-    """The Fiscal Data Package describing execution-lines.csv for the same ?year=&as_of=, with the files
-    apps above register for the same period (civicbureau.open_data.register_resources)."""
+    """The Fiscal Data Package of the request's bureau describing its execution-lines.csv for the same
+    ?year=&as_of=, with the files apps above register for the same period
+    (civicbureau.open_data.register_resources)."""
     refusal, table = _file_table(request)
     if refusal:
         return refusal
     query = period_query(request)
+    # relative to the package's own address, so /b/<slug>/datapackage.json lists /b/<slug>/ files
     path = "execution-lines.csv" + (f"?{query}" if query else "")
-    package = fiscal_data_package(execution_dataset(table, levels=(RowLevel.LINE,)), resource_path=path)
+    package = fiscal_data_package(
+        execution_dataset(table, levels=(RowLevel.LINE,)), bureau=request_bureau(request), resource_path=path
+    )
     package["resources"] += open_data.package_resources(query)  # apps above: the measures' files
     return open_data.json_response(package, "datapackage.json")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from budget.selectors.execution import fiscal_year_latest
 from civicbureau import display
 from programs.selectors.consistency import consistency_check
-from staffing.selectors import bureau_default
+from staffing.commands import add_bureau_argument, bureau_argument
 
 
 class Command(BaseCommand):
@@ -22,11 +22,10 @@ class Command(BaseCommand):
             type=datetime.date.fromisoformat,
             help="the period's date YYYY-MM-DD (default: the latest published period)",
         )
+        add_bureau_argument(parser)
 
-    def handle(self, *args, year=None, as_of=None, **options):
-        bureau = bureau_default()
-        if bureau is None:
-            raise CommandError("No bureau in the database: run load_demo first.")
+    def handle(self, *args, year=None, as_of=None, bureau=None, **options):
+        bureau = bureau_argument(bureau)
         year = year or (as_of.year if as_of else fiscal_year_latest(bureau=bureau))
         if year is None:
             raise CommandError(f"{bureau.name} has no budget lines.")

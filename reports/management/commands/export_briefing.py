@@ -6,8 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from reports.city import city_briefing_build
 from reports.rows import BriefingError, briefing_build
 from reports.writer import briefing_workbook
-from staffing.models import Bureau
-from staffing.selectors import bureau_default
+from staffing.commands import add_bureau_argument, bureau_argument
 
 
 class Command(BaseCommand):
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="fiscal year, e.g. 2022")
         parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="YYYY-MM-DD (default: the latest)")
         parser.add_argument("--output", type=Path, required=True, help="the .xlsx file to write")
-        parser.add_argument("--bureau", help="bureau name (default: the portal's bureau)")
+        add_bureau_argument(parser)
         parser.add_argument(
             "--preview", action="store_true", help="the period --as-of as it stands, published or not (미확정)"
         )
@@ -34,11 +33,7 @@ class Command(BaseCommand):
         if city:
             self._city(year, as_of, output, bureau=bureau, preview=preview)
             return
-        bureau_obj = Bureau.objects.filter(name=bureau).first() if bureau else bureau_default()
-        if bureau_obj is None:
-            raise CommandError(
-                f"No bureau {bureau!r}." if bureau else "No bureau in the database: run load_demo first."
-            )
+        bureau_obj = bureau_argument(bureau)
         if preview and as_of is None:
             raise CommandError("--preview needs --as-of (the period to preview).")
         try:
