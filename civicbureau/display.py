@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import dateformat, dates, timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicbureau import figures
 
@@ -43,7 +44,7 @@ INDICATOR_UNITS = {
     "회": _("회"),
     "개소": _("개소"),
     "석": _("석"),
-    "팀": _("팀"),
+    "팀": pgettext_lazy("unit", "팀"),  # "22 teams"; the model's label 팀 is "Team"
 }
 
 
