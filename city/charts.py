@@ -4,7 +4,7 @@ one line). Every number is also in the table under the chart, written by civicbu
 
 from django.utils.translation import gettext as _
 
-from city.selectors import CityBureauRow
+from budget.selectors.city import CityBureauRow
 
 
 def _rate(value):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from budget.forms import ExecutionPeriodForm, period_choices, period_query
+from budget.selectors.city import city_home_rows
 from budget.selectors.periods import published_dates
 from city import charts, selectors
 from city.tables import CityHomeTable, CityLineTable, CityTotalsTable, rows_in_order
@@ -79,7 +80,7 @@ def home(request):
     """시 전체 현황: every bureau with the total of its latest published edition (its date and edition),
     집행률 against its pace at that date and the gap, 미공표 for a bureau with none; sortable by every
     column, with the rates as a chart. Each bureau links to its home and its 예산 집행 현황."""
-    rows = selectors.city_home_rows()
+    rows = city_home_rows()
     table = CityHomeTable(
         rows,
         caption=_("국별 최근 공표 실적 (국마다 기준일 열, 단위 : %(units)s)")

@@ -15,7 +15,7 @@
   yet before it, by period, and which periods can be published. A month already covered by a published
   period is never "missing".
 - The city budget office (예산담당관, in no bureau): in the city's latest fiscal year, the bureaus whose
-  published total is behind the city's pace at their latest published period, and the bureaus that have not
+  published total is behind their pace (their own targets, else the city's) at their latest published period, and the bureaus that have not
   published the last month end (news, not work: never mailed), each linking to that bureau's page.
 
 send_reminders mails each person what this selector gives them (worklist.services).
@@ -23,21 +23,21 @@ send_reminders mails each person what this selector gives them (worklist.service
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import Max, OuterRef, Subquery
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from budget.models import BudgetLine, DivisionMonth
-from budget.selectors.execution import execution_table, fiscal_year_latest, pace_curve
+from budget.selectors.city import CityBureauRow, city_home_rows
+from budget.selectors.execution import fiscal_year_latest
 from budget.selectors.periods import STATUS_LABELS, bureau_periods, publication_on, reporting_divisions
 from civicbureau import figures
 from programs.models import Indicator, MeasureTarget, ScheduleItem
 from programs.selectors.measures import MeasureRow, in_fiscal_year, measure_rows
 from programs.selectors.targets import UNPROPOSED, target_unproposed
-from staffing.middleware import bureau_prefix
+from staffing.middleware import bureau_url, page_path
 from staffing.models import Bureau, Division, Membership
 from staffing.permissions import APPROVE, BUREAU_ROLES, membership_of, restrict
 
@@ -115,32 +115,21 @@ class TargetsMissing:
         return reverse("programs:measure_list") + f"?status={UNPROPOSED}&year={self.fiscal_year}"
 
 
-def bureau_url(bureau: Bureau, name: str) -> str:
-    """The address of a bureau's page under /b/<slug>/ (staffing.middleware), wherever the link is shown."""
-    return bureau_prefix(bureau.slug) + reverse(name)[len(get_script_prefix()) :]
-
-
 @dataclass(frozen=True)
 class BureauItem:
-    """A bureau the budget office looks at: its latest published period of the year (None: nothing published
-    yet) and, for one behind the city's pace, its published disbursement rate and the city's pace there."""
+    """A bureau the budget office looks at: its latest published total against its pace (the city home's
+    row) and that period's date if it is of the year watched (None: nothing published this year)."""
 
-    bureau: Bureau
+    row: CityBureauRow
     as_of: datetime.date | None
-    rate: Decimal | None = None
-    pace: Decimal | None = None
-
-    @property
-    def pace_gap(self) -> Decimal | None:
-        return figures.percentage_points(self.rate, self.pace) if self.pace is not None else None
 
     @property
     def dashboard_url(self) -> str:
-        return bureau_url(self.bureau, "dashboards:bureau_dashboard")
+        return bureau_url(self.row.slug, page_path(reverse("dashboards:bureau_dashboard")))
 
     @property
     def periods_url(self) -> str:
-        return bureau_url(self.bureau, "budget:period_list")
+        return bureau_url(self.row.slug, page_path(reverse("budget:period_list")))
 
 
 @dataclass
@@ -159,7 +148,7 @@ class MyWork:
     results_due: list[MeasureItem] = field(default_factory=list)
     targets_awaiting: list[MeasureItem] = field(default_factory=list)  # proposed targets waiting for this approver
     off_track: list[MeasureItem] = field(default_factory=list)  # the division's measures at 주의 or 미흡
-    behind_pace: list[BureauItem] = field(default_factory=list)  # budget office: bureaus behind the city's pace
+    behind_pace: list[BureauItem] = field(default_factory=list)  # budget office: bureaus behind their pace
     unpublished: list[BureauItem] = field(default_factory=list)  # budget office: the last month end unpublished
     last_month_end: datetime.date | None = None  # budget office: the month end every bureau should have published
 
@@ -278,9 +267,11 @@ def _targets_awaiting(user) -> list[MeasureItem]:
 
 
 def _city_watch(work: MyWork, today: datetime.date) -> None:
-    """The budget office's view of the city, in its latest fiscal year: each bureau's latest published period
-    against the city's pace (behind it: behind_pace), and the bureaus whose latest published period is before
-    the last month end that has passed (unpublished). A few queries per bureau (its published table)."""
+    """The budget office's view of the city in its latest fiscal year, as the city home shows it
+    (budget.selectors.city.city_home_rows, a few queries whatever the number of bureaus): the bureaus whose
+    latest published total of the year is behind their pace at its date (their own targets, else the
+    city's: behind_pace), and those whose latest published period is before the last month end that has
+    passed (unpublished)."""
     lines = BudgetLine.objects.filter(fiscal_year__lte=today.year)
     work.fiscal_year = lines.aggregate(latest=Max("fiscal_year"))["latest"]
     if work.fiscal_year is None:
@@ -288,21 +279,17 @@ def _city_watch(work: MyWork, today: datetime.date) -> None:
     previous_month_end = today.replace(day=1) - datetime.timedelta(days=1)
     last_month_end = min(datetime.date(work.fiscal_year, 12, 31), previous_month_end)
     work.last_month_end = last_month_end if last_month_end.year == work.fiscal_year else None
-    pace = pace_curve(bureau=None, fiscal_year=work.fiscal_year)
-    reporting = Bureau.objects.filter(divisions__budget_lines__fiscal_year=work.fiscal_year).distinct()
-    for bureau in reporting.order_by("name"):
-        publication = publication_on(bureau=bureau, fiscal_year=work.fiscal_year)
-        as_of = publication.as_of if publication else None
+    reporting = set(
+        Bureau.objects.filter(divisions__budget_lines__fiscal_year=work.fiscal_year).values_list("slug", flat=True)
+    )  # a bureau with no line of the year has nothing to publish for it
+    for row in city_home_rows():
+        if row.slug not in reporting:
+            continue
+        as_of = row.as_of if row.as_of is not None and row.as_of.year == work.fiscal_year else None
         if work.last_month_end is not None and (as_of is None or as_of < work.last_month_end):
-            work.unpublished.append(BureauItem(bureau, as_of))
-        if publication is None:
-            continue
-        total = execution_table(bureau=bureau, fiscal_year=work.fiscal_year, publication=publication).total
-        if total is None:
-            continue
-        city_pace = pace.at(figures.months_elapsed(publication.as_of))
-        if figures.is_lagging(total.rate, city_pace):
-            work.behind_pace.append(BureauItem(bureau, publication.as_of, total.rate, city_pace))
+            work.unpublished.append(BureauItem(row, as_of))
+        if as_of is not None and figures.is_lagging(row.rate, row.pace):
+            work.behind_pace.append(BureauItem(row, as_of))
 
 
 def my_work(*, user, today: datetime.date) -> MyWork:

@@ -64,11 +64,15 @@ def test_the_budget_office_sees_bureaus_behind_the_city_pace_and_those_not_publi
     work = my_work(user=budget_office(), today=TODAY)
 
     assert work.fiscal_year == FISCAL_YEAR and work.last_month_end == JULY
-    assert [(i.bureau, i.as_of, i.rate, i.pace, i.pace_gap) for i in work.behind_pace] == [
-        (behind, JUNE, Decimal("30.0"), Decimal("60.0"), Decimal("-30.0"))
+    assert [(i.row.name, i.as_of, i.row.rate, i.row.pace, i.row.pace_gap) for i in work.behind_pace] == [
+        (behind.name, JUNE, Decimal("30.0"), Decimal("60.0"), Decimal("-30.0"))
     ]
-    assert [(i.bureau, i.as_of) for i in work.unpublished] == [(behind, JUNE), (ahead, JUNE), (silent, None)]
-    assert current not in [i.bureau for i in work.behind_pace + work.unpublished]
+    assert [(i.row.name, i.as_of) for i in work.unpublished] == [
+        (behind.name, JUNE),
+        (ahead.name, JUNE),
+        (silent.name, None),
+    ]
+    assert current.name not in [i.row.name for i in work.behind_pace + work.unpublished]
     # nothing of a bureau's own work
     assert (work.due, work.awaiting, work.late, work.pending, work.publishable) == ([], [], [], [], [])
 
@@ -109,7 +113,7 @@ def test_the_budget_office_query_count_stays_flat_as_bureaus_grow_lines():
             published_bureau("가뒤처진국", JUNE, 30_000_000, lines=lines)
             with CaptureQueriesContext(connection) as captured:
                 work = my_work(user=user, today=TODAY)
-            assert [i.bureau.name for i in work.behind_pace] == ["가뒤처진국"]
+            assert [i.row.name for i in work.behind_pace] == ["가뒤처진국"]
             counts.append(len(captured.captured_queries))
             transaction.set_rollback(True)
     assert counts[0] == counts[1], counts
