@@ -18,6 +18,7 @@ from city.tables import CityHomeTable, CityLineTable, CityTotalsTable, rows_in_o
 from civicbureau import display
 from civicbureau.publication import public_cacheable
 from staffing.middleware import city_url
+from staffing.permissions import can_export_city_briefing
 
 CITY_PAGE_SIZE = 100
 # Both tables sort on their own parameter (?totals-sort=rate, ?lines-sort=-rate)
@@ -94,5 +95,8 @@ def home(request):
         "rate_chart": charts.bureau_rate_chart(rows, chart_id="bureau-rates-chart"),
         "published": [row for row in rows if row.publication is not None],
         "city_execution_url": city_url(reverse("city:execution")),
+        # the budget office's own links: the city briefing and the city's pace targets
+        "budget_office_links": can_export_city_briefing(request.user)
+        and {"briefing": city_url(reverse("reports:city_briefing")), "pace": city_url(reverse("city:pace"))},
     }
     return render(request, "city/home.html", context)
