@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from civicbureau import entry, figures
+from civicbureau import entry, figures, security
 from civicbureau.entry import Problem
 from civicbureau.open_data import neutralise
 
@@ -299,6 +299,23 @@ def _csv_records(layout: SheetLayout, text: str):
         else:
             message = _("CSV로 읽을 수 없습니다 (따옴표가 닫히지 않았거나 줄 구분이 섞였습니다).")
         raise _file_problem(layout, f"{reader.line_num}행", message) from None
+
+
+def read_rows_logged(content: bytes, filename: str, layout: SheetLayout, *, user) -> list[SheetRow]:
+    """read_rows for a person's upload: a refused file is written to the security log (who, the file, why)
+    before its FileError goes up to the caller, which shows its problem."""
+    try:
+        return read_rows(content, filename, layout)
+    except FileError as exc:
+        security.log(
+            "import_rejected",
+            user=user.get_username() if user is not None else "-",
+            reason=getattr(exc, "reason", "invalid_file"),
+            file=filename[:100],
+            size=len(content),
+            message=str(exc.problem.message)[:200],
+        )
+        raise
 
 
 def read_rows(content: bytes, filename: str, layout: SheetLayout) -> list[SheetRow]:

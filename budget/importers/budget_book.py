@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy
 
 from budget.models import BudgetLine, Publication
 from budget.services.budget_book import BudgetBookPlan, budget_book_save
-from civicbureau import audit, display, entry, security
+from civicbureau import audit, display, entry
 from civicbureau.entry import Problem
 from civicbureau.uploads import (
     FileError,
@@ -51,7 +51,7 @@ from civicbureau.uploads import (
     SheetRow,
     formula_refused,
     is_empty,
-    read_rows,
+    read_rows_logged,
     won_cell,
 )
 from staffing.models import Bureau, Division, Team
@@ -508,16 +508,8 @@ def budget_book_import(*, content: bytes, filename: str, user, dry_run: bool) ->
     refuses anyone else), None from the management command; the history records them and how ('import')."""
     result = BudgetBookResult(dry_run=dry_run)
     try:
-        sheet_rows = read_rows(content, filename, LAYOUT)
+        sheet_rows = read_rows_logged(content, filename, LAYOUT, user=user)
     except FileError as exc:
-        security.log(
-            "import_rejected",
-            user=user.get_username() if user is not None else "-",
-            reason=getattr(exc, "reason", "invalid_file"),
-            file=filename[:100],
-            size=len(content),
-            message=str(exc.problem.message)[:200],
-        )
         result.problems.append(exc.problem)
         return result
     result.rows = len(sheet_rows)

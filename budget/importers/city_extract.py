@@ -30,9 +30,8 @@ from budget.services.extract import (
     extract_date_check,
     extract_reason,
 )
-from civicbureau import security
 from civicbureau.entry import Caution, EntryError, Problem
-from civicbureau.uploads import FileError, SheetColumn, SheetLayout, SheetRow, is_empty, read_rows, won_cell
+from civicbureau.uploads import FileError, SheetColumn, SheetLayout, SheetRow, is_empty, read_rows_logged, won_cell
 from staffing.permissions import can_import_city_extract
 
 LAYOUT = SheetLayout(
@@ -142,16 +141,8 @@ def city_extract_import(
         result.problems = exc.problems
         return result
     try:
-        rows = read_rows(content, filename, LAYOUT)
+        rows = read_rows_logged(content, filename, LAYOUT, user=user)
     except FileError as exc:
-        security.log(
-            "import_rejected",
-            user=user.get_username(),
-            reason=getattr(exc, "reason", "invalid_file"),
-            file=filename[:100],
-            size=len(content),
-            message=str(exc.problem.message)[:200],
-        )
         result.problems.append(exc.problem)
         return result
     result.rows_read = len(rows)

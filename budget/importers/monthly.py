@@ -21,9 +21,9 @@ from budget.exports.sheet import LAYOUT
 from budget.models import DivisionMonth, ExecutionSnapshot
 from budget.selectors.entry import own_newer_save
 from budget.services import ExecutionInput, execution_month_save
-from civicbureau import audit, display, security
+from civicbureau import audit, display
 from civicbureau.entry import Caution, EntryError, NeedsConfirmation, Problem
-from civicbureau.uploads import FileError, SheetRow, formula_refused, is_empty, read_rows, won_cell
+from civicbureau.uploads import FileError, SheetRow, formula_refused, is_empty, read_rows_logged, won_cell
 from staffing.permissions import can_edit_division, membership_of
 
 # -- from cells to an entry ---------------------------------------------------------------------------
@@ -111,16 +111,8 @@ def execution_import(
         raise PermissionDenied(_("실적을 올릴 수 있는 사람은 과의 주무관과 과장입니다."))
     result = ImportResult(division=division, dry_run=dry_run)
     try:
-        rows = read_rows(content, filename, LAYOUT)
+        rows = read_rows_logged(content, filename, LAYOUT, user=user)
     except FileError as exc:
-        security.log(
-            "import_rejected",
-            user=user.get_username(),
-            reason=getattr(exc, "reason", "invalid_file"),
-            file=filename[:100],
-            size=len(content),
-            message=str(exc.problem.message)[:200],
-        )
         result.problems.append(exc.problem)
         return result
     problems: list[Problem] = []
