@@ -15,7 +15,20 @@ from django.urls import reverse
 
 from staffing.models import Division
 from tests.fingerprint import database_fingerprint
-from tests.test_permissions import APPROVERS, OWN, PUBLISHERS, WRITES, prepare, sheet_for, url_for
+from tests.test_permissions import (
+    ADMINISTRATOR,
+    APPROVERS,
+    CITY_EXTRACT,
+    CITY_PACE,
+    OWN,
+    PUBLISHERS,
+    WRITES,
+    book_for,
+    extract_for,
+    prepare,
+    sheet_for,
+    url_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +36,14 @@ FOREIGN = "https://attacker.example"
 
 
 def writer_for(name):
-    return {APPROVERS: "director_a", PUBLISHERS: "planning"}.get(WRITES[name], "staff_a")
+    writers = {
+        APPROVERS: "director_a",
+        PUBLISHERS: "planning",
+        CITY_PACE: "budget",
+        CITY_EXTRACT: "budget",
+        ADMINISTRATOR: "admin",
+    }
+    return writers.get(WRITES[name], "staff_a")
 
 
 def csrf_client(user) -> tuple[Client, str]:
@@ -42,6 +62,20 @@ def post_data(name, division, people, client, token):
     elif name == "budget:import_apply":
         preview = client.post(
             reverse("budget:import_upload"), {"file": sheet_for(division), "csrfmiddlewaretoken": token}
+        )
+        assert preview.status_code == 200 and preview.context["token"], "the preview (with its token) should succeed"
+        data = {"token": preview.context["token"]}
+    elif name in ("city:extract", "budget:budget_book"):
+        data = (
+            {"as_of": "2022-08-31", "file": extract_for(division)}
+            if name == "city:extract"
+            else {"file": book_for(division)}
+        )
+    elif name in ("city:extract_apply", "budget:budget_book_apply"):
+        preview_name = name.removesuffix("_apply")
+        preview = client.post(
+            reverse(preview_name),
+            {**post_data(preview_name, division, people, client, token), "csrfmiddlewaretoken": token},
         )
         assert preview.status_code == 200 and preview.context["token"], "the preview (with its token) should succeed"
         data = {"token": preview.context["token"]}
@@ -82,5 +116,6 @@ def test_the_same_post_with_its_token_goes_through(name, people):
     )
     assert response.status_code in (200, 302), (name, response.status_code)
     changed = before != database_fingerprint()
-    # the preview alone writes nothing; 연장 writes the session only
-    assert changed == (name not in ("budget:import_upload", "session_extend")), name
+    # the previews alone write nothing; 연장 writes the session only
+    previews = ("budget:import_upload", "city:extract", "budget:budget_book", "session_extend")
+    assert changed == (name not in previews), name
