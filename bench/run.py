@@ -56,7 +56,11 @@ PAGES = [
     ("staff consistency page", "staff", "/staff/consistency/", None, False),
     ("briefing export (demo bureau)", "director", f"/briefing.xlsx?year={YEAR}&as_of={AS_OF}", None, False),
 ]
-TARGET_RATIO, TARGET_P95_MS, TARGET_QUERIES, TARGET_FLOOR = 1.5, 100, 15, 3
+# Every page's header has the bureau switcher (issue 19): the list of bureaus, kept until a bureau changes
+# (publication.reference_cached), so one query more only when the cache is cold, as on the computing path
+# where queries are counted; the same query at both scales, whatever the number of bureaus.
+SWITCHER = 1
+TARGET_RATIO, TARGET_P95_MS, TARGET_QUERIES, TARGET_FLOOR = 1.5, 100, 15 + SWITCHER, 3
 # The dashboards carry the measures too (issue 18): three queries more by design (the measures, their targets,
 # their results, whatever their number), so their ceiling is the others' plus three; equal at both scales still.
 QUERY_CEILINGS = {"division dashboard": TARGET_QUERIES + 3, "bureau dashboard": TARGET_QUERIES + 3}
