@@ -44,7 +44,9 @@ def city_pace_save(
     with transaction.atomic():
         stored = {
             t.month: t
-            for t in BudgetPaceTarget.objects.select_for_update().filter(bureau__isnull=True, fiscal_year=fiscal_year)
+            for t in BudgetPaceTarget.objects.select_for_update(of=("self",)).filter(
+                bureau__isnull=True, fiscal_year=fiscal_year
+            )
         }
         if version != city_pace_version(fiscal_year=fiscal_year):
             raise StaleVersion(
