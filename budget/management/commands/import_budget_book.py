@@ -1,8 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from budget.importers.budget_book import budget_book_import
+from civicbureau.management.imports import file_read, refuse_problems
 
 
 class Command(BaseCommand):
@@ -17,15 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and count the changes, write nothing")
 
     def handle(self, *args, file, dry_run, verbosity=1, **options):
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc}") from None
-        result = budget_book_import(content=content, filename=file.name, user=None, dry_run=dry_run)
-        if not result.ok:
-            for problem in result.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"Nothing was imported: {len(result.problems)} problem(s) in {file.name}.")
+        result = budget_book_import(content=file_read(file), filename=file.name, user=None, dry_run=dry_run)
+        refuse_problems(self, result, file.name)
         if verbosity > 1:
             for change in result.changes:
                 verb = "create" if change.created else "update"

@@ -1,11 +1,11 @@
 import datetime
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from budget.importers.city_extract import city_extract_import
+from civicbureau.management.imports import file_read, person_read, refuse_problems, refuse_unconfirmed
 
 
 class Command(BaseCommand):
@@ -32,14 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, as_of, user, dry_run, confirm=(), **options):
-        try:
-            person = get_user_model().objects.get(username=user)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"No user {user!r}.") from None
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc}") from None
+        person, content = person_read(user), file_read(file)
         try:
             result = city_extract_import(
                 user=person, content=content, filename=file.name, as_of=as_of, dry_run=dry_run, confirmed=confirm
@@ -59,16 +52,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{row.where} {row.code}: no budget line of {as_of.year} has this code (not imported)"
                 )
-        if not result.ok:
-            for problem in result.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"Nothing was imported: {len(result.problems)} problem(s) in {file.name}.")
-        for caution in result.cautions:
-            self.stderr.write(f"{caution} [--confirm {caution.key}]")
-        if result.cautions and not dry_run and not result.applied:
-            raise CommandError(
-                f"Nothing was imported: {len(result.cautions)} caution(s) to confirm with --confirm KEY (each listed)."
-            )
+        refuse_problems(self, result, file.name)
+        refuse_unconfirmed(self, result, dry_run=dry_run)
         verb = "would change" if dry_run else "changed"
         self.stdout.write(
             f"as of {as_of}: {result.rows_read} rows read, {plan.changed_count} {verb}, "

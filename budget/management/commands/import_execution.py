@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from budget.importers.monthly import execution_import
+from civicbureau.management.imports import file_read, person_read, refuse_problems, refuse_unconfirmed
 
 
 class Command(BaseCommand):
@@ -25,30 +25,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, user, dry_run, confirm=(), **options):
-        try:
-            person = get_user_model().objects.get(username=user)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"No user {user!r}.") from None
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc}") from None
+        person, content = person_read(user), file_read(file)
         try:
             result = execution_import(
                 user=person, content=content, filename=file.name, dry_run=dry_run, confirmed=confirm
             )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
-        if not result.ok:
-            for problem in result.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"Nothing was imported: {len(result.problems)} problem(s) in {file.name}.")
-        for caution in result.cautions:
-            self.stderr.write(f"{caution} [--confirm {caution.key}]")
-        if result.cautions and not dry_run and not result.applied:
-            raise CommandError(
-                f"Nothing was imported: {len(result.cautions)} caution(s) to confirm with --confirm KEY (each listed)."
-            )
+        refuse_problems(self, result, file.name)
+        refuse_unconfirmed(self, result, dry_run=dry_run)
         for row in result.rows:
             if row.changed:
                 self.stdout.write(
