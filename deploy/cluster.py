@@ -316,13 +316,23 @@ def gunicorn_log(port: int) -> Path:
     return RUNTIME / f"gunicorn-{port}.log"
 
 
+def control_socket(port: int) -> list:
+    """gunicorn ≥ 24 opens a control socket, by default one path for every instance of the user (the second
+    server would take the first one's): each server gets its own in the runtime directory."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    if any(setting.name == "control_socket" for setting in KNOWN_SETTINGS):
+        return ["--control-socket", RUNTIME / f"gunicorn-{port}.ctl"]
+    return []
+
+
 def gunicorn_up(port: int) -> None:
     """One app server, in a session of its own (so that the whole group can be killed: a drill does)."""
     if pid_from(gunicorn_pid_file(port)) is None:
         command = [PYTHON_BIN / "gunicorn", "civicbureau.wsgi", "--bind", f"127.0.0.1:{port}",
                    "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread",
                    "--timeout", str(TIMEOUT), "--graceful-timeout", str(GRACEFUL_TIMEOUT), "--keep-alive", "5",
-                   "--pid", gunicorn_pid_file(port), "--log-level", "info"]  # fmt: skip
+                   "--pid", gunicorn_pid_file(port), "--log-level", "info", *control_socket(port)]  # fmt: skip
         with gunicorn_log(port).open("ab") as log:
             subprocess.Popen(command, cwd=ROOT, env=app_environment(), stdin=subprocess.DEVNULL,
                              stdout=log, stderr=log, start_new_session=True)  # fmt: skip
