@@ -330,7 +330,7 @@ def gunicorn_up(port: int) -> None:
     """One app server, in a session of its own (so that the whole group can be killed: a drill does)."""
     if pid_from(gunicorn_pid_file(port)) is None:
         command = [PYTHON_BIN / "gunicorn", "civicbureau.wsgi", "--bind", f"127.0.0.1:{port}",
-                   "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread",
+                   "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "deploy.gunicorn_worker.DrainingThreadWorker",
                    "--timeout", str(TIMEOUT), "--graceful-timeout", str(GRACEFUL_TIMEOUT), "--keep-alive", "5",
                    "--pid", gunicorn_pid_file(port), "--log-level", "info", *control_socket(port)]  # fmt: skip
         with gunicorn_log(port).open("ab") as log:
