@@ -346,6 +346,8 @@ def worker_configured() -> bool:
 def worker_up() -> None:
     if not worker_configured() or pid_from(WORKER_PID):
         return
+    if not (PYTHON_BIN / "celery").exists():
+        raise ClusterError("civicbureau/celery.py exists but Celery is not installed: .venv/bin/pip install -e .")
     log = RUNTIME / "worker.log"
     start = log.stat().st_size if log.exists() else 0
     command = [PYTHON_BIN / "celery", "-A", "civicbureau", "worker", "--concurrency", "1", "--loglevel", "info",
