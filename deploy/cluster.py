@@ -99,9 +99,11 @@ def pid_from(path: Path) -> int | None:
     try:
         pid = int(path.read_text().split()[0])
         os.kill(pid, 0)
+    except PermissionError:  # alive, someone else's (status run without root)
         return pid
     except (OSError, ValueError, IndexError):
         return None
+    return pid
 
 
 def stop_pid(pid: int | None, what: str, *, sig=signal.SIGTERM, seconds: float = 30) -> None:
@@ -186,8 +188,12 @@ def pg_cluster(name: str) -> dict | None:
     return None
 
 
-def postmaster_pid(data: Path) -> int | None:
-    return pid_from(data / "postmaster.pid")
+def postmaster_pid(data: Path) -> int | str | None:
+    """The cluster's pid; "?" when it runs but its data directory is not readable (status without root)."""
+    try:
+        return pid_from(data / "postmaster.pid") if os.access(data, os.R_OK) else "?"
+    except PermissionError:
+        return "?"
 
 
 def pg_connect(port: int = PRIMARY_PORT, dbname: str = "postgres"):

@@ -94,3 +94,25 @@ def test_nginx_log_lines_give_when_each_request_came_and_the_servers_tried(runti
         (1796174305.556, 1796174305.695, 200, ["127.0.0.1:8001", "127.0.0.1:8002"]),
         (1796174316.024, 1796174323.837, 200, ["127.0.0.1:8001"]),
     ]
+
+
+class FakeListener:
+    closed = False
+
+    def close(self):
+        self.closed = True
+
+
+def test_draining_worker_closes_its_listeners_in_its_loop_on_sigterm():
+    from deploy.gunicorn_worker import DrainingThreadWorker
+
+    deferred = []
+    worker = object.__new__(DrainingThreadWorker)  # no arbiter: only what SIGTERM touches
+    worker.alive, worker._accepting, worker.sockets = True, False, [FakeListener(), FakeListener()]
+    worker.method_queue = type("Queue", (), {"defer": lambda self, callback: deferred.append(callback)})()
+    worker.handle_exit(15, None)
+    assert worker.alive is False
+    assert not any(listener.closed for listener in worker.sockets)  # not in the signal handler: in the loop
+    for callback in deferred:
+        callback()
+    assert all(listener.closed for listener in worker.sockets)
