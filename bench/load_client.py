@@ -46,6 +46,9 @@ class Sample:
     status: int  # 0 when no answer came (connection error, timeout)
     ms: float
     error: str = ""  # empty when the answer is a correct one
+    answered_at: float = field(
+        default_factory=time.time
+    )  # wall clock when it ended (bench.drill lines it up with nginx's log)
 
 
 @dataclass
