@@ -165,6 +165,7 @@ def app_environment() -> dict:
         "SECRET_KEY": secret_key(),
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TRUSTED_PROXIES": "127.0.0.1",  # nginx: its X-Forwarded-For names the person (civicbureau.security)
         "SECURE_SSL_REDIRECT": "0",  # no TLS on loopback; everything else as in production
         "SITE_URL": URL.rstrip("/"),
         "CONN_MAX_AGE": "60",

@@ -228,3 +228,29 @@ def test_the_security_log_escapes_control_characters_and_keeps_no_password():
     assert "hunter2-secret-value" not in stream.getvalue()
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO ", line)
     assert "ip=127.0.0.1" in line and re.search(r"request_id=[0-9a-f]{32}", line)
+
+
+def test_behind_a_trusted_load_balancer_each_person_is_counted_by_the_address_it_saw(settings):
+    """Through the load balancer every request comes from its address; its X-Forwarded-For names the person.
+    The entries a client writes itself before that one, and the header from anyone not trusted, are never read."""
+    settings.TRUSTED_PROXIES = frozenset({"127.0.0.1"})
+
+    def via_proxy(person: str, claimed: str = "") -> Client:
+        forwarded = f"{claimed}, {person}" if claimed else person
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    for n in range(30):
+        via_proxy("203.0.113.7", claimed=f"198.51.100.{n}").post(
+            reverse("login"), {"username": f"someone-{n}", "password": "wrong-password"}
+        )
+    staff = {"username": "staff", "password": "staff-demo-2022"}
+    assert (
+        via_proxy("203.0.113.7").post(reverse("login"), staff).status_code == 429
+    )  # the sprayer, named despite its claims
+    assert via_proxy("203.0.113.8").post(reverse("login"), staff).status_code == 302  # the next person is not
+    # a client that is not the load balancer cannot choose its address by the header
+    settings.TRUSTED_PROXIES = frozenset()
+    assert (
+        Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.7").post(reverse("login"), staff).status_code
+        == 302
+    )
