@@ -9,7 +9,7 @@ import types
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,38 +19,6 @@ from civicbureau.db_router import PrimaryReplicaRouter, ReplicaHealth
 from staffing.models import Bureau
 
 PUBLIC_PAGE = reverse("portal:home")
-ROUTER = "civicbureau.db_router.PrimaryReplicaRouter"
-READS = "civicbureau.middleware.ReplicaReadsMiddleware"
-
-
-@pytest.fixture
-def replica(db, settings, monkeypatch):
-    """The "replica" alias as a mirror of the test database, the router and its middleware installed as
-    DATABASE_REPLICA_URL installs them, and a replica that answers without lag (tests change `lag`)."""
-    primary = connections["default"].settings_dict
-    connections.settings["replica"] = {**primary, "TEST": {**primary["TEST"], "MIRROR": "default"}}
-    connections["replica"].connect()  # the test case allows the aliases it knew when it began, and open ones
-    settings.DATABASE_ROUTERS = [ROUTER]
-    settings.MIDDLEWARE = [
-        *settings.MIDDLEWARE[: settings.MIDDLEWARE.index("civicbureau.middleware.DatabaseUnavailableMiddleware")],
-        READS,
-        *settings.MIDDLEWARE[settings.MIDDLEWARE.index("civicbureau.middleware.DatabaseUnavailableMiddleware") :],
-    ]
-    probe = types.SimpleNamespace(health=ReplicaHealth(ok=True, lag_seconds=0.0), calls=0)
-
-    def fake_probe():
-        probe.calls += 1
-        if isinstance(probe.health, Exception):
-            raise probe.health
-        return probe.health
-
-    monkeypatch.setattr(db_router, "replica_probe", fake_probe)
-    db_router._health.clear()
-    yield probe
-    db_router._health.clear()
-    connections["replica"].close()
-    del connections["replica"]
-    del connections.settings["replica"]
 
 
 def reads_on(client, path=PUBLIC_PAGE) -> dict:
@@ -204,3 +172,18 @@ def test_a_get_sets_no_mark(replica, settings):
     client = Client()
     client.get(PUBLIC_PAGE)
     assert settings.READ_OWN_WRITES_COOKIE_NAME not in client.cookies
+
+
+def test_a_replica_read_that_fails_gives_the_outage_page_once_then_the_primary_serves(replica, monkeypatch):
+    """Between two probes the replica stops: the request that meets it gets the 503 page (Retry-After), and the
+    replica is marked down at once, so the next request reads the primary without waiting for the probe."""
+
+    def refused(*args, **kwargs):
+        raise OperationalError("the replica went away")
+
+    monkeypatch.setattr(connections["replica"], "create_cursor", refused)
+    client = Client(raise_request_exception=False)
+    assert reads_on(client)["status"] == 503
+    assert db_router.replica_health().error == "a read failed (the database-outage page was served)"
+    after = reads_on(client)
+    assert after["status"] == 200 and after["replica"] == 0
