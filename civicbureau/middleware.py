@@ -49,18 +49,13 @@ class ReplicaReadsMiddleware:
 
     def __call__(self, request):
         allowed = self.replica_allowed(request)
-        tokens = db_router.replica_reads.set(allowed), db_router.replica_used.set(False)
-        try:
-            if allowed:
-                with connections[DEFAULT_DB_ALIAS].execute_wrapper(db_router.pin_after_write):
-                    response = self.get_response(request)
-            else:
-                response = self.get_response(request)
-            if response.status_code == 503 and db_router.replica_used.get():
-                db_router.replica_mark_down("a read failed (the database-outage page was served)")
-        finally:
-            db_router.replica_reads.reset(tokens[0])
-            db_router.replica_used.reset(tokens[1])
+        response, replica_used = self.respond(request, allowed)
+        if replica_used and response.status_code == 503:
+            # the replica stopped between two probes: reads go to the primary from now on, and this GET or
+            # HEAD (safe to repeat) is answered again from the primary instead of with the outage page
+            db_router.replica_mark_down("a read failed (the database-outage page was served)")
+            response.close()
+            response, _ = self.respond(request, False)
         if request.method not in self.SAFE_METHODS:
             response.set_signed_cookie(
                 settings.READ_OWN_WRITES_COOKIE_NAME,
@@ -73,6 +68,18 @@ class ReplicaReadsMiddleware:
                 samesite="Lax",
             )
         return response
+
+    def respond(self, request, allowed: bool):
+        """The response, and whether a read of it went to the replica."""
+        tokens = db_router.replica_reads.set(allowed), db_router.replica_used.set(False)
+        try:
+            if not allowed:
+                return self.get_response(request), False
+            with connections[DEFAULT_DB_ALIAS].execute_wrapper(db_router.pin_after_write):
+                return self.get_response(request), db_router.replica_used.get()
+        finally:
+            db_router.replica_reads.reset(tokens[0])
+            db_router.replica_used.reset(tokens[1])
 
     def replica_allowed(self, request) -> bool:
         if request.method not in self.SAFE_METHODS or settings.SESSION_COOKIE_NAME in request.COOKIES:
