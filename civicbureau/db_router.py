@@ -16,7 +16,8 @@ Lag, and why the primary's WAL position: on the replica, `now() - pg_last_xact_r
 while the primary is idle (no commit to replay), so an idle, fully caught-up replica would read as lagging;
 and comparing the replica's received with its replayed WAL alone says nothing when the stream from the primary
 is cut. The probe reads the primary's `pg_current_wal_lsn()` first, then the replica's replay position: when the
-replica has replayed at least that far it holds everything committed before the probe (lag 0); otherwise the
+replica has replayed that far (but for a WAL page's padding) it holds everything committed before the probe
+(lag 0); otherwise the
 lag is the age of the last transaction it replayed (an overestimate after a long idle spell, which errs
 towards the primary). The result is kept in the process's memory for REPLICA_CHECK_SECONDS, so a request
 pays for a probe at most once every few seconds per process; a probe connects with short timeouts.
@@ -38,6 +39,10 @@ replica_reads = contextvars.ContextVar("replica_reads", default=False)
 # such a request ends in the database-outage page)
 replica_used = contextvars.ContextVar("replica_used", default=False)
 
+# The primary's WAL position can be the start of the next page while the replica's replay position is the end
+# of the last record: the page's tail, too short for a record (any takes 32 bytes or more with its header),
+# is padding. Seen on this machine: replay 1/44FA7FE8 against 1/44FA8000, with nothing left to replay.
+WAL_PAGE_TAIL_BYTES = 32
 PROBE_TIMEOUT_SECONDS = 2  # connect and statement timeout of the probe (libpq's connect_timeout is whole seconds)
 
 
@@ -78,9 +83,9 @@ def replica_probe() -> ReplicaHealth:
         autocommit=True,
     ) as conn:
         in_recovery, caught_up, age = conn.execute(
-            "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn() >= %s::pg_lsn,"
+            "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn()) < %s,"
             " EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float",
-            [primary_lsn],
+            [primary_lsn, WAL_PAGE_TAIL_BYTES],
         ).fetchone()
     if not in_recovery:
         return ReplicaHealth(ok=False, lag_seconds=None, error="not a standby (promoted?)")
