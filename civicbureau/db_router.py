@@ -17,9 +17,8 @@ while the primary is idle (no commit to replay), so an idle, fully caught-up rep
 and comparing the replica's received with its replayed WAL alone says nothing when the stream from the primary
 is cut. The probe reads the primary's `pg_current_wal_lsn()` first, then the replica's replay position: when the
 replica has replayed that far (but for a WAL page's padding) it holds everything committed before the probe
-(lag 0); otherwise the
-lag is the age of the last transaction it replayed (an overestimate after a long idle spell, which errs
-towards the primary). The result is kept in the process's memory for REPLICA_CHECK_SECONDS, so a request
+(lag 0); otherwise the lag is the age of the last transaction it replayed (an overestimate after a long idle
+spell, which errs towards the primary). The result is kept in the process's memory for REPLICA_CHECK_SECONDS, so a request
 pays for a probe at most once every few seconds per process; a probe connects with short timeouts.
 """
 
