@@ -53,8 +53,9 @@ class ReplicaReadsMiddleware:
         if replica_used and response.status_code == 503:
             # the replica stopped between two probes: reads go to the primary from now on, and this GET or
             # HEAD (safe to repeat) is answered again from the primary instead of with the outage page
+            # (the outage page is dropped, not closed: closing sends request_finished, which would close the
+            # request's connections in the middle of it)
             db_router.replica_mark_down("a read failed (the database-outage page was served)")
-            response.close()
             response, _ = self.respond(request, False)
         if request.method not in self.SAFE_METHODS:
             response.set_signed_cookie(
