@@ -71,7 +71,9 @@ def replica_probe() -> ReplicaHealth:
         cursor.execute("SELECT pg_current_wal_lsn()::text")
         (primary_lsn,) = cursor.fetchone()
     params = replica.settings_dict
+    libpq = {k: v for k, v in params["OPTIONS"].items() if k.startswith("ssl") or k == "target_session_attrs"}
     with psycopg.connect(
+        **libpq,
         dbname=params["NAME"],
         user=params["USER"] or None,
         password=params["PASSWORD"] or None,
