@@ -1,5 +1,5 @@
-"""Request-wide safety: a request id for the logs, a plain 503 when the database is down, and the
-12-hour absolute session lifetime."""
+"""Request-wide safety: a request id for the logs, a plain 503 when the database is down, the 12-hour
+absolute session lifetime, and which database a request reads (the replica's rule, civicbureau.db_router)."""
 
 import time
 import uuid
@@ -7,11 +7,11 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from civicbureau import logs, security
+from civicbureau import db_router, logs, security
 
 
 class RequestIdMiddleware:
@@ -30,6 +30,65 @@ class RequestIdMiddleware:
             logs.current_request.reset(token)
         response["X-Request-ID"] = request.id
         return response
+
+
+class ReplicaReadsMiddleware:
+    """Says whether this request's reads may go to the replica (civicbureau.db_router), and marks the client
+    after a write so that its next reads, for READ_OWN_WRITES_SECONDS, are the primary's.
+
+    The mark is a signed cookie (its signature dates it, so an old or forged one counts for nothing): it
+    travels with the client to whichever app server answers next. A request with a session cookie (someone
+    signed in) reads the primary entirely, so a session or a login is never looked for on a replica that has
+    not received it yet. Installed, with the router, only when DATABASE_REPLICA_URL is set."""
+
+    SAFE_METHODS = ("GET", "HEAD")
+    SALT = "civicbureau.read-own-writes"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        allowed = self.replica_allowed(request)
+        response, replica_used = self.respond(request, allowed)
+        if replica_used and response.status_code == 503:
+            # the replica stopped between two probes: reads go to the primary from now on, and this GET or
+            # HEAD (safe to repeat) is answered again from the primary instead of with the outage page
+            # (the outage page is dropped, not closed: closing sends request_finished, which would close the
+            # request's connections in the middle of it)
+            db_router.replica_mark_down("a read failed (the database-outage page was served)")
+            response, _ = self.respond(request, False)
+        if request.method not in self.SAFE_METHODS:
+            response.set_signed_cookie(
+                settings.READ_OWN_WRITES_COOKIE_NAME,
+                "1",
+                salt=self.SALT,
+                max_age=settings.READ_OWN_WRITES_SECONDS,
+                path="/",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    def respond(self, request, allowed: bool):
+        """The response, and whether a read of it went to the replica."""
+        tokens = db_router.replica_reads.set(allowed), db_router.replica_used.set(False)
+        try:
+            if not allowed:
+                return self.get_response(request), False
+            with connections[DEFAULT_DB_ALIAS].execute_wrapper(db_router.pin_after_write):
+                return self.get_response(request), db_router.replica_used.get()
+        finally:
+            db_router.replica_reads.reset(tokens[0])
+            db_router.replica_used.reset(tokens[1])
+
+    def replica_allowed(self, request) -> bool:
+        if request.method not in self.SAFE_METHODS or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return False
+        wrote = request.get_signed_cookie(
+            settings.READ_OWN_WRITES_COOKIE_NAME, default=None, salt=self.SALT, max_age=settings.READ_OWN_WRITES_SECONDS
+        )
+        return wrote is None
 
 
 OUTAGES = (OperationalError, InterfaceError)  # the database cannot be reached (or went away)

@@ -10,7 +10,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from civicbureau.settings import *  # noqa: F401,F403
-from civicbureau.settings import DATABASES, MIDDLEWARE, STORAGES_DEFAULT
+from civicbureau.settings import DATABASES, MIDDLEWARE, REDIS_URL, STORAGES_DEFAULT
 
 
 def required(name: str) -> str:
@@ -27,6 +27,7 @@ required("DATABASE_URL")  # read by civicbureau.settings through dj-database-url
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer asks the app servers over plain HTTP
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -36,6 +37,7 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+READ_OWN_WRITES_COOKIE_NAME = "__Host-wrote"  # Secure like the session's (civicbureau.middleware)
 
 # Static files: hashed names, compressed, served by WhiteNoise right after the security middleware
 # (run collectstatic when deploying).
@@ -48,12 +50,14 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # One cache for every server process: the figures kept by publication.figures_cached, the public responses
 # kept for anonymous readers and the reference-data bump must be seen by all gunicorn workers (a process's
-# own memory would keep serving what another worker has invalidated). A table in the database: run
-# `manage.py createcachetable` when deploying.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "civicbureau_cache",
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
+# own memory would keep serving what another worker has invalidated). Redis when REDIS_URL is set (shared by
+# every app server, civicbureau.settings); otherwise a table in the database: run `manage.py createcachetable`
+# when deploying.
+if not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "civicbureau_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
     }
-}

@@ -20,7 +20,7 @@ import hashlib
 from functools import wraps
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -83,7 +83,10 @@ def changes_since(*, bureau, on_or_before: datetime.date, since: datetime.dateti
 def figures_changed_at(*, public: bool = False) -> datetime.datetime | None:
     """When a figure last changed: one query over the history tables. With `public`, staff work the
     public never sees (drafts, submissions) is left out, so a staff save does not invalidate public pages."""
-    with connection.cursor() as cursor:
+    # read where the figures are read (the replica for a public page, civicbureau.db_router): a version newer
+    # than the figures computed under it would keep stale figures under the new version's key
+    alias = router.db_for_read(_history_models[0]) if _history_models else DEFAULT_DB_ALIAS
+    with connections[alias].cursor() as cursor:
         cursor.execute(_figures_changed_sql(public))
         stamps = [_as_datetime(value) for (value,) in cursor.fetchall() if value is not None]
     bump = cache.get(_REFERENCE_BUMP_KEY)

@@ -97,6 +97,45 @@ if DATABASES["default"].get("ENGINE", "").endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Several servers (issue 20, README "Several servers: the replica and the cache"): each part is switched on by
+# its variable alone; unset, the portal runs as on one machine.
+# DATABASE_REPLICA_URL: a hot standby of the primary. Public reads go there (civicbureau.db_router), unless the
+# client wrote within READ_OWN_WRITES_SECONDS, someone is signed in, or the replica lags more than
+# REPLICA_MAX_LAG_SECONDS or does not answer (checked at most every REPLICA_CHECK_SECONDS per process).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "10"))
+READ_OWN_WRITES_SECONDS = int(os.environ.get("READ_OWN_WRITES_SECONDS", "60"))
+READ_OWN_WRITES_COOKIE_NAME = "wrote"  # civicbureau.middleware.ReplicaReadsMiddleware
+REPLICA_CHECK_SECONDS = 5
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # a replica that stops answering fails a read within 2 s (then reads go to the primary), never hangs it
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the test database through both aliases
+    DATABASE_ROUTERS = ["civicbureau.db_router.PrimaryReplicaRouter"]
+    # before the outage page's middleware, so that it sees that page when a read on the replica failed
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("civicbureau.middleware.DatabaseUnavailableMiddleware"),
+        "civicbureau.middleware.ReplicaReadsMiddleware",
+    )
+
+# REDIS_URL: the cache every app server shares (django-redis), and the job queue's broker (civicbureau.celery).
+# A Redis that does not answer is a cache miss, never an error page: IGNORE_EXCEPTIONS, and short timeouts so
+# that a silent one costs a request half a second at most per cache call. /healthz says when it is down (a
+# log line per cache call would be a traceback per call during an outage). Sessions stay in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling first (ASVS 2.2.1)
     "staffing.auth.MemberBackend",  # Django's ModelBackend, reading the membership with the user

@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from civicbureau import security
+from civicbureau import health, security
 from civicbureau.middleware import OUTAGES, database_unavailable, session_renew, session_seconds_left
 
 
@@ -80,3 +80,12 @@ def session_extend(request):
     now = time.time()
     session_renew(request, now)
     return JsonResponse({"seconds_left": session_seconds_left(request, now)})
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """The load balancer's check (civicbureau.health): JSON, 200 while the primary answers, 503 when it does not.
+    It reads no session and needs no login; the production settings exempt it from the HTTPS redirect."""
+    report, status = health.health_report()
+    return JsonResponse(report, status=status)
