@@ -2,7 +2,14 @@
 and columns that write figures through civicbureau.display with their unit in the header."""
 
 import django_tables2 as tables
+from django.db import models
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.utils import signature
 
 from civicbureau import display
 
@@ -76,3 +83,85 @@ class FiguresTable(tables.Table):
     def __init__(self, *args, caption: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
+
+    @property
+    def body_rows(self) -> list[SafeString]:
+        """The `<tr>` of each row of the page, drawn by a plain loop instead of the template's per-cell tags
+        (a 180-line table has over a thousand cells; through the template tags and django-tables2's
+        per-cell signature inspection they cost most of a page's time). Each cell is what django-tables2's
+        `BoundRow.get_cell` gives, printed as `{{ cell }}` prints it; what a column needs only once (its
+        cell attributes, how its render method is called) is worked out once per table. A cell this loop
+        does not know how to draw the same way (a link, a model record, a render method taking arguments
+        it cannot give) is drawn by `get_cell` itself."""
+        columns = [_CellWriter(self, bound_column, first) for first, bound_column in _first(self.columns)]
+        context = Context()
+        rows = []
+        for row in self.paginated_rows:
+            cells = "".join(column.cell(row, context) for column in columns)
+            rows.append(mark_safe(f"\n    <tr {row.attrs.as_html()}>\n    {cells}\n    </tr>\n  "))
+        return rows
+
+
+def _first(items):
+    """(True, first), (False, second), …"""
+    return ((index == 0, item) for index, item in enumerate(items))
+
+
+# What django-tables2 passes a render method that asks for it (BoundRow._optional_cell_arguments).
+_CELL_ARGUMENTS = {"value", "record", "column", "bound_column", "bound_row", "table"}
+
+
+class _CellWriter:
+    """One column's cells for FiguresTable.body_rows: `<th scope="row">` for the first column, `<td>` (with
+    data-rate on % columns) for the others, as tables/figures.html writes its header."""
+
+    def __init__(self, table, bound_column, first: bool):
+        self.table, self.bound_column, self.column = table, bound_column, bound_column.column
+        self.name = bound_column.name
+        column = self.column
+        self.tag = "th" if first else "td"
+        self.opening = '<th scope="row" ' if first else "<td "
+        rate = not first and getattr(getattr(column, "unit", None), "label", None) == "%"
+        self.closing = f"{' data-rate' if rate else ''}>"
+        # cell attributes that depend on the record or value are worked out per cell, as django-tables2 does
+        self.attrs_html = None if self._computed_attrs() else bound_column.attrs["td"].as_html()
+        args, catch_all = signature(bound_column.render)
+        self.render = bound_column.render
+        self.render_args = None if catch_all else args
+        self.plain = (
+            not bound_column.link
+            and not isinstance(column, BaseLinkColumn | ManyToManyColumn)
+            and (catch_all or set(args) <= _CELL_ARGUMENTS)
+        )
+
+    def _computed_attrs(self) -> bool:
+        for attrs in (self.table.attrs, self.column.attrs):
+            for key in ("td", "cell"):
+                if any(callable(value) for value in (attrs.get(key) or {}).values()):
+                    return True
+        return False
+
+    def content(self, row):
+        """What `row.get_cell(name)` gives, without inspecting the render method again for every cell."""
+        record = row.record
+        if not self.plain or isinstance(record, models.Model):
+            return row.get_cell(self.name)
+        try:
+            value = self.bound_column.accessor.resolve(record)
+        except Exception:  # as django-tables2: a value it cannot reach is none
+            value = None
+        if value in self.column.empty_values:
+            return self.bound_column.default
+        arguments = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column,
+                     "bound_row": row, "table": self.table}  # fmt: skip
+        if self.render_args is None:
+            return self.render(**arguments)
+        return self.render(**{name: arguments[name] for name in self.render_args})
+
+    def cell(self, row, context) -> str:
+        content = self.content(row)
+        attrs = self.attrs_html
+        if attrs is None:
+            self.bound_column.current_value, self.bound_column.current_record = content, row.record
+            attrs = self.bound_column.attrs["td"].as_html()
+        return f"{self.opening}{attrs}{self.closing}{render_value_in_context(content, context)}</{self.tag}>"
