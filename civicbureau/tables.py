@@ -1,6 +1,8 @@
 """What every public figures table shares: the template (caption, header scopes, sort state in words),
 and columns that write figures through civicbureau.display with their unit in the header."""
 
+import html
+
 import django_tables2 as tables
 from django.db import models
 from django.template import Context
@@ -9,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
-from django_tables2.utils import signature
+from django_tables2.utils import AttributeDict, signature
 
 from civicbureau import display
 
@@ -94,17 +96,56 @@ class FiguresTable(tables.Table):
         does not know how to draw the same way (a link, a model record, a render method taking arguments
         it cannot give) is drawn by `get_cell` itself."""
         columns = [_CellWriter(self, bound_column, first) for first, bound_column in _first(self.columns)]
+        row_attrs = _RowAttrs(self)
         context = Context()
         rows = []
         for row in self.paginated_rows:
             cells = "".join(column.cell(row, context) for column in columns)
-            rows.append(mark_safe(f"\n    <tr {row.attrs.as_html()}>\n    {cells}\n    </tr>\n  "))
+            rows.append(mark_safe(f"\n    <tr {row_attrs.html(row)}>\n    {cells}\n    </tr>\n  "))
         return rows
 
 
 def _first(items):
     """(True, first), (False, second), …"""
     return ((index == 0, item) for index, item in enumerate(items))
+
+
+class _RowAttrs:
+    """A row's attributes as `BoundRow.attrs.as_html()` writes them (the table's row_attrs, each callable
+    called with the record and the table, then odd/even added to the class), with each callable's
+    signature read once per table instead of once per row; row_attrs other than flat text and callables
+    are left to django-tables2."""
+
+    def __init__(self, table):
+        self.table = table
+        attrs = table.row_attrs
+        self.plain = all(isinstance(value, str) or callable(value) for value in attrs.values())
+        self.attrs = []
+        for key, value in attrs.items() if self.plain else ():
+            if not callable(value):
+                self.attrs.append((key, value, None))
+                continue
+            args, catch_all = signature(value)
+            # as call_with_appropriate: a callable asking for more than these is not called (None)
+            self.attrs.append((key, value, None if catch_all else args))
+
+    def html(self, row) -> str:
+        if not self.plain:
+            return row.attrs.as_html()
+        arguments = {"table": self.table, "record": row.record}
+        attrs = {}
+        for key, value, args in self.attrs:
+            if callable(value):
+                if args is None:
+                    value = value(**arguments)
+                elif all(name in arguments for name in args):
+                    value = value(**{name: arguments[name] for name in args})
+                else:
+                    value = None
+            attrs[key] = value
+        parity = row.get_even_odd_css_class()
+        attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
+        return AttributeDict(attrs).as_html()
 
 
 # What django-tables2 passes a render method that asks for it (BoundRow._optional_cell_arguments).
@@ -152,6 +193,8 @@ class _CellWriter:
             value = None
         if value in self.column.empty_values:
             return self.bound_column.default
+        if self.render_args == ("value",):  # most columns: the figure alone
+            return self.render(value=value)
         arguments = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column,
                      "bound_row": row, "table": self.table}  # fmt: skip
         if self.render_args is None:
@@ -164,4 +207,6 @@ class _CellWriter:
         if attrs is None:
             self.bound_column.current_value, self.bound_column.current_record = content, row.record
             attrs = self.bound_column.attrs["td"].as_html()
-        return f"{self.opening}{attrs}{self.closing}{render_value_in_context(content, context)}</{self.tag}>"
+        # a plain str (most cells) escaped as {{ cell }} escapes it, without the lazy-text checks around it
+        text = html.escape(content) if type(content) is str else render_value_in_context(content, context)
+        return f"{self.opening}{attrs}{self.closing}{text}</{self.tag}>"
