@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
-from django_tables2.utils import AttributeDict, signature
+from django_tables2.utils import Accessor, AttributeDict, signature
 
 from civicbureau import display
 
@@ -94,8 +94,8 @@ class FiguresTable(tables.Table):
         `BoundRow.get_cell` gives, printed as `{{ cell }}` prints it; what a column needs only once (its
         cell attributes, how its render method is called) is worked out once per table. A cell this loop
         does not know how to draw the same way (a link, a model record, a render method taking arguments
-        it cannot give) is drawn by `get_cell` itself."""
-        columns = [_CellWriter(self, bound_column, first) for first, bound_column in _first(self.columns)]
+        it cannot give, a value read through a relation) is drawn by `get_cell` itself."""
+        columns = [_CellWriter(self, bound_column, index == 0) for index, bound_column in enumerate(self.columns)]
         row_attrs = _RowAttrs(self)
         context = Context()
         rows = []
@@ -103,11 +103,6 @@ class FiguresTable(tables.Table):
             cells = "".join(column.cell(row, context) for column in columns)
             rows.append(mark_safe(f"\n    <tr {row_attrs.html(row)}>\n    {cells}\n    </tr>\n  "))
         return rows
-
-
-def _first(items):
-    """(True, first), (False, second), …"""
-    return ((index == 0, item) for index, item in enumerate(items))
 
 
 class _RowAttrs:
@@ -171,6 +166,8 @@ class _CellWriter:
         self.render_args = None if catch_all else args
         self.plain = (
             not bound_column.link
+            # through a relation django-tables2 may show a model field's choice label (get_FOO_display)
+            and Accessor.SEPARATOR not in bound_column.accessor
             and not isinstance(column, BaseLinkColumn | ManyToManyColumn)
             and (catch_all or set(args) <= _CELL_ARGUMENTS)
         )
@@ -178,7 +175,8 @@ class _CellWriter:
     def _computed_attrs(self) -> bool:
         for attrs in (self.table.attrs, self.column.attrs):
             for key in ("td", "cell"):
-                if any(callable(value) for value in (attrs.get(key) or {}).values()):
+                cell = attrs.get(key) or {}
+                if callable(cell) or any(callable(value) for value in cell.values()):
                     return True
         return False
 

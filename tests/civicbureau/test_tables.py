@@ -13,7 +13,7 @@ from django.utils import translation
 
 from civicbureau import display
 from civicbureau.tables import AsOfColumn, FiguresTable, MoneyColumn, NumberColumn, RateColumn
-from staffing.models import Bureau
+from staffing.models import Bureau, Grade
 
 # The rows as tables/figures.html wrote them with django-tables2's cells, before body_rows.
 PER_CELL_TAGS = Template(
@@ -69,6 +69,18 @@ def test_a_model_record_is_drawn_by_django_tables2_and_the_same():
     bureaus = [Bureau(name="시민<협력>국", slug="citizen"), Bureau(name="합성국 01", slug="synthetic-01")]
     expected = PER_CELL_TAGS.render(Context({"table": BureauTable(bureaus)}))
     assert "".join(BureauTable(bureaus).body_rows) == expected
+
+
+class GradeTable(FiguresTable):
+    name = tables.Column(verbose_name="직급", accessor="grade__name")
+    track = tables.Column(verbose_name="직렬", accessor="grade__track")  # a model field with choices
+
+
+def test_a_value_read_through_a_relation_is_drawn_by_django_tables2_and_the_same():
+    rows = [SimpleNamespace(grade=Grade(name="5급", track=Grade.Track.GENERAL)), SimpleNamespace(grade=None)]
+    expected = PER_CELL_TAGS.render(Context({"table": GradeTable(rows)}))
+    assert "".join(GradeTable(rows).body_rows) == expected
+    assert "5급" in expected
 
 
 def test_sorted_and_empty_tables():
