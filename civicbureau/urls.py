@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("city.urls")),
     path("", include("worklist.urls")),
+    path("", include("jobs.urls")),
     path("i18n/switch/", views.language_switch, name="language_switch"),
     path("session/extend/", views.session_extend, name="session_extend"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

@@ -114,8 +114,9 @@ READS = {
     # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
     "dashboards:division_changes", "dashboards:bureau_progress",
-    # the city briefing (the budget office's and the administrator's)
-    "reports:city_briefing",
+    # the city briefing (the budget office's and the administrator's), built as a job: a job's page and file
+    # are its creator's (tests/jobs)
+    "reports:city_briefing", "jobs:job", "jobs:download",
     # public pages and open data (anyone; approved figures only)
     "budget:execution", "city:execution", "city:home", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
