@@ -238,6 +238,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS  # raised inside the job: i
 CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS + 30  # the worker's process is killed if the job ignores that
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * JOB_TIME_LIMIT_SECONDS}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending a job from a request gives up within seconds when Redis is down: the job fails saying so (jobs.services)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True  # a job's outcome and file are its row (jobs.models.Job), not a result backend

@@ -3,14 +3,18 @@ worker, its progress, done with its file or failed with a message for the person
 retention period. Each is one short transaction, so the job page shows progress while the job runs."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from jobs.models import Job
 from jobs.registry import KINDS
+
+logger = logging.getLogger(__name__)
 
 
 def job_start(user, kind: str, params: dict) -> Job:
@@ -24,10 +28,20 @@ def job_start(user, kind: str, params: dict) -> Job:
     if (job := unfinished.first()) is not None:
         return job
     job = Job.objects.create(created_by=user, kind=kind, params=params)
+    transaction.on_commit(lambda: _job_enqueue(job))
+    return job
+
+
+def _job_enqueue(job: Job) -> None:
+    """Send the committed job to the queue; a broker that cannot be reached fails the job, saying so, rather
+    than the request (the job would otherwise wait for ever)."""
     from jobs.tasks import job_run  # the task module imports this one
 
-    transaction.on_commit(lambda: job_run.delay(str(job.pk)))
-    return job
+    try:
+        job_run.delay(str(job.pk))
+    except OperationalError:
+        logger.exception("job %s could not be queued", job.pk)
+        job_fail(job, _("작업 대기열에 연결할 수 없어 시작하지 못했습니다. 잠시 후 다시 요청해 주세요."))
 
 
 def job_claim(job_id: str) -> Job | None:

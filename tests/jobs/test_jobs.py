@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from jobs.models import Job
 from jobs.registry import KINDS, JobFile, Kind
@@ -187,3 +188,16 @@ def test_jobs_older_than_the_retention_are_pruned(builds, django_capture_on_comm
     Job.objects.filter(pk=recent.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))
     call_command("jobs_prune")
     assert not Job.objects.exists()
+
+
+def test_a_job_the_queue_cannot_take_fails_saying_so_not_the_request(
+    builds, monkeypatch, django_capture_on_commit_callbacks
+):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(job_run, "delay", unreachable)
+    job = _start(UserFactory(), "ok", {"n": 1}, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.content) == ("failed", 0, None)
+    assert job.error == "작업 대기열에 연결할 수 없어 시작하지 못했습니다. 잠시 후 다시 요청해 주세요."
