@@ -147,12 +147,13 @@ def test_the_pages_are_the_creators_and_a_superusers_only(client, builds, django
     for user in (creator, admin):
         client.force_login(user)
         response = client.get(page)
-        assert response.status_code == 200
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
         html = response.content.decode()
         assert f'href="{download}"' in html and "file-7.bin 내려받기" in html
         assert 'http-equiv="refresh"' not in html  # finished: the page stops refreshing itself
         response = client.get(download)
         assert response.status_code == 200 and response.content == CONTENT + b"7"
+        assert "no-store" in response["Cache-Control"]
         assert response["Content-Type"] == "application/octet-stream"
         assert response["Content-Disposition"] == 'attachment; filename="file-7.bin"'
 
