@@ -52,6 +52,7 @@ JULY = datetime.date(2022, 7, 31)
 REPORT_DATE = datetime.date(2022, 7, 1)
 OWN, OTHER = "participation", "community"
 SECOND = "t-second-division"  # the second bureau's division (second_bureau)
+NO_JOB = "00000000-0000-0000-0000-000000000000"  # a job nobody started (a job's own people: tests/jobs)
 
 # url name → who may write through it: EDITORS on their own division only; APPROVERS: a division's director
 # on their division, the bureau director and planning staff on every division of the bureau.
@@ -533,6 +534,8 @@ def test_reads_never_write(role, people):
             url = reverse(name, args=["headcount", "csv"])
         elif name == "portal:measures_file":
             url = reverse(name, args=["measures", "csv"])
+        elif name in ("jobs:job", "jobs:download"):
+            url = reverse(name, args=[NO_JOB])
         else:
             url = reverse(name)
         client.post(url, {"version": 1, "reason": "x"})

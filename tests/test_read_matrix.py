@@ -23,6 +23,7 @@ from staffing.models import Bureau, Division
 from tests.factories import publish
 from tests.test_permissions import (
     JULY,
+    NO_JOB,
     OWN,
     REPORT_DATE,
     ROLES,
@@ -36,7 +37,6 @@ from tests.test_permissions import (
 
 pytestmark = pytest.mark.django_db
 
-NO_JOB = "00000000-0000-0000-0000-000000000000"  # a job nobody started: a job's own people are tests/jobs'
 # the arguments of the URLs that take some (a URL with arguments that is not here fails to reverse)
 ARGS = {
     "budget:month_history": [OWN, REPORT_DATE],
