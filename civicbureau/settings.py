@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "city",
     "worklist",
     "demo",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -259,3 +260,30 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+# The job queue (jobs/, Celery; README "Long work: the job queue"). REDIS_URL is its broker; unset, a job runs
+# inside the request that starts it (eager), as exports ran before, and a failing job is recorded on its row,
+# not raised into the request. A worker killed mid-job leaves its message unacknowledged: Celery hands it to the
+# next worker (acks_late, reject_on_worker_lost), and jobs.tasks starts the job again from scratch, at most
+# JOB_MAX_ATTEMPTS times. A job gets JOB_TIME_LIMIT_SECONDS (then it fails, saying so); Redis redelivers a
+# message not acknowledged within the visibility timeout, so that is longer than the longest job.
+JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "600"))
+JOB_MAX_ATTEMPTS = 3
+JOB_RETENTION_DAYS = 7  # a job and its file are deleted this long after it was started (jobs_prune)
+CELERY_BROKER_URL = os.environ.get("REDIS_URL", "") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("REDIS_URL")
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS  # raised inside the job: it fails with a message
+CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS + 30  # the worker's process is killed if the job ignores that
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * JOB_TIME_LIMIT_SECONDS}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending a job from a request gives up within seconds when Redis is down: the job fails saying so (jobs.services)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # a job's outcome and file are its row (jobs.models.Job), not a result backend

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("city.urls")),
     path("", include("worklist.urls")),
     path("healthz", views.healthz, name="healthz"),  # no slash, as load balancers ask for it
+    path("", include("jobs.urls")),
     path("i18n/switch/", views.language_switch, name="language_switch"),
     path("session/extend/", views.session_extend, name="session_extend"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

@@ -7,6 +7,7 @@ has no sheet. Like reports.rows, nothing here knows about xlsx: reports.writer w
 import dataclasses
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from budget.models import Publication
 from budget.selectors.execution import ExecutionRow, RowLevel, execution_table, pace_curve, sum_rows
-from budget.selectors.periods import publication_on
+from budget.selectors.periods import publication_on, published_by
 from civicbureau import display, figures
 from reports.rows import (
     AMOUNT,
@@ -77,12 +78,30 @@ class CityBriefing:
         return f"시전체-예산집행-{self.as_of:%Y-%m-%d}.xlsx"
 
 
-def city_briefing_build(*, fiscal_year: int, as_of: datetime.date | None = None) -> CityBriefing:
+def city_briefing_check(*, fiscal_year: int, as_of: datetime.date | None = None) -> None:
+    """Raises the BriefingError city_briefing_build would when no bureau published a period of the year by
+    `as_of`: one query, so a request is refused at once instead of starting a job bound to fail."""
+    if not published_by(fiscal_year=fiscal_year, on_or_before=as_of):
+        raise _nothing_published(fiscal_year, as_of)
+
+
+def _nothing_published(fiscal_year: int, as_of: datetime.date | None) -> BriefingError:
+    limit = f"{as_of}까지 " if as_of else ""
+    return BriefingError(f"{CITY}: {limit}공표된 {fiscal_year}년 기준일이 없습니다.")
+
+
+def city_briefing_build(
+    *, fiscal_year: int, as_of: datetime.date | None = None, progress: Callable[[int, int, str], None] | None = None
+) -> CityBriefing:
     """The city briefing of a fiscal year: each bureau as of its latest period of the year published at or
     before `as_of` (default: the year's latest), in that period's latest edition. Queries: the bureaus, then
-    three a bureau (its edition, its table, its pace), whatever the number of lines."""
+    three a bureau (its edition, its table, its pace), whatever the number of lines. `progress(done, count,
+    name)` is called as each bureau is taken up (the job queue's progress, reports.jobs)."""
     rows, sheets = [], []
-    for bureau in bureau_list():
+    bureaus = bureau_list()
+    for done, bureau in enumerate(bureaus, start=1):
+        if progress is not None:
+            progress(done, len(bureaus), bureau.name)
         publication = publication_on(bureau=bureau, fiscal_year=fiscal_year, on_or_before=as_of)
         if publication is None:
             rows.append(CityRow(bureau, None, None))
@@ -98,8 +117,7 @@ def city_briefing_build(*, fiscal_year: int, as_of: datetime.date | None = None)
         sheets.append(sheet)
     published = [row for row in rows if row.publication]
     if not published:
-        limit = f"{as_of}까지 " if as_of else ""
-        raise BriefingError(f"{CITY}: {limit}공표된 {fiscal_year}년 기준일이 없습니다.")
+        raise _nothing_published(fiscal_year, as_of)
     dates = {row.publication.as_of for row in published}
     as_of = as_of or max(dates)
     common = next(iter(dates)) if len(dates) == 1 else None  # the city's pace only when every bureau is at one date

@@ -1,6 +1,6 @@
 """The layers of the code, lowest first: a module never imports from a layer above its own.
 
-    civicbureau (the kernel) < staffing < budget < programs < dashboards, reports, portal, city, demo
+    civicbureau (the kernel) < staffing, jobs < budget < programs < dashboards, reports, portal, city, demo
 
 The features at the top read several apps and none of the others: each can change without the rest.
 Every import is read from the source (also those inside functions), so a lazy import cannot hide a
@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "civicbureau": 0,
     "staffing": 1,
+    "jobs": 1,
     "budget": 2,
     "programs": 3,
     "dashboards": 4,

@@ -52,6 +52,7 @@ JULY = datetime.date(2022, 7, 31)
 REPORT_DATE = datetime.date(2022, 7, 1)
 OWN, OTHER = "participation", "community"
 SECOND = "t-second-division"  # the second bureau's division (second_bureau)
+NO_JOB = "00000000-0000-0000-0000-000000000000"  # a job nobody started (a job's own people: tests/jobs)
 
 # url name → who may write through it: EDITORS on their own division only; APPROVERS: a division's director
 # on their division, the bureau director and planning staff on every division of the bureau.
@@ -114,8 +115,9 @@ READS = {
     # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
     "dashboards:division_changes", "dashboards:bureau_progress",
-    # the city briefing (the budget office's and the administrator's)
-    "reports:city_briefing",
+    # the city briefing (the budget office's and the administrator's), built as a job: a job's page and file
+    # are its creator's (tests/jobs)
+    "reports:city_briefing", "jobs:job", "jobs:download",
     # public pages and open data (anyone; approved figures only)
     "budget:execution", "city:execution", "city:home", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
@@ -532,6 +534,8 @@ def test_reads_never_write(role, people):
             url = reverse(name, args=["headcount", "csv"])
         elif name == "portal:measures_file":
             url = reverse(name, args=["measures", "csv"])
+        elif name in ("jobs:job", "jobs:download"):
+            url = reverse(name, args=[NO_JOB])
         else:
             url = reverse(name)
         client.post(url, {"version": 1, "reason": "x"})

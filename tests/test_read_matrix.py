@@ -23,6 +23,7 @@ from staffing.models import Bureau, Division
 from tests.factories import publish
 from tests.test_permissions import (
     JULY,
+    NO_JOB,
     OWN,
     REPORT_DATE,
     ROLES,
@@ -51,6 +52,8 @@ ARGS = {
     "portal:organisation_file": ["headcount", "csv"],
     "portal:measures_file": ["measure_targets", "json"],
     "budget:period_detail": [REPORT_DATE],
+    "jobs:job": [NO_JOB],
+    "jobs:download": [NO_JOB],
 }
 PUBLIC = ("200",) * 8
 # URL name → the status for   anonymous  staff_a  staff_b  director_a  bureau  planning  admin  budget (ROLES order)
@@ -95,7 +98,9 @@ MATRIX = {
     "dashboards:bureau_changes":       ("login", "403", "403", "403", "200", "200", "200", "200"),
     "dashboards:bureau_progress":      ("login", "403", "403", "403", "200", "200", "200", "200"),
     "reports:briefing_export":      ("login", "403", "403", "200", "200", "200", "200", "200"),
-    "reports:city_briefing":                ("login", "403", "403", "403", "403", "403", "200", "200"),  # the budget office's
+    "reports:city_briefing":                ("login", "403", "403", "403", "403", "403", "→",   "→"),  # the budget office's: → its job
+    "jobs:job":                     ("login", "404", "404", "404", "404", "404", "404", "404"),  # nobody's job (tests/jobs)
+    "jobs:download":                ("login", "404", "404", "404", "404", "404", "404", "404"),
 }  # fmt: skip
 
 
@@ -127,8 +132,10 @@ def test_every_role_gets_the_expected_status_on_every_url_that_reads(people):
     assert len(got) * len(ROLES) >= 29 * 8  # every cell was requested
 
 
-# the internal pages (those a visitor is sent to sign in for), with their arguments in each bureau
-INTERNAL = sorted(name for name, row in MATRIX.items() if row[0] == "login" and name != "dashboards:dashboard_home")
+# the internal pages (those a visitor is sent to sign in for), with their arguments in each bureau (a job's
+# pages are in no bureau's: tests/jobs)
+OUTSIDE_BUREAUS = ("dashboards:dashboard_home", "jobs:job", "jobs:download")
+INTERNAL = sorted(name for name, row in MATRIX.items() if row[0] == "login" and name not in OUTSIDE_BUREAUS)
 ARGS_IN = {
     OWN: ARGS,
     SECOND: {
@@ -152,7 +159,8 @@ def test_the_budget_office_reads_every_internal_page_of_both_bureaus_under_their
     publish(Bureau.objects.get(slug="second"), REPORT_DATE)  # a published period: the briefing has one to export
     client = client_for("budget", second_bureau)
     got = {(name, code): client.get(bureau_url(name, code)).status_code for name in INTERNAL for code in (OWN, SECOND)}
-    assert {key: status for key, status in got.items() if status != 200} == {}
+    started = {("reports:city_briefing", code) for code in (OWN, SECOND)}  # sent on to the briefing's job
+    assert {key: status for key, status in got.items() if status != (302 if key in started else 200)} == {}
     board = client.get(bureau_url("budget:entry_board", SECOND)).content.decode()
     assert "시험제이과" in board and "시민참여과" not in board  # the named bureau's, not the default one's
 

@@ -189,6 +189,14 @@ def published_year_latest() -> int | None:
     return latest.year if latest else None
 
 
+def published_by(*, fiscal_year: int, on_or_before: datetime.date | None = None) -> bool:
+    """Whether any bureau published a period of the year at or before a date (default: at all)."""
+    editions = Publication.objects.filter(as_of__year=fiscal_year)
+    if on_or_before is not None:
+        editions = editions.filter(as_of__lte=on_or_before)
+    return editions.exists()
+
+
 def publication_on(
     *, bureau: Bureau, fiscal_year: int, on_or_before: datetime.date | None = None, edition: int | None = None
 ) -> Publication | None:

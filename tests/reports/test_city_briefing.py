@@ -1,5 +1,6 @@
-"""The city briefing (/city/briefing.xlsx, reports.city): read back cell by cell for bureaus built by the
-factories, every figure computed by hand below; who may download it; its sheets' names."""
+"""The city briefing (/city/briefing.xlsx, reports.city, built by the job queue: reports.jobs): read back cell
+by cell for bureaus built by the factories, every figure computed by hand below; who may download it; its
+sheets' names."""
 
 import datetime
 from decimal import Decimal
@@ -8,14 +9,19 @@ from io import BytesIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from budget.models import BudgetPaceTarget
 from civicbureau import display
+from jobs.models import Job
 from reports.city import city_briefing_build, sheet_names
-from reports.writer import AMOUNT_FORMAT, DATE_FORMAT, RATE_FORMAT
+from reports.jobs import city_briefing_job
+from reports.writer import AMOUNT_FORMAT, DATE_FORMAT, RATE_FORMAT, briefing_workbook
+from staffing.selectors import bureau_list
 from tests.factories import (
     FISCAL_YEAR,
     BudgetAdjustmentFactory,
@@ -80,12 +86,31 @@ def city():
     return {"가": ga, "나": na, "다": da}
 
 
+def _start(client, query):
+    """Ask for the briefing as a browser does: the address starts the job (run at once: no Redis in the tests)
+    and sends the person to the job's page."""
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the job is queued once its row is committed
+        response = client.get(URL, query)
+    assert response.status_code == 302, response.content.decode()
+    job = Job.objects.get(pk=resolve(response["Location"]).kwargs["job_id"])
+    assert response["Location"] == reverse("jobs:job", args=[job.pk])
+    return job
+
+
 def _download(client, **query):
+    """The workbook, through the job: its page offers the link, and the link the file."""
     client.force_login(member("budget_office"))
-    response = client.get(URL, {"year": FISCAL_YEAR, **query})
-    assert response.status_code == 200, response.content.decode()
+    job = _start(client, {"year": FISCAL_YEAR, **query})
+    page = client.get(reverse("jobs:job", args=[job.pk])).content.decode()
+    assert f'href="{reverse("jobs:download", args=[job.pk])}"' in page, page
+    response = client.get(reverse("jobs:download", args=[job.pk]))
+    assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     return load_workbook(BytesIO(response.content))
+
+
+def _values(book):
+    return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
 
 
 def _body(ws):
@@ -207,18 +232,47 @@ def test_the_cover_names_the_city_and_links_every_sheet(client, city):
     ]
 
 
-def test_nothing_published_by_the_date_is_a_page_with_the_reason(client, city):
+def test_nothing_published_by_the_date_is_a_page_with_the_reason_and_no_job(client, city):
     client.force_login(member("budget_office"))
     response = client.get(URL, {"year": FISCAL_YEAR, "as_of": "2023-05-31"})
     assert response.status_code == 400
     assert "2023-05-31까지 공표된 2023년 기준일이 없습니다" in response.content.decode()
     assert client.get(URL, {"year": "99999"}).status_code == 400
     assert client.get(URL, {"year": FISCAL_YEAR, "as_of": "not-a-date"}).status_code == 400
+    assert not Job.objects.exists()  # refused at once: no job was made
+
+
+def test_the_workbook_of_the_job_is_the_one_built_directly(client, city):
+    """The job's file, read back, holds every cell the direct build writes (export_briefing's path)."""
+    with translation.override("ko"):
+        direct = load_workbook(BytesIO(briefing_workbook(city_briefing_build(fiscal_year=FISCAL_YEAR, as_of=JULY))))
+    through_the_job = _download(client, as_of=JULY.isoformat())
+    assert through_the_job.sheetnames == direct.sheetnames
+    assert _values(through_the_job) == _values(direct)
+    job = Job.objects.get()
+    assert (job.kind, job.params, job.status, job.attempts) == (
+        "city_briefing",
+        {"year": FISCAL_YEAR, "as_of": JULY.isoformat()},
+        "done",
+        1,
+    )
+    assert job.filename == f"시전체-예산집행-{JULY:%Y-%m-%d}.xlsx"
+
+
+def test_the_job_reports_each_bureau_as_it_reads_it(city):
+    """The builder's progress: a step per bureau of the city (the demo's and the three), then the writing."""
+    steps = []
+    city_briefing_job({"year": FISCAL_YEAR, "as_of": None}, lambda percent, text: steps.append((percent, text)))
+    bureaus = [bureau.name for bureau in bureau_list()]
+    assert steps == [
+        (5 + 85 * done // len(bureaus), f"{name} 읽는 중 ({done}/{len(bureaus)})")
+        for done, name in enumerate(bureaus, start=1)
+    ] + [(90, "엑셀 파일을 쓰는 중")]
 
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("budget_office", 200), ("admin", 200), ("planning", 403), ("bureau_director", 403), ("director", 403)],
+    [("budget_office", 302), ("admin", 302), ("planning", 403), ("bureau_director", 403), ("director", 403)],
 )
 def test_the_budget_office_and_the_administrator_download_it_and_bureaus_do_not(client, city, role, status):
     """The city briefing is the budget office's: a bureau's people download their own bureau's briefing."""
@@ -229,7 +283,10 @@ def test_the_budget_office_and_the_administrator_download_it_and_bureaus_do_not(
     else:
         user = member(role, bureau=city["가"] if role != "budget_office" else None)
     client.force_login(user)
-    assert client.get(URL, {"year": FISCAL_YEAR, "as_of": JULY.isoformat()}).status_code == status
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.get(URL, {"year": FISCAL_YEAR, "as_of": JULY.isoformat()})
+    assert response.status_code == status
+    assert list(Job.objects.values_list("created_by", "status")) == ([(user.pk, "done")] if status == 302 else [])
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

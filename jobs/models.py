@@ -1,0 +1,62 @@
+"""Long work done off the request (the city briefing): one row per job, with its progress and, once done, its
+file. The file's bytes are kept in the database, written in the same transaction as status=done: every app
+server, on any machine, offers it, and a file is never offered unless complete."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Job(models.Model):
+    """A job of a registered kind (jobs.registry), started by a person, run by the queue's worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("대기 중")
+        RUNNING = "running", _("진행 중")
+        DONE = "done", _("완료")
+        FAILED = "failed", _("실패")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("종류"), max_length=50)
+    params = models.JSONField(_("조건"), default=dict)
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("진행률"), default=0)
+    progress_text = models.CharField(_("진행 상황"), max_length=200, blank=True)
+    error = models.TextField(_("실패 사유"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("요청한 사람")
+    )
+    created_at = models.DateTimeField(_("요청 시각"), auto_now_add=True)
+    started_at = models.DateTimeField(_("시작 시각"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("끝난 시각"), null=True, blank=True)
+    content = models.BinaryField(_("파일"), null=True, blank=True)
+    filename = models.CharField(_("파일 이름"), max_length=200, blank=True)
+    content_type = models.CharField(_("파일 형식"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("작업")
+        verbose_name_plural = pgettext_lazy("plural", "작업")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="job_progress_at_most_100",
+                violation_error_message=_("진행률은 100을 넘을 수 없습니다."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | models.Q(content__isnull=False),
+                name="job_done_has_its_file",
+                violation_error_message=_("완료된 작업에는 파일이 있어야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.id} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

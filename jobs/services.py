@@ -1,0 +1,111 @@
+"""The writes of a job's life: started (queued once the transaction that made it commits), claimed by a
+worker, its progress, done with its file or failed with a message for the person, and pruned after the
+retention period. Each is one short transaction, so the job page shows progress while the job runs."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
+
+from jobs.models import Job
+from jobs.registry import KINDS
+
+logger = logging.getLogger(__name__)
+
+
+def job_start(user, kind: str, params: dict) -> Job:
+    """The person's job of this kind with these params: the one already waiting or running if there is one
+    (a second click starts nothing more), else a new one, sent to the queue once it is committed."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    unfinished = Job.objects.filter(
+        created_by=user, kind=kind, params=params, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    ).defer("content")
+    if (job := unfinished.first()) is not None:
+        return job
+    job = Job.objects.create(created_by=user, kind=kind, params=params)
+    transaction.on_commit(lambda: _job_enqueue(job))
+    return job
+
+
+def _job_enqueue(job: Job) -> None:
+    """Send the committed job to the queue; a broker that cannot be reached fails the job, saying so, rather
+    than the request (the job would otherwise wait for ever)."""
+    from jobs.tasks import job_run  # the task module imports this one
+
+    try:
+        job_run.delay(str(job.pk))
+    except OperationalError:
+        logger.exception("job %s could not be queued", job.pk)
+        job_fail(job, _("작업 대기열에 연결할 수 없어 시작하지 못했습니다. 잠시 후 다시 요청해 주세요."))
+
+
+def job_claim(job_id: str) -> Job | None:
+    """A worker takes the job: queued, or running when an earlier attempt was interrupted (its worker killed:
+    the queue delivered it again), it starts again from scratch. None: nothing to do, because the job is
+    finished (a second delivery), gone (pruned), or has now been tried JOB_MAX_ATTEMPTS times (failed)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().defer("content").filter(pk=job_id).first()
+        if job is None or job.finished:
+            return None
+        job.attempts += 1
+        if job.attempts > settings.JOB_MAX_ATTEMPTS:
+            job.attempts = settings.JOB_MAX_ATTEMPTS
+            job.status = Job.Status.FAILED
+            job.error = _("작업이 %(count)s번 중단되어 멈췄습니다. 다시 요청해 주세요.") % {
+                "count": settings.JOB_MAX_ATTEMPTS
+            }
+            job.finished_at = timezone.now()
+            job.save(update_fields=["attempts", "status", "error", "finished_at"])
+            return None
+        job.status = Job.Status.RUNNING
+        job.progress, job.progress_text = 0, _("시작했습니다.")
+        job.started_at = timezone.now()
+        job.save(update_fields=["attempts", "status", "progress", "progress_text", "started_at"])
+    return job
+
+
+def job_progress(job: Job, percent: int, text: str) -> None:
+    """How far the running job is (0–100) and what it is doing, in a few words."""
+    job.progress, job.progress_text = max(0, min(100, int(percent))), text[:200]
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        progress=job.progress, progress_text=job.progress_text
+    )
+
+
+def job_finish(job: Job, content: bytes, filename: str, content_type: str) -> None:
+    """Done: the whole file and status=done in one write, so the file is offered only complete."""
+    with transaction.atomic():
+        job.status, job.progress, job.progress_text = Job.Status.DONE, 100, _("완료했습니다.")
+        job.content, job.filename, job.content_type = content, filename, content_type
+        job.error, job.finished_at = "", timezone.now()
+        job.save(
+            update_fields=[
+                "status",
+                "progress",
+                "progress_text",
+                "content",
+                "filename",
+                "content_type",
+                "error",
+                "finished_at",
+            ]
+        )
+
+
+def job_fail(job: Job, message: str) -> None:
+    """Failed, with the reason for the person; no file is kept."""
+    job.status, job.error, job.finished_at = Job.Status.FAILED, message, timezone.now()
+    job.content, job.filename, job.content_type = None, "", ""
+    job.save(update_fields=["status", "error", "finished_at", "content", "filename", "content_type"])
+
+
+def jobs_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete the jobs (and their files) started more than JOB_RETENTION_DAYS ago; returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.JOB_RETENTION_DAYS)
+    deleted, _by_model = Job.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
