@@ -79,8 +79,8 @@ def history_version(history_queryset) -> int:
 
 def save_many(model, objs, *, fields: list[str], user, how: How) -> None:
     """Save many rows of one audited model the way `save()` would, each with its history row (who, how,
-    when, the new values), but in a few statements: new rows by one INSERT, changed rows by one UPDATE,
-    their history rows by one INSERT. For services that have already validated every row (full_clean);
+    when, the new values), but in a few statements: new rows by one INSERT (one COPY on PostgreSQL), changed
+    rows by one UPDATE, their history rows by one INSERT (COPY). For services that have already validated every row (full_clean);
     `fields` are the fields a changed row may have changed."""
     objs = list(objs)
     created = [obj for obj in objs if obj.pk is None]

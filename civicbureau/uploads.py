@@ -1,8 +1,9 @@
 """Uploaded spreadsheets, for every import: screened before anything parses them (a file over the size
 limit, and an xlsx, a zip of XML, that would unpack to too much or whose XML has a DTD: entity expansion,
 external entities), then read into rows of cells keyed by column (read_rows), refusing formulas and
-files past a row limit, with a message naming the row. openpyxl parses sheets with defusedxml as a
-second line."""
+files past a row limit, with a message naming the row. An xlsx's sheet is read by xlsx_records with lxml,
+which resolves no entity and fetches nothing (a second line behind the DTD check); openpyxl writes the
+templates."""
 
 import csv
 import datetime
