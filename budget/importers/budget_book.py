@@ -25,7 +25,7 @@ The rules (README, "Onboarding a bureau from its budget book"):
   당초예산 there nor add a line to it (a change of budget is an adjustment: 추경, 전용 …).
 Nothing is deleted: a line missing from the book stays as it is.
 
-openpyxl and csv (through civicbureau.uploads) rather than django-import-export, as for the monthly sheet:
+xlsx and csv read through civicbureau.uploads rather than django-import-export, as for the monthly sheet:
 the rows are checked against each other and the stored records in bulk, and written in bulk.
 """
 

@@ -2,8 +2,8 @@
 the portal does not have yet, and its budget lines, created or changed.
 
 The importer has checked every row against the stored records before this is called; here everything
-is written in one transaction, in a few statements whatever the number of rows (bulk INSERTs, one UPDATE
-of the changed lines), teams and lines each with their history row (who, when, the new values, how:
+is written in one transaction, in a few statements whatever the number of rows (bulk INSERTs, COPY on
+PostgreSQL, one UPDATE of the changed lines), teams and lines each with their history row (who, when, the new values, how:
 civicbureau.audit.save_many). Bureaus and divisions are reference data without a history table (as in
 the admin and the demo loader); created from the page, they are recorded in the admin's log under the
 administrator's name, as the admin records its own changes.

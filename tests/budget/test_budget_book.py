@@ -12,7 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -126,6 +126,45 @@ def test_every_write_is_in_the_history_with_who_and_how():
         assert set(records.values_list("history_type", "history_user", "history_change_reason")) == {
             ("+", None, audit.How.IMPORT)
         }
+
+
+def _written(model, **lookup) -> dict:
+    """Every row of an audited model and of its history, keys replaced by what they point to (the two runs
+    take different keys from the sequences)."""
+    names = {"division": "division__name", "team": "team__name", "history_user": "history_user__username"}
+    rows = {}
+    for manager in (model.objects, model.history):
+        fields = [f.attname for f in manager.model._meta.concrete_fields if f.attname not in ("id", "history_id")]
+        fields = [names.get(f.removesuffix("_id"), f) for f in fields]
+        rows[manager.model.__name__] = sorted(
+            (tuple(sorted(row.items())) for row in manager.filter(**lookup).values(*fields)), key=str
+        )
+    return rows
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's path; SQLite has one path")
+def test_copy_writes_the_same_rows_and_history_rows_as_bulk_create(monkeypatch):
+    """On PostgreSQL save_many writes new rows by COPY: the same rows, and history rows with the same who,
+    when, how and values, as bulk_create and simple-history's bulk_history_create write."""
+    at = datetime.datetime(2026, 3, 4, 5, 6, 7, 890_123, tzinfo=datetime.UTC)
+    monkeypatch.setattr(audit.timezone, "now", lambda: at)
+    written = {}
+    for copies in (True, False):
+        monkeypatch.setattr(audit, "copies", lambda copies=copies: copies)
+        with transaction.atomic():
+            assert run(BOOK, user=admin()).applied
+            written[copies] = {
+                BudgetLine: _written(BudgetLine, code__in={row[3] for row in BOOK}),
+                Team: _written(Team, name__in={row[2] for row in BOOK}),
+            }
+            transaction.set_rollback(True)
+    assert written[True] == written[False]
+    histories = written[True][BudgetLine]["HistoricalBudgetLine"]
+    assert len(histories) == len(BOOK) and len(written[True][Team]["HistoricalTeam"]) == 3
+    assert {(dict(r)["history_user__username"], dict(r)["history_change_reason"]) for r in histories} == {
+        ("admin", "import")
+    }
+    assert {dict(r)["history_date"] for r in histories} == {at}
 
 
 def test_a_book_updates_a_lines_name_team_and_budget_and_records_each_change():

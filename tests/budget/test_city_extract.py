@@ -339,7 +339,9 @@ def queries_of_an_import(office, lines_per_division: int, prefix: str) -> int:
 def test_the_queries_do_not_grow_with_the_rows(office):
     few = queries_of_an_import(office, 2, "X")
     many = queries_of_an_import(office, 20, "Y")  # ten times the rows, beside the first city's drafts
-    assert few == many <= 17, (few, many)
+    # PostgreSQL writes each model's new rows by COPY (civicbureau.audit.save_many): the keys' query, the rows'
+    # COPY and their history's, one statement more than two INSERTs, for the months and the snapshots
+    assert few == many <= (19 if connection.vendor == "postgresql" else 17), (few, many)
 
 
 # -- a SIGKILL mid-import -------------------------------------------------------------------------
