@@ -142,7 +142,7 @@ def _written(model, **lookup) -> dict:
     return rows
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's path; SQLite has one path")
+@pytest.mark.postgresql_only  # COPY is PostgreSQL's path; SQLite has one path (deselected and named there, not skipped)
 def test_copy_writes_the_same_rows_and_history_rows_as_bulk_create(monkeypatch):
     """On PostgreSQL save_many writes new rows by COPY: the same rows, and history rows with the same who,
     when, how and values, as bulk_create and simple-history's bulk_history_create write."""
