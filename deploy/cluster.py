@@ -36,7 +36,9 @@ PG_VERSION = "15"
 PRIMARY_CLUSTER, REPLICA_CLUSTER = "main", "replica"
 DATABASE = "civicbureau_cluster"
 PG_PASSWORD = "postgres"  # this machine's development cluster (.ci/run sets it); never a production password
-REPLICA_NAME = "civicbureau_replica"  # application_name of the standby in pg_stat_replication
+REPLICA_NAME = "civicbureau_replica"  # application_name of the standby in pg_stat_replication, and its slot
+REPLICA_SLOT_KEEP = "2GB"  # the most WAL the primary keeps for a standby that is not there
+REPLICA_STREAM_SECONDS = 30  # a standby started must stream within this, or it is made again
 
 # Two gunicorns on a 2-core machine: 2 processes × 4 threads each. A page spends part of its time waiting for
 # PostgreSQL, so threads keep the cores busy; more processes would only compete for the same two cores.
@@ -251,10 +253,26 @@ def replication_allowed() -> None:
     say(f"  added a replication line for 127.0.0.1 to {hba}")
 
 
+def replication_slot_fresh() -> None:
+    """The primary keeps the WAL its standby has not received yet in a replication slot (so a standby stopped
+    for a while catches up when started again), at most REPLICA_SLOT_KEEP of it (so a standby gone for good
+    never fills the primary's disk: past that the slot is lost and `up` makes the standby again). A slot
+    left by an earlier standby is dropped: the new copy starts from now."""
+    with pg_connect() as conn:
+        conn.autocommit = True
+        conn.execute(f"ALTER SYSTEM SET max_slot_wal_keep_size = '{REPLICA_SLOT_KEEP}'")
+        conn.execute("SELECT pg_reload_conf()")
+        conn.execute(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = %s", [REPLICA_NAME]
+        )
+
+
 def replica_create() -> None:
     """A second cluster on REPLICA_PORT, a copy of the primary made by pg_basebackup -R (standby.signal and
-    primary_conninfo written for it), streaming from then on. A failed copy leaves no half-made cluster."""
+    primary_conninfo written for it) with its replication slot, streaming from then on. A failed copy leaves
+    no half-made cluster."""
     replication_allowed()
+    replication_slot_fresh()
     run(["pg_createcluster", PG_VERSION, REPLICA_CLUSTER, "--port", str(REPLICA_PORT)])
     data = pg_cluster(REPLICA_CLUSTER)["data"]
     try:
@@ -263,7 +281,12 @@ def replica_create() -> None:
             f"host=127.0.0.1 port={PRIMARY_PORT} user=postgres password={PG_PASSWORD} application_name={REPLICA_NAME}"
         )
         say(f"  copying the primary into {data} (pg_basebackup -R)…")
-        run(as_postgres(["pg_basebackup", "-D", str(data), "-R", "-X", "stream", "-c", "fast", "-d", conninfo]))
+        run(
+            as_postgres(
+                ["pg_basebackup", "-D", str(data), "-R", "-X", "stream", "-C", "-S", REPLICA_NAME, "-c", "fast"]
+                + ["-d", conninfo]
+            )
+        )
         run(["pg_conftool", PG_VERSION, REPLICA_CLUSTER, "set", "hot_standby", "on"])
     except ClusterError:
         subprocess.run(["pg_dropcluster", PG_VERSION, REPLICA_CLUSTER])
@@ -273,6 +296,20 @@ def replica_create() -> None:
 def replica_up() -> None:
     if pg_cluster(REPLICA_CLUSTER) is None:
         replica_create()
+    replica_start()
+    deadline = time.monotonic() + REPLICA_STREAM_SECONDS
+    while replication_state() is None:
+        if time.monotonic() > deadline:  # e.g. a standby older than its slot: the WAL it needs is gone
+            say(f"  the standby does not stream within {REPLICA_STREAM_SECONDS} s: making it again from the primary…")
+            run(["pg_dropcluster", "--stop", PG_VERSION, REPLICA_CLUSTER])
+            replica_create()
+            replica_start()
+            wait_for(lambda: replication_state() is not None, "the standby's streaming", seconds=REPLICA_STREAM_SECONDS)
+            return
+        time.sleep(0.5)
+
+
+def replica_start() -> None:
     if not pg_cluster(REPLICA_CLUSTER)["online"]:
         run(["pg_ctlcluster", "--skip-systemctl-redirect", PG_VERSION, REPLICA_CLUSTER, "start"])
     wait_for(lambda: pg_ready(REPLICA_PORT), f"PostgreSQL replica :{REPLICA_PORT}")
