@@ -124,6 +124,7 @@ READS = {
     "programs:program_list", "programs:program_detail", "programs:program_csv", "programs:program_json",
     "programs:program_outline_csv", "programs:program_outline_json",
     "portal:organisation", "portal:organisation_file", "portal:glossary", "portal:measures_file",
+    "healthz",  # the load balancer's health check: JSON, anyone (tests/civicbureau/test_health.py)
 }  # fmt: skip
 # Django's own views (the admin is tested below; login in tests/test_security.py) and the language switch
 OUTSIDE = (

@@ -101,6 +101,7 @@ MATRIX = {
     "reports:city_briefing":                ("login", "403", "403", "403", "403", "403", "→",   "→"),  # the budget office's: → its job
     "jobs:job":                     ("login", "404", "404", "404", "404", "404", "404", "404"),  # nobody's job (tests/jobs)
     "jobs:download":                ("login", "404", "404", "404", "404", "404", "404", "404"),
+    "healthz":                      ("200",   "200", "200", "200", "200", "200", "200", "200"),  # the load balancer's
 }  # fmt: skip
 
 
