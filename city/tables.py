@@ -60,7 +60,7 @@ class CityHomeTable(FiguresTable):
     authority = MoneyColumn(verbose_name=_("예산현액(A)"))
     disbursements = MoneyColumn(verbose_name=_("지출액(B)"))
     rate = RateColumn(verbose_name=_("집행률(B/A)"))
-    pace = RateColumn(verbose_name=_("목표"))
+    pace = RateColumn(verbose_name=_("목표"), kept_in_view=False)  # on a phone the rate stays in view, not this
     pace_gap = RateColumn(verbose_name=_("목표 대비"), unit=display.PERCENTAGE_POINTS)
     execution = tables.Column(verbose_name=_("예산 집행 현황"), accessor="slug", orderable=False)
 

@@ -33,10 +33,12 @@ class MoneyColumn(tables.Column):
 
 
 class RateColumn(tables.Column):
-    """A rate in % (or a gap in %p), one decimal; '-' when it cannot be computed."""
+    """A rate in % (or a gap in %p), one decimal; '-' when it cannot be computed. On a phone the table's last
+    column `kept_in_view` (data-rate; by default every % column) stays at the right edge while the rest scrolls."""
 
-    def __init__(self, *args, unit: display.Unit = display.PERCENT, **kwargs):
+    def __init__(self, *args, unit: display.Unit = display.PERCENT, kept_in_view: bool | None = None, **kwargs):
         self.unit = unit
+        self.kept_in_view = unit == display.PERCENT if kept_in_view is None else kept_in_view
         kwargs.setdefault("attrs", {"td": {"class": "num"}})
         kwargs.setdefault("default", display.NOT_AVAILABLE)
         super().__init__(*args, **kwargs)
@@ -157,7 +159,7 @@ class _CellWriter:
         column = self.column
         self.tag = "th" if first else "td"
         self.opening = '<th scope="row" ' if first else "<td "
-        rate = not first and getattr(getattr(column, "unit", None), "label", None) == "%"
+        rate = not first and getattr(column, "kept_in_view", False)
         self.closing = f"{' data-rate' if rate else ''}>"
         # cell attributes that depend on the record or value are worked out per cell, as django-tables2 does
         self.attrs_html = None if self._computed_attrs() else bound_column.attrs["td"].as_html()

@@ -55,6 +55,16 @@ def test_each_bureau_against_its_pace_and_the_unpublished_ones(client, city):
     }
 
 
+def test_on_a_phone_the_rate_is_the_column_kept_in_view(client, city):
+    """The stylesheet keeps a table's last data-rate column at the right edge on a phone: here the bureau's
+    집행률, not the target beside it (nor the gap in %p)."""
+    html = client.get(URL).content.decode()
+    kept = re.findall(r'<th scope="col"[^>]*data-rate[^>]*>(.*?)</th>', html, re.S)
+    assert len(kept) == 1 and "집행률(B/A)" in kept[0]
+    cells = re.findall(r'<tr data-bureau="garam".*?</tr>', html, re.S)[0]
+    assert re.findall(r"<td [^>]*data-rate>([^<]*)</td>", cells) == ["30.0"]
+
+
 def test_each_bureau_links_to_its_pages_and_the_city_table(client, city):
     html = client.get(URL).content.decode()
     links = re.findall(r'<tr data-bureau="([^"]*)".*?<a href="([^"]*)">.*?<a href="([^"]*)">', html, re.S)

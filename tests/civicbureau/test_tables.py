@@ -19,7 +19,7 @@ from staffing.models import Bureau, Grade
 PER_CELL_TAGS = Template(
     """{% for row in table.paginated_rows %}
     <tr {{ row.attrs.as_html }}>
-    {% for column, cell in row.items %}{% if forloop.first %}<th scope="row" {{ column.attrs.td.as_html }}>{{ cell }}</th>{% else %}<td {{ column.attrs.td.as_html }}{% if column.column.unit.label == "%" %} data-rate{% endif %}>{{ cell }}</td>{% endif %}{% endfor %}
+    {% for column, cell in row.items %}{% if forloop.first %}<th scope="row" {{ column.attrs.td.as_html }}>{{ cell }}</th>{% else %}<td {{ column.attrs.td.as_html }}{% if column.column.kept_in_view %} data-rate{% endif %}>{{ cell }}</td>{% endif %}{% endfor %}
     </tr>
   {% endfor %}"""
 )
