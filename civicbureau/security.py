@@ -46,17 +46,22 @@ class ThrottlingHandler(AxesDatabaseHandler):
         return worst
 
 
-def client_address(request) -> str:
+def client_ip(request) -> str | None:
     """The person's address: REMOTE_ADDR, unless that is a load balancer named in TRUSTED_PROXIES, whose
     X-Forwarded-For ends with the address it saw (the entries before it are the client's own word, never
-    read). The login throttling counts by it too (AXES_CLIENT_IP_CALLABLE)."""
+    read). None when there is none. The login throttling counts by it (AXES_CLIENT_IP_CALLABLE)."""
     if request is None:
-        return "-"
-    address = request.META.get("REMOTE_ADDR", "-")
+        return None
+    address = request.META.get("REMOTE_ADDR") or None
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if address in settings.TRUSTED_PROXIES and forwarded.strip():
-        return forwarded.rsplit(",", 1)[-1].strip()
+        return forwarded.rsplit(",", 1)[-1].strip() or None
     return address
+
+
+def client_address(request) -> str:
+    """client_ip for the log: '-' when there is none."""
+    return client_ip(request) or "-"
 
 
 def log(event: str, request=None, **details):

@@ -191,7 +191,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HANDLER = "civicbureau.security.ThrottlingHandler"
-AXES_CLIENT_IP_CALLABLE = "civicbureau.security.client_address"
+AXES_CLIENT_IP_CALLABLE = "civicbureau.security.client_ip"
 # The load balancers whose X-Forwarded-For is believed (comma-separated addresses; bin/cluster: 127.0.0.1). Empty:
 # the address is REMOTE_ADDR, as when the app server faces the people itself.
 TRUSTED_PROXIES = frozenset(a.strip() for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a.strip())
