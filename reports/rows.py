@@ -81,6 +81,7 @@ class Sheet:
     max_widths: dict[int, float] = field(default_factory=dict)  # column (1-based) → widest it may be; text wraps
     blocks: list[tuple[int, int]] = field(default_factory=list)  # (first row, last row) never split across pages
     period_line: str = ""  # the printed header when it is not the briefing's (a bureau's edition in the city's)
+    owner: str = ""  # the printed footer's owner when it is not the briefing's (a bureau's sheet in the city's)
 
     def add(self, cells: list[Cell | None]) -> int:
         self.rows.append(cells + [None] * (self.columns - len(cells)))
@@ -440,7 +441,7 @@ def execution_table_sheet(table: ExecutionTable, *, as_of: datetime.date, owner:
     the bureau, the `owner`, in the title)."""
     fiscal_year, publication = table.fiscal_year, table.publication
     title = f"{owner} {fiscal_year} 예산 집행 현황" if owner else f"{fiscal_year} 예산 집행 현황"
-    sheet = Sheet("예산 집행 현황", title, as_of, 6)
+    sheet = Sheet("예산 집행 현황", title, as_of, 6, owner=owner)
     sheet.max_widths = {1: 30}  # longer line names wrap: the figures print at 9 pt or more on A4 portrait
     sheet.add_heading(display.as_of_line(as_of, display.THOUSAND_WON, display.PERCENT))
     sheet.add_header(

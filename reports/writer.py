@@ -47,7 +47,7 @@ AMOUNT_FORMAT = '#,##0;"△"#,##0;0'
 RATE_FORMAT = '0.0;"△"0.0;0.0'
 QUANTITY_FORMAT = '#,##0.##;"△"#,##0.##;0'
 MONTH_FORMAT = 'yyyy"."mm'
-DATE_FORMAT = 'yyyy"."mm"."dd'
+DATE_FORMAT = '"’"yy". "m". "d"."'  # a date cell (sortable) written as the report writes dates: ’22. 7. 1.
 
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -247,7 +247,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet, briefing: Briefing | CityBriefing):
     if sheet.header_end:
         ws.print_title_rows = f"1:{sheet.header_end}"
     ws.oddHeader.right.text = sheet.period_line or briefing.period_line
-    ws.oddFooter.left.text = briefing.owner
+    ws.oddFooter.left.text = sheet.owner or briefing.owner
     ws.oddFooter.center.text = f"{display.report_date(sheet.as_of)} 기준"
     ws.oddFooter.right.text = "&P / &N"
     for part in (ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):

@@ -208,6 +208,8 @@ def test_one_execution_sheet_per_published_bureau(client, city):
     ]
     assert ws.oddHeader.right.text.startswith("시험도시가국 ’23. 7. 31. 기준 제1판, ")
     assert ws.oddFooter.center.text == "’23. 7. 31. 기준"
+    # each printed page says whose it is: the bureau on its sheet, the city on the summary
+    assert (ws.oddFooter.left.text, book["국별 집행 요약"].oddFooter.left.text) == ("시험도시가국", "시 전체")
     assert _body(book["시험도시나국"]) == [
         ["합계", 80_000, 80_000, 40_000, 40_000, 50.0],
         ["나국 시험과", 80_000, 80_000, 40_000, 40_000, 50.0],
