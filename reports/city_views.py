@@ -1,8 +1,9 @@
-"""The city briefing workbook, for the budget office and the administrator (/city/briefing.xlsx).
+"""The city briefing workbook, for the budget office and the administrator (/city/briefing/).
 
 The whole city's workbook takes seconds (README, "The city briefing"), so it is built by the job queue
-(reports.jobs): this address checks the parameters, refusing bad ones at once (400 with the reason, no job
-made), starts the job and sends the person to its page, which offers the file when it is done."""
+(reports.jobs): the page asks for the year and the date; its POST checks them, refusing bad ones at once (400
+with the reason, no job made), starts the job and sends the person to its page, which offers the file when it
+is done. Starting a job writes, so it is a POST (with its CSRF token), never a link."""
 
 import datetime
 
@@ -24,26 +25,29 @@ from staffing.permissions import can_export_city_briefing
 
 @login_required
 def city_briefing_export(request):
-    """?year=2022&as_of=2022-07-01: each bureau's latest period of the year published at or before the date
-    (default: the year's latest), summed for the city, then one sheet a bureau. Default year: the latest any
-    bureau published."""
+    """year, as_of (optional): each bureau's latest period of the year published at or before the date (default:
+    the year's latest), summed for the city, then one sheet a bureau. Default year: the latest any bureau
+    published."""
     if not can_export_city_briefing(request.user):
         raise PermissionDenied
-    asked = request.GET.get("year")
-    year = plausible_year(asked) if asked else published_year_latest()
-    if year is None:
-        message = _("아직 자료가 없습니다.")
-        if asked:
-            message = _("회계연도는 %(first)s년부터 %(last)s년까지입니다.") % {
-                "first": EARLIEST_ENTRY_YEAR,
-                "last": latest_entry_date().year,
-            }
-        return render(request, "reports/briefing_error.html", {"message": message}, status=400)
+    latest = published_year_latest()
+    if request.method != "POST":
+        asked = {"year": request.GET.get("year") or latest or "", "as_of": request.GET.get("as_of", "")}
+        return render(request, "reports/city_briefing.html", {"asked": asked, "latest": latest})
+    asked = {"year": request.POST.get("year", ""), "as_of": request.POST.get("as_of", "")}
+    year = plausible_year(asked["year"]) if asked["year"] else latest
     try:
-        as_of_text = request.GET.get("as_of")
-        as_of = datetime.date.fromisoformat(as_of_text) if as_of_text else None
+        if year is None:
+            if asked["year"]:
+                raise ValueError(
+                    _("회계연도는 %(first)s년부터 %(last)s년까지입니다.")
+                    % {"first": EARLIEST_ENTRY_YEAR, "last": latest_entry_date().year}
+                )
+            raise ValueError(_("아직 자료가 없습니다."))
+        as_of = datetime.date.fromisoformat(asked["as_of"]) if asked["as_of"] else None
         city_briefing_check(fiscal_year=year, as_of=as_of)
     except (ValueError, BriefingError) as exc:
-        return render(request, "reports/briefing_error.html", {"message": str(exc)}, status=400)
+        context = {"asked": asked, "latest": latest, "message": str(exc)}
+        return render(request, "reports/city_briefing.html", context, status=400)
     job = job_start(request.user, CITY_BRIEFING, city_briefing_params(fiscal_year=year, as_of=as_of))
     return redirect(city_url(reverse("jobs:job", args=[job.pk])))

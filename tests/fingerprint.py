@@ -5,7 +5,7 @@ import hashlib
 
 from django.apps import apps
 
-APPS = ("staffing", "budget", "programs", "civicbureau")
+APPS = ("staffing", "budget", "programs", "civicbureau", "jobs")
 
 
 def database_fingerprint() -> dict[str, str]:

@@ -18,6 +18,7 @@ from tests.fingerprint import database_fingerprint
 from tests.test_permissions import (
     ADMINISTRATOR,
     APPROVERS,
+    CITY_BRIEFING,
     CITY_EXTRACT,
     CITY_PACE,
     OWN,
@@ -41,6 +42,7 @@ def writer_for(name):
         PUBLISHERS: "planning",
         CITY_PACE: "budget",
         CITY_EXTRACT: "budget",
+        CITY_BRIEFING: "budget",
         ADMINISTRATOR: "admin",
     }
     return writers.get(WRITES[name], "staff_a")

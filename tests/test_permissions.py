@@ -27,6 +27,7 @@ from budget.selectors.entry import division_month_grid
 from budget.selectors.periods import bureau_period
 from budget.services import ExecutionInput, division_month_submit, execution_month_save
 from civicbureau.audit import history_version
+from jobs.models import Job
 from programs.models import Indicator, IndicatorValue, MeasureTarget, ScheduleItem
 from programs.services import measure_targets_version, targets_propose
 from staffing.middleware import bureau_prefix
@@ -83,6 +84,8 @@ BUREAU_MANAGERS = ("bureau", "planning", "bureau_c", "planning_c")
 CITY_EXTRACT = "city_extract"
 # the budget book (onboarding a bureau's divisions, teams and lines): the administrator only
 ADMINISTRATOR = "administrator"
+# the city briefing, started as a job (its form's POST): the budget office and the administrator
+CITY_BRIEFING = "city_briefing"
 WRITES = {
     "budget:month_detail": EDITORS,
     "budget:month_submit": EDITORS,
@@ -107,6 +110,7 @@ WRITES = {
     "city:extract_apply": CITY_EXTRACT,
     "budget:budget_book": ADMINISTRATOR,  # the preview: writes nothing
     "budget:budget_book_apply": ADMINISTRATOR,
+    "reports:city_briefing": CITY_BRIEFING,  # starts the job; its file is the job's (tests/reports/test_city_briefing.py)
 }
 READS = {
     "portal:home", "reports:briefing_export", "budget:entry_board", "budget:month_template", "budget:month_history",
@@ -115,9 +119,8 @@ READS = {
     # dashboards (who may open them: tests/dashboards/test_permissions.py)
     "dashboards:dashboard_home", "dashboards:bureau_dashboard", "dashboards:bureau_changes", "dashboards:division_dashboard",
     "dashboards:division_changes", "dashboards:bureau_progress",
-    # the city briefing (the budget office's and the administrator's), built as a job: a job's page and file
-    # are its creator's (tests/jobs)
-    "reports:city_briefing", "jobs:job", "jobs:download",
+    # a job's page and file are its creator's (tests/jobs)
+    "jobs:job", "jobs:download",
     # public pages and open data (anyone; approved figures only)
     "budget:execution", "city:execution", "city:home", "budget:execution_csv", "budget:execution_json", "budget:execution_lines_csv",
     "budget:datapackage", "programs:schedule", "programs:schedule_csv", "programs:schedule_json",
@@ -237,6 +240,8 @@ def prepare(name, division, people, role=None):
         return {"kind": "supplementary", "amount": "1,000,000", "effective_on": "2022-08-01", "reason": "2회 추경"}
     if name == "city:pace":
         return {"version": 0, "month_6": "60.0"}
+    if name == "reports:city_briefing":
+        return {"year": 2022}
     if name == "budget:period_publish":
         # an adjustment not yet public: ’22. 7. 1. has something to publish as its second edition
         BudgetAdjustment.objects.create(
@@ -371,6 +376,7 @@ def url_for(name, division):
         "city:extract_apply",
         "budget:budget_book",
         "budget:budget_book_apply",
+        "reports:city_briefing",
     ):
         return reverse(name)
     if name == "budget:line_adjustments":
@@ -401,6 +407,7 @@ def state():
         sorted(HeadcountEntry.objects.values_list("pk", "quota", "current")),
         sorted(Publication.objects.values_list("pk", "edition")),
         sorted(BudgetPaceTarget.objects.values_list("pk", "bureau", "fiscal_year", "month", "target_rate")),
+        sorted(Job.objects.values_list("pk", "kind", "status")),
     )
 
 
@@ -417,7 +424,7 @@ def may_write(name, role, target) -> bool:
         return manages
     if kind == SIGNED_IN:
         return role != "anonymous"
-    if kind in (CITY_PACE, CITY_EXTRACT):
+    if kind in (CITY_PACE, CITY_EXTRACT, CITY_BRIEFING):
         return role in ("budget", "admin")
     if kind == ADMINISTRATOR:
         return role == "admin"

@@ -98,7 +98,6 @@ MATRIX = {
     "dashboards:bureau_changes":       ("login", "403", "403", "403", "200", "200", "200", "200"),
     "dashboards:bureau_progress":      ("login", "403", "403", "403", "200", "200", "200", "200"),
     "reports:briefing_export":      ("login", "403", "403", "200", "200", "200", "200", "200"),
-    "reports:city_briefing":                ("login", "403", "403", "403", "403", "403", "→",   "→"),  # the budget office's: → its job
     "jobs:job":                     ("login", "404", "404", "404", "404", "404", "404", "404"),  # nobody's job (tests/jobs)
     "jobs:download":                ("login", "404", "404", "404", "404", "404", "404", "404"),
     "healthz":                      ("200",   "200", "200", "200", "200", "200", "200", "200"),  # the load balancer's
@@ -160,8 +159,7 @@ def test_the_budget_office_reads_every_internal_page_of_both_bureaus_under_their
     publish(Bureau.objects.get(slug="second"), REPORT_DATE)  # a published period: the briefing has one to export
     client = client_for("budget", second_bureau)
     got = {(name, code): client.get(bureau_url(name, code)).status_code for name in INTERNAL for code in (OWN, SECOND)}
-    started = {("reports:city_briefing", code) for code in (OWN, SECOND)}  # sent on to the briefing's job
-    assert {key: status for key, status in got.items() if status != (302 if key in started else 200)} == {}
+    assert {key: status for key, status in got.items() if status != 200} == {}
     board = client.get(bureau_url("budget:entry_board", SECOND)).content.decode()
     assert "시험제이과" in board and "시민참여과" not in board  # the named bureau's, not the default one's
 

@@ -18,6 +18,7 @@ from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.layout import PAGE_OVERFLOW
 from tests.e2e.test_entry_browser import log_in
 from tests.e2e.test_public_browser import VIEWPORTS
+from tests.factories import FISCAL_YEAR
 from tests.test_bureaus import bureau_with_figures
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,9 +63,13 @@ def test_the_budget_office_goes_from_the_city_to_a_bureau_its_dashboard_and_the_
     assert "시민협력국" not in page.locator("main").inner_text()
     page.screenshot(path=ARTIFACTS / "budget-office-bureau-dashboard.png", full_page=True)
 
-    # → the city briefing, from the city home: a job (run at once, no Redis), whose page offers the file
+    # → the city briefing, from the city home: its form (the latest year filled in) starts a job (run at once,
+    # no Redis), whose page offers the file
     page.goto(base + "/city/")
     page.click("#city-briefing-link")
+    page.wait_for_url("**/city/briefing/")
+    assert page.input_value("#briefing-year") == str(FISCAL_YEAR)  # 가람국's, the latest year published
+    page.click("#city-briefing-start")
     page.wait_for_url("**/jobs/**")
     with page.expect_download() as download:
         page.click("#job-download")

@@ -87,10 +87,10 @@ def city():
 
 
 def _start(client, query):
-    """Ask for the briefing as a browser does: the address starts the job (run at once: no Redis in the tests)
-    and sends the person to the job's page."""
+    """Ask for the briefing as a browser does: the form's POST starts the job (run at once: no Redis in the
+    tests) and sends the person to the job's page."""
     with TestCase.captureOnCommitCallbacks(execute=True):  # the job is queued once its row is committed
-        response = client.get(URL, query)
+        response = client.post(URL, query)
     assert response.status_code == 302, response.content.decode()
     job = Job.objects.get(pk=resolve(response["Location"]).kwargs["job_id"])
     assert response["Location"] == reverse("jobs:job", args=[job.pk])
@@ -236,12 +236,24 @@ def test_the_cover_names_the_city_and_links_every_sheet(client, city):
 
 def test_nothing_published_by_the_date_is_a_page_with_the_reason_and_no_job(client, city):
     client.force_login(member("budget_office"))
-    response = client.get(URL, {"year": FISCAL_YEAR, "as_of": "2023-05-31"})
+    response = client.post(URL, {"year": FISCAL_YEAR, "as_of": "2023-05-31"})
     assert response.status_code == 400
-    assert "2023-05-31까지 공표된 2023년 기준일이 없습니다" in response.content.decode()
-    assert client.get(URL, {"year": "99999"}).status_code == 400
-    assert client.get(URL, {"year": FISCAL_YEAR, "as_of": "not-a-date"}).status_code == 400
+    page = response.content.decode()
+    assert "2023-05-31까지 공표된 2023년 기준일이 없습니다" in page
+    assert 'value="2023-05-31"' in page  # the form again, as it was filled in
+    assert "회계연도는 2000년부터" in client.post(URL, {"year": "99999"}).content.decode()
+    assert client.post(URL, {"year": FISCAL_YEAR, "as_of": "not-a-date"}).status_code == 400
     assert not Job.objects.exists()  # refused at once: no job was made
+
+
+def test_the_page_asks_for_the_year_and_date_and_a_link_starts_nothing(client, city):
+    """Starting a job writes: the address read (a link, a page of another site) shows the form, prefilled with
+    the latest year published, and makes no job; only the form's POST does."""
+    client.force_login(member("budget_office"))
+    page = client.get(URL, {"as_of": JULY.isoformat()}).content.decode()
+    assert '<form method="post" id="city-briefing-form">' in page
+    assert f'name="year" value="{FISCAL_YEAR}"' in page and f'name="as_of" value="{JULY.isoformat()}"' in page
+    assert not Job.objects.exists()
 
 
 def test_the_workbook_of_the_job_is_the_one_built_directly(client, city):
@@ -285,8 +297,9 @@ def test_the_budget_office_and_the_administrator_download_it_and_bureaus_do_not(
     else:
         user = member(role, bureau=city["가"] if role != "budget_office" else None)
     client.force_login(user)
+    assert client.get(URL).status_code == (200 if status == 302 else 403)  # the form
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.get(URL, {"year": FISCAL_YEAR, "as_of": JULY.isoformat()})
+        response = client.post(URL, {"year": FISCAL_YEAR, "as_of": JULY.isoformat()})
     assert response.status_code == status
     assert list(Job.objects.values_list("created_by", "status")) == ([(user.pk, "done")] if status == 302 else [])
 
