@@ -12,6 +12,18 @@ A drill is a function taking a `Checks`, registered by name with `@drill("name")
   failover  SIGKILL to one gunicorn (master and workers) during a loop of public reads through nginx: the
             failed requests are counted and bounded, none fails once nginx has marked the server down,
             nginx sends it nothing during fail_timeout, and it serves again once restarted.
+  replica   the standby stopped (-m immediate) while 15 people read public pages: healthz stops using it,
+            the primary serves the reads, failures bounded and none once every app process re-probed; started
+            again, it streams and serves the reads again.
+  redis     Redis stopped (SIGTERM) under load: pages still served (cache misses), healthz degraded, a city
+            briefing asked for meanwhile fails with the queue's message; a job queued while the worker is
+            stopped survives Redis's restart and finishes once the worker starts (the file opens).
+  worker    the worker's pool child killed mid-job: the job runs again and its file opens; the whole worker
+            killed: no file offered, the job held until the broker's visibility timeout redelivers it.
+  own-writes  a staff save through one app server is read at once through the other and through nginx; an
+            anonymous POST's `wrote` cookie sends its next reads to the primary (pg_stat_activity).
+
+Run from another checkout than the cluster's, set CLUSTER_DIR to the cluster's runtime directory.
 """
 
 import argparse
@@ -718,6 +730,98 @@ def django_ready() -> None:
     import django
 
     django.setup()
+
+
+# --- own-writes ------------------------------------------------------------------------------------------
+
+MONTH_LINK = re.compile(r'href="(/staff/entry/[\w-]+/\d{4}-\d{2}-\d{2}/)"')
+
+
+def grid_fields(browser: Browser, path: str, port: int) -> dict[str, str]:
+    from bench.load_client import GridForm
+
+    form = GridForm()
+    form.feed(browser.call("GET", path, port=port)[2].decode("utf-8"))
+    return form.fields
+
+
+def figure(fields: dict[str, str], name: str) -> int | None:
+    try:
+        return int(fields.get(name, "").replace(",", ""))
+    except ValueError:
+        return None
+
+
+def grid_save(browser: Browser, path: str, fields: dict, port: int) -> tuple[int, str]:
+    """POSTs the grid as the browser's form does (its version included); (status, problems listed)."""
+    from bench.load_client import GridForm
+
+    status, _, body = browser.call("POST", path, port=port, form=fields)
+    answer = GridForm()
+    answer.feed(body.decode("utf-8", errors="replace"))
+    return status, "; ".join(p.strip() for p in answer.problems)
+
+
+@drill("own-writes")
+def own_writes(checks: Checks, *, reads: int = 10) -> None:
+    writer, reader = cluster.APP_PORTS
+    staff = Browser()
+    checks.require(staff.login(*STAFF_LOGIN, port=writer), f"staff signs in on :{writer}")
+    months = MONTH_LINK.findall(staff.call("GET", "/staff/entry/", port=writer)[2].decode())
+    checks.require(bool(months), f"the entry board lists {len(months)} division-months")
+    # The last month of the first division staff may enter (its inputs are there; the other divisions' grids
+    # are read-only), filled as staff must (a blank 원인행위 takes the 지출액), and one line's 원인행위 one
+    # thousand won above its 지출액: a figure that line may take, and one a stale read would not show.
+    path, fields = "", {}
+    for path in reversed(months):
+        fields = grid_fields(staff, path, writer)
+        if "rows-0-disbursements" in fields and fields["rows-0-disbursements"]:
+            break
+    checks.require("rows-0-disbursements" in fields, f"{path}: a month staff may enter, with figures")
+    filled = dict(fields)
+    for i in range(int(fields.get("rows-TOTAL_FORMS", "0"))):
+        filled[f"rows-{i}-obligations"] = fields[f"rows-{i}-obligations"] or fields[f"rows-{i}-disbursements"]
+    name = "rows-0-obligations"
+    before, new = figure(filled, name), figure(filled, "rows-0-disbursements") + 1000
+    if new == before:
+        new += 1000
+    try:
+        status, problems = grid_save(staff, path, {**filled, name: str(new)}, writer)
+        saved_at = time.monotonic()
+        checks.require(status == 302, f"{path} {fields.get('rows-0-code')} 원인행위 {before:,} → {new:,} saved "
+                                      f"through :{writer}: HTTP {status} {problems}")  # fmt: skip
+        for port in (reader, cluster.NGINX_PORT):
+            shown = figure(grid_fields(staff, path, port), name)
+            checks.check(shown == new, f"read at once through :{port} "
+                                       f"({time.monotonic() - saved_at:.2f} s after the save): {shown:,}")  # fmt: skip
+    finally:  # the figure put back (a second save, recorded in the history as the first)
+        fields = grid_fields(staff, path, writer)
+        if figure(fields, name) != before:
+            status, problems = grid_save(staff, path, {**fields, name: str(before)}, writer)
+            checks.check(status == 302, f"the figure put back to {before:,}: HTTP {status} {problems}")
+
+    # An anonymous client's own POST (Django's language switch, with its CSRF token): its next reads are the
+    # primary's. Seen from PostgreSQL: the connections whose last query began after the reads started, on
+    # each cluster (the health probes left out). Nothing else should read the cluster meanwhile.
+    anonymous = Browser()
+    token = anonymous.csrf_token()
+    status, _, _ = anonymous.call("POST", "/i18n/setlang/", form={"language": "ko", "next": "/programs/",
+                                                                  "csrfmiddlewaretoken": token})  # fmt: skip
+    wrote = [c for c in anonymous.set_cookies if c.endswith("wrote")]
+    checks.require(status == 302 and bool(wrote), f"an anonymous POST (language switch): HTTP {status}, "
+                                                  f"sets {wrote or 'no wrote cookie'}")  # fmt: skip
+    for with_cookie in (True, False):
+        if not with_cookie:
+            anonymous.cookies.pop(wrote[0])
+        since = time.time()
+        statuses = {anonymous.call("GET", page)[0] for page in ["/programs/", "/organisation/"] * (reads // 2)}
+        on_replica, on_primary = page_readers(cluster.REPLICA_PORT, since), page_readers(cluster.PRIMARY_PORT, since)
+        expected = (on_replica == 0 and bool(on_primary)) if with_cookie else bool(on_replica)
+        checks.check(
+            expected and statuses == {200},
+            f"{reads} GETs {'with' if with_cookie else 'without'} the wrote cookie (HTTP {sorted(statuses)}): "
+            f"connections that read: standby {on_replica}, primary {on_primary}",
+        )
 
 
 def settings_value(name: str):
