@@ -416,6 +416,14 @@ def briefing_start(browser: Browser, as_of: str = "2022-07-01") -> tuple[int, st
     return status, match.group(0) if match else ""
 
 
+def unused_dates(count: int) -> list[str]:
+    """as_of dates for new jobs (job_start gives back an unfinished job with the same conditions, such as one
+    a drill's killed worker left running): from July 2022 on (the first published figures), by the clock, so
+    that a run asks for dates the runs just before it did not."""
+    first = datetime.date(2022, 7, 1) + datetime.timedelta(days=(int(time.time()) // 10) % 150)
+    return [(first + datetime.timedelta(days=day)).isoformat() for day in range(count)]
+
+
 def job_row(job_path: str) -> dict:
     """The job as the database has it (the primary)."""
     with cluster.pg_connect(dbname=cluster.DATABASE) as conn:
@@ -513,9 +521,12 @@ def replica(checks: Checks, *, people: int = 15, seconds: float = 50, stop_at: f
         used = wait_until(lambda: healthz().get("replica", {}).get("used_for_reads") is True, 30)
         used_at = time.time()
         checks.check(used, f"healthz: used_for_reads true again {used_at - back_at:.1f} s after the start")
-        time.sleep(settings_value("REPLICA_CHECK_SECONDS") + 1)  # every app process has probed it again
+        # Each app process finds it again at its next probe (every REPLICA_CHECK_SECONDS); a process whose kept
+        # connection to the standby died with it fails one read, marks it down and probes again later.
+        came_back = wait_until(lambda: bool(page_readers(cluster.REPLICA_PORT, used_at)), 30)
         readers = page_readers(cluster.REPLICA_PORT, used_at)
-        checks.check(bool(readers), f"reads came back to the standby ({readers} connections read)")
+        checks.check(came_back, f"reads came back to the standby {time.time() - used_at:.1f} s after healthz used it "
+                                f"({readers} connections read)")  # fmt: skip
     finally:
         load.join()
         if not restarted:
@@ -587,11 +598,11 @@ def redis_drill(checks: Checks, *, people: int = 10, seconds: float = 30, stop_a
     # A job queued while the worker is stopped survives Redis's restart (its append-only file).
     worker_stop()
     try:
-        status, job = briefing_start(budget, "2022-08-01")
+        status, job = briefing_start(budget, unused_dates(1)[0])
         checks.require(bool(job), f"a city briefing asked for with the worker stopped: HTTP {status}")
         time.sleep(1)
         row, queued = job_row(job), redis_queue_length()
-        checks.check(row.get("status") == "queued" and queued >= 1,
+        checks.check(row.get("status") == "queued" and row["new"] and queued >= 1,
                      f"it waits: job {row.get('status')}, {queued} message(s) in Redis's queue")  # fmt: skip
         redis_stop()
         cluster.redis_up()
@@ -661,10 +672,7 @@ def worker(checks: Checks, *, tries: int = 12) -> None:
     )
     budget = Browser()
     checks.require(budget.login(*BUDGET_LOGIN), "the budget office signs in through nginx")
-    # A new job each time (job_start gives an unfinished job with the same conditions back): as_of dates
-    # from July on (the first published figures) that no earlier run asked for, by this run's clock.
-    first = datetime.date(2022, 7, 1) + datetime.timedelta(days=int(time.time()) % 120)
-    months = [(first + datetime.timedelta(days=day)).isoformat() for day in range(2 * tries)]
+    months = unused_dates(2 * tries)
 
     # 1. The pool's child (the process running the job) is killed: the worker's main process sees it lost,
     #    and the message (acks_late, reject_on_worker_lost) goes back to the queue at once.
