@@ -486,7 +486,7 @@ def redis_stop() -> None:
 
 
 @drill("replica")
-def replica(checks: Checks, *, people: int = 15, seconds: float = 50, stop_at: float = 8, down_for: float = 15) -> None:
+def replica(checks: Checks, *, people: int = 15, seconds: float = 80, stop_at: float = 8, down_for: float = 15) -> None:
     from civicbureau.db_router import PROBE_TIMEOUT_SECONDS
 
     checks.require(cluster.replication_state() is not None, "the standby streams")
@@ -523,7 +523,7 @@ def replica(checks: Checks, *, people: int = 15, seconds: float = 50, stop_at: f
         checks.check(used, f"healthz: used_for_reads true again {used_at - back_at:.1f} s after the start")
         # Each app process finds it again at its next probe (every REPLICA_CHECK_SECONDS); a process whose kept
         # connection to the standby died with it fails one read, marks it down and probes again later.
-        came_back = wait_until(lambda: bool(page_readers(cluster.REPLICA_PORT, used_at)), 30)
+        came_back = wait_until(lambda: bool(page_readers(cluster.REPLICA_PORT, used_at)), 50)
         readers = page_readers(cluster.REPLICA_PORT, used_at)
         checks.check(came_back, f"reads came back to the standby {time.time() - used_at:.1f} s after healthz used it "
                                 f"({readers} connections read)")  # fmt: skip
