@@ -1,6 +1,7 @@
 """bin/cluster's pieces that need no cluster: the configuration templates, the pid files, the drills'
 registry and the reading of nginx's access log (the drills themselves run against `bin/cluster up`)."""
 
+import datetime
 import os
 import re
 
@@ -65,7 +66,7 @@ def test_pid_from_reads_only_a_live_process(tmp_path):
 
 
 def test_drills_are_registered_by_name():
-    assert {"graceful", "failover"} <= set(drill.DRILLS)
+    assert {"graceful", "failover", "replica", "redis", "worker", "own-writes"} <= set(drill.DRILLS)
     with pytest.raises(SystemExit) as exit_:
         drill.main(["no-such-drill"])
     assert exit_.value.code == 2
@@ -116,3 +117,17 @@ def test_draining_worker_closes_its_listeners_in_its_loop_on_sigterm():
     for callback in deferred:
         callback()
     assert all(listener.closed for listener in worker.sockets)
+
+
+def test_grid_figures_are_read_with_their_thousands_separators():
+    fields = {"rows-0-obligations": "83,765,000", "rows-0-disbursements": ""}
+    assert drill.figure(fields, "rows-0-obligations") == 83_765_000
+    assert drill.figure(fields, "rows-0-disbursements") is None
+    assert drill.figure(fields, "rows-9-obligations") is None
+
+
+def test_unused_dates_are_consecutive_days_from_july_2022():
+    dates = drill.unused_dates(3)
+    first = datetime.date.fromisoformat(dates[0])
+    assert dates == [(first + datetime.timedelta(days=d)).isoformat() for d in range(3)]
+    assert datetime.date(2022, 7, 1) <= first <= datetime.date(2022, 11, 28)
