@@ -97,7 +97,7 @@ def wait_for(check, what: str, *, seconds: float = 60, log: Path | None = None) 
 
 
 def pid_from(path: Path) -> int | None:
-    """The pid in a pid file, if that process is alive."""
+    """The pid in a pid file, if that process is alive (a zombie, killed and not yet reaped, is not)."""
     try:
         pid = int(path.read_text().split()[0])
         os.kill(pid, 0)
@@ -105,7 +105,14 @@ def pid_from(path: Path) -> int | None:
         return pid
     except (OSError, ValueError, IndexError):
         return None
-    return pid
+    return None if zombie(pid) else pid
+
+
+def zombie(pid: int) -> bool:
+    try:  # /proc/<pid>/stat: "pid (name) state …"; the name may hold spaces and parentheses
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def stop_pid(pid: int | None, what: str, *, sig=signal.SIGTERM, seconds: float = 30) -> None:

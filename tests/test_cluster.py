@@ -4,6 +4,7 @@ registry and the reading of nginx's access log (the drills themselves run agains
 import datetime
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -63,6 +64,18 @@ def test_pid_from_reads_only_a_live_process(tmp_path):
     assert cluster.pid_from(path) is None
     path.write_text("garbage")
     assert cluster.pid_from(path) is None
+
+
+def test_a_killed_process_not_yet_reaped_is_not_running(tmp_path):
+    """A worker killed by the drill stays a zombie until its parent reaps it: bin/cluster must start another."""
+    child = subprocess.Popen(["sleep", "60"])
+    path = tmp_path / "worker.pid"
+    path.write_text(f"{child.pid}\n")
+    assert cluster.pid_from(path) == child.pid
+    child.kill()
+    assert drill.wait_until(lambda: cluster.zombie(child.pid), 5)  # killed, not reaped (no wait() yet)
+    assert cluster.pid_from(path) is None
+    child.wait()
 
 
 def test_drills_are_registered_by_name():
