@@ -31,7 +31,12 @@ from tests.test_read_matrix import ARGS, MATRIX, PUBLIC
 pytestmark = pytest.mark.django_db
 JULY = datetime.date(FISCAL_YEAR, 7, 31)
 # A bureau's public pages and files: the read matrix's public URLs but the whole city's (city:…)
-BUREAU_PAGES = sorted(name for name, statuses in MATRIX.items() if statuses == PUBLIC and not name.startswith("city:"))
+# every public page of a bureau: not the city's, nor the load balancer's /healthz (the servers', no bureau's)
+BUREAU_PAGES = sorted(
+    name
+    for name, statuses in MATRIX.items()
+    if statuses == PUBLIC and not name.startswith("city:") and name != "healthz"
+)
 # What a bureau built by `bureau_with_figures` has not: no program section table (execution rows) for its program.
 ABSENT = {"programs:program_csv", "programs:program_json"}
 
