@@ -2,16 +2,35 @@
 file. The file's bytes are kept in the database, written in the same transaction as status=done: every app
 server, on any machine, offers it, and a file is never offered unless complete."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+def heartbeat_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """A running job whose last beat is older than this has lost its worker (JOB_STALE_SECONDS)."""
+    return (now or timezone.now()) - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+
+
+class JobQuerySet(models.QuerySet):
+    def stale(self, now: datetime.datetime | None = None):
+        """The running jobs whose worker is gone: no beat within JOB_STALE_SECONDS."""
+        return self.filter(status=Job.Status.RUNNING).filter(
+            models.Q(heartbeat_at__isnull=True) | models.Q(heartbeat_at__lt=heartbeat_cutoff(now))
+        )
+
+
 class Job(models.Model):
-    """A job of a registered kind (jobs.registry), started by a person, run by the queue's worker."""
+    """A job of a registered kind (jobs.registry), started by a person, run by the queue's worker.
+
+    A running job beats (heartbeat_at) while its worker runs it; when the beat stops for JOB_STALE_SECONDS the
+    job is stale (its worker was killed) and is queued again (jobs.services.jobs_requeue_stale). `attempts`
+    names the attempt that holds the job: the writes of an earlier attempt's worker are refused."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("대기 중")
@@ -33,9 +52,12 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("요청 시각"), auto_now_add=True)
     started_at = models.DateTimeField(_("시작 시각"), null=True, blank=True)
     finished_at = models.DateTimeField(_("끝난 시각"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("마지막 응답 시각"), null=True, blank=True)
     content = models.BinaryField(_("파일"), null=True, blank=True)
     filename = models.CharField(_("파일 이름"), max_length=200, blank=True)
     content_type = models.CharField(_("파일 형식"), max_length=200, blank=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("작업")
@@ -60,3 +82,11 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def interrupted(self) -> bool:
+        """Its worker was lost and it waits to be started again: running without a recent beat, or queued
+        again after an attempt (never shown as progressing)."""
+        if self.status == self.Status.RUNNING:
+            return self.heartbeat_at is None or self.heartbeat_at < heartbeat_cutoff()
+        return self.status == self.Status.QUEUED and self.attempts > 0

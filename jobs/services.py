@@ -46,11 +46,16 @@ def _job_enqueue(job: Job) -> None:
 
 def job_claim(job_id: str) -> Job | None:
     """A worker takes the job: queued, or running when an earlier attempt was interrupted (its worker killed:
-    the queue delivered it again), it starts again from scratch. None: nothing to do, because the job is
-    finished (a second delivery), gone (pruned), or has now been tried JOB_MAX_ATTEMPTS times (failed)."""
+    the job stopped beating, or the queue delivered it again), it starts again from scratch. None: nothing to
+    do, because the job is finished (a second delivery), gone (pruned), running in another worker that still
+    beats (a delivery again of a job in hand: it is not run twice at once), or has now been tried
+    JOB_MAX_ATTEMPTS times (failed)."""
     with transaction.atomic():
         job = Job.objects.select_for_update().defer("content").filter(pk=job_id).first()
         if job is None or job.finished:
+            return None
+        if job.status == Job.Status.RUNNING and not job.interrupted:
+            logger.info("job %s is running in another worker (beat at %s): not started again", job.pk, job.heartbeat_at)
             return None
         job.attempts += 1
         if job.attempts > settings.JOB_MAX_ATTEMPTS:
@@ -64,22 +69,41 @@ def job_claim(job_id: str) -> Job | None:
             return None
         job.status = Job.Status.RUNNING
         job.progress, job.progress_text = 0, _("시작했습니다.")
-        job.started_at = timezone.now()
-        job.save(update_fields=["attempts", "status", "progress", "progress_text", "started_at"])
+        job.started_at = job.heartbeat_at = timezone.now()
+        job.save(update_fields=["attempts", "status", "progress", "progress_text", "started_at", "heartbeat_at"])
     return job
 
 
+def _held(job: Job):
+    """The job's row while this attempt still holds it: unfinished and not taken over by a later attempt (a
+    worker thought lost that was only slow must not overwrite the attempt that replaced it)."""
+    return Job.objects.filter(pk=job.pk, status__in=[Job.Status.QUEUED, Job.Status.RUNNING], attempts=job.attempts)
+
+
+def job_heartbeat(job: Job) -> bool:
+    """The running job's worker is alive (jobs.tasks beats every JOB_HEARTBEAT_SECONDS while the job runs);
+    False once this attempt no longer holds the job."""
+    return bool(_held(job).filter(status=Job.Status.RUNNING).update(heartbeat_at=timezone.now()))
+
+
 def job_progress(job: Job, percent: int, text: str) -> None:
-    """How far the running job is (0–100) and what it is doing, in a few words."""
+    """How far the running job is (0–100) and what it is doing, in a few words (a beat, too)."""
     job.progress, job.progress_text = max(0, min(100, int(percent))), text[:200]
-    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-        progress=job.progress, progress_text=job.progress_text
+    job.heartbeat_at = timezone.now()
+    _held(job).filter(status=Job.Status.RUNNING).update(
+        progress=job.progress, progress_text=job.progress_text, heartbeat_at=job.heartbeat_at
     )
 
 
-def job_finish(job: Job, content: bytes, filename: str, content_type: str) -> None:
-    """Done: the whole file and status=done in one write, so the file is offered only complete."""
+def job_finish(job: Job, content: bytes, filename: str, content_type: str) -> bool:
+    """Done: the whole file and status=done in one write, so the file is offered only complete. False (and
+    nothing written) when this attempt no longer holds the job."""
     with transaction.atomic():
+        if not _held(job).select_for_update().exists():
+            logger.warning(
+                "job %s attempt %s finished after it was taken over: its file is dropped", job.pk, job.attempts
+            )
+            return False
         job.status, job.progress, job.progress_text = Job.Status.DONE, 100, _("완료했습니다.")
         job.content, job.filename, job.content_type = content, filename, content_type
         job.error, job.finished_at = "", timezone.now()
@@ -95,13 +119,44 @@ def job_finish(job: Job, content: bytes, filename: str, content_type: str) -> No
                 "finished_at",
             ]
         )
+    return True
 
 
-def job_fail(job: Job, message: str) -> None:
-    """Failed, with the reason for the person; no file is kept."""
-    job.status, job.error, job.finished_at = Job.Status.FAILED, message, timezone.now()
-    job.content, job.filename, job.content_type = None, "", ""
-    job.save(update_fields=["status", "error", "finished_at", "content", "filename", "content_type"])
+def job_fail(job: Job, message: str) -> bool:
+    """Failed, with the reason for the person; no file is kept. False (and nothing written) when this attempt
+    no longer holds the job."""
+    with transaction.atomic():
+        if not _held(job).select_for_update().exists():
+            logger.warning("job %s attempt %s failed after it was taken over: %s", job.pk, job.attempts, message)
+            return False
+        job.status, job.error, job.finished_at = Job.Status.FAILED, message, timezone.now()
+        job.content, job.filename, job.content_type = None, "", ""
+        job.save(update_fields=["status", "error", "finished_at", "content", "filename", "content_type"])
+    return True
+
+
+def jobs_requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the running jobs whose worker is gone (no beat within JOB_STALE_SECONDS); returns how many
+    were sent.
+    Each is sent to the queue first, then marked queued (its page says it was interrupted and waits): a job
+    the queue cannot take stays running and stale, for the next sweep. The message Redis gives back later (its
+    visibility timeout) finds the job finished, or held by a worker that beats: job_claim refuses both."""
+    from jobs.tasks import job_run  # the task module imports this one
+
+    requeued = 0
+    for job_id in Job.objects.stale(now).values_list("pk", flat=True):
+        try:
+            job_run.delay(str(job_id))
+        except OperationalError:
+            logger.exception("stale job %s could not be queued again", job_id)
+            continue
+        requeued += 1
+        # only if it is still stale: a worker may have taken the message already (or run it: eager mode)
+        Job.objects.stale(now).filter(pk=job_id).update(
+            status=Job.Status.QUEUED, progress_text=_("작업하던 서버가 멈춰 다시 시작을 기다리고 있습니다.")
+        )
+        logger.warning("job %s lost its worker (no beat for %s s): queued again", job_id, settings.JOB_STALE_SECONDS)
+    return requeued
 
 
 def jobs_prune(*, now: datetime.datetime | None = None) -> int:

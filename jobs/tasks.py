@@ -1,20 +1,29 @@
 """The queue's one task: run a job of a registered kind (jobs.registry).
 
-Delivered again after its worker was killed (acks_late, reject_on_worker_lost: civicbureau/settings.py), it
-starts the job again from scratch (jobs.services.job_claim counts the attempts and fails the job after
-JOB_MAX_ATTEMPTS). A builder's error of the kind's user_errors fails the job with its text; any other error
+While the builder runs, a thread beats (jobs.services.job_heartbeat) every JOB_HEARTBEAT_SECONDS: a job whose
+beat stops (its worker killed) is queued again by the next worker's sweep (jobs.worker). Delivered again after
+its worker was killed (acks_late, reject_on_worker_lost: civicbureau/settings.py), or sent again by the sweep,
+it starts the job again from scratch (jobs.services.job_claim counts the attempts and fails the job after
+JOB_MAX_ATTEMPTS; it refuses a job that another worker runs and beats for). A builder's error of the kind's user_errors fails the job with its text; any other error
 fails it with a general message (and is logged); a job over its time limit fails saying so. Nothing of a
 failed job is kept."""
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import DatabaseError, connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from jobs import worker  # noqa: F401  the worker's sweep of stale jobs (registered on import)
+from jobs.models import Job
 from jobs.registry import KINDS
-from jobs.services import job_claim, job_fail, job_finish, job_progress
+from jobs.services import job_claim, job_fail, job_finish, job_heartbeat, job_progress
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +39,8 @@ def job_run(job_id: str) -> None:
             job_fail(job, _("알 수 없는 작업입니다."))
             return
         try:
-            result = kind.build(job.params, lambda percent, text: job_progress(job, percent, text))
+            with beating(job):
+                result = kind.build(job.params, lambda percent, text: job_progress(job, percent, text))
         except SoftTimeLimitExceeded:
             job_fail(job, _("작업이 제한 시간을 넘겨 멈췄습니다. 조건을 줄여 다시 요청해 주세요."))
             return
@@ -42,3 +52,30 @@ def job_run(job_id: str) -> None:
             job_fail(job, _("작업 중 오류가 났습니다. 관리자에게 알려 주세요."))
             return
         job_finish(job, result.content, result.filename, result.content_type)
+
+
+@contextmanager
+def beating(job: Job) -> Iterator[None]:
+    """A thread beats for the job every JOB_HEARTBEAT_SECONDS while the block runs (the builder may spend
+    longer than that between two progress reports). A beat the database refuses is tried again at the next;
+    the thread stops when the block ends or the job is no longer this attempt's, and closes its connection."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.JOB_HEARTBEAT_SECONDS):
+                try:
+                    if not job_heartbeat(job):
+                        return
+                except DatabaseError:
+                    logger.warning("job %s: a beat failed", job.pk, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=beat, name=f"job-heartbeat-{job.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from budget.models import BudgetAdjustment, BudgetLine, DivisionMonth, ExecutionSnapshot
+from jobs.models import Job
 from programs.models import (
     CoreTask,
     Direction,
@@ -310,3 +311,14 @@ class MeasureTargetFactory(ValidatedFactory):
     period_end = factory.LazyAttribute(lambda o: datetime.date(o.fiscal_year, 12, 31))
     value = Decimal("100")
     status = MeasureTarget.Status.APPROVED
+
+
+class JobFactory(ValidatedFactory):
+    """A job row as the queue leaves it (status, attempts, heartbeat_at as given); no builder runs."""
+
+    class Meta:
+        model = Job
+
+    kind = "ok"
+    params = factory.LazyFunction(lambda: {"n": 0})
+    created_by = factory.SubFactory(UserFactory)

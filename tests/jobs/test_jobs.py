@@ -3,6 +3,9 @@ failed with its message and no file, started again after its worker was lost, gi
 JOB_MAX_ATTEMPTS), its pages (its creator's and a superuser's only) and the pruning of old jobs."""
 
 import datetime
+import threading
+import time
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -11,11 +14,22 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from jobs.models import Job
+from civicbureau.celery import app as celery_app
+from jobs.models import Job, heartbeat_cutoff
 from jobs.registry import KINDS, JobFile, Kind
-from jobs.services import job_start, jobs_prune
+from jobs.services import (
+    job_claim,
+    job_fail,
+    job_finish,
+    job_heartbeat,
+    job_progress,
+    job_start,
+    jobs_prune,
+    jobs_requeue_stale,
+)
 from jobs.tasks import job_run
-from tests.factories import UserFactory
+from jobs.worker import StaleJobSweep, requeue_stale_jobs_on_start, sweep
+from tests.factories import JobFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 CONTENT = b"PK\x03\x04 the whole file"
@@ -99,17 +113,28 @@ def test_a_bug_fails_the_job_with_a_general_message_not_the_request(builds, djan
     assert "ZeroDivisionError" in caplog.text  # logged for the administrator, with its traceback
 
 
+def lose_beat(job):
+    """Moves time on past JOB_STALE_SECONDS for the job: its last beat is older than the bound."""
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=heartbeat_cutoff() - datetime.timedelta(seconds=1))
+
+
 def test_a_job_whose_worker_was_lost_starts_again_from_scratch(builds):
-    """The queue delivers the task again after its worker was killed: the second attempt starts over."""
+    """The queue delivers the task again after its worker was killed: while the lost attempt's beat is fresh
+    the job may be running elsewhere and is not started twice; once it is stale, the next attempt starts over."""
     job = job_start(UserFactory(), "lost_once", {})  # not committed in the test: the task is called by hand
     with pytest.raises(WorkerLost):
         job_run(str(job.pk))
     job.refresh_from_db()
     assert (job.status, job.attempts, job.progress, job.content) == ("running", 1, 40, None)
-    job_run(str(job.pk))  # the delivery again
+    job_run(str(job.pk))  # the delivery again, within JOB_STALE_SECONDS of the last beat: refused
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.progress, job.content) == ("running", 1, 40, None)
+    lose_beat(job)
+    job_run(str(job.pk))  # the delivery again once the beat is stale
     job.refresh_from_db()
     assert (job.status, job.attempts, bytes(job.content)) == ("done", 2, CONTENT)
-    job_run(str(job.pk))  # a third delivery of a finished job changes nothing
+    lose_beat(job)
+    job_run(str(job.pk))  # a third delivery of a finished job changes nothing, however old its beat
     job.refresh_from_db()
     assert (job.status, job.attempts, bytes(job.content)) == ("done", 2, CONTENT)
 
@@ -119,6 +144,7 @@ def test_a_job_lost_every_time_is_failed_after_its_attempts(builds):
     for _ in range(settings.JOB_MAX_ATTEMPTS):
         with pytest.raises(WorkerLost):
             job_run(str(job.pk))
+        lose_beat(job)
     job_run(str(job.pk))
     job.refresh_from_db()
     assert (job.status, job.attempts, job.content) == ("failed", settings.JOB_MAX_ATTEMPTS, None)
@@ -202,3 +228,175 @@ def test_a_job_the_queue_cannot_take_fails_saying_so_not_the_request(
     job.refresh_from_db()
     assert (job.status, job.attempts, job.content) == ("failed", 0, None)
     assert job.error == "작업 대기열에 연결할 수 없어 시작하지 못했습니다. 잠시 후 다시 요청해 주세요."
+
+
+# --- a job whose worker died: its beat, the sweep, and its page (issue 20) ---------------------------------
+
+
+def test_a_running_job_beats_when_claimed_and_at_each_progress(builds):
+    job = job_start(UserFactory(), "ok", {"n": 1})
+    assert job.heartbeat_at is None
+    claimed = job_claim(str(job.pk))
+    job.refresh_from_db()
+    assert job.heartbeat_at == claimed.heartbeat_at == claimed.started_at
+    lose_beat(job)
+    job_progress(claimed, 30, "읽는 중")
+    job.refresh_from_db()
+    assert (job.progress, job.progress_text) == (30, "읽는 중")
+    assert job.heartbeat_at > heartbeat_cutoff() and not job.interrupted
+
+
+@pytest.mark.django_db(transaction=True)  # the beat is written by its own thread, with its own connection
+def test_a_thread_beats_while_the_builder_runs_between_two_progress_reports(monkeypatch, settings):
+    settings.JOB_HEARTBEAT_SECONDS = 0.02
+    beats = []
+
+    def quiet(params, progress):  # reports nothing for a while: only the thread beats
+        first = Job.objects.get(kind="quiet").heartbeat_at
+        for _ in range(100):
+            time.sleep(0.01)
+            beats[:] = [Job.objects.get(kind="quiet").heartbeat_at]
+            if beats[0] > first:
+                break
+        beats.insert(0, first)
+        return JobFile(CONTENT, "quiet.bin", "application/octet-stream")
+
+    monkeypatch.setitem(KINDS, "quiet", Kind(quiet, (ValueError,)))
+    job = JobFactory(kind="quiet")
+    job_run(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == "done" and beats[1] > beats[0]  # beaten by the thread within a fraction of a second
+    assert not [thread for thread in threading.enumerate() if thread.name == f"job-heartbeat-{job.pk}"]
+
+
+def test_a_running_job_without_a_recent_beat_is_stale():
+    now = timezone.now()
+    old = now - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+    recent = now - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS - 1)
+    stale = JobFactory(status="running", attempts=1, heartbeat_at=old)
+    never_beat = JobFactory(status="running", attempts=1, heartbeat_at=None)  # a row from before the beat
+    fresh = JobFactory(status="running", attempts=1, heartbeat_at=recent)
+    queued = JobFactory(status="queued", heartbeat_at=None)
+    failed = JobFactory(status="failed", attempts=1, heartbeat_at=old)
+    assert set(Job.objects.stale(now)) == {stale, never_beat}
+    assert [job.interrupted for job in (stale, never_beat, fresh, queued, failed)] == [True, True, False, False, False]
+    # an hour later the fresh one is stale too
+    assert set(Job.objects.stale(now + datetime.timedelta(hours=1))) == {stale, never_beat, fresh}
+
+
+def test_claim_refuses_a_job_another_worker_beats_for_and_takes_a_stale_one():
+    job = JobFactory(status="running", attempts=1, progress=60, heartbeat_at=timezone.now())
+    assert job_claim(str(job.pk)) is None  # a delivery again while its worker beats: not run twice at once
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.progress) == ("running", 1, 60)
+    lose_beat(job)
+    claimed = job_claim(str(job.pk))
+    job.refresh_from_db()
+    assert (claimed.pk, job.status, job.attempts, job.progress) == (job.pk, "running", 2, 0)
+    assert job.heartbeat_at > heartbeat_cutoff()
+    assert job_claim(str(job.pk)) is None  # a second delivery of the stale job's message meets the new attempt
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The ids the sweep sends to the queue (the task's delay patched: nothing runs)."""
+    ids = []
+    monkeypatch.setattr(job_run, "delay", ids.append)
+    return ids
+
+
+def test_a_worker_that_starts_queues_the_stale_jobs_again_and_nothing_else(builds, sent):
+    old = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+    stale = JobFactory(status="running", attempts=1, progress=70, progress_text="읽는 중", heartbeat_at=old)
+    fresh = JobFactory(kind="refused", status="running", attempts=1, heartbeat_at=timezone.now())
+    done = JobFactory(kind="refused", status="done", attempts=1, heartbeat_at=old, content=CONTENT, filename="a.bin")
+    failed = JobFactory(kind="refused", status="failed", attempts=1, heartbeat_at=old)
+    requeue_stale_jobs_on_start(sender=None)
+    assert sent == [str(stale.pk)]
+    rows = {
+        job.pk: (job.status, job.attempts)
+        for job in Job.objects.filter(pk__in=[stale.pk, fresh.pk, done.pk, failed.pk])
+    }
+    assert rows == {stale.pk: ("queued", 1), fresh.pk: ("running", 1), done.pk: ("done", 1), failed.pk: ("failed", 1)}
+    sweep()  # the next sweep does not send it twice: it is queued now, no longer running
+    assert sent == [str(stale.pk)]
+    job_run(sent[0])  # the worker takes the message
+    stale.refresh_from_db()
+    assert (stale.status, stale.attempts, bytes(stale.content)) == ("done", 2, CONTENT + b"0")
+    job_run(str(stale.pk))  # Redis's redelivery of the killed worker's message, 20 minutes later
+    stale.refresh_from_db()
+    assert (stale.status, stale.attempts) == ("done", 2)
+
+
+def test_the_sweep_leaves_a_job_the_queue_cannot_take_stale_for_the_next_one(monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(job_run, "delay", unreachable)
+    stale = JobFactory(status="running", attempts=1, heartbeat_at=None)
+    assert jobs_requeue_stale() == 0
+    stale.refresh_from_db()
+    assert (stale.status, stale.attempts) == ("running", 1)
+
+
+def test_a_job_lost_at_each_attempt_is_swept_at_most_its_attempts(builds, sent):
+    job = JobFactory(kind="always_lost")
+    for attempt in range(1, settings.JOB_MAX_ATTEMPTS + 1):
+        with pytest.raises(WorkerLost):
+            job_run(sent.pop() if sent else str(job.pk))
+        lose_beat(job)
+        assert jobs_requeue_stale() == 1
+        job.refresh_from_db()
+        assert (job.status, job.attempts) == ("queued", attempt)
+    job_run(sent.pop())
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("failed", settings.JOB_MAX_ATTEMPTS)
+    assert jobs_requeue_stale() == 0 and sent == []
+
+
+def test_an_attempt_taken_over_cannot_write_over_the_next(builds):
+    """A worker thought lost that was only slow: its progress, file or failure is dropped."""
+    job = JobFactory(status="running", attempts=1, heartbeat_at=None)
+    slow = job_claim(str(job.pk))
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=None)
+    job_claim(str(job.pk))  # the next attempt holds it now
+    job_progress(slow, 90, "늦은 보고")
+    assert job_heartbeat(slow) is False
+    assert job_finish(slow, CONTENT, "slow.bin", "application/octet-stream") is False
+    assert job_fail(slow, "늦은 실패") is False
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.progress, job.content, job.error) == ("running", 3, 0, None, "")
+
+
+def test_the_sweep_runs_on_the_workers_timer():
+    assert StaleJobSweep in celery_app.steps["worker"]
+    calls = []
+
+    class Timer:
+        def call_repeatedly(self, seconds, function, priority=0):
+            calls.append((seconds, function))
+            return mock.Mock()
+
+    parent = mock.Mock(timer=Timer())
+    step = StaleJobSweep(parent)
+    step.start(parent)
+    entry = step.timer_entry
+    step.stop(parent)
+    assert calls == [(settings.JOB_HEARTBEAT_SECONDS, sweep)] and entry.cancel.called and step.timer_entry is None
+
+
+def test_the_page_of_a_job_whose_worker_died_says_it_waits_to_be_run_again(client):
+    user = UserFactory()
+    client.force_login(user)
+    waiting = "작업하던 서버가 멈춰 작업이 중단되었습니다. 곧 처음부터 다시 시작합니다."
+    job = JobFactory(created_by=user, status="running", attempts=1, progress=40, heartbeat_at=timezone.now())
+    html = client.get(reverse("jobs:job", args=[job.pk])).content.decode()
+    assert '<progress max="100" value="40">' in html and "진행 중" in html and waiting not in html
+    lose_beat(job)  # its worker was killed: no beat for JOB_STALE_SECONDS
+    html = client.get(reverse("jobs:job", args=[job.pk])).content.decode()
+    assert waiting in html and "중단됨: 다시 시작 대기 중" in html
+    assert "<progress" not in html and "진행 중" not in html
+    assert '<meta http-equiv="refresh" content="2">' in html  # it keeps looking until the job ends
+    Job.objects.filter(pk=job.pk).update(status="queued")  # as the sweep leaves it
+    html = client.get(reverse("jobs:job", args=[job.pk])).content.decode()
+    assert waiting in html and "<progress" not in html and "대기 중" in html
