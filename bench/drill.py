@@ -19,7 +19,10 @@ A drill is a function taking a `Checks`, registered by name with `@drill("name")
             briefing asked for meanwhile fails with the queue's message; a job queued while the worker is
             stopped survives Redis's restart and finishes once the worker starts (the file opens).
   worker    the worker's pool child killed mid-job: the job runs again and its file opens; the whole worker
-            killed: no file offered, the job held until the broker's visibility timeout redelivers it.
+            killed (SIGKILL to its group) and started again: its job stops beating, its page says it was
+            interrupted (never progressing), and the restarted worker's sweep runs it again within
+            JOB_STALE_SECONDS + JOB_HEARTBEAT_SECONDS + the worker's start (not after the broker's
+            visibility timeout); it ends done and its file opens.
   own-writes  a staff save through one app server is read at once through the other and through nginx; an
             anonymous POST's `wrote` cookie sends its next reads to the primary (pg_stat_activity).
 
@@ -675,7 +678,9 @@ def worker(checks: Checks, *, tries: int = 12) -> None:
     months = unused_dates(2 * tries)
 
     # 1. The pool's child (the process running the job) is killed: the worker's main process sees it lost,
-    #    and the message (acks_late, reject_on_worker_lost) goes back to the queue at once.
+    #    and the message (acks_late, reject_on_worker_lost) goes back to the queue at once. That delivery
+    #    meets the killed child's beat, still fresh (the job might be running elsewhere), and is refused; the
+    #    worker's sweep sends the job again once its beat is JOB_STALE_SECONDS old (well within 120 s).
     for attempt in range(tries):
         child = pool_children(pid)
         job, row = catch_running(budget, months[attempt])
@@ -711,25 +716,56 @@ def worker(checks: Checks, *, tries: int = 12) -> None:
     # Until its parent reaps it, the dead worker is a zombie that signal 0 still finds: cluster.pid_from (and
     # Celery's own pid-file check) would take it for running. Its pid file goes, as a crash's clean-up would.
     cluster.WORKER_PID.unlink(missing_ok=True)
-    # Its message stays unacknowledged in Redis until the broker's visibility timeout (2 × the job time limit)
-    # has passed, and only then is it delivered again: the job shows its last progress meanwhile, no file.
+    # Its message stays unacknowledged in Redis until the broker's visibility timeout (2 × the job time limit),
+    # but the job stops beating: once its last beat is JOB_STALE_SECONDS old, the restarted worker's sweep
+    # (at its start, then every JOB_HEARTBEAT_SECONDS: jobs.worker) sends it again, and it runs from scratch.
     cluster.worker_up()
     restarted = time.monotonic()
     checks.check(cluster.pid_from(cluster.WORKER_PID) is not None,
                  f"the worker started again ({restarted - killed_at:.1f} s after the kill)")  # fmt: skip
-    outcome, text = job_page(budget, job, 20)
+    stale_seconds, beat_seconds = settings_value("JOB_STALE_SECONDS"), settings_value("JOB_HEARTBEAT_SECONDS")
+    # stale JOB_STALE_SECONDS after the kill at the latest (its last beat was before it); the restarted
+    # worker (worker_up waits until it is ready) sweeps at once, then every beat_seconds; then a margin for
+    # the message to be taken and the job claimed
+    bound = max(stale_seconds, restarted - killed_at) + beat_seconds + RERUN_MARGIN_SECONDS
+    rerun_after, shown = rerun_watch(budget, job, row["attempts"], killed_at, stale_seconds, bound)
+    checks.check(rerun_after is not None,
+                 f"the killed worker's job ran again {rerun_after or 0:.1f} s after the kill (bound {bound:.1f} s: "
+                 f"JOB_STALE_SECONDS {stale_seconds} or the restart, + a sweep's interval {beat_seconds} "
+                 f"+ {RERUN_MARGIN_SECONDS})")  # fmt: skip
+    checks.check(not shown["progressing"],
+                 f"once its beat was stale its page never showed it progressing (pages read: {shown['interrupted']} "
+                 f"saying it was interrupted and waits, {shown['progressing']} showing progress)")  # fmt: skip
+    outcome, text = job_page(budget, job, 120)
     row = job_row(job)
-    checks.check(outcome != "done" or bool(row.get("bytes")),
-                 f"no file offered that is not whole: 20 s after the restart the job is {outcome} ({text}), "
-                 f"attempts {row.get('attempts')}")  # fmt: skip
+    checks.check(outcome == "done" and row.get("attempts", 0) >= 2,
+                 f"the job ended {outcome} after attempt {row.get('attempts')}"
+                 f"{': ' + text if outcome != 'done' else ''}")  # fmt: skip
     if outcome == "done":
         file_opens(checks, budget, text)
-    else:
-        note(
-            f"the killed worker's job runs again once the broker's visibility timeout has passed "
-            f"({2 * settings_value('JOB_TIME_LIMIT_SECONDS')} s after it was delivered); until then its page "
-            f"shows {text}"
-        )
+
+
+RERUN_MARGIN_SECONDS = 5  # the sweep's message taken by the worker and the job claimed
+INTERRUPTED_TEXT = "작업하던 서버가 멈춰 작업이 중단되었습니다."
+
+
+def rerun_watch(browser: Browser, job_path: str, killed_attempts: int, killed_at: float, stale_seconds: int,
+                bound: float):  # fmt: skip
+    """Watches the killed worker's job until an attempt after the killed one holds it (or `bound` seconds
+    after the kill): (seconds from the kill to that, or None), and how its page read once the last beat was
+    surely stale (a second's margin after JOB_STALE_SECONDS) and the killed attempt still held the job (its
+    row read after the page): {"interrupted": n, "progressing": n}."""
+    shown = {"interrupted": 0, "progressing": 0}
+    while time.monotonic() - killed_at < bound:
+        if job_row(job_path).get("attempts", 0) > killed_attempts:
+            return time.monotonic() - killed_at, shown
+        _, _, page = browser.call("GET", job_path)
+        if time.monotonic() - killed_at > stale_seconds + 1 and job_row(job_path).get("attempts", 0) == killed_attempts:
+            text = page.decode(errors="replace")
+            shown["interrupted"] += INTERRUPTED_TEXT in text
+            shown["progressing"] += '<progress max="100"' in text
+        time.sleep(0.3)
+    return None, shown
 
 
 def django_ready() -> None:
