@@ -10,11 +10,13 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from civicbureau.celery import app as celery_app
+from jobs import tasks
 from jobs.models import Job, heartbeat_cutoff
 from jobs.registry import KINDS, JobFile, Kind
 from jobs.services import (
@@ -246,27 +248,48 @@ def test_a_running_job_beats_when_claimed_and_at_each_progress(builds):
     assert job.heartbeat_at > heartbeat_cutoff() and not job.interrupted
 
 
-@pytest.mark.django_db(transaction=True)  # the beat is written by its own thread, with its own connection
-def test_a_thread_beats_while_the_builder_runs_between_two_progress_reports(monkeypatch, settings):
-    settings.JOB_HEARTBEAT_SECONDS = 0.02
+def test_a_thread_beats_while_the_builder_runs_between_two_progress_reports(builds, monkeypatch, settings):
+    """The beat's thread (its database write is job_heartbeat's, below: a thread's own connection would not
+    see the test's transaction) beats every JOB_HEARTBEAT_SECONDS while the block runs, and stops with it."""
+    settings.JOB_HEARTBEAT_SECONDS = 0.01
+    beats = []
+    monkeypatch.setattr(tasks, "job_heartbeat", lambda job: beats.append(job.pk) or True)
+    job = JobFactory(status="running", attempts=1)
+    with tasks.beating(job):
+        for _ in range(100):  # at most a second
+            if len(beats) >= 3:
+                break
+            time.sleep(0.01)
+        assert [thread.name for thread in threading.enumerate()].count(f"job-heartbeat-{job.pk}") == 1
+    assert beats[:3] == [job.pk] * 3
+    assert f"job-heartbeat-{job.pk}" not in [thread.name for thread in threading.enumerate()]
+    after = len(beats)
+    time.sleep(0.05)
+    assert len(beats) == after  # no beat once the block ended
+
+
+def test_the_beat_stops_when_the_attempt_no_longer_holds_the_job(monkeypatch, settings):
+    settings.JOB_HEARTBEAT_SECONDS = 0.01
     beats = []
 
-    def quiet(params, progress):  # reports nothing for a while: only the thread beats
-        first = Job.objects.get(kind="quiet").heartbeat_at
-        for _ in range(100):
-            time.sleep(0.01)
-            beats[:] = [Job.objects.get(kind="quiet").heartbeat_at]
-            if beats[0] > first:
-                break
-        beats.insert(0, first)
-        return JobFile(CONTENT, "quiet.bin", "application/octet-stream")
+    def taken_over(job):
+        beats.append(job.pk)
+        return False
 
-    monkeypatch.setitem(KINDS, "quiet", Kind(quiet, (ValueError,)))
-    job = JobFactory(kind="quiet")
-    job_run(str(job.pk))
+    monkeypatch.setattr(tasks, "job_heartbeat", taken_over)
+    job = JobFactory(status="running", attempts=1)
+    with tasks.beating(job):
+        time.sleep(0.1)
+    assert beats == [job.pk]
+
+
+def test_a_beat_moves_heartbeat_at_for_the_attempt_that_holds_the_job():
+    job = JobFactory(status="running", attempts=1, heartbeat_at=None)
+    assert job_heartbeat(job) is True
     job.refresh_from_db()
-    assert job.status == "done" and beats[1] > beats[0]  # beaten by the thread within a fraction of a second
-    assert not [thread for thread in threading.enumerate() if thread.name == f"job-heartbeat-{job.pk}"]
+    assert job.heartbeat_at > heartbeat_cutoff()
+    Job.objects.filter(pk=job.pk).update(attempts=2)  # another attempt holds it now
+    assert job_heartbeat(job) is False
 
 
 def test_a_running_job_without_a_recent_beat_is_stale():
@@ -305,7 +328,15 @@ def sent(monkeypatch):
     return ids
 
 
-def test_a_worker_that_starts_queues_the_stale_jobs_again_and_nothing_else(builds, sent):
+@pytest.fixture
+def closed(monkeypatch):
+    """How many times the sweep closed its database connections (not done here: the test's transaction)."""
+    calls = []
+    monkeypatch.setattr(connections, "close_all", lambda: calls.append(1))
+    return calls
+
+
+def test_a_worker_that_starts_queues_the_stale_jobs_again_and_nothing_else(builds, sent, closed):
     old = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
     stale = JobFactory(status="running", attempts=1, progress=70, progress_text="읽는 중", heartbeat_at=old)
     fresh = JobFactory(kind="refused", status="running", attempts=1, heartbeat_at=timezone.now())
@@ -320,6 +351,7 @@ def test_a_worker_that_starts_queues_the_stale_jobs_again_and_nothing_else(build
     assert rows == {stale.pk: ("queued", 1), fresh.pk: ("running", 1), done.pk: ("done", 1), failed.pk: ("failed", 1)}
     sweep()  # the next sweep does not send it twice: it is queued now, no longer running
     assert sent == [str(stale.pk)]
+    assert len(closed) == 2  # the worker's main process forks its pool: it keeps no connection open
     job_run(sent[0])  # the worker takes the message
     stale.refresh_from_db()
     assert (stale.status, stale.attempts, bytes(stale.content)) == ("done", 2, CONTENT + b"0")
