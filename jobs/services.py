@@ -137,10 +137,10 @@ def job_fail(job: Job, message: str) -> bool:
 
 def jobs_requeue_stale(*, now: datetime.datetime | None = None) -> int:
     """Queue again the running jobs whose worker is gone (no beat within JOB_STALE_SECONDS); returns how many
-    were sent.
-    Each is sent to the queue first, then marked queued (its page says it was interrupted and waits): a job
-    the queue cannot take stays running and stale, for the next sweep. The message Redis gives back later (its
-    visibility timeout) finds the job finished, or held by a worker that beats: job_claim refuses both."""
+    were sent. Each is sent to the queue first, then marked queued (its page says it was interrupted and
+    waits; the next sweep does not send it twice): a job the queue cannot take stays running and stale, for the
+    next sweep. The message Redis gives back later (its visibility timeout) finds the job finished, or held by a
+    worker that beats (job_claim refuses both), or still queued (it is taken, and this message then refused)."""
     from jobs.tasks import job_run  # the task module imports this one
 
     requeued = 0
@@ -152,9 +152,7 @@ def jobs_requeue_stale(*, now: datetime.datetime | None = None) -> int:
             continue
         requeued += 1
         # only if it is still stale: a worker may have taken the message already (or run it: eager mode)
-        Job.objects.stale(now).filter(pk=job_id).update(
-            status=Job.Status.QUEUED, progress_text=_("작업하던 서버가 멈춰 다시 시작을 기다리고 있습니다.")
-        )
+        Job.objects.stale(now).filter(pk=job_id).update(status=Job.Status.QUEUED)
         logger.warning("job %s lost its worker (no beat for %s s): queued again", job_id, settings.JOB_STALE_SECONDS)
     return requeued
 

@@ -1,12 +1,12 @@
 """The queue's one task: run a job of a registered kind (jobs.registry).
 
 While the builder runs, a thread beats (jobs.services.job_heartbeat) every JOB_HEARTBEAT_SECONDS: a job whose
-beat stops (its worker killed) is queued again by the next worker's sweep (jobs.worker). Delivered again after
-its worker was killed (acks_late, reject_on_worker_lost: civicbureau/settings.py), or sent again by the sweep,
-it starts the job again from scratch (jobs.services.job_claim counts the attempts and fails the job after
-JOB_MAX_ATTEMPTS; it refuses a job that another worker runs and beats for). A builder's error of the kind's user_errors fails the job with its text; any other error
-fails it with a general message (and is logged); a job over its time limit fails saying so. Nothing of a
-failed job is kept."""
+beat stops (its worker killed) is sent again by a worker's sweep (jobs.worker). Delivered again after its
+worker was killed (acks_late, reject_on_worker_lost: civicbureau/settings.py), or sent again by the sweep, it
+starts the job again from scratch (jobs.services.job_claim counts the attempts and fails the job after
+JOB_MAX_ATTEMPTS; it refuses a job that another worker still beats for). A builder's error of the kind's
+user_errors fails the job with its text; any other error fails it with a general message (and is logged); a
+job over its time limit fails saying so. Nothing of a failed job is kept."""
 
 import logging
 import threading
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import Error, connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -57,8 +57,9 @@ def job_run(job_id: str) -> None:
 @contextmanager
 def beating(job: Job) -> Iterator[None]:
     """A thread beats for the job every JOB_HEARTBEAT_SECONDS while the block runs (the builder may spend
-    longer than that between two progress reports). A beat the database refuses is tried again at the next;
-    the thread stops when the block ends or the job is no longer this attempt's, and closes its connection."""
+    longer than that between two progress reports). A beat the database refuses is tried again at the next,
+    on a new connection; the thread stops when the block ends or the job is no longer this attempt's, and
+    closes its connection."""
     stop = threading.Event()
 
     def beat() -> None:
@@ -67,8 +68,9 @@ def beating(job: Job) -> Iterator[None]:
                 try:
                     if not job_heartbeat(job):
                         return
-                except DatabaseError:
+                except Error:  # the database restarted or unreachable for a while: a new connection next time
                     logger.warning("job %s: a beat failed", job.pk, exc_info=True)
+                    connections.close_all()
         finally:
             connections.close_all()  # this thread's own connections
 

@@ -15,7 +15,7 @@ import logging
 from celery import bootsteps
 from celery.signals import worker_ready
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import Error, connections
 
 from civicbureau.celery import app
 from jobs.services import jobs_requeue_stale
@@ -27,7 +27,7 @@ def sweep() -> None:
     """One sweep; a database that cannot be reached is logged and tried again at the next one."""
     try:
         jobs_requeue_stale()
-    except DatabaseError:
+    except Error:
         logger.exception("the sweep of stale jobs could not read the database")
     finally:
         connections.close_all()

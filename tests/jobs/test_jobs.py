@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import OperationalError as DatabaseOperationalError
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
@@ -281,6 +282,26 @@ def test_the_beat_stops_when_the_attempt_no_longer_holds_the_job(monkeypatch, se
     with tasks.beating(job):
         time.sleep(0.1)
     assert beats == [job.pk]
+
+
+def test_a_beat_the_database_refuses_is_tried_again_at_the_next(monkeypatch, settings, caplog):
+    settings.JOB_HEARTBEAT_SECONDS = 0.01
+    beats = []
+
+    def flaky(job):
+        beats.append(job.pk)
+        if len(beats) == 1:
+            raise DatabaseOperationalError("server closed the connection unexpectedly")
+        return True
+
+    monkeypatch.setattr(tasks, "job_heartbeat", flaky)
+    job = JobFactory(status="running", attempts=1)
+    with tasks.beating(job):
+        for _ in range(100):  # at most a second
+            if len(beats) >= 3:
+                break
+            time.sleep(0.01)
+    assert beats[:3] == [job.pk] * 3 and f"job {job.pk}: a beat failed" in caplog.text
 
 
 def test_a_beat_moves_heartbeat_at_for_the_attempt_that_holds_the_job():
