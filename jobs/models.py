@@ -17,20 +17,13 @@ def heartbeat_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()) - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
 
 
-class JobQuerySet(models.QuerySet):
-    def stale(self, now: datetime.datetime | None = None):
-        """The running jobs whose worker is gone: no beat within JOB_STALE_SECONDS."""
-        return self.filter(status=Job.Status.RUNNING).filter(
-            models.Q(heartbeat_at__isnull=True) | models.Q(heartbeat_at__lt=heartbeat_cutoff(now))
-        )
-
-
 class Job(models.Model):
     """A job of a registered kind (jobs.registry), started by a person, run by the queue's worker.
 
     A running job beats (heartbeat_at) while its worker runs it; when the beat stops for JOB_STALE_SECONDS the
-    job is stale (its worker was killed) and is queued again (jobs.services.jobs_requeue_stale). `attempts`
-    names the attempt that holds the job: the writes of an earlier attempt's worker are refused."""
+    job is stale (its worker was killed) and is queued again (jobs.services.jobs_requeue_stale); so is a job
+    whose holder (the process running it) is known to be gone (jobs.process). `attempts` names the attempt
+    that holds the job: the writes of an earlier attempt's worker are refused."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("대기 중")
@@ -53,11 +46,10 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("시작 시각"), null=True, blank=True)
     finished_at = models.DateTimeField(_("끝난 시각"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("마지막 응답 시각"), null=True, blank=True)
+    holder = models.CharField(_("실행 중인 프로세스"), max_length=100, blank=True)  # jobs.process
     content = models.BinaryField(_("파일"), null=True, blank=True)
     filename = models.CharField(_("파일 이름"), max_length=200, blank=True)
     content_type = models.CharField(_("파일 형식"), max_length=200, blank=True)
-
-    objects = JobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("작업")
@@ -83,10 +75,14 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
+    def beat_lost(self, now: datetime.datetime | None = None) -> bool:
+        """Running without a beat within JOB_STALE_SECONDS: its worker is gone (it is stale)."""
+        return self.status == self.Status.RUNNING and (
+            self.heartbeat_at is None or self.heartbeat_at < heartbeat_cutoff(now)
+        )
+
     @property
     def interrupted(self) -> bool:
         """Its worker was lost and it waits to be started again: running without a recent beat, or queued
         again after an attempt (never shown as progressing)."""
-        if self.status == self.Status.RUNNING:
-            return self.heartbeat_at is None or self.heartbeat_at < heartbeat_cutoff()
-        return self.status == self.Status.QUEUED and self.attempts > 0
+        return self.beat_lost() or (self.status == self.Status.QUEUED and self.attempts > 0)

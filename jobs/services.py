@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
+from jobs import process
 from jobs.models import Job
 from jobs.registry import KINDS
 
@@ -54,7 +55,7 @@ def job_claim(job_id: str) -> Job | None:
         job = Job.objects.select_for_update().defer("content").filter(pk=job_id).first()
         if job is None or job.finished:
             return None
-        if job.status == Job.Status.RUNNING and not job.interrupted:
+        if job.status == Job.Status.RUNNING and not job.beat_lost() and not process.gone(job.holder):
             logger.info("job %s is running in another worker (beat at %s): not started again", job.pk, job.heartbeat_at)
             return None
         job.attempts += 1
@@ -70,7 +71,10 @@ def job_claim(job_id: str) -> Job | None:
         job.status = Job.Status.RUNNING
         job.progress, job.progress_text = 0, _("시작했습니다.")
         job.started_at = job.heartbeat_at = timezone.now()
-        job.save(update_fields=["attempts", "status", "progress", "progress_text", "started_at", "heartbeat_at"])
+        job.holder = process.this_process()
+        job.save(
+            update_fields=["attempts", "status", "progress", "progress_text", "started_at", "heartbeat_at", "holder"]
+        )
     return job
 
 
@@ -136,24 +140,33 @@ def job_fail(job: Job, message: str) -> bool:
 
 
 def jobs_requeue_stale(*, now: datetime.datetime | None = None) -> int:
-    """Queue again the running jobs whose worker is gone (no beat within JOB_STALE_SECONDS); returns how many
-    were sent. Each is sent to the queue first, then marked queued (its page says it was interrupted and
-    waits; the next sweep does not send it twice): a job the queue cannot take stays running and stale, for the
-    next sweep. The message Redis gives back later (its visibility timeout) finds the job finished, or held by a
-    worker that beats (job_claim refuses both), or still queued (it is taken, and this message then refused)."""
+    """Queue again the running jobs whose worker is gone: no beat within JOB_STALE_SECONDS, or a holder this
+    process sees gone (jobs.process: a worker on the same machine); returns how many were sent. Each is sent to
+    the queue first, then marked queued if nothing beat or claimed it meanwhile (its page says it was
+    interrupted and waits; the next sweep does not send it twice): a job the queue cannot take stays running,
+    for the next sweep. The message Redis gives back later (its visibility timeout) finds the job finished, or
+    held by a worker that beats (job_claim refuses both), or still queued (it is taken, and this message is
+    then refused)."""
     from jobs.tasks import job_run  # the task module imports this one
 
+    running = Job.objects.filter(status=Job.Status.RUNNING).only("status", "attempts", "heartbeat_at", "holder")
     requeued = 0
-    for job_id in Job.objects.stale(now).values_list("pk", flat=True):
+    for job in running:
+        if not (job.beat_lost(now) or process.gone(job.holder)):
+            continue
         try:
-            job_run.delay(str(job_id))
+            job_run.delay(str(job.pk))
         except OperationalError:
-            logger.exception("stale job %s could not be queued again", job_id)
+            logger.exception("job %s lost its worker but could not be queued again", job.pk)
             continue
         requeued += 1
-        # only if it is still stale: a worker may have taken the message already (or run it: eager mode)
-        Job.objects.stale(now).filter(pk=job_id).update(status=Job.Status.QUEUED)
-        logger.warning("job %s lost its worker (no beat for %s s): queued again", job_id, settings.JOB_STALE_SECONDS)
+        # only as it was read: a worker may have taken the message already (or run it: eager mode)
+        Job.objects.filter(
+            pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts, heartbeat_at=job.heartbeat_at
+        ).update(status=Job.Status.QUEUED)
+        logger.warning(
+            "job %s lost its worker (beat at %s, held by %s): queued again", job.pk, job.heartbeat_at, job.holder
+        )
     return requeued
 
 

@@ -3,8 +3,12 @@ failed with its message and no file, started again after its worker was lost, gi
 JOB_MAX_ATTEMPTS), its pages (its creator's and a superuser's only) and the pruning of old jobs."""
 
 import datetime
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -17,7 +21,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from civicbureau.celery import app as celery_app
-from jobs import tasks
+from jobs import process, tasks
 from jobs.models import Job, heartbeat_cutoff
 from jobs.registry import KINDS, JobFile, Kind
 from jobs.services import (
@@ -322,10 +326,11 @@ def test_a_running_job_without_a_recent_beat_is_stale():
     fresh = JobFactory(status="running", attempts=1, heartbeat_at=recent)
     queued = JobFactory(status="queued", heartbeat_at=None)
     failed = JobFactory(status="failed", attempts=1, heartbeat_at=old)
-    assert set(Job.objects.stale(now)) == {stale, never_beat}
-    assert [job.interrupted for job in (stale, never_beat, fresh, queued, failed)] == [True, True, False, False, False]
+    jobs = (stale, never_beat, fresh, queued, failed)
+    assert [job.beat_lost(now) for job in jobs] == [True, True, False, False, False]
+    assert [job.interrupted for job in jobs] == [True, True, False, False, False]
     # an hour later the fresh one is stale too
-    assert set(Job.objects.stale(now + datetime.timedelta(hours=1))) == {stale, never_beat, fresh}
+    assert [job.beat_lost(now + datetime.timedelta(hours=1)) for job in jobs] == [True, True, True, False, False]
 
 
 def test_claim_refuses_a_job_another_worker_beats_for_and_takes_a_stale_one():
@@ -453,3 +458,47 @@ def test_the_page_of_a_job_whose_worker_died_says_it_waits_to_be_run_again(clien
     Job.objects.filter(pk=job.pk).update(status="queued")  # as the sweep leaves it
     html = client.get(reverse("jobs:job", args=[job.pk])).content.decode()
     assert waiting in html and "<progress" not in html and "대기 중" in html
+
+
+@pytest.fixture
+def dead_holder():
+    """The holder name of a process of this machine's that has ended (reaped: its pid is free)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return f"{process.this_process().rpartition('/')[0]}/{child.pid}"
+
+
+def test_a_holder_is_gone_only_when_this_machine_knows_its_process_ended(dead_holder):
+    assert process.this_process().endswith(f"/{os.getpid()}")
+    assert process.gone(process.this_process()) is False  # alive
+    assert process.gone(dead_holder) is True
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])  # ended, not yet reaped by its parent
+    try:
+        for _ in range(100):  # at most a second
+            if Path(f"/proc/{zombie.pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z":
+                break
+            time.sleep(0.01)
+        assert process.gone(f"{process.this_process().rpartition('/')[0]}/{zombie.pid}") is True
+    finally:
+        zombie.wait()
+    namespace, _, pid = dead_holder.rpartition("/")
+    other_machine = f"00000000-0000-0000-0000-000000000000/{namespace.rpartition('/')[2]}/{pid}"
+    other_container = f"{namespace.rpartition('/')[0]}/1/{pid}"
+    assert [process.gone(holder) for holder in (other_machine, other_container, "", "x")] == [False] * 4
+
+
+def test_a_job_whose_process_on_this_machine_died_is_run_again_at_once(builds, sent, dead_holder):
+    """A pool child killed (or the whole worker, started again on its machine): its beat is still fresh, but the
+    worker sees its process gone, so the delivery again, and the sweep, do not wait for the beat to go stale."""
+    fresh = timezone.now()
+    lost = JobFactory(status="running", attempts=1, heartbeat_at=fresh, holder=dead_holder)
+    alive = JobFactory(kind="refused", status="running", attempts=1, heartbeat_at=fresh, holder=process.this_process())
+    assert jobs_requeue_stale() == 1 and sent == [str(lost.pk)]
+    assert list(Job.objects.filter(pk__in=[lost.pk, alive.pk]).order_by("kind").values_list("status", flat=True)) == [
+        "queued",
+        "running",
+    ]
+    assert job_claim(str(alive.pk)) is None  # its process runs: refused
+    Job.objects.filter(pk=lost.pk).update(status="running")  # as the delivery Celery makes at once finds it
+    claimed = job_claim(str(lost.pk))
+    assert (claimed.attempts, claimed.holder) == (2, process.this_process())
