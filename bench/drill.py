@@ -19,10 +19,10 @@ A drill is a function taking a `Checks`, registered by name with `@drill("name")
             briefing asked for meanwhile fails with the queue's message; a job queued while the worker is
             stopped survives Redis's restart and finishes once the worker starts (the file opens).
   worker    the worker's pool child killed mid-job: the job runs again and its file opens; the whole worker
-            killed (SIGKILL to its group) and started again: its job stops beating, its page says it was
-            interrupted (never progressing), and the restarted worker's sweep runs it again within
-            JOB_STALE_SECONDS + JOB_HEARTBEAT_SECONDS + the worker's start (not after the broker's
-            visibility timeout); it ends done and its file opens.
+            killed (SIGKILL to its group) and started again: the restarted worker's sweep runs its job again
+            (at once: its process is seen gone; at worst within JOB_STALE_SECONDS + JOB_HEARTBEAT_SECONDS,
+            not after the broker's visibility timeout), its page never showing it progressing once its
+            beat is stale; it ends done and its file opens.
   own-writes  a staff save through one app server is read at once through the other and through nginx; an
             anonymous POST's `wrote` cookie sends its next reads to the primary (pg_stat_activity).
 
@@ -678,9 +678,9 @@ def worker(checks: Checks, *, tries: int = 12) -> None:
     months = unused_dates(2 * tries)
 
     # 1. The pool's child (the process running the job) is killed: the worker's main process sees it lost,
-    #    and the message (acks_late, reject_on_worker_lost) goes back to the queue at once. That delivery
-    #    meets the killed child's beat, still fresh (the job might be running elsewhere), and is refused; the
-    #    worker's sweep sends the job again once its beat is JOB_STALE_SECONDS old (well within 120 s).
+    #    and the message (acks_late, reject_on_worker_lost) goes back to the queue at once. The killed child's
+    #    beat is still fresh, but the worker sees in /proc that the job's holder is gone (jobs.process), so
+    #    job_claim runs it again at once (were it not seen, the sweep would once the beat is stale: ≤ ~40 s).
     for attempt in range(tries):
         child = pool_children(pid)
         job, row = catch_running(budget, months[attempt])
@@ -717,8 +717,9 @@ def worker(checks: Checks, *, tries: int = 12) -> None:
     # Celery's own pid-file check) would take it for running. Its pid file goes, as a crash's clean-up would.
     cluster.WORKER_PID.unlink(missing_ok=True)
     # Its message stays unacknowledged in Redis until the broker's visibility timeout (2 × the job time limit),
-    # but the job stops beating: once its last beat is JOB_STALE_SECONDS old, the restarted worker's sweep
-    # (at its start, then every JOB_HEARTBEAT_SECONDS: jobs.worker) sends it again, and it runs from scratch.
+    # but the restarted worker's sweep (at its start, then every JOB_HEARTBEAT_SECONDS: jobs.worker) sends it
+    # again: at once here, as the job's holder is a process of this machine that is gone (jobs.process), and
+    # elsewhere (another machine's worker) once its last beat is JOB_STALE_SECONDS old. The bound is the latter.
     cluster.worker_up()
     restarted = time.monotonic()
     checks.check(cluster.pid_from(cluster.WORKER_PID) is not None,
