@@ -273,6 +273,20 @@ def test_a_thread_beats_while_the_builder_runs_between_two_progress_reports(buil
     assert len(beats) == after  # no beat once the block ended
 
 
+def test_the_task_beats_while_the_builder_runs(monkeypatch):
+    seen = []
+
+    def watched(params, progress):
+        seen.append([thread.name for thread in threading.enumerate()])
+        return JobFile(CONTENT, "watched.bin", "application/octet-stream")
+
+    monkeypatch.setitem(KINDS, "watched", Kind(watched, (ValueError,)))
+    job = JobFactory(kind="watched")
+    job_run(str(job.pk))
+    assert f"job-heartbeat-{job.pk}" in seen[0]
+    assert f"job-heartbeat-{job.pk}" not in [thread.name for thread in threading.enumerate()]
+
+
 def test_the_beat_stops_when_the_attempt_no_longer_holds_the_job(monkeypatch, settings):
     settings.JOB_HEARTBEAT_SECONDS = 0.01
     beats = []
