@@ -270,8 +270,8 @@ LOGGING = {
 # message not acknowledged within the visibility timeout, so that is longer than the longest job.
 # A whole worker killed (a machine's crash) leaves its message unacknowledged until then: so a running job also
 # beats (heartbeat_at, every JOB_HEARTBEAT_SECONDS), and one whose beat is older than JOB_STALE_SECONDS has lost
-# its worker: every worker looks for such jobs when it starts and every JOB_HEARTBEAT_SECONDS, and queues them
-# again (jobs.worker). The bound is well above a beat's interval, so a busy database does not make a live job stale.
+# its worker (so has one whose process a worker on its machine sees gone: jobs.process): every worker looks for
+# such jobs when it starts and every JOB_HEARTBEAT_SECONDS, and queues them again (jobs.worker). The bound is well above a beat's interval, so a busy database does not make a live job stale.
 JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "600"))
 JOB_HEARTBEAT_SECONDS = 10
 JOB_STALE_SECONDS = 3 * JOB_HEARTBEAT_SECONDS

@@ -1,8 +1,8 @@
 """What the queue's worker does for jobs whose worker was lost (a whole worker killed, a machine's crash): it
 sends them again (jobs.services.jobs_requeue_stale) when it is ready (Celery's worker_ready signal) and then
 every JOB_HEARTBEAT_SECONDS on its own timer (a bootstep, Celery's documented way to add a periodic step to
-the worker). A job is thus run again about JOB_STALE_SECONDS after its last beat, not after Redis's visibility
-timeout (2 × JOB_TIME_LIMIT_SECONDS).
+the worker). A job is thus run again about JOB_STALE_SECONDS after its last beat, or at once when its process
+is seen gone on this machine (jobs.process), not after Redis's visibility timeout (2 × JOB_TIME_LIMIT_SECONDS).
 
 Why not celery beat: it is one more process to deploy, watch and keep single, and a beat that is down would
 silently stop the sweep; the worker is the process that must be up for the job to run anyway. Every worker
