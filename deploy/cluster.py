@@ -141,10 +141,14 @@ def http_status(url: str, timeout: float = 5) -> int:
         return 0
 
 
-def render(template: str, target: Path, *, runtime: Path = RUNTIME, nginx_port: int = NGINX_PORT,
+def render(template: str, target: Path, *, runtime: Path | None = None, nginx_port: int = NGINX_PORT,
            app_ports: tuple[int, int] = APP_PORTS) -> Path:  # fmt: skip
     text = Template((ROOT / "deploy" / template).read_text()).substitute(
-        runtime=runtime, nginx_port=nginx_port, app_port_1=app_ports[0], app_port_2=app_ports[1], redis_port=REDIS_PORT
+        runtime=runtime or RUNTIME,
+        nginx_port=nginx_port,
+        app_port_1=app_ports[0],
+        app_port_2=app_ports[1],
+        redis_port=REDIS_PORT,
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text)
@@ -414,8 +418,9 @@ def worker_up() -> None:
     wait_for(ready, "the Celery worker", log=RUNTIME / "worker.out")
 
 
-def nginx_up(*, runtime: Path = RUNTIME, port: int = NGINX_PORT, app_ports: tuple[int, int] = APP_PORTS) -> None:
+def nginx_up(*, runtime: Path | None = None, port: int = NGINX_PORT, app_ports: tuple[int, int] = APP_PORTS) -> None:
     """nginx in front of two app servers (the cluster's, or python -m bench.load --cluster's own)."""
+    runtime = runtime or RUNTIME
     home = runtime / "nginx"
     conf = render("nginx.conf", home / "nginx.conf", runtime=runtime, nginx_port=port, app_ports=app_ports)
     for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
