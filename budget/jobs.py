@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from budget.importers import budget_book, city_extract
+from civicbureau import display
 from civicbureau.uploads import SheetLayout, row_count
 from jobs.registry import JobInput, JobResult, Progress, register
 
@@ -99,27 +100,30 @@ def budget_book_apply_job(params: dict, progress: Progress, upload: JobInput) ->
 
 
 def _city_extract_result(result: city_extract.CityExtractResult) -> dict:
+    """The result as the page's template reads it (city/_extract_result.html), in JSON."""
     plan = result.plan
     return {
-        "as_of": result.as_of.isoformat(),
+        "as_of_label": display.report_date(result.as_of),
         "rows_read": result.rows_read,
         "ok": result.ok,
         "applied": result.applied,
-        "divisions": [
-            {
-                "bureau": item.division.bureau.name,
-                "division": item.division.name,
-                "status": str(item.status),
-                "rows": item.rows,
-                "to_save": len(item.to_save),
-                "missing_lines": [f"{line.code} {line.name}" for line in item.missing_lines],
-                "cautions": len(item.cautions),
-            }
-            for item in (plan.divisions if plan is not None else [])
-        ],
-        "unknown_codes": [{"where": row.where, "code": row.code} for row in (plan.unknown_codes if plan else [])],
-        "changed_count": plan.changed_count if plan is not None else 0,
-        "versions": plan.versions if plan is not None else {},
+        "plan": plan
+        and {
+            "divisions": [
+                {
+                    "division": {"name": item.division.name, "bureau": {"name": item.division.bureau.name}},
+                    "status": str(item.status),
+                    "rows": item.rows,
+                    "to_save": [snapshot.budget_line_id for snapshot in item.to_save],
+                    "missing_lines": [{"code": line.code, "name": line.name} for line in item.missing_lines],
+                    "cautions": [caution.key for caution in item.cautions],
+                }
+                for item in plan.divisions
+            ],
+            "unknown_codes": [{"where": row.where, "code": row.code} for row in plan.unknown_codes],
+            "changed_count": plan.changed_count,
+            "versions": plan.versions,
+        },
         "problems": _problems(result.problems),
         "cautions": _cautions(result.cautions),
     }

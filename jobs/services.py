@@ -112,10 +112,10 @@ def job_upload(job: Job) -> bytes:
 
 
 def job_fail(job: Job, message: str) -> None:
-    """Failed, with the reason for the person; no file is kept."""
+    """Failed, with the reason for the person; no file is kept, neither made nor uploaded."""
     job.status, job.error, job.finished_at = Job.Status.FAILED, message, timezone.now()
-    job.content, job.filename, job.content_type = None, "", ""
-    job.save(update_fields=["status", "error", "finished_at", "content", "filename", "content_type"])
+    job.content, job.filename, job.content_type, job.upload = None, "", "", None
+    job.save(update_fields=["status", "error", "finished_at", "content", "filename", "content_type", "upload"])
 
 
 def jobs_prune(*, now: datetime.datetime | None = None) -> int:
