@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from budget.importers import budget_book, city_extract
 from civicbureau import display
 from civicbureau.uploads import SheetLayout, row_count
+from jobs.models import Job
 from jobs.registry import JobInput, JobResult, Progress, register
+from jobs.services import job_start
 
 BUDGET_BOOK_PREVIEW = "budget_book_preview"
 BUDGET_BOOK_APPLY = "budget_book_apply"
@@ -35,6 +37,14 @@ def upload_params(content: bytes, filename: str, **more) -> dict:
     """A job's params for an upload: the file's name and digest (the same file twice joins the job already
     running), never its bytes."""
     return {"file": filename, "sha256": hashlib.sha256(content).hexdigest(), **more}
+
+
+def apply_start(user, preview: Job, kind: str, **more) -> Job:
+    """The apply job of an upload previewed by a job: the preview's file, its id and what else the apply
+    needs (the extract's month end, cautions confirmed and versions)."""
+    content = bytes(preview.upload)
+    params = upload_params(content, preview.upload_name, preview=str(preview.pk), **more)
+    return job_start(user, kind, params, upload=content, upload_name=preview.upload_name)
 
 
 def _problems(problems) -> list[dict]:

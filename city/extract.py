@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from budget.forms import ImportForm
 from budget.importers.city_extract import LAYOUT, city_extract_import
-from budget.jobs import CITY_EXTRACT_APPLY, CITY_EXTRACT_PREVIEW, runs_as_job, upload_params
+from budget.jobs import CITY_EXTRACT_APPLY, CITY_EXTRACT_PREVIEW, apply_start, runs_as_job, upload_params
 from jobs.selectors import job_of_kind
 from jobs.services import job_start
 from staffing.permissions import can_import_city_extract
@@ -119,14 +119,12 @@ def _apply_as_job(request):
     if not (preview.result or {}).get("ok"):
         messages.error(request, _("미리보기에 문제가 있어 적용할 수 없습니다. 파일을 고쳐 다시 올리세요."))
         return redirect("jobs:job", job_id=preview.pk)
-    content = bytes(preview.upload)
-    params = upload_params(
-        content,
-        preview.upload_name,
-        preview=str(preview.pk),
+    job = apply_start(
+        request.user,
+        preview,
+        CITY_EXTRACT_APPLY,
         as_of=preview.params["as_of"],
         confirmed=sorted(request.POST.getlist("confirm")),
         versions=preview.result["plan"]["versions"],
     )
-    job = job_start(request.user, CITY_EXTRACT_APPLY, params, upload=content, upload_name=preview.upload_name)
     return redirect("jobs:job", job_id=job.pk)

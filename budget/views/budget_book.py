@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from budget.forms import BudgetBookForm
 from budget.importers.budget_book import LAYOUT, budget_book_import
-from budget.jobs import BUDGET_BOOK_APPLY, BUDGET_BOOK_PREVIEW, CHANGES_SHOWN, runs_as_job, upload_params
+from budget.jobs import BUDGET_BOOK_APPLY, BUDGET_BOOK_PREVIEW, CHANGES_SHOWN, apply_start, runs_as_job, upload_params
 from jobs.selectors import job_of_kind
 from jobs.services import job_start
 
@@ -95,7 +95,5 @@ def _apply_as_job(request):
     if not (preview.result or {}).get("ok"):
         messages.error(request, _("미리보기에 문제가 있어 적용할 수 없습니다. 파일을 고쳐 다시 올리세요."))
         return redirect("jobs:job", job_id=preview.pk)
-    content = bytes(preview.upload)
-    params = upload_params(content, preview.upload_name, preview=str(preview.pk))
-    job = job_start(request.user, BUDGET_BOOK_APPLY, params, upload=content, upload_name=preview.upload_name)
+    job = apply_start(request.user, preview, BUDGET_BOOK_APPLY)
     return redirect("jobs:job", job_id=job.pk)
