@@ -9,8 +9,10 @@ Run as root (it signals the processes bin/cluster started), with the cluster up:
 A drill is a function taking a `Checks`, registered by name with `@drill("name")`:
   graceful  SIGTERM to one gunicorn with a request in flight: the request completes with 200, new
             connections are refused at once, the server exits within its graceful timeout.
-  failover  SIGKILL to one gunicorn (master and workers) during a loop of public reads through nginx: the
-            failed requests are counted and bounded, none fails once nginx has marked the server down,
+  failover  SIGKILL to one gunicorn (master and workers) while 50 staff read public pages and save their
+            months through nginx: every acknowledged save is in the history exactly once (a save in flight
+            on the killed server is answered 502 and not resent by nginx), the failed requests are
+            counted and bounded, none fails once nginx has marked the server down,
             nginx sends it nothing during fail_timeout, and it serves again once restarted.
   replica   the standby stopped (-m immediate) while 15 people read public pages: healthz stops using it,
             the primary serves the reads, failures bounded and none once every app process re-probed; started
@@ -229,8 +231,13 @@ def public_slugs() -> tuple[list[str], list[str]]:
 
 
 @drill("failover")
-def failover(checks: Checks, *, people: int = 6, seconds: float = 40, kill_at: float = 8, down_for: float = 5) -> None:
-    from bench.load_client import LoadRunner, StaffLogin
+def failover(checks: Checks, *, people: int = 50, seconds: float = 40, kill_at: float = 8, down_for: float = 5) -> None:
+    django_ready()
+    from django.db import connections
+    from django.utils import timezone
+
+    from bench.load import save_versions, staff_logins, verify
+    from bench.load_client import LoadRunner
 
     victim, other = cluster.APP_PORTS
     victim_addr, other_addr = f"127.0.0.1:{victim}", f"127.0.0.1:{other}"
@@ -239,13 +246,16 @@ def failover(checks: Checks, *, people: int = 6, seconds: float = 40, kill_at: f
     checks.require(os.getpgid(pid) == pid, f"gunicorn :{victim} leads its own process group (master and workers)")
     programs, tabled = public_slugs()
     log_offset = (cluster.RUNTIME / "nginx" / "access.log").stat().st_size
-    anonymous = StaffLogin(username="", division="", cookies={}, marker_code="", marker_cap=0)
-    runner = LoadRunner(base_url=cluster.URL, staff=[anonymous] * people, programs=programs, tabled=tabled,
-                        write_share=0.0, think=(0.1, 0.3))  # fmt: skip
+    staff = staff_logins(people)  # the load's staff: each reads public pages and now and then saves its month
+    since, versions_before = timezone.now(), save_versions(staff)
+    connections.close_all()
+    runner = LoadRunner(base_url=cluster.URL, staff=staff, programs=programs, tabled=tabled, write_share=0.1,
+                        think=(0.5, 1.5))  # fmt: skip
     result = {}
     load = threading.Thread(target=lambda: result.update(run=runner.run(seconds)))
-    note(f"{people} people read public pages through nginx :{cluster.NGINX_PORT} for {seconds:.0f} s; "
-         f"gunicorn :{victim} is killed at {kill_at:.0f} s and started again {down_for:.0f} s later")  # fmt: skip
+    note(f"{people} people (staff: public reads, and one action in ten a save of their division's month) through "
+         f"nginx :{cluster.NGINX_PORT} for {seconds:.0f} s; gunicorn :{victim} is killed at {kill_at:.0f} s and "
+         f"started again {down_for:.0f} s later")  # fmt: skip
     load.start()
     back_at = None
     try:
@@ -259,8 +269,25 @@ def failover(checks: Checks, *, people: int = 6, seconds: float = 40, kill_at: f
         load.join()
         if back_at is None:
             cluster.gunicorn_up(victim)
-    samples = result["run"].samples
+    samples, saves = result["run"].samples, result["run"].saves
     lines = nginx_log_lines(log_offset)
+    check = verify(saves, staff, since=since, versions_before=versions_before)
+    connections.close_all()
+    checks.check(
+        check["lost"] == 0 and check["doubled"] == 0 and check["sum_acknowledged"] == check["sum_in_history"],
+        f"every acknowledged save in the history exactly once: {check['acknowledged']} acknowledged, lost "
+        f"{check['lost']}, doubled {check['doubled']}, sum {check['sum_in_history']:,} / {check['sum_acknowledged']:,}",
+    )
+    checks.check(
+        check["written_not_acknowledged"] == 0 and not check["months_with_wrong_version"],
+        f"no save refused as a conflict was written ({check['written_not_acknowledged']}); each month's version rose "
+        f"by the saves written ({len(check['months_with_wrong_version'])} months differ)",
+    )
+    unanswered = sum(1 for s in saves if s.outcome == "error")
+    conflicts = sum(1 for s in saves if s.outcome == "conflict")
+    note(f"saves: {len(saves)} attempted, {check['acknowledged']} acknowledged, {conflicts} refused as conflicts (two "
+         f"people of one division saving one month), {unanswered} without an answer (in "
+         f"flight on the killed server), of which {check['written_unanswered']} were written before the kill")  # fmt: skip
 
     failed = [s for s in samples if s.error]
     checks.check(

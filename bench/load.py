@@ -69,27 +69,39 @@ def server_environment(database_url: str) -> dict:
 
 
 def prepare(users: int) -> tuple[list, list[str], list[str]]:
-    """Migrate, load the demo, create `users` staff logins spread over the divisions (load-00, load-01, …)
-    with a session each, and choose each division's marker line. Returns (staff logins, program slugs,
-    slugs of the programs with an execution table)."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
+    """Migrate, load the demo, and make the staff logins (staff_logins). Returns (staff logins, program
+    slugs, slugs of the programs with an execution table)."""
     from django.core.management import call_command
-    from django.test import Client
 
-    from bench.load_client import SAVE_MONTHS, StaffLogin
-    from budget.models import BudgetLine
-    from budget.services import caution_keys
     from demo.loader import load_demo
     from demo.logins import demo_users_ensure
     from programs.models import Program
-    from staffing.models import Division, Membership
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # the production settings' shared cache
     load_demo()
     demo_users_ensure()
     call_command("collectstatic", interactive=False, verbosity=0)  # WhiteNoise's manifest, as when deploying
+    programs = Program.objects.order_by("pk")
+    return (
+        staff_logins(users),
+        list(programs.values_list("slug", flat=True)),
+        list(programs.filter(execution_rows__isnull=False).distinct().values_list("slug", flat=True)),
+    )
+
+
+def staff_logins(users: int) -> list:
+    """`users` staff logins spread over the divisions with lines in 2022 (load-00, load-01, …; made once,
+    then reused), each with a new session, and each division's marker line: the line with the largest
+    예산현액 in every save month, whose figure each save changes."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from bench.load_client import SAVE_MONTHS, StaffLogin
+    from budget.models import BudgetLine
+    from budget.services import caution_keys
+    from staffing.models import Division, Membership
 
     months = [datetime.date.fromisoformat(m) for m in SAVE_MONTHS]
     divisions = list(Division.objects.filter(budget_lines__fiscal_year=2022).distinct().order_by("order", "pk"))
@@ -107,8 +119,9 @@ def prepare(users: int) -> tuple[list, list[str], list[str]]:
     logging.getLogger("security").disabled = True  # fifty login_succeeded lines would bury the results
     for i in range(users):
         division = divisions[i % len(divisions)]
-        user = User.objects.create_user(username=f"load-{i:02d}")
-        Membership.objects.create(user=user, bureau=division.bureau, division=division, role=Membership.Role.STAFF)
+        user, created = User.objects.get_or_create(username=f"load-{i:02d}")
+        if created:
+            Membership.objects.create(user=user, bureau=division.bureau, division=division, role=Membership.Role.STAFF)
         client = Client()
         client.force_login(user)  # a session made directly: the login form's password hashing is not what is measured
         cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
@@ -123,17 +136,29 @@ def prepare(users: int) -> tuple[list, list[str], list[str]]:
                 confirm=tuple(caution_keys(code)),
             )
         )
-    programs = Program.objects.order_by("pk")
-    return (
-        staff,
-        list(programs.values_list("slug", flat=True)),
-        list(programs.filter(execution_rows__isnull=False).distinct().values_list("slug", flat=True)),
-    )
+    return staff
 
 
-def verify(saves: list, staff: list) -> dict:
+def save_versions(staff: list) -> dict[tuple[str, str], int]:
+    """The version of each division-month the saves write, now (0 where the month does not exist yet)."""
+    from bench.load_client import SAVE_MONTHS
+    from budget.models import DivisionMonth
+
+    months = DivisionMonth.objects.filter(division__code__in={s.division for s in staff}, as_of__in=SAVE_MONTHS)
+    return {
+        (code, as_of.isoformat()): version
+        for code, as_of, version in months.values_list("division__code", "as_of", "version")
+    }
+
+
+def verify(
+    saves: list, staff: list, *, since: datetime.datetime | None = None, versions_before: dict | None = None
+) -> dict:
     """Every acknowledged save is in the history of its marker line exactly once, with its own figure; no
-    conflict or failed save is; each division-month's version equals its number of acknowledged saves."""
+    conflict is; each division-month's version rose by one per save written. A save that failed without an
+    answer (its server killed) may have been written before the answer was lost: it is counted apart
+    (written_unanswered), and is no fault. With `since` and `versions_before` (save_versions), only what
+    was written after `since` counts: the check works on a database used before."""
     from budget.models import BudgetLine, DivisionMonth, ExecutionSnapshot
 
     caps = {s.division: (s.marker_code, s.marker_cap) for s in staff}
@@ -144,31 +169,36 @@ def verify(saves: list, staff: list) -> dict:
         )
     }
     acknowledged = collections.Counter((s.division, s.as_of, s.number) for s in saves if s.outcome == "acknowledged")
+    unanswered = {(s.division, s.as_of, s.number) for s in saves if s.outcome == "error"}
     written = collections.Counter()
     history = ExecutionSnapshot.history.filter(budget_line_id__in=lines, history_user__username__startswith="load-")
+    if since is not None:
+        history = history.filter(history_date__gte=since)
     for line_id, as_of, disbursements in history.values_list("budget_line_id", "as_of", "disbursements"):
         division = lines[line_id].division.code
         written[(division, as_of.isoformat(), caps[division][1] - disbursements)] += 1
     lost = [key for key in acknowledged if written[key] == 0]
     doubled = [key for key, n in written.items() if n > 1]
-    not_acknowledged = [key for key in written if key not in acknowledged]
-    per_month = collections.Counter((division, as_of) for division, as_of, _ in acknowledged)
+    written_unanswered = [key for key in written if key not in acknowledged and key in unanswered]
+    not_acknowledged = [key for key in written if key not in acknowledged and key not in unanswered]
+    per_month = collections.Counter((division, as_of) for division, as_of, _ in written.elements())
+    versions_before = versions_before or {}
     wrong_versions = []
     for division, as_of in {(s.division, s.as_of) for s in saves}:
         month = DivisionMonth.objects.filter(division__code=division, as_of=datetime.date.fromisoformat(as_of)).first()
-        version = month.version if month else 0
-        if version != per_month[(division, as_of)]:
-            wrong_versions.append(
-                {"division": division, "as_of": as_of, "version": version, "acknowledged": per_month[(division, as_of)]}
-            )
+        rose = (month.version if month else 0) - versions_before.get((division, as_of), 0)
+        if rose != per_month[(division, as_of)]:
+            wrong_versions.append({"division": division, "as_of": as_of, "version_rose": rose,
+                                   "saves_written": per_month[(division, as_of)]})  # fmt: skip
     sum_acknowledged = sum(number for _, _, number in acknowledged.elements())
-    sum_written = sum(number * n for (_, _, number), n in written.items())
+    sum_written = sum(key[2] * n for key, n in written.items() if key not in written_unanswered)
     return {
         "acknowledged": sum(acknowledged.values()),
         "history_rows": sum(written.values()),
         "lost": len(lost),
         "doubled": len(doubled),
         "written_not_acknowledged": len(not_acknowledged),
+        "written_unanswered": len(written_unanswered),
         "sum_acknowledged": sum_acknowledged,
         "sum_in_history": sum_written,
         "months_with_wrong_version": wrong_versions,
@@ -421,7 +451,17 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     parser.add_argument("--output", type=Path, default=ROOT / "load-results.json")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="two app servers behind nginx with the replica against one app server, side by side, on the "
+        "PostgreSQL and Redis of bin/cluster up (bench/load_cluster.py; writes load-cluster-results.json)",
+    )
     args = parser.parse_args(argv)
+    if args.cluster:
+        from bench import load_cluster
+
+        return load_cluster.main(args)
 
     url = load_database_url()
     from bench.__main__ import fresh_database

@@ -270,8 +270,7 @@ class LoadRunner:
 
     def __init__(self, *, base_url: str, staff: list[StaffLogin], programs: list[str], tabled: list[str], write_share: float,
                  think: tuple[float, float], seed: int = 2022, timeout: float = 30.0):  # fmt: skip
-        parts = urllib.parse.urlsplit(base_url)
-        self.host, self.port = parts.hostname, parts.port
+        self.aim(base_url)
         self.staff, self.programs, self.tabled = staff, programs, tabled
         self.write_share = write_share
         self.think_min, self.think_max = think
@@ -282,6 +281,12 @@ class LoadRunner:
         self._lock = threading.Lock()
         self.deadline = 0.0
         self.phase = 0
+
+    def aim(self, base_url: str) -> None:
+        """The server the next runs send to (the same people, their save numbers going on: each save's
+        figure stays its own, bench.load.verify)."""
+        parts = urllib.parse.urlsplit(base_url)
+        self.host, self.port = parts.hostname, parts.port
 
     def pick_page(self, rng: random.Random) -> tuple[str, str]:
         name, template, _ = rng.choices(self.pages, cum_weights=self._weights)[0]

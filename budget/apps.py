@@ -7,6 +7,7 @@ class BudgetConfig(AppConfig):
     verbose_name = _("예산")
 
     def ready(self):
+        from budget import jobs  # noqa: F401  (registers the big uploads' job kinds with jobs.registry)
         from budget.models import (
             BudgetAdjustment,
             BudgetLine,

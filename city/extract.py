@@ -1,6 +1,8 @@
 """The budget office's city extract page: upload the finance system's extract for a month end, see what it
 would do per bureau and division (rows, changes, lines the file does not hold, rows of no line, cautions,
-problems), confirm the cautions and apply. Every write goes through budget.importers.city_extract."""
+problems), confirm the cautions and apply. Every write goes through budget.importers.city_extract. A file of
+more than IMPORT_JOB_ROWS rows is previewed and applied as jobs (budget.jobs): the upload sends the person
+to the preview job's page, whose apply form (with the cautions to confirm) comes back here."""
 
 import base64
 import datetime
@@ -16,7 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from budget.forms import ImportForm
-from budget.importers.city_extract import city_extract_import
+from budget.importers.city_extract import LAYOUT, city_extract_import
+from budget.jobs import CITY_EXTRACT_APPLY, CITY_EXTRACT_PREVIEW, apply_start, runs_as_job, upload_params
+from jobs.selectors import job_of_kind
+from jobs.services import job_start
 from staffing.permissions import can_import_city_extract
 
 SESSION_KEY = "city_extract"
@@ -45,6 +50,10 @@ def extract_upload(request):
         if form.is_valid():
             upload, as_of = form.cleaned_data["file"], form.cleaned_data["as_of"]
             content = upload.read()
+            if runs_as_job(content, upload.name, LAYOUT):
+                params = upload_params(content, upload.name, as_of=as_of.isoformat())
+                job = job_start(request.user, CITY_EXTRACT_PREVIEW, params, upload=content, upload_name=upload.name)
+                return redirect("jobs:job", job_id=job.pk)
             result = city_extract_import(
                 user=request.user, content=content, filename=upload.name, as_of=as_of, dry_run=True
             )
@@ -72,6 +81,8 @@ def extract_upload(request):
 def extract_apply(request):
     """Apply the previewed file: checked again, written only if no division changed since the preview."""
     _importer(request)
+    if request.POST.get("job"):
+        return _apply_as_job(request)
     stored = request.session.get(SESSION_KEY)
     if not stored or stored.get("token") != request.POST.get("token"):
         messages.error(request, _("미리보기가 만료되었습니다. 파일을 다시 올리세요."))
@@ -99,3 +110,21 @@ def extract_apply(request):
         % {"count": result.plan.changed_count},
     )
     return redirect("city:extract")
+
+
+def _apply_as_job(request):
+    """Apply a file previewed by a job (its page's form, with the cautions confirmed): the apply is a job
+    too, with the preview's file, month end and divisions' versions."""
+    preview = job_of_kind(user=request.user, job_id=request.POST["job"], kind=CITY_EXTRACT_PREVIEW)
+    if not (preview.result or {}).get("ok"):
+        messages.error(request, _("미리보기에 문제가 있어 적용할 수 없습니다. 파일을 고쳐 다시 올리세요."))
+        return redirect("jobs:job", job_id=preview.pk)
+    job = apply_start(
+        request.user,
+        preview,
+        CITY_EXTRACT_APPLY,
+        as_of=preview.params["as_of"],
+        confirmed=sorted(request.POST.getlist("confirm")),
+        versions=preview.result["plan"]["versions"],
+    )
+    return redirect("jobs:job", job_id=job.pk)

@@ -141,9 +141,14 @@ def http_status(url: str, timeout: float = 5) -> int:
         return 0
 
 
-def render(template: str, target: Path) -> Path:
+def render(template: str, target: Path, *, runtime: Path | None = None, nginx_port: int = NGINX_PORT,
+           app_ports: tuple[int, int] = APP_PORTS) -> Path:  # fmt: skip
     text = Template((ROOT / "deploy" / template).read_text()).substitute(
-        runtime=RUNTIME, nginx_port=NGINX_PORT, app_port_1=APP_PORTS[0], app_port_2=APP_PORTS[1], redis_port=REDIS_PORT
+        runtime=runtime or RUNTIME,
+        nginx_port=nginx_port,
+        app_port_1=app_ports[0],
+        app_port_2=app_ports[1],
+        redis_port=REDIS_PORT,
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text)
@@ -413,19 +418,22 @@ def worker_up() -> None:
     wait_for(ready, "the Celery worker", log=RUNTIME / "worker.out")
 
 
-def nginx_up() -> None:
-    conf = render("nginx.conf", RUNTIME / "nginx" / "nginx.conf")
+def nginx_up(*, runtime: Path | None = None, port: int = NGINX_PORT, app_ports: tuple[int, int] = APP_PORTS) -> None:
+    """nginx in front of two app servers (the cluster's, or python -m bench.load --cluster's own)."""
+    runtime = runtime or RUNTIME
+    home = runtime / "nginx"
+    conf = render("nginx.conf", home / "nginx.conf", runtime=runtime, nginx_port=port, app_ports=app_ports)
     for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        path = RUNTIME / "nginx" / "temp" / temp
+        path = home / "temp" / temp
         path.mkdir(parents=True, exist_ok=True)
         shutil.chown(path, "nobody", "nogroup")  # a large upload is buffered there by a worker (user nobody)
-    prefix = ["nginx", "-p", f"{RUNTIME / 'nginx'}/", "-e", str(RUNTIME / "nginx" / "error.log"), "-c", str(conf)]
+    prefix = ["nginx", "-p", f"{home}/", "-e", str(home / "error.log"), "-c", str(conf)]
     run([*prefix, "-t"])
-    if pid_from(NGINX_PID):
+    if pid_from(home / "nginx.pid"):
         run([*prefix, "-s", "reload"])  # the template may have changed; the running connections finish
     else:
         run(prefix)
-    wait_for(lambda: http_status(URL) == 200, f"nginx :{NGINX_PORT}", log=RUNTIME / "nginx" / "error.log")
+    wait_for(lambda: http_status(f"http://127.0.0.1:{port}/") == 200, f"nginx :{port}", log=home / "error.log")
 
 
 # --- the commands ----------------------------------------------------------------------------------------

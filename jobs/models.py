@@ -1,6 +1,8 @@
-"""Long work done off the request (the city briefing): one row per job, with its progress and, once done, its
-file. The file's bytes are kept in the database, written in the same transaction as status=done: every app
-server, on any machine, offers it, and a file is never offered unless complete."""
+"""Long work done off the request (the city briefing, big imports): one row per job, with its progress and,
+once done, its file or its result (an import's counts or problems). The file's bytes are kept in the
+database, written in the same transaction as status=done: every app server, on any machine, offers it, and a
+file is never offered unless complete. An import's uploaded file is kept in the row too (`upload`), so that
+any worker can read it and it outlives a restart of the app servers."""
 
 import datetime
 import uuid
@@ -50,6 +52,9 @@ class Job(models.Model):
     content = models.BinaryField(_("파일"), null=True, blank=True)
     filename = models.CharField(_("파일 이름"), max_length=200, blank=True)
     content_type = models.CharField(_("파일 형식"), max_length=200, blank=True)
+    result = models.JSONField(_("결과"), null=True, blank=True)
+    upload = models.BinaryField(_("올린 파일"), null=True, blank=True)
+    upload_name = models.CharField(_("올린 파일 이름"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("작업")
@@ -62,9 +67,9 @@ class Job(models.Model):
                 violation_error_message=_("진행률은 100을 넘을 수 없습니다."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="done") | models.Q(content__isnull=False),
-                name="job_done_has_its_file",
-                violation_error_message=_("완료된 작업에는 파일이 있어야 합니다."),
+                condition=~models.Q(status="done") | models.Q(content__isnull=False) | models.Q(result__isnull=False),
+                name="job_done_has_its_file_or_result",
+                violation_error_message=_("완료된 작업에는 파일이나 결과가 있어야 합니다."),
             ),
         ]
 

@@ -18,17 +18,19 @@ from jobs.registry import KINDS
 logger = logging.getLogger(__name__)
 
 
-def job_start(user, kind: str, params: dict) -> Job:
+def job_start(user, kind: str, params: dict, *, upload: bytes | None = None, upload_name: str = "") -> Job:
     """The person's job of this kind with these params: the one already waiting or running if there is one
-    (a second click starts nothing more), else a new one, sent to the queue once it is committed."""
+    (a second click starts nothing more), else a new one, sent to the queue once it is committed. An import's
+    uploaded file goes with the job's row (`upload`), not its params: give its digest in the params, so that
+    the same file uploaded twice joins the job already running."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
     unfinished = Job.objects.filter(
         created_by=user, kind=kind, params=params, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
-    ).defer("content")
+    ).defer("content", "upload")
     if (job := unfinished.first()) is not None:
         return job
-    job = Job.objects.create(created_by=user, kind=kind, params=params)
+    job = Job.objects.create(created_by=user, kind=kind, params=params, upload=upload, upload_name=upload_name)
     transaction.on_commit(lambda: _job_enqueue(job))
     return job
 
@@ -52,7 +54,7 @@ def job_claim(job_id: str) -> Job | None:
     beats (a delivery again of a job in hand: it is not run twice at once), or has now been tried
     JOB_MAX_ATTEMPTS times (failed)."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().defer("content").filter(pk=job_id).first()
+        job = Job.objects.select_for_update().defer("content", "upload").filter(pk=job_id).first()
         if job is None or job.finished:
             return None
         if job.status == Job.Status.RUNNING and not job.beat_lost() and not process.gone(job.holder):
@@ -126,16 +128,36 @@ def job_finish(job: Job, content: bytes, filename: str, content_type: str) -> bo
     return True
 
 
+def job_finish_result(job: Job, result: dict) -> bool:
+    """Done with a result that is not a file (an import's counts, or its problems), in one write. False (and
+    nothing written) when this attempt no longer holds the job."""
+    with transaction.atomic():
+        if not _held(job).select_for_update().exists():
+            logger.warning(
+                "job %s attempt %s finished after it was taken over: its result is dropped", job.pk, job.attempts
+            )
+            return False
+        job.status, job.progress, job.progress_text = Job.Status.DONE, 100, _("완료했습니다.")
+        job.result, job.error, job.finished_at = result, "", timezone.now()
+        job.save(update_fields=["status", "progress", "progress_text", "result", "error", "finished_at"])
+    return True
+
+
+def job_upload(job: Job) -> bytes:
+    """The file uploaded with the job (read only by the worker that runs it: the job's page never loads it)."""
+    return bytes(Job.objects.values_list("upload", flat=True).get(pk=job.pk) or b"")
+
+
 def job_fail(job: Job, message: str) -> bool:
-    """Failed, with the reason for the person; no file is kept. False (and nothing written) when this attempt
-    no longer holds the job."""
+    """Failed, with the reason for the person; no file is kept, neither made nor uploaded. False (and nothing
+    written) when this attempt no longer holds the job."""
     with transaction.atomic():
         if not _held(job).select_for_update().exists():
             logger.warning("job %s attempt %s failed after it was taken over: %s", job.pk, job.attempts, message)
             return False
         job.status, job.error, job.finished_at = Job.Status.FAILED, message, timezone.now()
-        job.content, job.filename, job.content_type = None, "", ""
-        job.save(update_fields=["status", "error", "finished_at", "content", "filename", "content_type"])
+        job.content, job.filename, job.content_type, job.upload = None, "", "", None
+        job.save(update_fields=["status", "error", "finished_at", "content", "filename", "content_type", "upload"])
     return True
 
 

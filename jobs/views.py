@@ -1,5 +1,6 @@
-"""A job's page (its progress, refreshing itself until it is finished; its error; the link to its file) and
-its file. Both are the job's creator's (and a superuser's): anyone else gets a 404."""
+"""A job's page (its progress, refreshing itself until it is finished; its error; the link to its file, or
+its result drawn by the kind's template) and its file. Both are the job's creator's (and a superuser's):
+anyone else gets a 404."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -7,6 +8,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
+from jobs.registry import KINDS
 from jobs.selectors import job_detail, job_file
 
 REFRESH_SECONDS = 2
@@ -16,7 +18,14 @@ REFRESH_SECONDS = 2
 @login_required
 def job_page(request, job_id):
     job = job_detail(user=request.user, job_id=job_id)
-    return render(request, "jobs/job_detail.html", {"job": job, "refresh_seconds": REFRESH_SECONDS})
+    kind = KINDS.get(job.kind)
+    context = {
+        "job": job,
+        "refresh_seconds": REFRESH_SECONDS,
+        # a result that is not a file (an import's counts or problems) is drawn by its kind's template
+        "result_template": kind.result_template if kind is not None else "",
+    }
+    return render(request, "jobs/job_detail.html", context)
 
 
 @never_cache

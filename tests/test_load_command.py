@@ -77,7 +77,26 @@ def test_the_check_names_a_lost_and_an_unacknowledged_save():
         ],
         staff,
     )
-    assert not lost["passed"] and lost["lost"] == 1 and lost["months_with_wrong_version"]
+    # the month's version rose by the one save written: the lost one is named as lost, not as a wrong version
+    assert not lost["passed"] and lost["lost"] == 1 and lost["months_with_wrong_version"] == []
 
     unacknowledged = verify([Save("load-00", "participation", "2022-08-31", 1, "conflict")], staff)
     assert not unacknowledged["passed"] and unacknowledged["written_not_acknowledged"] == 1
+
+    # a save without an answer (its server killed) may have been written: counted apart, no fault
+    unanswered = verify([Save("load-00", "participation", "2022-08-31", 1, "error")], staff)
+    assert (
+        unanswered["passed"] and unanswered["written_unanswered"] == 1 and unanswered["written_not_acknowledged"] == 0
+    )
+
+    # on a database used before: only what was written since, against the versions as they were
+    from django.utils import timezone
+
+    from bench.load import save_versions
+
+    since, before = timezone.now(), save_versions(staff)
+    assert before == {("participation", "2022-08-31"): 1}
+    assert verify([], staff, since=since, versions_before=before)["history_rows"] == 0
+    again = verify([Save("load-00", "participation", "2022-08-31", 1, "acknowledged")], staff, since=since,
+                   versions_before=before)  # fmt: skip
+    assert not again["passed"] and again["lost"] == 1

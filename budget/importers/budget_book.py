@@ -503,23 +503,34 @@ def _row_number(problem: Problem) -> int:
     return int(problem.row.removesuffix("행")) if problem.row.removesuffix("행").isdecimal() else 0
 
 
-def budget_book_import(*, content: bytes, filename: str, user, dry_run: bool) -> BudgetBookResult:
+def _no_progress(percent: int, text: str) -> None:
+    pass
+
+
+def budget_book_import(
+    *, content: bytes, filename: str, user, dry_run: bool, progress=_no_progress
+) -> BudgetBookResult:
     """Import a budget book: all rows or none. `user` is the administrator on the page (the service
-    refuses anyone else), None from the management command; the history records them and how ('import')."""
+    refuses anyone else), None from the management command; the history records them and how ('import').
+    `progress(percent, text)` hears of each step (a job's page shows it: budget.jobs)."""
     result = BudgetBookResult(dry_run=dry_run)
+    progress(5, _("파일을 읽는 중"))
     try:
         sheet_rows = read_rows_logged(content, filename, LAYOUT, user=user)
     except FileError as exc:
         result.problems.append(exc.problem)
         return result
     result.rows = len(sheet_rows)
+    progress(30, _("%(rows)s행의 값을 확인하는 중") % {"rows": display.number(result.rows)})
     problems: list[Problem] = []
     rows = [row for row in (_book_row(sheet_row, problems) for sheet_row in sheet_rows) if row is not None]
+    progress(45, _("저장된 국·과·팀·세부사업과 맞춰 보는 중"))
     plan, plan_problems = _plan(rows, result)
     problems += plan_problems
     if problems:
         result.problems = sorted(problems, key=_row_number)
         return result
+    progress(65, _("저장하는 중") if not dry_run else _("저장해 보는 중 (되돌립니다)"))
     try:
         with transaction.atomic():
             budget_book_save(plan=plan, user=user, how=audit.How.IMPORT)

@@ -14,8 +14,8 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import IntegrityError, connections, transaction
 from django.db import OperationalError as DatabaseOperationalError
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -23,7 +23,7 @@ from kombu.exceptions import OperationalError
 from civicbureau.celery import app as celery_app
 from jobs import process, tasks
 from jobs.models import Job, heartbeat_cutoff
-from jobs.registry import KINDS, JobFile, Kind
+from jobs.registry import KINDS, JobFile, JobResult, Kind
 from jobs.services import (
     job_claim,
     job_fail,
@@ -235,6 +235,35 @@ def test_a_job_the_queue_cannot_take_fails_saying_so_not_the_request(
     job.refresh_from_db()
     assert (job.status, job.attempts, job.content) == ("failed", 0, None)
     assert job.error == "작업 대기열에 연결할 수 없어 시작하지 못했습니다. 잠시 후 다시 요청해 주세요."
+
+
+def test_an_upload_job_gets_its_file_and_keeps_a_result_not_a_file(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    seen = []
+
+    def echo(params, progress, upload):
+        seen.append(upload)
+        return JobResult({"bytes": len(upload.content)})
+
+    monkeypatch.setitem(KINDS, "echo", Kind(echo, (ValueError,), takes_input=True))
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(user, "echo", {"file": "a.csv"}, upload=b"a,b\n1,2\n", upload_name="a.csv")
+    job.refresh_from_db()
+    assert (job.status, job.result, job.content) == (Job.Status.DONE, {"bytes": 8}, None)
+    assert [(u.user, u.content, u.filename) for u in seen] == [(user, b"a,b\n1,2\n", "a.csv")]
+    client.force_login(user)
+    assert client.get(reverse("jobs:job", args=[job.pk])).status_code == 200
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404  # no file to offer
+
+
+def test_a_done_job_has_its_file_or_its_result():
+    user = UserFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Job.objects.create(created_by=user, kind="ok", status=Job.Status.DONE)
+    assert Job.objects.create(created_by=user, kind="ok", status=Job.Status.DONE, result={}).result == {}
+    assert Job.objects.create(created_by=user, kind="ok", status=Job.Status.DONE, content=b"").content == b""
 
 
 # --- a job whose worker died: its beat, the sweep, and its page (issue 20) ---------------------------------

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0001_job'),
+        ('jobs', '0002_job_result'),
     ]
 
     operations = [
