@@ -28,6 +28,7 @@ from jobs.services import (
     job_claim,
     job_fail,
     job_finish,
+    job_finish_result,
     job_heartbeat,
     job_progress,
     job_start,
@@ -465,8 +466,16 @@ def test_an_attempt_taken_over_cannot_write_over_the_next(builds):
     assert job_heartbeat(slow) is False
     assert job_finish(slow, CONTENT, "slow.bin", "application/octet-stream") is False
     assert job_fail(slow, "늦은 실패") is False
+    assert job_finish_result(slow, {"rows": 1}) is False
     job.refresh_from_db()
-    assert (job.status, job.attempts, job.progress, job.content, job.error) == ("running", 3, 0, None, "")
+    assert (job.status, job.attempts, job.progress, job.content, job.error, job.result) == (
+        "running",
+        3,
+        0,
+        None,
+        "",
+        None,
+    )
 
 
 def test_the_sweep_runs_on_the_workers_timer():
