@@ -100,8 +100,8 @@ def budget_book_apply_job(params: dict, progress: Progress, upload: JobInput) ->
     data = _budget_book_result(result)
     if result.applied:
         data["message"] = _("예산서 %(rows)s행을 적용했습니다: %(count)s건을 만들거나 고쳤습니다.") % {
-            "rows": result.rows,
-            "count": result.changed_count,
+            "rows": display.number(result.rows),
+            "count": display.number(result.changed_count),
         }
     return JobResult(data)
 

@@ -49,6 +49,8 @@ class Job(models.Model):
     finished_at = models.DateTimeField(_("끝난 시각"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("마지막 응답 시각"), null=True, blank=True)
     holder = models.CharField(_("실행 중인 프로세스"), max_length=100, blank=True)  # jobs.process
+    # the language of the request that started it: its progress, messages and results are in it (jobs.tasks)
+    language = models.CharField(_("언어"), max_length=10, default="ko")
     content = models.BinaryField(_("파일"), null=True, blank=True)
     filename = models.CharField(_("파일 이름"), max_length=200, blank=True)
     content_type = models.CharField(_("파일 형식"), max_length=200, blank=True)

@@ -7,7 +7,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -30,7 +30,8 @@ def job_start(user, kind: str, params: dict, *, upload: bytes | None = None, upl
     ).defer("content", "upload")
     if (job := unfinished.first()) is not None:
         return job
-    job = Job.objects.create(created_by=user, kind=kind, params=params, upload=upload, upload_name=upload_name)
+    job = Job.objects.create(created_by=user, kind=kind, params=params, upload=upload, upload_name=upload_name,
+                             language=translation.get_language() or settings.LANGUAGE_CODE)  # fmt: skip
     transaction.on_commit(lambda: _job_enqueue(job))
     return job
 

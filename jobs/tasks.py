@@ -34,7 +34,7 @@ def job_run(job_id: str) -> None:
     job = job_claim(job_id)
     if job is None:
         return
-    with translation.override("ko"):  # progress and messages are Korean, whoever's request started the job
+    with translation.override(job.language):  # progress, messages and results in the asker's language
         kind = KINDS.get(job.kind)
         if kind is None:
             job_fail(job, _("알 수 없는 작업입니다."))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from budget.forms import BudgetBookForm
 from budget.importers.budget_book import LAYOUT, budget_book_import
 from budget.jobs import BUDGET_BOOK_APPLY, BUDGET_BOOK_PREVIEW, CHANGES_SHOWN, apply_start, runs_as_job, upload_params
+from civicbureau import display
 from jobs.selectors import job_of_kind
 from jobs.services import job_start
 
@@ -84,7 +85,7 @@ def budget_book_apply(request):
     messages.success(
         request,
         _("예산서 %(rows)s행을 적용했습니다: %(count)s건을 만들거나 고쳤습니다.")
-        % {"rows": result.rows, "count": result.changed_count},
+        % {"rows": display.number(result.rows), "count": display.number(result.changed_count)},
     )
     return redirect("budget:budget_book")
 

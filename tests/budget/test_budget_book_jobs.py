@@ -130,3 +130,20 @@ def test_the_row_count_counts_data_rows_without_reading_the_file(settings):
         settings.IMPORT_JOB_ROWS = len(BOOK) - 1
         assert runs_as_job(content, name, LAYOUT)
     assert not runs_as_job(b"PK\x03\x04garbage", "b.xlsx", LAYOUT)  # refused in the request, at once
+
+
+def test_a_job_asked_for_in_english_answers_in_english(client):
+    """The job runs in the language of the request that started it (Job.language): its labels and its
+    message, kept in the result, read in English on the English page."""
+    client.force_login(admin())
+    client.cookies["django_language"] = "en"
+    job = _preview(client)
+    assert job.language == "en"
+    response = _post(client, reverse("budget:budget_book_apply"), {"job": str(job.pk)})
+    page = client.get(response["Location"]).content.decode()
+    applied = Job.objects.get(kind=BUDGET_BOOK_APPLY)
+    assert applied.language == "en"
+    labels = [label for label, _tally in applied.result["tally_rows"]]
+    assert labels and not any("\uac00" <= ch <= "\ud7a3" for label in labels for ch in label), labels
+    assert "예산서" not in applied.result["message"] and "6" in applied.result["message"]
+    assert applied.result["message"] in page
