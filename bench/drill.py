@@ -435,13 +435,16 @@ def errors_of(samples) -> list:
     return [s for s in samples if s.error]
 
 
-BRIEFING = "/city/briefing.xlsx?year=2022&as_of={as_of}"
+BRIEFING = "/city/briefing/"  # a form: its POST starts the job and sends to the job's page
 JOB_PATH = re.compile(r"/jobs/([0-9a-f-]{36})/")
 
 
 def briefing_start(browser: Browser, as_of: str = "2022-07-01") -> tuple[int, str]:
     """(status, the job's page path or "") of asking for the city briefing."""
-    status, location, _ = browser.call("GET", BRIEFING.format(as_of=as_of))
+    _, _, page = browser.call("GET", BRIEFING)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    form = {"year": "2022", "as_of": as_of, "csrfmiddlewaretoken": token.group(1).decode() if token else ""}
+    status, location, _ = browser.call("POST", BRIEFING, form=form)
     match = JOB_PATH.search(location or "")
     return status, match.group(0) if match else ""
 
