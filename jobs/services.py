@@ -102,46 +102,30 @@ def job_progress(job: Job, percent: int, text: str) -> None:
     )
 
 
-def job_finish(job: Job, content: bytes, filename: str, content_type: str) -> bool:
-    """Done: the whole file and status=done in one write, so the file is offered only complete. False (and
-    nothing written) when this attempt no longer holds the job."""
+def _end(job: Job, what: str, **fields) -> bool:
+    """The job's last write (done or failed), in one transaction, only while this attempt still holds it:
+    False, and nothing written, once another attempt took it over."""
     with transaction.atomic():
         if not _held(job).select_for_update().exists():
-            logger.warning(
-                "job %s attempt %s finished after it was taken over: its file is dropped", job.pk, job.attempts
-            )
+            logger.warning("job %s attempt %s %s after it was taken over: not written", job.pk, job.attempts, what)
             return False
-        job.status, job.progress, job.progress_text = Job.Status.DONE, 100, _("완료했습니다.")
-        job.content, job.filename, job.content_type = content, filename, content_type
-        job.error, job.finished_at = "", timezone.now()
-        job.save(
-            update_fields=[
-                "status",
-                "progress",
-                "progress_text",
-                "content",
-                "filename",
-                "content_type",
-                "error",
-                "finished_at",
-            ]
-        )
+        for name, value in fields.items():
+            setattr(job, name, value)
+        job.save(update_fields=list(fields))
     return True
+
+
+def job_finish(job: Job, content: bytes, filename: str, content_type: str) -> bool:
+    """Done: the whole file and status=done in one write, so the file is offered only complete."""
+    return _end(job, "finished", status=Job.Status.DONE, progress=100, progress_text=_("완료했습니다."),
+                content=content, filename=filename, content_type=content_type, error="",
+                finished_at=timezone.now())  # fmt: skip
 
 
 def job_finish_result(job: Job, result: dict) -> bool:
-    """Done with a result that is not a file (an import's counts, or its problems), in one write. False (and
-    nothing written) when this attempt no longer holds the job."""
-    with transaction.atomic():
-        if not _held(job).select_for_update().exists():
-            logger.warning(
-                "job %s attempt %s finished after it was taken over: its result is dropped", job.pk, job.attempts
-            )
-            return False
-        job.status, job.progress, job.progress_text = Job.Status.DONE, 100, _("완료했습니다.")
-        job.result, job.error, job.finished_at = result, "", timezone.now()
-        job.save(update_fields=["status", "progress", "progress_text", "result", "error", "finished_at"])
-    return True
+    """Done with a result that is not a file (an import's counts, or its problems), in one write."""
+    return _end(job, "finished", status=Job.Status.DONE, progress=100, progress_text=_("완료했습니다."),
+                result=result, error="", finished_at=timezone.now())  # fmt: skip
 
 
 def job_upload(job: Job) -> bytes:
@@ -150,16 +134,9 @@ def job_upload(job: Job) -> bytes:
 
 
 def job_fail(job: Job, message: str) -> bool:
-    """Failed, with the reason for the person; no file is kept, neither made nor uploaded. False (and nothing
-    written) when this attempt no longer holds the job."""
-    with transaction.atomic():
-        if not _held(job).select_for_update().exists():
-            logger.warning("job %s attempt %s failed after it was taken over: %s", job.pk, job.attempts, message)
-            return False
-        job.status, job.error, job.finished_at = Job.Status.FAILED, message, timezone.now()
-        job.content, job.filename, job.content_type, job.upload = None, "", "", None
-        job.save(update_fields=["status", "error", "finished_at", "content", "filename", "content_type", "upload"])
-    return True
+    """Failed, with the reason for the person; no file is kept, neither made nor uploaded."""
+    return _end(job, f"failed ({message})", status=Job.Status.FAILED, error=message, finished_at=timezone.now(),
+                content=None, filename="", content_type="", upload=None)  # fmt: skip
 
 
 def jobs_requeue_stale(*, now: datetime.datetime | None = None) -> int:
