@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
+from civicbureau.locks import ROW_LOCK
 from jobs import process
 from jobs.models import Job
 from jobs.registry import KINDS
@@ -55,7 +56,7 @@ def job_claim(job_id: str) -> Job | None:
     beats (a delivery again of a job in hand: it is not run twice at once), or has now been tried
     JOB_MAX_ATTEMPTS times (failed)."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().defer("content", "upload").filter(pk=job_id).first()
+        job = Job.objects.select_for_update(**ROW_LOCK).defer("content", "upload").filter(pk=job_id).first()
         if job is None or job.finished:
             return None
         if job.status == Job.Status.RUNNING and not job.beat_lost() and not process.gone(job.holder):
@@ -106,7 +107,7 @@ def _end(job: Job, what: str, **fields) -> bool:
     """The job's last write (done or failed), in one transaction, only while this attempt still holds it:
     False, and nothing written, once another attempt took it over."""
     with transaction.atomic():
-        if not _held(job).select_for_update().exists():
+        if not _held(job).select_for_update(**ROW_LOCK).exists():
             logger.warning("job %s attempt %s %s after it was taken over: not written", job.pk, job.attempts, what)
             return False
         for name, value in fields.items():

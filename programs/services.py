@@ -25,6 +25,7 @@ from civicbureau.entry import (
     problems_from,
     require_version,
 )
+from civicbureau.locks import ROW_LOCK
 from programs.models import Indicator, IndicatorValue, MeasureTarget, ScheduleItem
 from staffing.permissions import can_approve, can_edit_division
 
@@ -71,7 +72,11 @@ def schedule_item_progress_save(
         raise PermissionDenied(_("이 사업의 추진일정을 고칠 권한이 없습니다."))
     row = item.text
     with transaction.atomic():
-        item = ScheduleItem.objects.select_for_update().select_related("program__core_task__direction").get(pk=item.pk)
+        item = (
+            ScheduleItem.objects.select_for_update(**ROW_LOCK)
+            .select_related("program__core_task__direction")
+            .get(pk=item.pk)
+        )
         _check_version(row, item, version)
         changed = (item.status, item.actual_start, item.actual_end, item.note) != (
             status,
@@ -132,7 +137,7 @@ def indicator_value_save(
         if record is not None:
             if record.indicator_id != indicator.pk:
                 raise PermissionDenied(_("이 지표의 값이 아닙니다."))
-            target = IndicatorValue.objects.select_for_update().get(pk=record.pk)
+            target = IndicatorValue.objects.select_for_update(**ROW_LOCK).get(pk=record.pk)
             _check_version(row, target, version)
         else:
             target = IndicatorValue(indicator=indicator)
@@ -278,7 +283,7 @@ def measure_settings_save(
     _division_only(user, indicator)
     row = indicator.name
     with transaction.atomic():
-        indicator = Indicator.objects.select_for_update(of=("self",)).select_related("division").get(pk=indicator.pk)
+        indicator = Indicator.objects.select_for_update(**ROW_LOCK).select_related("division").get(pk=indicator.pk)
         _check_version(row, indicator, version)
         problems = []
         if direction != indicator.direction and (
@@ -385,9 +390,9 @@ def targets_propose(
     if problems:
         raise EntryError(problems)
     with transaction.atomic():
-        Indicator.objects.select_for_update().get(pk=indicator.pk)  # one proposal of a measure at a time
+        Indicator.objects.select_for_update(**ROW_LOCK).get(pk=indicator.pk)  # one proposal of a measure at a time
         existing = list(
-            MeasureTarget.objects.select_for_update()
+            MeasureTarget.objects.select_for_update(**ROW_LOCK)
             .filter(indicator=indicator, fiscal_year=fiscal_year)
             .order_by("period_end", "revision")
         )
@@ -440,7 +445,7 @@ def targets_propose(
 
 def _pending_of(indicator: Indicator, fiscal_year: int) -> list[MeasureTarget]:
     return list(
-        MeasureTarget.objects.select_for_update()
+        MeasureTarget.objects.select_for_update(**ROW_LOCK)
         .filter(indicator=indicator, fiscal_year=fiscal_year, status=MeasureTarget.Status.PROPOSED)
         .order_by("period_end", "revision")
     )
@@ -463,7 +468,7 @@ def targets_approve(
     if problems:
         raise EntryError(problems)
     with transaction.atomic():
-        Indicator.objects.select_for_update().get(pk=indicator.pk)
+        Indicator.objects.select_for_update(**ROW_LOCK).get(pk=indicator.pk)
         if version is not None:
             _check_targets_version(row, indicator, fiscal_year, version)
         pending = _pending_of(indicator, fiscal_year)
@@ -500,7 +505,7 @@ def targets_return(
     if not reason:
         raise EntryError([Problem(row, "reason", _("반려하는 사유를 적어 주세요."))])
     with transaction.atomic():
-        Indicator.objects.select_for_update().get(pk=indicator.pk)
+        Indicator.objects.select_for_update(**ROW_LOCK).get(pk=indicator.pk)
         if version is not None:
             _check_targets_version(row, indicator, fiscal_year, version)
         pending = _pending_of(indicator, fiscal_year)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from civicbureau import audit
 from civicbureau.entry import EntryError, Problem, check_entry_date, problems_from, require_version
+from civicbureau.locks import ROW_LOCK
 from staffing.models import Division, Grade, HeadcountEntry
 from staffing.permissions import BUREAU_ROLES, can_edit_division, membership_of
 
@@ -78,7 +79,7 @@ def headcount_save(
     grades = {g.code: g for g in Grade.objects.all()}
     with transaction.atomic():
         # Lock the date's cells (the whole grid is one edit); a first save of a date meets the unique constraint.
-        list(HeadcountEntry.objects.select_for_update().filter(division=division, as_of=as_of))
+        list(HeadcountEntry.objects.select_for_update(**ROW_LOCK).filter(division=division, as_of=as_of))
         if version != headcount_grid_version(division=division, as_of=as_of):
             raise EntryError(
                 [

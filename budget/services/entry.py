@@ -30,6 +30,7 @@ from civicbureau.entry import (
     problems_from,
     require_version,
 )
+from civicbureau.locks import ROW_LOCK
 from staffing.models import Division
 from staffing.permissions import can_approve, can_edit_division
 
@@ -49,7 +50,7 @@ class ExecutionInput:
 
 
 def _month_for_update(division: Division, as_of: datetime.date) -> DivisionMonth | None:
-    return DivisionMonth.objects.select_for_update().filter(division=division, as_of=as_of).first()
+    return DivisionMonth.objects.select_for_update(**ROW_LOCK).filter(division=division, as_of=as_of).first()
 
 
 def _changes_since(month: DivisionMonth, version: int) -> list[str]:
@@ -497,7 +498,7 @@ def division_month_approve(
         month = _transition(
             month=month, version=version, allowed_from=(DivisionMonth.Status.SUBMITTED,), user=user, how=how
         )
-        for snapshot in ExecutionSnapshot.objects.select_for_update().filter(
+        for snapshot in ExecutionSnapshot.objects.select_for_update(**ROW_LOCK).filter(
             budget_line__division=month.division, as_of=month.as_of
         ):
             if (snapshot.approved_obligations, snapshot.approved_disbursements) != (
@@ -585,7 +586,7 @@ def budget_adjustment_create(
         raise EntryError([Problem(row, "amount", _("0원인 변경은 넣을 수 없습니다."))])
     with transaction.atomic():
         # Lock the line: two adjustments to one line are checked against each other's 예산현액 in turn.
-        line = BudgetLine.objects.select_for_update().select_related("division").get(pk=line.pk)
+        line = BudgetLine.objects.select_for_update(**ROW_LOCK).select_related("division").get(pk=line.pk)
         adjustment = BudgetAdjustment(
             budget_line=line, kind=kind, amount=amount, effective_on=effective_on, reason=(reason or "").strip()
         )

@@ -29,6 +29,7 @@ from budget.selectors.execution import budget_line_adjustments, budget_line_figu
 from budget.services.entry import ExecutionInput, confirmed_with, execution_rows_check
 from civicbureau import audit, figures
 from civicbureau.entry import Caution, EntryError, NeedsConfirmation, Problem, StaleVersion, check_entry_date
+from civicbureau.locks import ROW_LOCK
 from staffing.models import Division
 from staffing.permissions import can_import_city_extract
 
@@ -143,7 +144,7 @@ def city_extract_plan(*, as_of: datetime.date, rows: list[ExecutionInput], lock:
         s.budget_line_id: s for s in ExecutionSnapshot.objects.filter(budget_line__fiscal_year=as_of.year, as_of=as_of)
     }
     months = DivisionMonth.objects.filter(as_of=as_of)
-    months = {m.division_id: m for m in (months.select_for_update() if lock else months)}
+    months = {m.division_id: m for m in (months.select_for_update(**ROW_LOCK) if lock else months)}
 
     divisions: dict[int, DivisionExtract] = {}
     by_division: dict[int, list[BudgetLine]] = {}

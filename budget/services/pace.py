@@ -18,6 +18,7 @@ from budget.models import BudgetPaceTarget
 from budget.selectors.pace import city_pace_version
 from civicbureau import audit
 from civicbureau.entry import EntryError, Problem, StaleVersion, plausible_year, problems_from, require_version
+from civicbureau.locks import ROW_LOCK
 from staffing.permissions import can_set_city_pace
 
 MONTHS = range(1, 13)
@@ -44,7 +45,7 @@ def city_pace_save(
     with transaction.atomic():
         stored = {
             t.month: t
-            for t in BudgetPaceTarget.objects.select_for_update(of=("self",)).filter(
+            for t in BudgetPaceTarget.objects.select_for_update(**ROW_LOCK).filter(
                 bureau__isnull=True, fiscal_year=fiscal_year
             )
         }

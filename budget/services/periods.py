@@ -19,6 +19,7 @@ from budget.models import BudgetAdjustment, Publication, PublishedFigure, Publis
 from budget.selectors.periods import Period, approved_figures, bureau_period
 from civicbureau import audit, display
 from civicbureau.entry import EntryError, Problem, StaleVersion, require_version
+from civicbureau.locks import ROW_LOCK
 from staffing.models import Bureau
 from staffing.permissions import can_publish
 
@@ -88,7 +89,7 @@ def period_publish(
     try:
         with transaction.atomic():
             # One publisher at a time per bureau (PostgreSQL; SQLite holds its write lock from BEGIN).
-            Bureau.objects.select_for_update().filter(pk=bureau.pk).first()
+            Bureau.objects.select_for_update(**ROW_LOCK).filter(pk=bureau.pk).first()
             period = bureau_period(bureau=bureau, as_of=as_of)
             if not period.divisions:
                 raise EntryError(
