@@ -6,7 +6,7 @@ Needs what `bin/cluster up` starts (run as root): the PostgreSQL primary :5432 s
 (civicbureau_cluster_load, the demo loaded afresh; the standby receives it as it receives everything), its own
 two gunicorns and nginx (deploy/nginx.conf, on free ports) with the cluster's settings, and for the comparison
 one gunicorn with the same settings, the same workers and threads, but no replica. Redis database 1 is its
-cache (emptied first). The same simulated people (bench/load_client.py) then act for the same time against
+cache (emptied before each phase). The same simulated people (bench/load_client.py) then act for the same time against
 each: first the two servers through nginx, then the one server.
 
 Measured besides requests/s and latency:
@@ -243,8 +243,10 @@ def nginx_stop() -> None:
     cluster.stop_pid(cluster.pid_from(RUNTIME / "nginx" / "nginx.pid"), "nginx", sig=signal.SIGQUIT)
 
 
-def phase(runner, correction: "Correction", *, port: int, warm_up: float, seconds: float) -> dict:
-    """The people for `seconds` after a warm-up, with the lag sampled and corrections published."""
+def phase(runner, correction: "Correction", cache, *, port: int, warm_up: float, seconds: float) -> dict:
+    """The people for `seconds` after a warm-up, with the lag sampled and corrections published. The cache is
+    emptied first: the warm-up fills it, and no phase reads what another cached."""
+    cache.flushdb()
     warm = runner.run(warm_up)  # every server process loads its templates and opens its connections
     lag, corrections = LagSampler(), Corrections(correction, port=port)
     standby_before = standby_transactions()
@@ -324,7 +326,7 @@ def main(args) -> None:
     fresh_database(two_env["DATABASE_URL"])
     import redis
 
-    redis.Redis.from_url(two_env["REDIS_URL"]).flushdb()
+    cache = redis.Redis.from_url(two_env["REDIS_URL"])
     os.environ.update(two_env)
     import django
 
@@ -353,7 +355,7 @@ def main(args) -> None:
             f"{args.users} users for {args.seconds:g} s through nginx :{nginx_port} (two servers, replica)…", flush=True
         )
         runner = LoadRunner(base_url=f"http://127.0.0.1:{nginx_port}", **options)
-        two = phase(runner, correction, port=nginx_port, **timing)
+        two = phase(runner, correction, cache, port=nginx_port, **timing)
     finally:
         nginx_stop()
         while servers:
@@ -363,7 +365,7 @@ def main(args) -> None:
         url = servers[0][1]
         print(f"{args.users} users for {args.seconds:g} s against one server {url} (primary only)…", flush=True)
         runner.aim(url)
-        one = phase(runner, correction, port=urlparse(url).port, **timing)
+        one = phase(runner, correction, cache, port=urlparse(url).port, **timing)
     finally:
         load.stop_gunicorn(servers.pop()[0])
     results = {
