@@ -84,8 +84,17 @@ def director_client(db):
     return _client_for("director")
 
 
+# Django's own advice for test suites: a fast hasher first. The production hasher (PBKDF2, a million
+# iterations) costs about half a second per password set or checked, and every failed login checks one (the
+# throttling tests fail dozens of logins, each xdist worker sets the demo logins' passwords). No test checks the
+# hash itself; the one that counts PBKDF2 checks (tests/e2e/test_login_race.py) puts the production list back.
+# The other hashers stay, so a password hashed by the production settings (a manage.py process) still checks.
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "postgresql_only: needs a database server reachable from other processes")
+    settings.PASSWORD_HASHERS = [FAST_HASHER, *(h for h in settings.PASSWORD_HASHERS if h != FAST_HASHER)]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -34,16 +34,9 @@ VALUES = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=24), st.integers()
 QUERIES = st.dictionaries(st.sampled_from(PARAMETERS), VALUES, max_size=4)
 
 
-def urls(people) -> list[str]:
-    """One address per URL name: the read matrix's arguments, and the writing pages' own (read with GET)."""
-    addresses = []
-    for name in sorted(url_names()):
-        if name in WRITES:
-            addresses.append(url_for(name, Division.objects.get(code=OWN)).split("?")[0])
-        else:
-            addresses.append(reverse(name, args=ARGS.get(name, [])))
-    # the dates and years in the path itself, at their edges
-    addresses += [
+def path_edges() -> list[str]:
+    """The dates and years in the path itself, at their edges."""
+    return [
         reverse("budget:month_detail", args=[OWN, datetime.date(1, 1, 31)]),
         reverse("budget:month_detail", args=[OWN, datetime.date(9999, 12, 31)]),
         reverse("budget:line_history", args=[99999999999999999999, "PA-01"]),
@@ -52,13 +45,29 @@ def urls(people) -> list[str]:
         reverse("budget:month_template", args=[OWN, JULY, "pdf"]),
         reverse("budget:month_history", args=[OWN, REPORT_DATE]),
     ]
-    return addresses
 
 
-def test_no_query_gives_a_server_error_or_writes_anything(people):
+def urls(people) -> list[str]:
+    """One address per URL name: the read matrix's arguments, and the writing pages' own (read with GET)."""
+    addresses = []
+    for name in sorted(url_names()):
+        if name in WRITES:
+            addresses.append(url_for(name, Division.objects.get(code=OWN)).split("?")[0])
+        else:
+            addresses.append(reverse(name, args=ARGS.get(name, [])))
+    return addresses + path_edges()
+
+
+@pytest.fixture
+def clients(people):
+    """A client per role that answers a server error with its response (counted) instead of raising."""
     clients = {role: client_for(role, people) for role in ROLES}
     for client in clients.values():
         client.raise_request_exception = False
+    return clients
+
+
+def test_no_generated_query_gives_a_server_error_or_writes_anything(people, clients):
     addresses = urls(people)
     before = database_fingerprint()
     failures = []
@@ -80,18 +89,34 @@ def test_no_query_gives_a_server_error_or_writes_anything(people):
         if response.status_code >= 500:
             failures.append(f"{role} GET {address}?{query} → {response.status_code}")
 
+    request()
+    assert failures == [], "\n".join(sorted(set(failures))[:40])
+    assert database_fingerprint() == before
+
+
+# The sweep below is some 9,400 requests: one test per address (named by its URL name, or by the address
+# for the edges of the path), so that pytest-xdist spreads them over its workers; in one test the sweep ran
+# on one worker for minutes after the other had finished. Together they send the same requests.
+ADDRESS_IDS = [*sorted(url_names()), *path_edges()]
+
+
+@pytest.mark.parametrize("index", range(len(ADDRESS_IDS)), ids=ADDRESS_IDS)
+def test_no_hostile_value_gives_a_server_error_or_writes_anything(people, clients, index):
+    every = urls(people)
+    assert len(every) == len(ADDRESS_IDS), "urls() and ADDRESS_IDS list the same addresses"
+    address = every[index]
+    before = database_fingerprint()
+    failures = []
     # as the bureau director (who reads the most): every hostile value in every parameter at once, then the
     # edges of dates and numbers in each parameter alone (a page may refuse a pair that it reads one by one)
-    for address in addresses:
-        for value in HOSTILE:
-            response = clients["bureau"].get(address, {parameter: value for parameter in PARAMETERS})
+    for value in HOSTILE:
+        response = clients["bureau"].get(address, {parameter: value for parameter in PARAMETERS})
+        if response.status_code >= 500:
+            failures.append(f"bureau GET {address} with every parameter = {value!r} → {response.status_code}")
+    for parameter in PARAMETERS:
+        for value in EDGES:
+            response = clients["bureau"].get(address, {parameter: value})
             if response.status_code >= 500:
-                failures.append(f"bureau GET {address} with every parameter = {value!r} → {response.status_code}")
-        for parameter in PARAMETERS:
-            for value in EDGES:
-                response = clients["bureau"].get(address, {parameter: value})
-                if response.status_code >= 500:
-                    failures.append(f"bureau GET {address}?{parameter}={value!r} → {response.status_code}")
-    request()
+                failures.append(f"bureau GET {address}?{parameter}={value!r} → {response.status_code}")
     assert failures == [], "\n".join(sorted(set(failures))[:40])
     assert database_fingerprint() == before
